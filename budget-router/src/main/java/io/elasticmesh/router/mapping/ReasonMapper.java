@@ -1,0 +1,63 @@
+package io.elasticmesh.router.mapping;
+
+import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.proto.reasoning.v1.AppliedBudget;
+import io.elasticmesh.proto.reasoning.v1.FinishReason;
+import io.elasticmesh.proto.reasoning.v1.PhaseTimings;
+import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.TokenUsage;
+import io.elasticmesh.router.service.ReasonCommand;
+import io.elasticmesh.router.service.ReasonResult;
+import java.util.OptionalInt;
+
+/** Proto ↔ domain for the router's public contract. */
+public final class ReasonMapper {
+
+    private ReasonMapper() {
+    }
+
+    /** @throws IllegalArgumentException naming the field of a malformed request */
+    public static ReasonCommand toCommand(ReasonRequest request, String defaultTenant) {
+        if (request.getMessagesCount() == 0) {
+            throw new IllegalArgumentException("messages must contain at least one message");
+        }
+        if (request.getTier().isBlank()) {
+            throw new IllegalArgumentException("tier must be set");
+        }
+        return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
+                request.getTenant().isBlank() ? defaultTenant : request.getTenant(),
+                request.hasThinkingBudgetTokens() ? OptionalInt.of(request.getThinkingBudgetTokens()) : OptionalInt.empty(),
+                request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty());
+    }
+
+    public static ReasonResponse toResponse(ReasonResult result) {
+        return ReasonResponse.newBuilder()
+                .setRequestId(result.requestId())
+                .setThinkingText(result.thinking().text())
+                .setSolutionText(result.solution().text())
+                .setThinkingTruncated(result.thinking().truncated())
+                .setSolutionFinishReason(finishReason(result.solution().budgetReached()))
+                .setUsage(TokenUsage.newBuilder()
+                        .setPromptTokens(result.thinking().promptTokens())
+                        .setThinkingTokens(result.thinking().tokens())
+                        .setForcedDelimiters(result.solution().forcedDelimiters())
+                        .setSolutionTokens(result.solution().tokens()))
+                .setBudget(AppliedBudget.newBuilder()
+                        .setTier(result.tier().name())
+                        .setModel(result.tier().model())
+                        .setThinkingBudgetTokens(result.budget().thinkingTokens())
+                        .setSolutionBudgetTokens(result.budget().solutionTokens())
+                        .setDeadlineMs((int) result.deadlineMs()))
+                .setTimings(PhaseTimings.newBuilder()
+                        .setThinkingMs((int) result.thinking().durationMillis())
+                        .setSolutionMs((int) result.solution().durationMillis())
+                        .setTotalMs((int) result.totalMillis())
+                        .setFirstThinkingTokenMs((int) result.thinking().firstTokenMillis()))
+                .build();
+    }
+
+    public static FinishReason finishReason(boolean budgetReached) {
+        return budgetReached ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP;
+    }
+}

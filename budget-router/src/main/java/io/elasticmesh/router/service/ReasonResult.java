@@ -1,0 +1,10 @@
+package io.elasticmesh.router.service;
+
+import io.elasticmesh.inference.profile.Turn;
+import java.time.Instant;
+import java.util.List;
+
+/** One answered request, everything the reply and the audit record need. */
+public record ReasonResult(String requestId, Instant receivedAt, String tenant, Tier tier, Budget budget,
+        long deadlineMs, List<Turn> conversation, ThinkingPhase thinking, SolutionPhase solution, long totalMillis) {
+}

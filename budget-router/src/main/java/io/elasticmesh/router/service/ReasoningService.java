@@ -1,0 +1,69 @@
+package io.elasticmesh.router.service;
+
+import io.elasticmesh.router.client.DecoderClient;
+import io.elasticmesh.router.client.SolutionClient;
+import io.elasticmesh.router.kafka.AuditPublisher;
+import io.elasticmesh.router.mapping.AuditMapper;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Elastic Reasoning for one request: the tier fixes (t, s) and the deadline, the decoder thinks for at most t
+ * tokens, the solution service answers within s, and a cut thinking phase is published for audit.
+ */
+@ApplicationScoped
+public class ReasoningService {
+
+    private static final Logger LOG = Logger.getLogger(ReasoningService.class);
+
+    private final TierTable tiers;
+    private final DecoderClient decoder;
+    private final SolutionClient solution;
+    private final AuditPublisher audit;
+
+    public ReasoningService(TierTable tiers, DecoderClient decoder, SolutionClient solution, AuditPublisher audit) {
+        this.tiers = tiers;
+        this.decoder = decoder;
+        this.solution = solution;
+        this.audit = audit;
+    }
+
+    /**
+     * @param callerDeadline the client's gRPC deadline, or null; the earlier of it and the tier's deadline applies
+     */
+    public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
+        long start = System.nanoTime();
+        Instant receivedAt = Instant.now();
+        Tier tier = tiers.find(command.tier()).orElseThrow(() -> Status.NOT_FOUND
+                .withDescription("tier '" + command.tier() + "' does not exist; known tiers: " + tiers.names())
+                .asRuntimeException());
+        Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens());
+        Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
+        Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
+        long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
+        String requestId = UUID.randomUUID().toString();
+
+        return decoder.think(requestId, tier.model(), command.conversation(), budget.thinkingTokens(), deadline)
+                .flatMap(thinking -> solution.solve(requestId, tier.model(), thinking, budget.solutionTokens(), deadline)
+                        .map(answer -> new ReasonResult(requestId, receivedAt, command.tenant(), tier, budget,
+                                deadlineMs, command.conversation(), thinking, answer,
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))))
+                .invoke(this::auditIfCut);
+    }
+
+    /** Auditing never delays or fails the answer; delivery failures are logged by the publisher. */
+    private void auditIfCut(ReasonResult result) {
+        if (result.thinking().truncated()) {
+            audit.publish(AuditMapper.toEvent(result)).exceptionally(failure -> {
+                LOG.warnf("audit of request %s failed: %s", result.requestId(), failure.getMessage());
+                return null;
+            });
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.elasticmesh.decoder.mapping;
+
+import io.elasticmesh.decoder.service.Thinking;
+import io.elasticmesh.proto.reasoning.v1.FinishReason;
+import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
+
+/** Domain → proto for the decoder. */
+public final class ThinkingMapper {
+
+    private ThinkingMapper() {
+    }
+
+    public static GenerateThinkingResponse toResponse(Thinking thinking) {
+        return GenerateThinkingResponse.newBuilder()
+                .setPromptText(thinking.prompt())
+                .setThinkingText(thinking.text())
+                .setClosedByModel(thinking.closedByModel())
+                .setTruncated(thinking.truncated())
+                .setPromptTokens(thinking.promptTokens())
+                .setThinkingTokens(thinking.tokens())
+                .setFinishReason(thinking.truncated() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP)
+                .setFirstTokenMs((int) thinking.firstTokenMillis())
+                .setDurationMs((int) thinking.durationMillis())
+                .build();
+    }
+}

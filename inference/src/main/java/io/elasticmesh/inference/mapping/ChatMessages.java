@@ -1,0 +1,35 @@
+package io.elasticmesh.inference.mapping;
+
+import io.elasticmesh.inference.profile.Turn;
+import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** Conversation proto ↔ domain, shared by every service that passes a conversation on. */
+public final class ChatMessages {
+
+    private ChatMessages() {
+    }
+
+    /** @throws IllegalArgumentException naming the message whose role is unset */
+    public static List<Turn> toTurns(List<ChatMessage> messages) {
+        return IntStream.range(0, messages.size()).mapToObj(i -> {
+            ChatMessage m = messages.get(i);
+            Turn.Role role = switch (m.getRole()) {
+                case ROLE_SYSTEM -> Turn.Role.SYSTEM;
+                case ROLE_USER -> Turn.Role.USER;
+                case ROLE_ASSISTANT -> Turn.Role.ASSISTANT;
+                default -> throw new IllegalArgumentException("messages[" + i + "].role must be set");
+            };
+            return new Turn(role, m.getContent());
+        }).toList();
+    }
+
+    public static List<ChatMessage> toMessages(List<Turn> turns) {
+        return turns.stream().map(t -> ChatMessage.newBuilder().setRole(switch (t.role()) {
+            case SYSTEM -> ChatMessage.Role.ROLE_SYSTEM;
+            case USER -> ChatMessage.Role.ROLE_USER;
+            case ASSISTANT -> ChatMessage.Role.ROLE_ASSISTANT;
+        }).setContent(t.content()).build()).toList();
+    }
+}

@@ -1,0 +1,78 @@
+package io.elasticmesh.inference.profile;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The served models' profiles, read from YAML: named chat templates, then one profile per mesh model name. The
+ * mesh ships {@code model-profiles.yaml}; ops may point services at their own file.
+ */
+public final class ModelProfiles {
+
+    /** The profiles that ship with the mesh. */
+    public static final String BUILT_IN = "model-profiles.yaml";
+
+    private final Map<String, ModelProfile> byName;
+
+    private ModelProfiles(Map<String, ModelProfile> byName) {
+        this.byName = Map.copyOf(byName);
+    }
+
+    public Optional<ModelProfile> find(String modelName) {
+        return Optional.ofNullable(byName.get(modelName));
+    }
+
+    public java.util.Set<String> names() {
+        return new java.util.TreeSet<>(byName.keySet());
+    }
+
+    /** Loads {@code path}, or the built-in profiles when the path is empty. */
+    public static ModelProfiles load(Optional<Path> path) {
+        try (InputStream in = path.isPresent() ? Files.newInputStream(path.get())
+                : ModelProfiles.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException(BUILT_IN + " is missing from the classpath");
+            }
+            return parse(in, path.map(Path::toString).orElse(BUILT_IN));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model profiles " + path.orElse(Path.of(BUILT_IN)), e);
+        }
+    }
+
+    static ModelProfiles parse(InputStream in, String source) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        ProfilesFile file = yaml.readValue(in, ProfilesFile.class);
+        Map<String, ModelProfile> profiles = new TreeMap<>();
+        file.models().forEach((name, entry) -> {
+            TemplateEntry template = file.templates().get(entry.template());
+            if (template == null) {
+                throw new IllegalArgumentException(
+                        source + ": model '" + name + "' names unknown template '" + entry.template() + "'");
+            }
+            profiles.put(name, new ModelProfile(name, entry.tritonModel(),
+                    new ChatTemplate(template.source(), template.bosToken(), template.eosToken()),
+                    entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(), entry.temperature()));
+        });
+        return new ModelProfiles(profiles);
+    }
+
+    record ProfilesFile(Map<String, TemplateEntry> templates, Map<String, ModelEntry> models) {
+    }
+
+    record TemplateEntry(String source, String bosToken, String eosToken) {
+    }
+
+    record ModelEntry(String tritonModel, String template, String thinkingStart, String thinkingEnd,
+            boolean templateOpensThinking, double temperature) {
+    }
+}

@@ -1,0 +1,27 @@
+package io.elasticmesh.inference.quarkus;
+
+import io.elasticmesh.inference.triton.TritonModelException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+
+/** Turns failures into the gRPC status a caller can act on; a status from downstream passes through unchanged. */
+public final class GrpcErrors {
+
+    private GrpcErrors() {
+    }
+
+    public static Throwable toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException || failure instanceof StatusException) {
+            return failure;
+        }
+        if (failure instanceof IllegalArgumentException) {
+            return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof TritonModelException) {
+            return Status.INTERNAL.withDescription("Triton: " + failure.getMessage()).withCause(failure)
+                    .asRuntimeException();
+        }
+        return Status.INTERNAL.withDescription(failure.toString()).withCause(failure).asRuntimeException();
+    }
+}

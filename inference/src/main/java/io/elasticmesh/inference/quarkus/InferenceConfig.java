@@ -1,0 +1,19 @@
+package io.elasticmesh.inference.quarkus;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Configuration shared by the services that call Triton. */
+@ConfigMapping(prefix = "mesh.inference")
+public interface InferenceConfig {
+
+    /** A model profiles YAML file replacing the built-in {@code model-profiles.yaml}. */
+    Optional<Path> profilesFile();
+
+    /** Deadline for a Triton call when the caller set none; no generation may run unbounded. */
+    @WithDefault("120s")
+    Duration defaultDeadline();
+}

@@ -1,0 +1,83 @@
+package io.elasticmesh.inference.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.elasticmesh.inference.profile.Turn.Role;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModelProfilesTests {
+
+    private final ModelProfile smollm2 = ModelProfiles.load(Optional.empty()).find("smollm2-135m").orElseThrow();
+
+    @Test
+    void smollm2TemplateAddsItsDefaultSystemPromptAndOpensThinking() {
+        String prompt = smollm2.thinkingPrompt(List.of(new Turn(Role.USER, "What is 2+2?")));
+
+        assertThat(prompt).isEqualTo("""
+                <|im_start|>system
+                You are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>
+                <|im_start|>user
+                What is 2+2?<|im_end|>
+                <|im_start|>assistant
+                <think>
+                """);
+    }
+
+    @Test
+    void multiTurnConversationKeepsOrderAndOwnSystemPrompt() {
+        String prompt = smollm2.thinkingPrompt(List.of(
+                new Turn(Role.SYSTEM, "Be brief."),
+                new Turn(Role.USER, "Hi"),
+                new Turn(Role.ASSISTANT, "Hello!"),
+                new Turn(Role.USER, "Name a prime.")));
+
+        assertThat(prompt).isEqualTo("""
+                <|im_start|>system
+                Be brief.<|im_end|>
+                <|im_start|>user
+                Hi<|im_end|>
+                <|im_start|>assistant
+                Hello!<|im_end|>
+                <|im_start|>user
+                Name a prime.<|im_end|>
+                <|im_start|>assistant
+                <think>
+                """);
+    }
+
+    @Test
+    void solutionPromptClosesThinkingWithExactlyOneDelimiter() {
+        assertThat(smollm2.solutionPrompt("P<think>\n", "some thought")).isEqualTo("P<think>\nsome thought</think>");
+    }
+
+    @Test
+    void templateMarkupInMessagesIsNotEvaluated() {
+        String prompt = smollm2.thinkingPrompt(List.of(new Turn(Role.USER, "{{ 7 * 6 }} {% if true %}x{% endif %}")));
+
+        assertThat(prompt).contains("{{ 7 * 6 }} {% if true %}x{% endif %}");
+    }
+
+    @Test
+    void unknownTemplateReferenceIsRejectedWithItsName() {
+        String yaml = """
+                templates: {}
+                models:
+                  m:
+                    tritonModel: t
+                    template: missing
+                    thinkingStart: "<think>"
+                    thinkingEnd: "</think>"
+                    templateOpensThinking: false
+                    temperature: 0
+                """;
+
+        assertThatThrownBy(() -> ModelProfiles.parse(
+                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml"))
+                .hasMessageContaining("test.yaml").hasMessageContaining("'missing'");
+    }
+}

@@ -1,0 +1,38 @@
+package io.elasticmesh.solution.grpc;
+
+import io.elasticmesh.inference.quarkus.CallDeadline;
+import io.elasticmesh.inference.quarkus.GrpcErrors;
+import io.elasticmesh.inference.quarkus.InferenceConfig;
+import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
+import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
+import io.elasticmesh.proto.reasoning.v1.SolutionService;
+import io.elasticmesh.solution.mapping.SolutionMapper;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+@GrpcService
+public class SolutionGrpcService implements SolutionService {
+
+    private final io.elasticmesh.solution.service.SolutionService solutions;
+    private final InferenceConfig config;
+
+    public SolutionGrpcService(io.elasticmesh.solution.service.SolutionService solutions, InferenceConfig config) {
+        this.solutions = solutions;
+        this.config = config;
+    }
+
+    @Override
+    public Uni<GenerateSolutionResponse> generateSolution(GenerateSolutionRequest request) {
+        return Uni.createFrom().deferred(() -> {
+            if (request.getPromptText().isEmpty()) {
+                throw new IllegalArgumentException("prompt_text must not be empty");
+            }
+            if (request.getSolutionBudgetTokens() == 0) {
+                throw new IllegalArgumentException("solution_budget_tokens must be at least 1");
+            }
+            return solutions.solve(request.getRequestId(), request.getModel(), request.getPromptText(),
+                    request.getThinkingText(), request.getThinkingClosedByModel(), request.getSolutionBudgetTokens(),
+                    CallDeadline.current(config));
+        }).map(SolutionMapper::toResponse).onFailure().transform(GrpcErrors::toStatus);
+    }
+}

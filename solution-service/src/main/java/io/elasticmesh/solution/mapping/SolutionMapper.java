@@ -1,0 +1,25 @@
+package io.elasticmesh.solution.mapping;
+
+import io.elasticmesh.proto.reasoning.v1.FinishReason;
+import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
+import io.elasticmesh.solution.service.Solution;
+
+/** Domain → proto for the solution service. */
+public final class SolutionMapper {
+
+    private SolutionMapper() {
+    }
+
+    public static GenerateSolutionResponse toResponse(Solution solution) {
+        return GenerateSolutionResponse.newBuilder()
+                .setSolutionText(solution.text())
+                .setSolutionTokens(solution.tokens())
+                .setForcedDelimiters(solution.forcedDelimiters())
+                .setFinishReason(solution.budgetReached() ? FinishReason.FINISH_REASON_LENGTH
+                        : FinishReason.FINISH_REASON_STOP)
+                .setPromptTokens(solution.promptTokens())
+                .setFirstTokenMs((int) solution.firstTokenMillis())
+                .setDurationMs((int) solution.durationMillis())
+                .build();
+    }
+}

@@ -61,7 +61,8 @@ public final class ModelProfiles {
             }
             profiles.put(name, new ModelProfile(name, entry.tritonModel(),
                     new ChatTemplate(template.source(), template.bosToken(), template.eosToken()),
-                    entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(), entry.temperature()));
+                    entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
+                    entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature()));
         });
         return new ModelProfiles(profiles);
     }
@@ -73,6 +74,6 @@ public final class ModelProfiles {
     }
 
     record ModelEntry(String tritonModel, String template, String thinkingStart, String thinkingEnd,
-            boolean templateOpensThinking, double temperature) {
+            boolean templateOpensThinking, String solutionPrefix, double temperature) {
     }
 }

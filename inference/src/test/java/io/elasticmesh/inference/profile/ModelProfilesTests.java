@@ -51,8 +51,10 @@ class ModelProfilesTests {
     }
 
     @Test
-    void solutionPromptClosesThinkingWithExactlyOneDelimiter() {
-        assertThat(smollm2.solutionPrompt("P<think>\n", "some thought")).isEqualTo("P<think>\nsome thought</think>");
+    void solutionPromptClosesThinkingWithExactlyOneDelimiterThenTheProfilesPrefix() {
+        assertThat(smollm2.solutionPrompt("P<think>\n", "some thought")).isEqualTo("P<think>\nsome thought</think>\n");
+        ModelProfile scripted = ModelProfiles.load(Optional.empty()).find("scripted").orElseThrow();
+        assertThat(scripted.solutionPrompt("P<think>\n", "t1 ")).isEqualTo("P<think>\nt1 </think>");
     }
 
     @Test

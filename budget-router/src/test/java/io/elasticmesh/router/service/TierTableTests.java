@@ -1,0 +1,77 @@
+package io.elasticmesh.router.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TierTableTests {
+
+    private static TierTable parse(String yaml) {
+        return TierTable.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "tiers.yaml");
+    }
+
+    @Test
+    void readsEveryFieldOfATier() {
+        TierTable table = parse("""
+                tiers:
+                  gold:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                """);
+
+        assertThat(table.find("gold")).contains(new Tier("gold", "m", 512, 256, 9000));
+        assertThat(table.find("silver")).isEmpty();
+    }
+
+    @Test
+    void zeroBudgetIsRejectedNamingFileTierAndField() {
+        assertThatThrownBy(() -> parse("""
+                tiers:
+                  gold:
+                    model: m
+                    thinking-budget-tokens: 0
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                """)).hasMessageContaining("tiers.yaml").hasMessageContaining("'gold'")
+                .hasMessageContaining("thinking-budget-tokens");
+    }
+
+    @Test
+    void misspelledFieldIsRejectedRatherThanIgnored() {
+        assertThatThrownBy(() -> parse("""
+                tiers:
+                  gold:
+                    model: m
+                    thinking-budget: 10
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                """)).hasMessageContaining("tiers.yaml").hasMessageContaining("thinking-budget");
+    }
+
+    @Test
+    void missingFieldIsRejected() {
+        assertThatThrownBy(() -> parse("""
+                tiers:
+                  gold:
+                    model: m
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                """)).hasMessageContaining("tiers.yaml");
+    }
+
+    @Test
+    void emptyFileIsRejected() {
+        assertThatThrownBy(() -> parse("tiers: {}\n")).hasMessageContaining("no tiers");
+    }
+
+    @Test
+    void builtInTiersParse() {
+        TierTable table = TierTable.parse(getClass().getClassLoader().getResourceAsStream("tiers.yaml"), "built-in");
+        assertThat(table.names()).contains("standard", "economy", "scripted");
+    }
+}

@@ -1,0 +1,22 @@
+package io.elasticmesh.local;
+
+import java.util.concurrent.TimeUnit;
+
+final class Processes {
+
+    private Processes() {
+    }
+
+    /** SIGTERM, then SIGKILL if the process has not exited within 20 s. */
+    static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

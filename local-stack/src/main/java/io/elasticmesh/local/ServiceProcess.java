@@ -1,0 +1,109 @@
+package io.elasticmesh.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One packaged mesh service ({@code <module>/target/quarkus-app}) in its own JVM, ready when its readiness is UP. */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final String name;
+    private final Process process;
+    private final int grpcPort;
+
+    private ServiceProcess(String name, Process process, int grpcPort) {
+        this.name = name;
+        this.process = process;
+        this.grpcPort = grpcPort;
+    }
+
+    /**
+     * @param module the Maven module, e.g. {@code budget-router}
+     * @param config Quarkus configuration overrides, passed as system properties
+     */
+    public static ServiceProcess start(Path meshRoot, String module, int grpcPort, Path logDir,
+            Map<String, String> config) {
+        Path jar = meshRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the mesh first (mvn package)");
+        }
+        int port = grpcPort == 0 ? Ports.free() : grpcPort;
+        int httpPort = Ports.free();
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.http.host=127.0.0.1"));
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar.toString()));
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(module + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            awaitReady(module, process, httpPort, log);
+            return new ServiceProcess(module, process, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + module, e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void awaitReady(String module, Process process, int httpPort, Path log) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(module + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            sleep(250);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException(module + " not ready after " + START_TIMEOUT + "; see " + log);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    @Override
+    public void close() {
+        Processes.stop(process);
+    }
+}

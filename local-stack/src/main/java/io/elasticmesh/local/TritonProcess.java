@@ -1,0 +1,106 @@
+package io.elasticmesh.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The real Triton server, started through {@code triton/launch.py} with the venv that {@code triton/setup.sh}
+ * prepared. Ready once the launcher prints its READY line (server and every model ready).
+ */
+public final class TritonProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Process process;
+    private final int grpcPort;
+
+    private TritonProcess(Process process, int grpcPort) {
+        this.process = process;
+        this.grpcPort = grpcPort;
+    }
+
+    /** Starts Triton serving {@code models} on {@code grpcPort} (0 picks a free one); blocks until ready. */
+    public static TritonProcess start(Path meshRoot, Path workDir, int grpcPort, List<String> models) {
+        int port = grpcPort == 0 ? Ports.free() : grpcPort;
+        try {
+            Files.createDirectories(workDir);
+            Path log = workDir.resolve("tritonserver.log");
+            ProcessBuilder builder = new ProcessBuilder(python().toString(),
+                    meshRoot.resolve("triton/launch.py").toString(),
+                    "--grpc-port", String.valueOf(port),
+                    "--http-port", String.valueOf(Ports.free()),
+                    "--metrics-port", String.valueOf(Ports.free()),
+                    "--models", String.join(",", models),
+                    "--workdir", workDir.resolve("server").toString(),
+                    "--log", log.toString())
+                    .redirectErrorStream(true);
+            Process process = builder.start();
+            awaitReady(process, log);
+            return new TritonProcess(process, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start triton/launch.py", e);
+        }
+    }
+
+    /** The venv Python: MESH_PYTHON, else the venv under MESH_CACHE (default ~/.cache/elastic-mesh). */
+    static Path python() {
+        String explicit = System.getenv("MESH_PYTHON");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String cache = System.getenv("MESH_CACHE");
+        Path base = cache != null && !cache.isBlank() ? Path.of(cache)
+                : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh");
+        return base.resolve("venv/bin/python");
+    }
+
+    private static void awaitReady(Process process, Path log) {
+        // The reader stays open after READY and is drained, so the launcher never blocks on a full pipe.
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Void> ready = CompletableFuture.runAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("TRITON READY")) {
+                        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "triton-launcher-out");
+                        drain.setDaemon(true);
+                        drain.start();
+                        return;
+                    }
+                }
+                throw new IllegalStateException("launcher exited before Triton was ready; see " + log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Triton not ready after " + START_TIMEOUT + "; see " + log);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Triton failed to start: " + e.getMessage() + "; see " + log, e);
+        }
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    /** Stops the server (the launcher forwards SIGTERM) and waits for it. */
+    @Override
+    public void close() {
+        Processes.stop(process);
+    }
+}

@@ -72,7 +72,7 @@ public final class TritonProcess implements AutoCloseable {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("TRITON READY")) {
-                        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "triton-launcher-out");
+                        Thread drain = new Thread(() -> drain(out), "triton-launcher-out");
                         drain.setDaemon(true);
                         drain.start();
                         return;
@@ -91,6 +91,16 @@ public final class TritonProcess implements AutoCloseable {
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException("Triton failed to start: " + e.getMessage() + "; see " + log, e);
+        }
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // discard
+            }
+        } catch (IOException e) {
+            // The process ended and its pipe closed.
         }
     }
 

@@ -1,17 +1,36 @@
 package io.elasticmesh.router.service;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** The SLA tiers in force, read from a YAML file whose keys are kebab-case. */
+/**
+ * The SLA tiers in force, read from YAML:
+ *
+ * <pre>
+ * tiers:
+ *   standard:
+ *     model: smollm2-135m
+ *     thinking-budget-tokens: 256
+ *     solution-budget-tokens: 128
+ *     deadline-ms: 120000
+ * </pre>
+ *
+ * Every error names the file, the tier and the field, so ops can fix a file without reading code.
+ */
 public final class TierTable {
+
+    private static final List<String> FIELDS = List.of("model", "thinking-budget-tokens", "solution-budget-tokens",
+            "deadline-ms");
 
     private final Map<String, Tier> tiers;
 
@@ -23,40 +42,73 @@ public final class TierTable {
         return Optional.ofNullable(tiers.get(name));
     }
 
-    public java.util.Set<String> names() {
-        return new java.util.TreeSet<>(tiers.keySet());
+    public Set<String> names() {
+        return new TreeSet<>(tiers.keySet());
     }
 
     /** @throws IllegalArgumentException naming the source, tier and field of an invalid entry */
     public static TierTable parse(InputStream yaml, String source) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
-        TierFile file;
+        JsonNode root;
         try {
-            file = mapper.readValue(yaml, TierFile.class);
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         } catch (IOException e) {
-            throw new IllegalArgumentException(source + ": " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getMessage(), e);
         }
-        if (file == null || file.tiers() == null || file.tiers().isEmpty()) {
-            throw new IllegalArgumentException(source + ": no tiers defined");
+        JsonNode entries = root == null ? null : root.get("tiers");
+        if (entries == null || !entries.isObject() || entries.isEmpty()) {
+            throw new IllegalArgumentException(source + ": no tiers defined (expected a 'tiers' mapping)");
         }
         Map<String, Tier> tiers = new TreeMap<>();
-        file.tiers().forEach((name, entry) -> {
+        entries.fields().forEachRemaining(e -> {
+            String where = source + ": tier '" + e.getKey() + "'";
+            JsonNode entry = e.getValue();
+            if (!entry.isObject()) {
+                throw new IllegalArgumentException(where + ": expected a mapping of " + FIELDS);
+            }
+            List<String> unknown = new ArrayList<>();
+            entry.fieldNames().forEachRemaining(f -> {
+                if (!FIELDS.contains(f)) {
+                    unknown.add(f);
+                }
+            });
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException(where + ": unknown field(s) " + unknown + "; known: " + FIELDS);
+            }
             try {
-                tiers.put(name, new Tier(name, entry.model(), entry.thinkingBudgetTokens(),
-                        entry.solutionBudgetTokens(), entry.deadlineMs()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+                tiers.put(e.getKey(), new Tier(e.getKey(), text(entry, "model", where),
+                        (int) number(entry, "thinking-budget-tokens", where, Integer.MAX_VALUE),
+                        (int) number(entry, "solution-budget-tokens", where, Integer.MAX_VALUE),
+                        number(entry, "deadline-ms", where, Long.MAX_VALUE)));
+            } catch (IllegalArgumentException invalid) {
+                throw invalid.getMessage().startsWith(source) ? invalid
+                        : new IllegalArgumentException(source + ": " + invalid.getMessage(), invalid);
             }
         });
         return new TierTable(tiers);
     }
 
-    record TierFile(Map<String, TierEntry> tiers) {
+    private static JsonNode required(JsonNode entry, String field, String where) {
+        JsonNode value = entry.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException(where + ": missing field '" + field + "'");
+        }
+        return value;
     }
 
-    record TierEntry(String model, int thinkingBudgetTokens, int solutionBudgetTokens, long deadlineMs) {
+    private static String text(JsonNode entry, String field, String where) {
+        JsonNode value = required(entry, field, where);
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(where + ": field '" + field + "' must be text, was " + value);
+        }
+        return value.asText();
+    }
+
+    private static long number(JsonNode entry, String field, String where, long max) {
+        JsonNode value = required(entry, field, where);
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() > max) {
+            throw new IllegalArgumentException(where + ": field '" + field + "' must be a whole number up to " + max
+                    + ", was " + value);
+        }
+        return value.asLong();
     }
 }

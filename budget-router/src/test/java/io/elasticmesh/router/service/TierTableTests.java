@@ -37,8 +37,7 @@ class TierTableTests {
                     thinking-budget-tokens: 0
                     solution-budget-tokens: 256
                     deadline-ms: 9000
-                """)).hasMessageContaining("tiers.yaml").hasMessageContaining("'gold'")
-                .hasMessageContaining("thinking-budget-tokens");
+                """)).hasMessage("tiers.yaml: tier 'gold': thinking-budget-tokens must be at least 1, was 0");
     }
 
     @Test
@@ -50,7 +49,8 @@ class TierTableTests {
                     thinking-budget: 10
                     solution-budget-tokens: 256
                     deadline-ms: 9000
-                """)).hasMessageContaining("tiers.yaml").hasMessageContaining("thinking-budget");
+                """)).hasMessage("tiers.yaml: tier 'gold': unknown field(s) [thinking-budget]; known: [model, "
+                + "thinking-budget-tokens, solution-budget-tokens, deadline-ms]");
     }
 
     @Test
@@ -61,7 +61,20 @@ class TierTableTests {
                     model: m
                     solution-budget-tokens: 256
                     deadline-ms: 9000
-                """)).hasMessageContaining("tiers.yaml");
+                """)).hasMessage("tiers.yaml: tier 'gold': missing field 'thinking-budget-tokens'");
+    }
+
+    @Test
+    void textWhereANumberBelongsIsRejected() {
+        assertThatThrownBy(() -> parse("""
+                tiers:
+                  gold:
+                    model: m
+                    thinking-budget-tokens: lots
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                """)).hasMessage("tiers.yaml: tier 'gold': field 'thinking-budget-tokens' must be a whole number up to "
+                + Integer.MAX_VALUE + ", was \"lots\"");
     }
 
     @Test

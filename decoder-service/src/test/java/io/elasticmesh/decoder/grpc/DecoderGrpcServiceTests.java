@@ -1,0 +1,106 @@
+package io.elasticmesh.decoder.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elasticmesh.local.quarkus.TritonTestResource;
+import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import io.elasticmesh.proto.reasoning.v1.DecoderService;
+import io.elasticmesh.proto.reasoning.v1.FinishReason;
+import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
+import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** decoder-service against the real Triton server and its scripted model. */
+@QuarkusTest
+@WithTestResource(TritonTestResource.class)
+class DecoderGrpcServiceTests {
+
+    @GrpcClient("decoder")
+    DecoderService decoder;
+
+    private static GenerateThinkingRequest.Builder request(String directive, int budget) {
+        return GenerateThinkingRequest.newBuilder().setRequestId("test").setModel("scripted")
+                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("Q [[script " + directive + "]]"))
+                .setThinkingBudgetTokens(budget);
+    }
+
+    private GenerateThinkingResponse think(GenerateThinkingRequest request) {
+        return decoder.generateThinking(request).await().atMost(Duration.ofSeconds(60));
+    }
+
+    private StatusRuntimeException failure(GenerateThinkingRequest request) {
+        Throwable failure = decoder.generateThinking(request).onItem().transform(reply -> (Throwable) null)
+                .onFailure().recoverWithItem(t -> t).await().atMost(Duration.ofSeconds(60));
+        assertThat(failure).as("the call should fail").isInstanceOf(StatusRuntimeException.class);
+        return (StatusRuntimeException) failure;
+    }
+
+    @Test
+    void promptEndsInsideAnOpenThinkingBlock() {
+        assertThat(think(request("think=1", 8).build()).getPromptText())
+                .endsWith("Q [[script think=1]]<|im_end|>\n<|im_start|>assistant\n<think>\n");
+    }
+
+    @Test
+    void thinkingTheModelClosesIsReturnedWithoutTheDelimiter() {
+        GenerateThinkingResponse r = think(request("think=3 close=yes", 10).build());
+
+        assertThat(r.getThinkingText()).isEqualTo("think1 think2 think3 ");
+        assertThat(r.getClosedByModel()).isTrue();
+        assertThat(r.getTruncated()).isFalse();
+        assertThat(r.getThinkingTokens()).isEqualTo(4);
+        assertThat(r.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_STOP);
+        assertThat(r.getPromptTokens()).isPositive();
+    }
+
+    @Test
+    void thinkingThatReachesTheBudgetIsTruncatedAtExactlyTheBudget() {
+        GenerateThinkingResponse r = think(request("close=no", 5).build());
+
+        assertThat(r.getThinkingText()).isEqualTo("think1 think2 think3 think4 think5 ");
+        assertThat(r.getClosedByModel()).isFalse();
+        assertThat(r.getTruncated()).isTrue();
+        assertThat(r.getThinkingTokens()).isEqualTo(5);
+        assertThat(r.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_LENGTH);
+    }
+
+    @Test
+    void delimiterAsTheLastTokenTheBudgetAllowsStillCountsAsClosed() {
+        GenerateThinkingResponse r = think(request("think=4 close=yes", 5).build());
+
+        assertThat(r.getClosedByModel()).isTrue();
+        assertThat(r.getTruncated()).isFalse();
+        assertThat(r.getThinkingTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void unknownModelIsNotFound() {
+        StatusRuntimeException e = failure(request("", 4).setModel("gpt-9").build());
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(e.getStatus().getDescription()).contains("'gpt-9'").contains("scripted");
+    }
+
+    @Test
+    void zeroBudgetIsInvalid() {
+        StatusRuntimeException e = failure(request("", 0).build());
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("thinking_budget_tokens");
+    }
+
+    @Test
+    void modelErrorIsInternalWithTritonsMessage() {
+        StatusRuntimeException e = failure(request("close=maybe", 4).build());
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+        assertThat(e.getStatus().getDescription()).contains("close='maybe'");
+    }
+}

@@ -1,0 +1,45 @@
+package io.elasticmesh.decoder.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import io.elasticmesh.proto.reasoning.v1.DecoderService;
+import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Triton unreachable: the caller learns it at once as UNAVAILABLE, not by waiting for a deadline. */
+@QuarkusTest
+@TestProfile(DecoderTritonDownTests.NoTriton.class)
+class DecoderTritonDownTests {
+
+    public static class NoTriton implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1", "quarkus.grpc.clients.triton.test-port", "1");
+        }
+    }
+
+    @GrpcClient("decoder")
+    DecoderService decoder;
+
+    @Test
+    void unreachableTritonIsUnavailable() {
+        Throwable failure = decoder.generateThinking(GenerateThinkingRequest.newBuilder().setRequestId("down")
+                .setModel("scripted").setThinkingBudgetTokens(4)
+                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"))
+                .build())
+                .onItem().transform(reply -> (Throwable) null).onFailure().recoverWithItem(t -> t)
+                .await().atMost(Duration.ofSeconds(30));
+
+        assertThat(failure).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+}

@@ -1,0 +1,35 @@
+package io.elasticmesh.local.quarkus;
+
+import io.elasticmesh.local.TritonProcess;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real Triton server with the scripted model, for a service's {@code @QuarkusTest}; points the service's
+ * {@code triton} gRPC client at it.
+ */
+public class TritonTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private TritonProcess triton;
+
+    @Override
+    public Map<String, String> start() {
+        Path root = Path.of(System.getProperty("mesh.root", "..")).toAbsolutePath().normalize();
+        // Under the module's target/, so `mvn clean` removes the server's copy and logs.
+        triton = TritonProcess.start(root, Path.of("target", "triton").toAbsolutePath(), 0, List.of("scripted"));
+        String port = String.valueOf(triton.grpcPort());
+        // In tests Quarkus sends a client to its test-port, which otherwise defaults to the service's own.
+        return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1",
+                "quarkus.grpc.clients.triton.port", port,
+                "quarkus.grpc.clients.triton.test-port", port);
+    }
+
+    @Override
+    public void stop() {
+        if (triton != null) {
+            triton.close();
+        }
+    }
+}

@@ -5,7 +5,6 @@ import io.elasticmesh.router.client.SolutionClient;
 import io.elasticmesh.router.kafka.AuditPublisher;
 import io.elasticmesh.router.mapping.AuditMapper;
 import io.grpc.Deadline;
-import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -40,9 +39,7 @@ public class ReasoningService {
     public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
         long start = System.nanoTime();
         Instant receivedAt = Instant.now();
-        Tier tier = tiers.find(command.tier()).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("tier '" + command.tier() + "' does not exist; known tiers: " + tiers.names())
-                .asRuntimeException());
+        Tier tier = tiers.require(command.tier());
         Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens());
         Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
         Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);

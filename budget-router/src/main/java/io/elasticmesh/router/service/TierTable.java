@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -40,6 +41,12 @@ public final class TierTable {
 
     public Optional<Tier> find(String name) {
         return Optional.ofNullable(tiers.get(name));
+    }
+
+    /** @throws NoSuchElementException naming the known tiers when {@code name} is not one */
+    public Tier require(String name) {
+        return find(name).orElseThrow(() -> new NoSuchElementException(
+                "tier '" + name + "' does not exist; known tiers: " + names()));
     }
 
     public Set<String> names() {

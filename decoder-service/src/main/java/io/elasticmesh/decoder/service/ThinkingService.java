@@ -7,7 +7,6 @@ import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.grpc.Deadline;
-import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -30,9 +29,7 @@ public class ThinkingService {
 
     public Uni<Thinking> think(String requestId, String model, List<Turn> conversation, int budgetTokens,
             Deadline deadline) {
-        ModelProfile profile = profiles.find(model).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("model '" + model + "' has no profile; known: " + profiles.names())
-                .asRuntimeException());
+        ModelProfile profile = profiles.require(model);
         String prompt = profile.thinkingPrompt(conversation);
         GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(), prompt,
                 budgetTokens, List.of(profile.thinkingEnd()), profile.temperature());

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -29,6 +30,12 @@ public final class ModelProfiles {
 
     public Optional<ModelProfile> find(String modelName) {
         return Optional.ofNullable(byName.get(modelName));
+    }
+
+    /** @throws NoSuchElementException naming the known models when {@code modelName} has no profile */
+    public ModelProfile require(String modelName) {
+        return find(modelName).orElseThrow(() -> new NoSuchElementException(
+                "model '" + modelName + "' has no profile; known: " + names()));
     }
 
     public java.util.Set<String> names() {

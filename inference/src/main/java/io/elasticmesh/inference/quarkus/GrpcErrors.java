@@ -4,8 +4,12 @@ import io.elasticmesh.inference.triton.TritonModelException;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import java.util.NoSuchElementException;
 
-/** Turns failures into the gRPC status a caller can act on; a status from downstream passes through unchanged. */
+/**
+ * Turns failures into the gRPC status a caller can act on: a missing thing is NOT_FOUND, a bad argument
+ * INVALID_ARGUMENT, a model failure INTERNAL; a status from downstream passes through unchanged.
+ */
 public final class GrpcErrors {
 
     private GrpcErrors() {
@@ -14,6 +18,9 @@ public final class GrpcErrors {
     public static Throwable toStatus(Throwable failure) {
         if (failure instanceof StatusRuntimeException || failure instanceof StatusException) {
             return failure;
+        }
+        if (failure instanceof NoSuchElementException) {
+            return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();

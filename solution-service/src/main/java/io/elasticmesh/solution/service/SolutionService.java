@@ -6,7 +6,6 @@ import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.grpc.Deadline;
-import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -29,9 +28,7 @@ public class SolutionService {
 
     public Uni<Solution> solve(String requestId, String model, String thinkingPrompt, String thinking,
             boolean closedByModel, int budgetTokens, Deadline deadline) {
-        ModelProfile profile = profiles.find(model).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("model '" + model + "' has no profile; known: " + profiles.names())
-                .asRuntimeException());
+        ModelProfile profile = profiles.require(model);
         GenerationRequest request = new GenerationRequest(requestId + ":solution", profile.tritonModel(),
                 profile.solutionPrompt(thinkingPrompt, thinking), budgetTokens, List.of(), profile.temperature());
         long start = System.nanoTime();

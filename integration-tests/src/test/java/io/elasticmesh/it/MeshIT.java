@@ -17,6 +17,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +81,16 @@ class MeshIT {
 
     private static String words(String word, int count) {
         return IntStream.rangeClosed(1, count).mapToObj(i -> word + i + " ").collect(Collectors.joining());
+    }
+
+    @Test
+    @Order(0)
+    void routerAndAuditServiceReportServingOverGrpcHealth() {
+        for (ManagedChannel channel : List.of(routerChannel, auditChannel)) {
+            HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance());
+            assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        }
     }
 
     @Test

@@ -41,6 +41,6 @@ public class DecoderClient {
 
     private static ThinkingPhase toPhase(GenerateThinkingResponse r) {
         return new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(), r.getTruncated(),
-                r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(), r.getDurationMs());
+                r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs());
     }
 }

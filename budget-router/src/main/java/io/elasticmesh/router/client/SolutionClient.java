@@ -39,6 +39,6 @@ public class SolutionClient {
 
     private static SolutionPhase toPhase(GenerateSolutionResponse r) {
         return new SolutionPhase(r.getSolutionText(), r.getSolutionTokens(), r.getForcedDelimiters(),
-                r.getFinishReason() == FinishReason.FINISH_REASON_LENGTH, r.getDurationMs());
+                r.getFinishReason() == FinishReason.FINISH_REASON_LENGTH);
     }
 }

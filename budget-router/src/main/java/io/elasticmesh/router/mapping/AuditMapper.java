@@ -31,9 +31,9 @@ public final class AuditMapper {
                 .setSolutionText(result.solution().text())
                 .setSolutionTokens(result.solution().tokens())
                 .setSolutionFinishReason(ReasonMapper.finishReason(result.solution().budgetReached()))
-                .setThinkingMs((int) result.thinking().durationMillis())
-                .setSolutionMs((int) result.solution().durationMillis())
-                .setTotalMs((int) result.totalMillis())
+                .setThinkingMs((int) result.timings().thinkingMillis())
+                .setSolutionMs((int) result.timings().solutionMillis())
+                .setTotalMs((int) result.timings().totalMillis())
                 .build();
     }
 }

@@ -50,9 +50,9 @@ public final class ReasonMapper {
                         .setSolutionBudgetTokens(result.budget().solutionTokens())
                         .setDeadlineMs((int) result.deadlineMs()))
                 .setTimings(PhaseTimings.newBuilder()
-                        .setThinkingMs((int) result.thinking().durationMillis())
-                        .setSolutionMs((int) result.solution().durationMillis())
-                        .setTotalMs((int) result.totalMillis())
+                        .setThinkingMs((int) result.timings().thinkingMillis())
+                        .setSolutionMs((int) result.timings().solutionMillis())
+                        .setTotalMs((int) result.timings().totalMillis())
                         .setFirstThinkingTokenMs((int) result.thinking().firstTokenMillis()))
                 .build();
     }

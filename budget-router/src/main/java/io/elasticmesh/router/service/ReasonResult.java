@@ -6,5 +6,9 @@ import java.util.List;
 
 /** One answered request, everything the reply and the audit record need. */
 public record ReasonResult(String requestId, Instant receivedAt, String tenant, Tier tier, Budget budget,
-        long deadlineMs, List<Turn> conversation, ThinkingPhase thinking, SolutionPhase solution, long totalMillis) {
+        long deadlineMs, List<Turn> conversation, ThinkingPhase thinking, SolutionPhase solution, Timings timings) {
+
+    /** Wall-clock milliseconds as the router saw them, hops included. */
+    public record Timings(long thinkingMillis, long solutionMillis, long totalMillis) {
+    }
 }

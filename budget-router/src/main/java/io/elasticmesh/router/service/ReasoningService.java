@@ -47,11 +47,21 @@ public class ReasoningService {
         String requestId = UUID.randomUUID().toString();
 
         return decoder.think(requestId, tier.model(), command.conversation(), budget.thinkingTokens(), deadline)
-                .flatMap(thinking -> solution.solve(requestId, tier.model(), thinking, budget.solutionTokens(), deadline)
-                        .map(answer -> new ReasonResult(requestId, receivedAt, command.tenant(), tier, budget,
-                                deadlineMs, command.conversation(), thinking, answer,
-                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))))
+                .flatMap(thinking -> {
+                    long thought = System.nanoTime();
+                    return solution.solve(requestId, tier.model(), thinking, budget.solutionTokens(), deadline)
+                            .map(answer -> {
+                                long end = System.nanoTime();
+                                return new ReasonResult(requestId, receivedAt, command.tenant(), tier, budget,
+                                        deadlineMs, command.conversation(), thinking, answer, new ReasonResult.Timings(
+                                                millis(thought - start), millis(end - thought), millis(end - start)));
+                            });
+                })
                 .invoke(this::auditIfCut);
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** Auditing never delays or fails the answer; delivery failures are logged by the publisher. */

@@ -1,6 +1,5 @@
 package io.elasticmesh.router.service;
 
 /** What the solution service reported; see solution_service.proto for each field. */
-public record SolutionPhase(String text, int tokens, int forcedDelimiters, boolean budgetReached,
-        long durationMillis) {
+public record SolutionPhase(String text, int tokens, int forcedDelimiters, boolean budgetReached) {
 }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -66,10 +67,17 @@ public final class ModelProfiles {
                 throw new IllegalArgumentException(
                         source + ": model '" + name + "' names unknown template '" + entry.template() + "'");
             }
-            profiles.put(name, new ModelProfile(name, entry.tritonModel(),
+            ModelProfile profile = new ModelProfile(name, entry.tritonModel(),
                     new ChatTemplate(template.source(), template.bosToken(), template.eosToken()),
                     entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
-                    entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature()));
+                    entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature());
+            // Render once now: a broken template fails start-up, not the first request, and the engine is warm.
+            try {
+                profile.thinkingPrompt(List.of(new Turn(Turn.Role.USER, "ping")));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
+            }
+            profiles.put(name, profile);
         });
         return new ModelProfiles(profiles);
     }

@@ -65,6 +65,27 @@ class ModelProfilesTests {
     }
 
     @Test
+    void brokenTemplateIsRejectedAtLoadNamingTheModel() {
+        String yaml = """
+                templates:
+                  broken:
+                    source: "{% for m in messages %}{{ m.content }}"
+                models:
+                  m:
+                    tritonModel: t
+                    template: broken
+                    thinkingStart: "<think>"
+                    thinkingEnd: "</think>"
+                    templateOpensThinking: false
+                    temperature: 0
+                """;
+
+        assertThatThrownBy(() -> ModelProfiles.parse(
+                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml"))
+                .hasMessageStartingWith("test.yaml: model 'm': chat template failed");
+    }
+
+    @Test
     void unknownTemplateReferenceIsRejectedWithItsName() {
         String yaml = """
                 templates: {}

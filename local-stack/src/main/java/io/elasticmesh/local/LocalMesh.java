@@ -61,6 +61,7 @@ public final class LocalMesh implements AutoCloseable {
         audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs,
                 Map.of("kafka.bootstrap.servers", kafka.bootstrapServers())));
         router = track(ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs, Map.of(
+                "router.tiers-file", o.meshRoot().resolve("k8s/base/tiers.yaml").toString(),
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",

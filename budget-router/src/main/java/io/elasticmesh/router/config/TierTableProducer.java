@@ -11,20 +11,13 @@ import java.nio.file.Files;
 /** Reads the tier file once at start-up; an invalid file stops the router with the file, tier and field named. */
 public class TierTableProducer {
 
-    static final String BUILT_IN = "tiers.yaml";
-
     @Produces
     @ApplicationScoped
     TierTable tierTable(RouterConfig config) {
-        String source = config.tiersFile().map(Object::toString).orElse("classpath:" + BUILT_IN);
-        try (InputStream in = config.tiersFile().isPresent() ? Files.newInputStream(config.tiersFile().get())
-                : TierTableProducer.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
-            if (in == null) {
-                throw new IllegalStateException(source + " not found");
-            }
-            return TierTable.parse(in, source);
+        try (InputStream in = Files.newInputStream(config.tiersFile())) {
+            return TierTable.parse(in, config.tiersFile().toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tier file " + source, e);
+            throw new UncheckedIOException("cannot read tier file " + config.tiersFile(), e);
         }
     }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TierTableTests {
@@ -83,8 +87,12 @@ class TierTableTests {
     }
 
     @Test
-    void builtInTiersParse() {
-        TierTable table = TierTable.parse(getClass().getClassLoader().getResourceAsStream("tiers.yaml"), "built-in");
-        assertThat(table.names()).contains("standard", "economy", "scripted");
+    void tierFilesShippedForKubernetesParse() throws Exception {
+        Path k8s = Path.of(System.getProperty("mesh.root", "..")).resolve("k8s");
+        for (String file : List.of("base/tiers.yaml", "components/gpu-triton/tiers.yaml")) {
+            try (InputStream in = Files.newInputStream(k8s.resolve(file))) {
+                assertThat(TierTable.parse(in, file).names()).as(file).contains("standard", "economy");
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.elasticmesh.router.kafka;
 import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -21,9 +22,24 @@ public class AuditPublisher {
         this.emitter = emitter;
     }
 
-    /** Completes when the broker acknowledged the event. */
+    /**
+     * Hands the event to the Kafka producer without waiting; never throws. The stage completes when the broker
+     * acknowledged it, and fails (after logging) when it was refused or could not be queued.
+     */
     public CompletionStage<Void> publish(ThinkingTruncated event) {
-        var acked = new java.util.concurrent.CompletableFuture<Void>();
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        try {
+            send(event, acked);
+        } catch (RuntimeException e) {
+            // e.g. the emitter's buffer is full while Kafka is unreachable
+            LOG.errorf(e, "audit event %s of request %s could not be queued", event.getEventId(),
+                    event.getRequestId());
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    private void send(ThinkingTruncated event, CompletableFuture<Void> acked) {
         emitter.send(Message.of(event.toByteArray())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.getTenant()).build())
                 .withAck(() -> {
@@ -36,6 +52,5 @@ public class AuditPublisher {
                     acked.completeExceptionally(failure);
                     return acked;
                 }));
-        return acked;
     }
 }

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * Elastic Reasoning for one request: the tier fixes (t, s) and the deadline, the decoder thinks for at most t
@@ -18,8 +17,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ReasoningService {
-
-    private static final Logger LOG = Logger.getLogger(ReasoningService.class);
 
     private final TierTable tiers;
     private final DecoderClient decoder;
@@ -67,10 +64,7 @@ public class ReasoningService {
     /** Auditing never delays or fails the answer; delivery failures are logged by the publisher. */
     private void auditIfCut(ReasonResult result) {
         if (result.thinking().truncated()) {
-            audit.publish(AuditMapper.toEvent(result)).exceptionally(failure -> {
-                LOG.warnf("audit of request %s failed: %s", result.requestId(), failure.getMessage());
-                return null;
-            });
+            audit.publish(AuditMapper.toEvent(result));
         }
     }
 }

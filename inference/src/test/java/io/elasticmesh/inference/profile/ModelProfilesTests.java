@@ -64,6 +64,10 @@ class ModelProfilesTests {
         assertThat(prompt).contains("{{ 7 * 6 }} {% if true %}x{% endif %}");
     }
 
+    private static ModelProfiles parse(String yaml) throws java.io.IOException {
+        return ModelProfiles.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
+    }
+
     @Test
     void brokenTemplateIsRejectedAtLoadNamingTheModel() {
         String yaml = """
@@ -80,8 +84,7 @@ class ModelProfilesTests {
                     temperature: 0
                 """;
 
-        assertThatThrownBy(() -> ModelProfiles.parse(
-                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml"))
+        assertThatThrownBy(() -> parse(yaml))
                 .hasMessageStartingWith("test.yaml: model 'm': chat template failed");
     }
 
@@ -99,8 +102,7 @@ class ModelProfilesTests {
                     temperature: 0
                 """;
 
-        assertThatThrownBy(() -> ModelProfiles.parse(
-                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml"))
+        assertThatThrownBy(() -> parse(yaml))
                 .hasMessageContaining("test.yaml").hasMessageContaining("'missing'");
     }
 }

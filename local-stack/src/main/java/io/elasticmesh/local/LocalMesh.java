@@ -52,7 +52,8 @@ public final class LocalMesh implements AutoCloseable {
     private void startAll(Options o) throws RuntimeException {
         Path logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
-        triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"), o.tritonPort(), o.models()));
+        triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
+                logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
         Map<String, String> tritonClient = Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));

@@ -29,12 +29,17 @@ public final class TritonProcess implements AutoCloseable {
         this.grpcPort = grpcPort;
     }
 
-    /** Starts Triton serving {@code models} on {@code grpcPort} (0 picks a free one); blocks until ready. */
-    public static TritonProcess start(Path meshRoot, Path workDir, int grpcPort, List<String> models) {
+    /**
+     * Starts Triton serving {@code models} on {@code grpcPort} (0 picks a free one); blocks until ready.
+     *
+     * @param workDir where the launcher copies the server tree
+     * @param log the server's log file
+     */
+    public static TritonProcess start(Path meshRoot, Path workDir, Path log, int grpcPort, List<String> models) {
         int port = grpcPort == 0 ? Ports.free() : grpcPort;
         try {
             Files.createDirectories(workDir);
-            Path log = workDir.resolve("tritonserver.log");
+            Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(python().toString(),
                     meshRoot.resolve("triton/launch.py").toString(),
                     "--grpc-port", String.valueOf(port),

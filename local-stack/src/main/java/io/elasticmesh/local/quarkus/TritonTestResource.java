@@ -18,7 +18,8 @@ public class TritonTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Path root = Path.of(System.getProperty("mesh.root", "..")).toAbsolutePath().normalize();
         // Under the module's target/, so `mvn clean` removes the server's copy and logs.
-        triton = TritonProcess.start(root, Path.of("target", "triton").toAbsolutePath(), 0, List.of("scripted"));
+        Path work = Path.of("target", "triton").toAbsolutePath();
+        triton = TritonProcess.start(root, work, work.resolve("tritonserver.log"), 0, List.of("scripted"));
         String port = String.valueOf(triton.grpcPort());
         // In tests Quarkus sends a client to its test-port, which otherwise defaults to the service's own.
         return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1",

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Audit events by request id, de-duplicated by event id so a redelivered record is kept once. Held in memory:
- * Kafka stays the durable copy until the PostgreSQL store replaces this.
+ * Audit events by request id. A request has at most one event, so the first copy wins and a redelivered record is
+ * kept once. Held in memory: Kafka stays the durable copy until the PostgreSQL store replaces this.
  */
 @ApplicationScoped
 public class AuditStore {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.elasticmesh.local.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
@@ -162,7 +163,7 @@ class MeshIT {
         ReasonResponse uncut = reason(scripted("think=2 close=yes answer=2").build());
         ReasonResponse cut = reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).build());
 
-        ThinkingTruncated event = awaitAuditEvent(cut.getRequestId(), Duration.ofSeconds(60));
+        ThinkingTruncated event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(60));
         assertThat(event.getTenant()).isEqualTo("it-tenant");
         assertThat(event.getTier()).isEqualTo("scripted");
         assertThat(event.getModel()).isEqualTo("scripted");
@@ -176,26 +177,6 @@ class MeshIT {
         StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class,
                 () -> audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(uncut.getRequestId()).build()));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    }
-
-    private ThinkingTruncated awaitAuditEvent(String requestId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                return audit.withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build()).getEvent();
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.NOT_FOUND || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.elasticmesh.local;
 
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
-import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
@@ -9,8 +8,7 @@ import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +39,8 @@ public final class DemoClient {
             ReasonResponse cut = router.withDeadlineAfter(5, TimeUnit.MINUTES)
                     .reason(request.setThinkingBudgetTokens(4).build());
             print(cut);
-            ThinkingTruncated event = awaitAudit(AuditServiceGrpc.newBlockingStub(auditChannel), cut.getRequestId());
+            ThinkingTruncated event = AuditEvents.await(AuditServiceGrpc.newBlockingStub(auditChannel),
+                    cut.getRequestId(), Duration.ofSeconds(30));
             System.out.printf("audit     event %s via Kafka: tenant=%s tier=%s thinking cut at %d of %d tokens%n",
                     event.getEventId(), event.getTenant(), event.getTier(), event.getThinkingTokens(),
                     event.getThinkingBudgetTokens());
@@ -64,21 +63,5 @@ public final class DemoClient {
                 r.getSolutionFinishReason());
         System.out.printf("timings   thinking=%d ms solution=%d ms total=%d ms%n%n", r.getTimings().getThinkingMs(),
                 r.getTimings().getSolutionMs(), r.getTimings().getTotalMs());
-    }
-
-    private static ThinkingTruncated awaitAudit(AuditServiceGrpc.AuditServiceBlockingStub audit, String requestId)
-            throws InterruptedException {
-        for (int attempt = 0; attempt < 150; attempt++) {
-            try {
-                return audit.withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build()).getEvent();
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                    throw e;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("no audit event for " + requestId + " after 30 s");
     }
 }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -25,7 +26,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.port = port;
     }
 
-    /** Formats {@code dataDir} when it is new and starts the broker on {@code port} (0 picks a free one). */
+    /** Wipes and formats {@code dataDir}, then starts the broker on {@code port} (0 picks a free one). */
     public static EmbeddedKafka start(Path dataDir, int port) {
         int brokerPort = port == 0 ? Ports.free() : port;
         int controllerPort = Ports.free();
@@ -82,10 +83,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    private static void deleteRecursively(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }

@@ -49,7 +49,7 @@ public final class LocalMesh implements AutoCloseable {
         }
     }
 
-    private void startAll(Options o) throws RuntimeException {
+    private void startAll(Options o) {
         Path logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
         triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),

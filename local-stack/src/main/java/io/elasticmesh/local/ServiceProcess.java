@@ -18,12 +18,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final String name;
     private final Process process;
     private final int grpcPort;
 
-    private ServiceProcess(String name, Process process, int grpcPort) {
-        this.name = name;
+    private ServiceProcess(Process process, int grpcPort) {
         this.process = process;
         this.grpcPort = grpcPort;
     }
@@ -51,7 +49,7 @@ public final class ServiceProcess implements AutoCloseable {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             awaitReady(module, process, httpPort, log);
-            return new ServiceProcess(module, process, port);
+            return new ServiceProcess(process, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }
@@ -92,10 +90,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    public String name() {
-        return name;
     }
 
     public int grpcPort() {

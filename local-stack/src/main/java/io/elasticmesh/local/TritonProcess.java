@@ -70,24 +70,25 @@ public final class TritonProcess implements AutoCloseable {
     }
 
     private static void awaitReady(Process process, Path log) {
-        // The reader stays open after READY and is drained, so the launcher never blocks on a full pipe.
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Void> ready = CompletableFuture.runAsync(() -> {
-            try {
+        // One reader sees the READY line and keeps draining, so the launcher never blocks on a full pipe.
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("TRITON READY")) {
-                        Thread drain = new Thread(() -> drain(out), "triton-launcher-out");
-                        drain.setDaemon(true);
-                        drain.start();
-                        return;
+                        ready.complete(null);
                     }
                 }
-                throw new IllegalStateException("launcher exited before Triton was ready; see " + log);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // The pipe closed: the launcher ended.
             }
-        });
+            ready.completeExceptionally(
+                    new IllegalStateException("launcher exited before Triton was ready; see " + log));
+        }, "triton-launcher-out");
+        reader.setDaemon(true);
+        reader.start();
         try {
             ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -96,16 +97,6 @@ public final class TritonProcess implements AutoCloseable {
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException("Triton failed to start: " + e.getMessage() + "; see " + log, e);
-        }
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // discard
-            }
-        } catch (IOException e) {
-            // The process ended and its pipe closed.
         }
     }
 

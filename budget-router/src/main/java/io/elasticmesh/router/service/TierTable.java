@@ -81,14 +81,15 @@ public final class TierTable {
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException(where + ": unknown field(s) " + unknown + "; known: " + FIELDS);
             }
+            String model = text(entry, "model", where);
+            int thinking = (int) number(entry, "thinking-budget-tokens", where, Integer.MAX_VALUE);
+            int solution = (int) number(entry, "solution-budget-tokens", where, Integer.MAX_VALUE);
+            long deadline = number(entry, "deadline-ms", where, Long.MAX_VALUE);
             try {
-                tiers.put(e.getKey(), new Tier(e.getKey(), text(entry, "model", where),
-                        (int) number(entry, "thinking-budget-tokens", where, Integer.MAX_VALUE),
-                        (int) number(entry, "solution-budget-tokens", where, Integer.MAX_VALUE),
-                        number(entry, "deadline-ms", where, Long.MAX_VALUE)));
+                tiers.put(e.getKey(), new Tier(e.getKey(), model, thinking, solution, deadline));
             } catch (IllegalArgumentException invalid) {
-                throw invalid.getMessage().startsWith(source) ? invalid
-                        : new IllegalArgumentException(source + ": " + invalid.getMessage(), invalid);
+                // Tier's own range checks name the tier and field; add the file.
+                throw new IllegalArgumentException(source + ": " + invalid.getMessage(), invalid);
             }
         });
         return new TierTable(tiers);

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The served models' profiles, read from YAML: named chat templates, then one profile per mesh model name. The
@@ -39,8 +41,8 @@ public final class ModelProfiles {
                 "model '" + modelName + "' has no profile; known: " + names()));
     }
 
-    public java.util.Set<String> names() {
-        return new java.util.TreeSet<>(byName.keySet());
+    public Set<String> names() {
+        return new TreeSet<>(byName.keySet());
     }
 
     /** Loads {@code path}, or the built-in profiles when the path is empty. */

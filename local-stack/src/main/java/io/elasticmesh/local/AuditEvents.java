@@ -1,0 +1,41 @@
+package io.elasticmesh.local;
+
+import io.elasticmesh.proto.audit.v1.AuditServiceGrpc.AuditServiceBlockingStub;
+import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
+import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Reads an audit event back from audit-service once it has travelled through Kafka. */
+public final class AuditEvents {
+
+    private AuditEvents() {
+    }
+
+    /**
+     * Polls until audit-service has the event of {@code requestId}.
+     *
+     * @throws StatusRuntimeException NOT_FOUND when it has not arrived within {@code timeout}, or any other status
+     */
+    public static ThinkingTruncated await(AuditServiceBlockingStub audit, String requestId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return audit.withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build()).getEvent();
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

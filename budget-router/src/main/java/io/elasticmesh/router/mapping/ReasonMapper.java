@@ -7,6 +7,7 @@ import io.elasticmesh.proto.reasoning.v1.PhaseTimings;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.service.ReasonCommand;
 import io.elasticmesh.router.service.ReasonResult;
 import java.util.OptionalInt;
@@ -38,6 +39,10 @@ public final class ReasonMapper {
                 .setSolutionText(result.solution().text())
                 .setThinkingTruncated(result.thinking().truncated())
                 .setSolutionFinishReason(finishReason(result.solution().budgetReached()))
+                .setTruncationReason(result.thinking().truncated()
+                        ? TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET : TruncationReason.TRUNCATION_REASON_UNSPECIFIED)
+                .setSolutionTruncated(result.solution().budgetReached())
+                .setSolutionEmpty(result.solution().text().isBlank())
                 .setUsage(TokenUsage.newBuilder()
                         .setPromptTokens(result.thinking().promptTokens())
                         .setThinkingTokens(result.thinking().tokens())

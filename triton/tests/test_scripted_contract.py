@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from test_scripted_trtllm_contract import trtllm, trtllm_inputs
 from tritonstream import StreamSession, infer
 
 MODEL = "scripted"
@@ -180,3 +181,34 @@ def test_two_concurrent_streams_both_complete_in_parallel(url):
     assert "".join(r.text for r in by_id[b]) == "answer1 answer2 answer3 answer4 "
     assert by_id[a][-1].final and by_id[b][-1].final
     assert elapsed < 2.9, f"streams were serialized ({elapsed:.2f}s; one alone takes ~1.8s)"
+
+
+def status(url, model=MODEL):
+    """The model's `[[script status]]` answer: {"in_flight": ..., "cancelled": ...}."""
+    if model == MODEL:
+        rs, errors = stream(url, "[[script status]]", max_tokens=4)
+    else:
+        rs, errors = trtllm(url, "[[script status]]", max_tokens=4)
+    assert errors == [] and [r.num_output_tokens for r in rs] == [1, 1]
+    return dict(item.split("=") for item in rs[0].text.split())
+
+
+@pytest.mark.parametrize("model", [MODEL, "scripted_trtllm"])
+def test_status_counts_generations_in_flight_until_a_cancelled_one_has_stopped(url, model):
+    before = status(url, model)
+    assert before["in_flight"] == "0"
+    s = StreamSession(url)
+    prompt = THINK + "[[script close=no delay_ms=50]]"  # 2000 tokens would take 100 s
+    if model == MODEL:
+        s.send(model, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": 2000})
+    else:
+        s.send(model, inputs=trtllm_inputs(prompt, max_tokens=2000))
+    for _ in range(3):
+        _result, error, _t = s.q.get(timeout=20)
+        assert error is None
+    assert status(url, model)["in_flight"] == "1"
+    s.close(cancel_requests=True)
+    deadline = time.monotonic() + 10
+    while (now := status(url, model))["in_flight"] != "0" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert now == {"in_flight": "0", "cancelled": str(int(before["cancelled"]) + 1)}

@@ -31,8 +31,8 @@ public class ThinkingService {
             Deadline deadline) {
         ModelProfile profile = profiles.require(model);
         String prompt = profile.thinkingPrompt(conversation);
-        GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(), prompt,
-                budgetTokens, List.of(profile.thinkingEnd()), profile.temperature());
+        GenerationRequest request = profile.generation(requestId + ":thinking", prompt, budgetTokens,
+                List.of(profile.thinkingEnd()));
         long start = System.nanoTime();
         return triton.generate(request, deadline).map(generation -> interpret(profile, prompt, generation, start));
     }

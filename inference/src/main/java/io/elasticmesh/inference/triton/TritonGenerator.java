@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Streams generations from a Triton model that speaks the vLLM backend contract. Each generation is its own
+ * Streams generations from a Triton model in the contract its request names. Each generation is its own
  * ModelStreamInfer call, so cancelling the returned stream (or its deadline passing) cancels the call, and Triton
  * stops generating.
  */
@@ -20,9 +20,10 @@ public final class TritonGenerator {
 
     /** The chunks of one generation; completes after the final response. */
     public Multi<GenerationChunk> stream(GenerationRequest request, Deadline deadline) {
+        TritonContract contract = request.contract();
         return Multi.createFrom().deferred(() -> stub.withDeadline(deadline)
-                .modelStreamInfer(Multi.createFrom().item(VllmContract.toWire(request)))
-                .map(VllmContract::fromWire));
+                .modelStreamInfer(Multi.createFrom().item(contract.toWire(request)))
+                .map(contract.reader(request)));
     }
 
     /** The whole generation. */

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 
 class VllmContractTests {
 
-    private final GenerationRequest request = new GenerationRequest("r-1", "scripted", "hello", 12,
-            List.of("</think>"), 0.0);
+    private final GenerationRequest request = new GenerationRequest("r-1", "scripted", VllmContract.INSTANCE, "hello",
+            12, List.of("</think>"), 0.0);
 
     @Test
     void requestCarriesPromptBudgetAndStopAsVllmSamplingParameters() throws Exception {
-        ModelInferRequest wire = VllmContract.toWire(request);
+        ModelInferRequest wire = VllmContract.INSTANCE.toWire(request);
 
         assertThat(wire.getModelName()).isEqualTo("scripted");
         assertThat(wire.getId()).isEqualTo("r-1");

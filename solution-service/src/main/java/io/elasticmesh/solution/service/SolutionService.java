@@ -29,8 +29,8 @@ public class SolutionService {
     public Uni<Solution> solve(String requestId, String model, String thinkingPrompt, String thinking,
             boolean closedByModel, int budgetTokens, Deadline deadline) {
         ModelProfile profile = profiles.require(model);
-        GenerationRequest request = new GenerationRequest(requestId + ":solution", profile.tritonModel(),
-                profile.solutionPrompt(thinkingPrompt, thinking), budgetTokens, List.of(), profile.temperature());
+        GenerationRequest request = profile.generation(requestId + ":solution",
+                profile.solutionPrompt(thinkingPrompt, thinking), budgetTokens, List.of());
         long start = System.nanoTime();
         return triton.generate(request, deadline).map(generation -> new Solution(generation.text(),
                 generation.outputTokens(), closedByModel ? 0 : 1,

@@ -80,69 +80,55 @@ final class HuggingFaceJinja {
         int from = 0;
         int call;
         while ((call = reversed.indexOf(NAMESPACE_CALL, from)) >= 0) {
-            int argsStart = call + NAMESPACE_CALL.length();
-            int argsEnd = closingParenthesis(reversed, argsStart);
-            out.append(reversed, from, argsStart);
-            List<String> args = topLevelArguments(reversed.substring(argsStart, argsEnd));
-            out.append(String.join(", ", args.stream().map(HuggingFaceJinja::parenthesiseValue).toList()));
-            from = argsEnd;
+            Call namespace = Call.parse(reversed, call + NAMESPACE_CALL.length());
+            out.append(reversed, from, call + NAMESPACE_CALL.length());
+            out.append(String.join(", ", namespace.arguments().stream().map(HuggingFaceJinja::parenthesiseValue)
+                    .toList()));
+            from = namespace.end();
         }
         return out.append(reversed.substring(from)).toString();
     }
 
     private static final String NAMESPACE_CALL = "namespace(";
 
-    private static String parenthesiseValue(String argument) {
-        Matcher named = NAMED_ARGUMENT.matcher(argument);
-        return named.matches() ? named.group(1) + "=(" + named.group(2) + ")" : argument;
-    }
-
-    private static final Pattern NAMED_ARGUMENT = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)(.*)",
+    private static final Pattern NAMED_ARGUMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)(.*)",
             Pattern.DOTALL);
 
-    /** Index of the parenthesis closing the one just before {@code start}, skipping quoted text. */
-    private static int closingParenthesis(String text, int start) {
-        int depth = 1;
-        char quote = 0;
-        for (int i = start; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if ((c == ')' || c == ']' || c == '}') && --depth == 0) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("unbalanced namespace( call in chat template");
+    private static String parenthesiseValue(String argument) {
+        Matcher named = NAMED_ARGUMENT.matcher(argument);
+        return named.matches() ? named.group(1) + "=(" + named.group(2).strip() + ")" : argument;
     }
 
-    private static List<String> topLevelArguments(String args) {
-        List<String> parts = new ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        int start = 0;
-        for (int i = 0; i < args.length(); i++) {
-            char c = args.charAt(i);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                parts.add(args.substring(start, i).strip());
-                start = i + 1;
+    /** The top-level arguments of a call and the index of its closing parenthesis. */
+    private record Call(List<String> arguments, int end) {
+
+        /** Scans from just after the call's "(", skipping quoted text and nested brackets. */
+        static Call parse(String text, int start) {
+            List<String> arguments = new ArrayList<>();
+            int depth = 0;
+            char quote = 0;
+            int argument = start;
+            for (int i = start; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (quote != 0) {
+                    quote = c == quote ? 0 : quote;
+                } else if (c == '\'' || c == '"') {
+                    quote = c;
+                } else if (c == '(' || c == '[' || c == '{') {
+                    depth++;
+                } else if (c == ',' && depth == 0) {
+                    arguments.add(text.substring(argument, i).strip());
+                    argument = i + 1;
+                } else if ((c == ')' || c == ']' || c == '}') && depth-- == 0) {
+                    String last = text.substring(argument, i).strip();
+                    if (!last.isEmpty()) {
+                        arguments.add(last);
+                    }
+                    return new Call(arguments, i);
+                }
             }
+            throw new IllegalArgumentException("chat template has an unclosed namespace( call");
         }
-        if (!args.isBlank()) {
-            parts.add(args.substring(start).strip());
-        }
-        return parts;
     }
 
     /** A template's own error, e.g. "Conversation roles must alternate user/assistant/user/assistant/...". */

@@ -36,30 +36,33 @@ class TensorRtLlmContractTests {
 
     @Test
     void reachingMaxTokensWithoutAStopWordIsLength() {
-        Function<ModelStreamInferResponse, GenerationChunk> reader = TensorRtLlmContract.INSTANCE.reader(request);
-
-        assertThat(reader.apply(response("think1 ", 1, false))).isEqualTo(new GenerationChunk("think1 ", 1, 7, null,
-                false));
-        reader.apply(response("think2 ", 1, false));
-        assertThat(reader.apply(response("think3 ", 1, true)).finishReason()).isEqualTo("length");
+        assertThat(finishAfter("think1 ", "think2 ", "think3 ")).isEqualTo("length");
     }
 
     @Test
     void endingOnAStopWordIsStopEvenOnTheLastAllowedToken() {
-        Function<ModelStreamInferResponse, GenerationChunk> reader = TensorRtLlmContract.INSTANCE.reader(request);
-        reader.apply(response("think1 ", 1, false));
-        reader.apply(response("think2 ", 1, false));
-
-        assertThat(reader.apply(response("</think>", 1, true)).finishReason()).isEqualTo("stop");
+        assertThat(finishAfter("think1 ", "think2 ", "</think>")).isEqualTo("stop");
     }
 
     @Test
-    void endOfSequenceBeforeTheBudgetIsStopAndAnEmptyFinalResponseEndsTheCall() {
+    void chunksCarryTheirDeltaAndCountsAndOnlyTheLastAFinishReason() {
         Function<ModelStreamInferResponse, GenerationChunk> reader = TensorRtLlmContract.INSTANCE.reader(request);
-        reader.apply(response("answer1 ", 1, false));
 
-        assertThat(reader.apply(response("", 1, false)).finishReason()).isNull();
-        assertThat(reader.apply(response("", 0, true))).isEqualTo(new GenerationChunk("", 0, 7, "stop", true));
+        assertThat(reader.apply(response("answer1 ", 1, false)))
+                .isEqualTo(new GenerationChunk("answer1 ", 1, 7, null, false));
+        assertThat(reader.apply(response("", 1, false)).finishReason()).as("end of sequence, not final").isNull();
+        assertThat(reader.apply(response("", 0, true))).as("empty final response")
+                .isEqualTo(new GenerationChunk("", 0, 7, "stop", true));
+    }
+
+    /** The finish reason read from one token per response, the last one final. */
+    private String finishAfter(String... tokens) {
+        Function<ModelStreamInferResponse, GenerationChunk> reader = TensorRtLlmContract.INSTANCE.reader(request);
+        GenerationChunk chunk = null;
+        for (int i = 0; i < tokens.length; i++) {
+            chunk = reader.apply(response(tokens[i], 1, i == tokens.length - 1));
+        }
+        return chunk.finishReason();
     }
 
     private static ModelStreamInferResponse response(String text, int tokens, boolean last) {

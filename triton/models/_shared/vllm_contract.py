@@ -295,7 +295,7 @@ class Engine:
 
 
 class ContractServer:
-    """Runs each request of a decoupled model in its own thread and speaks the vLLM contract."""
+    """Runs each request of a decoupled model in its own thread and speaks its wire's contract (vLLM by default)."""
 
     def __init__(self, engine, logger=None, wire=VllmWire):
         self.engine = engine

@@ -6,8 +6,10 @@ import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
+import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.grpc.Deadline;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,23 +29,40 @@ public class ThinkingService {
         this.triton = triton;
     }
 
-    public Uni<Thinking> think(String requestId, String model, List<Turn> conversation, int budgetTokens,
+    /** Thinks about {@code conversation} from the start. */
+    public Multi<PhaseEvent<Thinking>> think(String requestId, String model, List<Turn> conversation, int budgetTokens,
             Deadline deadline) {
-        ModelProfile profile = profiles.require(model);
-        String prompt = profile.thinkingPrompt(conversation);
-        GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(), prompt,
-                budgetTokens, List.of(profile.thinkingEnd()), profile.temperature());
-        long start = System.nanoTime();
-        return triton.generate(request, deadline).map(generation -> interpret(profile, prompt, generation, start));
+        return Multi.createFrom().deferred(() -> {
+            ModelProfile profile = profiles.require(model);
+            return run(profile, requestId, profile.thinkingPrompt(conversation), "", budgetTokens, deadline);
+        });
     }
 
-    static Thinking interpret(ModelProfile profile, String prompt, Generation generation, long startNanos) {
-        String text = generation.text();
-        boolean closed = generation.finishReason() == Generation.Finish.STOP && text.endsWith(profile.thinkingEnd());
-        if (closed) {
-            text = text.substring(0, text.length() - profile.thinkingEnd().length());
-        }
-        boolean truncated = generation.finishReason() == Generation.Finish.LENGTH;
+    /** Thinks further after {@code priorThinking}, an earlier phase's thinking on {@code prompt}. */
+    public Multi<PhaseEvent<Thinking>> resume(String requestId, String model, String prompt, String priorThinking,
+            int budgetTokens, Deadline deadline) {
+        return Multi.createFrom().deferred(() -> run(profiles.require(model), requestId, prompt, priorThinking,
+                budgetTokens, deadline));
+    }
+
+    private Multi<PhaseEvent<Thinking>> run(ModelProfile profile, String requestId, String prompt, String priorThinking,
+            int budgetTokens, Deadline deadline) {
+        GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(),
+                prompt + priorThinking, budgetTokens, List.of(profile.thinkingEnd()), profile.temperature());
+        long start = System.nanoTime();
+        return triton.generate(request, deadline)
+                .map(event -> event.mapResult(scanned -> interpret(prompt, priorThinking, scanned, start)));
+    }
+
+    /**
+     * Cut ⇔ the budget ran out before the model wrote the delimiter. A cut that lands inside the delimiter (text
+     * ending in, say, {@code </thi}) drops that fragment, so the solution phase's one appended delimiter stands alone.
+     */
+    static Thinking interpret(String prompt, String priorThinking, ScannedGeneration end, long startNanos) {
+        Generation generation = end.generation();
+        boolean closed = end.stop().isPresent();
+        boolean truncated = !closed && generation.finishReason() == Generation.Finish.LENGTH;
+        String text = priorThinking + end.text() + (truncated ? "" : end.heldBack());
         return new Thinking(prompt, text, closed, truncated, generation.inputTokens(), generation.outputTokens(),
                 generation.firstTokenMillis(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }

@@ -3,7 +3,6 @@ package io.elasticmesh.inference.triton;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Streams generations from a Triton model that speaks the vLLM backend contract. Each generation is its own
@@ -23,14 +22,5 @@ public final class TritonGenerator {
         return Multi.createFrom().deferred(() -> stub.withDeadline(deadline)
                 .modelStreamInfer(Multi.createFrom().item(VllmContract.toWire(request)))
                 .map(VllmContract::fromWire));
-    }
-
-    /** The whole generation. */
-    public Uni<Generation> generate(GenerationRequest request, Deadline deadline) {
-        return Uni.createFrom().deferred(() -> {
-            GenerationAccumulator accumulator = new GenerationAccumulator(System.nanoTime());
-            return stream(request, deadline).collect().in(() -> accumulator, GenerationAccumulator::add)
-                    .map(GenerationAccumulator::finish);
-        });
     }
 }

@@ -67,6 +67,9 @@ public class ReasoningService {
     public Uni<ReasonResult> continueReasoning(String requestId, int extraThinkingTokens, String tenant,
             Deadline callerDeadline) {
         return completion(Multi.createFrom().deferred(() -> {
+            if (extraThinkingTokens < 1) {
+                throw new IllegalArgumentException("extra_thinking_tokens must be at least 1, was " + extraThinkingTokens);
+            }
             ReasonResult earlier = hold.find(requestId).orElseThrow(() -> new NoSuchElementException("request '"
                     + requestId + "' cannot be continued: it is unknown, its thinking was not cut, or it is no "
                     + "longer held (router.continuation.hold)"));

@@ -24,10 +24,12 @@ final class SharedMesh {
     private SharedMesh() {
     }
 
+    private static final Path WORK = Path.of(System.getProperty("mesh.work")).resolve("shared");
+
     private static synchronized LocalMesh mesh() {
         if (mesh == null) {
-            mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")),
-                    Path.of(System.getProperty("mesh.work")).resolve("shared"), List.of("scripted", "smollm2")));
+            mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")), WORK,
+                    List.of("scripted", "smollm2")));
             routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
             tritonChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.tritonPort()).usePlaintext().build();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -48,6 +50,12 @@ final class SharedMesh {
     static synchronized ManagedChannel triton() {
         mesh();
         return tritonChannel;
+    }
+
+    /** Triton's log: the models log each generation's end there ("finished …" or "cancelled after N tokens"). */
+    static Path tritonLog() {
+        mesh();
+        return WORK.resolve("logs").resolve("tritonserver.log");
     }
 
     static BudgetRouterGrpc.BudgetRouterBlockingStub routerStub() {

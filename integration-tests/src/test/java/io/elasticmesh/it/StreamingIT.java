@@ -8,10 +8,17 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse.EventCase;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.grpc.Context;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** StreamReason through the whole mesh: event order, deltas that add up to the reply, and cancellation. */
@@ -67,6 +74,34 @@ class StreamingIT {
         assertThat(reply.getThinkingTruncated()).isFalse();
         assertThat(reply.getUsage().getForcedDelimiters()).isZero();
         assertThat(reply.getUsage().getThinkingTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void cancellingTheCallStopsTheGenerationOnTriton() throws Exception {
+        long cancelledBefore = cancellations().count();
+        Context.CancellableContext call = Context.current().withCancellation();
+        // 60 tokens at 200 ms each: 12 s of generation unless the cancellation reaches the model.
+        Iterator<StreamReasonResponse> events = call.call(() -> BudgetRouterGrpc.newBlockingStub(SharedMesh.router())
+                .withDeadlineAfter(1, TimeUnit.MINUTES).streamReason(StreamReasonRequest.newBuilder()
+                        .setRequest(SharedMesh.scripted("close=no delay_ms=200").setThinkingBudgetTokens(60)).build()));
+        assertThat(events.next().getEventCase()).isEqualTo(EventCase.THINKING_DELTA);
+        assertThat(events.next().getEventCase()).isEqualTo(EventCase.THINKING_DELTA);
+
+        call.cancel(null);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (cancellations().count() == cancelledBefore && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        List<String> lines = cancellations().toList();
+        assertThat(lines).as("Triton's model logged the cancellation").hasSizeGreaterThan((int) cancelledBefore);
+        Matcher tokens = Pattern.compile("cancelled after (\\d+) tokens").matcher(lines.get(lines.size() - 1));
+        assertThat(tokens.find()).isTrue();
+        assertThat(Integer.parseInt(tokens.group(1))).isLessThan(10);
+    }
+
+    private static Stream<String> cancellations() throws IOException {
+        return Files.readAllLines(SharedMesh.tritonLog()).stream().filter(line -> line.contains("cancelled after"));
     }
 
     private static String join(List<StreamReasonResponse> events, EventCase kind) {

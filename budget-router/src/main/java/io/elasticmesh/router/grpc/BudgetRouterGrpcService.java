@@ -1,11 +1,11 @@
 package io.elasticmesh.router.grpc;
 
-import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.mapping.ReasonMapper;
+import io.elasticmesh.router.mapping.RouterErrors;
 import io.elasticmesh.router.service.ReasoningService;
 import io.grpc.Context;
 import io.quarkus.grpc.GrpcService;
@@ -28,6 +28,6 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                 .deferred(() -> reasoning.reason(ReasonMapper.toCommand(request, config.defaultTenant()),
                         Context.current().getDeadline()))
                 .map(ReasonMapper::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+                .onFailure().transform(RouterErrors::toStatus);
     }
 }

@@ -7,7 +7,6 @@ import io.elasticmesh.router.mapping.AuditMapper;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -18,13 +17,14 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class ReasoningService {
 
-    private final TierTable tiers;
+    private final Admission admission;
     private final DecoderClient decoder;
     private final SolutionClient solution;
     private final AuditPublisher audit;
 
-    public ReasoningService(TierTable tiers, DecoderClient decoder, SolutionClient solution, AuditPublisher audit) {
-        this.tiers = tiers;
+    public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution,
+            AuditPublisher audit) {
+        this.admission = admission;
         this.decoder = decoder;
         this.solution = solution;
         this.audit = audit;
@@ -34,24 +34,28 @@ public class ReasoningService {
      * @param callerDeadline the client's gRPC deadline, or null; the earlier of it and the tier's deadline applies
      */
     public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
+        return admission.admit(command, callerDeadline, admitted -> run(command, admitted));
+    }
+
+    private Uni<ReasonResult> run(ReasonCommand command, Admission.Admitted admitted) {
         long start = System.nanoTime();
-        Instant receivedAt = Instant.now();
-        Tier tier = tiers.require(command.tier());
-        Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens());
-        Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
-        Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
-        long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
+        Tier tier = admitted.tier();
+        Deadline deadline = admitted.deadline();
         String requestId = UUID.randomUUID().toString();
 
-        return decoder.think(requestId, tier.model(), command.conversation(), budget.thinkingTokens(), deadline)
+        return decoder.think(requestId, tier.model(), command.conversation(), admitted.budget().thinkingTokens(),
+                        admitted.thinkingDeadlineMs(), deadline)
                 .flatMap(thinking -> {
                     long thought = System.nanoTime();
+                    Budget budget = admitted.budget().withRollover(
+                            BudgetPolicy.rollover(tier, admitted.budget(), thinking.tokens(), thinking.truncated()));
                     return solution.solve(requestId, tier.model(), thinking, budget.solutionTokens(), deadline)
                             .map(answer -> {
                                 long end = System.nanoTime();
-                                return new ReasonResult(requestId, receivedAt, command.tenant(), tier, budget,
-                                        deadlineMs, command.conversation(), thinking, answer, new ReasonResult.Timings(
-                                                millis(thought - start), millis(end - thought), millis(end - start)));
+                                return new ReasonResult(requestId, admitted.receivedAt(), admitted.tenant(), tier,
+                                        budget, admitted.deadlineMs(), command.conversation(), thinking, answer,
+                                        new ReasonResult.Timings(millis(thought - start), millis(end - thought),
+                                                millis(end - admitted.startNanos())), admitted.configVersion());
                             });
                 })
                 .invoke(this::auditIfCut);

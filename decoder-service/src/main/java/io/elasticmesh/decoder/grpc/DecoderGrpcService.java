@@ -11,6 +11,7 @@ import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 
 @GrpcService
 public class DecoderGrpcService implements DecoderService {
@@ -25,6 +26,7 @@ public class DecoderGrpcService implements DecoderService {
 
     @Override
     public Uni<GenerateThinkingResponse> generateThinking(GenerateThinkingRequest request) {
+        long arrived = System.nanoTime();
         return Uni.createFrom().deferred(() -> {
             if (request.getMessagesCount() == 0) {
                 throw new IllegalArgumentException("messages must not be empty");
@@ -34,7 +36,16 @@ public class DecoderGrpcService implements DecoderService {
             }
             return thinking.think(request.getRequestId(), request.getModel(),
                     ChatMessages.toTurns(request.getMessagesList()), request.getThinkingBudgetTokens(),
-                    CallDeadline.current(config));
+                    timeLimit(request, arrived), CallDeadline.current(config));
         }).map(ThinkingMapper::toResponse).onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    /** What is left of thinking_deadline_ms (counted from the call's arrival), or null when it is not set. */
+    private static Duration timeLimit(GenerateThinkingRequest request, long arrivedNanos) {
+        if (request.getThinkingDeadlineMs() == 0) {
+            return null;
+        }
+        Duration left = Duration.ofMillis(request.getThinkingDeadlineMs()).minusNanos(System.nanoTime() - arrivedNanos);
+        return left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left;
     }
 }

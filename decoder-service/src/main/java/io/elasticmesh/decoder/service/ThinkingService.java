@@ -9,6 +9,7 @@ import io.elasticmesh.inference.triton.GenerationRequest;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,14 +28,20 @@ public class ThinkingService {
         this.triton = triton;
     }
 
+    /**
+     * @param timeLimit the phase's share of the request's deadline: when it is spent, thinking stops and what was
+     *     generated is returned as cut; null for no limit but {@code deadline}, which fails the call
+     */
     public Uni<Thinking> think(String requestId, String model, List<Turn> conversation, int budgetTokens,
-            Deadline deadline) {
+            Duration timeLimit, Deadline deadline) {
         ModelProfile profile = profiles.require(model);
         String prompt = profile.thinkingPrompt(conversation);
         GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(), prompt,
                 budgetTokens, List.of(profile.thinkingEnd()), profile.temperature());
         long start = System.nanoTime();
-        return triton.generate(request, deadline).map(generation -> interpret(profile, prompt, generation, start));
+        Uni<Generation> generation = timeLimit == null ? triton.generate(request, deadline)
+                : triton.generate(request, deadline, timeLimit);
+        return generation.map(g -> interpret(profile, prompt, g, start));
     }
 
     static Thinking interpret(ModelProfile profile, String prompt, Generation generation, long startNanos) {
@@ -43,8 +50,10 @@ public class ThinkingService {
         if (closed) {
             text = text.substring(0, text.length() - profile.thinkingEnd().length());
         }
-        boolean truncated = generation.finishReason() == Generation.Finish.LENGTH;
+        boolean deadlineCut = generation.finishReason() == Generation.Finish.TIME_LIMIT;
+        boolean truncated = generation.finishReason() == Generation.Finish.LENGTH || deadlineCut;
         return new Thinking(prompt, text, closed, truncated, generation.inputTokens(), generation.outputTokens(),
-                generation.firstTokenMillis(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+                generation.firstTokenMillis(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                deadlineCut);
     }
 }

@@ -69,6 +69,7 @@ public class Admission {
         return Uni.createFrom().deferred(() -> {
             Tier tier = resolveTier(table, tenant, command);
             tierLabel[0] = tier.name();
+            authorize(tenant, tier);
             Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens(),
                     command.clampBudgets());
             Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
@@ -98,20 +99,19 @@ public class Admission {
         }).onTermination().invoke((result, failure, cancelled) -> ended(tierLabel[0], failure, start));
     }
 
+    /** The tier asked for, or the tenant's default; an unconfigured tenant (no authentication) must name one. */
     private static Tier resolveTier(TierTable table, Optional<Tenant> tenant, ReasonCommand command) {
-        if (tenant.isEmpty()) {
-            if (command.tier().isBlank()) {
-                throw new IllegalArgumentException("tier must be set");
-            }
-            return table.require(command.tier());
+        if (tenant.isEmpty() && command.tier().isBlank()) {
+            throw new IllegalArgumentException("tier must be set");
         }
-        String name = command.tier().isBlank() ? tenant.get().defaultTier() : command.tier();
-        Tier tier = table.require(name);
-        if (!tenant.get().allowedTiers().contains(name)) {
-            throw new TierNotAllowed("tenant '" + tenant.get().name() + "' may not use tier '" + name
+        return table.require(command.tier().isBlank() ? tenant.get().defaultTier() : command.tier());
+    }
+
+    private static void authorize(Optional<Tenant> tenant, Tier tier) {
+        if (tenant.isPresent() && !tenant.get().allowedTiers().contains(tier.name())) {
+            throw new TierNotAllowed("tenant '" + tenant.get().name() + "' may not use tier '" + tier.name()
                     + "'; its tiers: " + new TreeSet<>(tenant.get().allowedTiers()));
         }
-        return tier;
     }
 
     private void learn(Optional<Tenant> tenant, ReasonResult result) {

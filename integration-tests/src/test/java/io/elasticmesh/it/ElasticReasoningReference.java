@@ -106,7 +106,7 @@ final class ElasticReasoningReference {
                     }
                 });
         requests.onNext(VllmContract.toWire(new GenerationRequest("reference", profile.tritonModel(), prompt,
-                maxTokens, stop, profile.temperature())));
+                maxTokens, stop, profile.temperature()), TimeUnit.MINUTES.toMicros(2)));
         Output output = done.join();
         requests.onCompleted();
         return output;

@@ -9,8 +9,9 @@ import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc.MutinyDecoderS
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingContinuation;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.elasticmesh.router.service.Admission.Admitted;
 import io.elasticmesh.router.service.ThinkingPhase;
-import io.grpc.Deadline;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.grpc.GrpcClient;
@@ -31,25 +32,26 @@ public class DecoderClient {
         this.stub = stub;
     }
 
+    /** @param admitted the budget, the thinking phase's share of the deadline and the deadline itself */
     @WithSpan(value = "DecoderClient.streamThinking", kind = SpanKind.CLIENT)
-    public Multi<PhaseEvent<ThinkingPhase>> think(String requestId, String model, List<Turn> conversation,
-            int budgetTokens, Deadline deadline) {
-        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId).setModel(model)
-                .addAllMessages(ChatMessages.toMessages(conversation)).setThinkingBudgetTokens(budgetTokens), deadline);
+    public Multi<PhaseEvent<ThinkingPhase>> think(String requestId, List<Turn> conversation, Admitted admitted) {
+        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
+                .addAllMessages(ChatMessages.toMessages(conversation)), admitted);
     }
 
     /** Thinks further after {@code earlier}, an earlier phase's thinking. */
     @WithSpan(value = "DecoderClient.streamThinking", kind = SpanKind.CLIENT)
-    public Multi<PhaseEvent<ThinkingPhase>> resume(String requestId, String model, ThinkingPhase earlier,
-            int budgetTokens, Deadline deadline) {
-        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId).setModel(model)
+    public Multi<PhaseEvent<ThinkingPhase>> resume(String requestId, ThinkingPhase earlier, Admitted admitted) {
+        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
                 .setContinuation(ThinkingContinuation.newBuilder().setPromptText(earlier.prompt())
-                        .setThinkingText(earlier.text()))
-                .setThinkingBudgetTokens(budgetTokens), deadline);
+                        .setThinkingText(earlier.text())), admitted);
     }
 
-    private Multi<PhaseEvent<ThinkingPhase>> call(GenerateThinkingRequest.Builder request, Deadline deadline) {
-        return stub.withDeadline(deadline)
+    private Multi<PhaseEvent<ThinkingPhase>> call(GenerateThinkingRequest.Builder request, Admitted admitted) {
+        request.setModel(admitted.tier().model())
+                .setThinkingBudgetTokens(admitted.budget().thinkingTokens())
+                .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, admitted.thinkingDeadlineMs()));
+        return stub.withDeadline(admitted.deadline())
                 .streamThinking(StreamThinkingRequest.newBuilder().setRequest(request).build())
                 .map(DecoderClient::toEvent);
     }
@@ -60,6 +62,7 @@ public class DecoderClient {
         }
         GenerateThinkingResponse r = response.getCompleted();
         return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),
-                r.getTruncated(), r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs()));
+                r.getTruncated(), r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(),
+                r.getTruncationReason() == TruncationReason.TRUNCATION_REASON_DEADLINE));
     }
 }

@@ -1,6 +1,5 @@
 package io.elasticmesh.router.grpc;
 
-import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningRequest;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningResponse;
@@ -10,6 +9,7 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.mapping.ReasonMapper;
+import io.elasticmesh.router.mapping.RouterErrors;
 import io.elasticmesh.router.service.ReasoningService;
 import io.grpc.Context;
 import io.quarkus.grpc.GrpcService;
@@ -33,7 +33,7 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                 .deferred(() -> reasoning.reason(ReasonMapper.toCommand(request, config.defaultTenant()),
                         Context.current().getDeadline()))
                 .map(ReasonMapper::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+                .onFailure().transform(RouterErrors::toStatus);
     }
 
     @Override
@@ -42,7 +42,7 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                 .deferred(() -> reasoning.stream(ReasonMapper.toCommand(request.getRequest(), config.defaultTenant()),
                         Context.current().getDeadline()))
                 .map(ReasonMapper::toStreamResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+                .onFailure().transform(RouterErrors::toStatus);
     }
 
     @Override
@@ -58,6 +58,6 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                 })
                 .map(result -> ContinueReasoningResponse.newBuilder().setReply(ReasonMapper.toResponse(result))
                         .setContinuedRequestId(request.getRequestId()).build())
-                .onFailure().transform(GrpcErrors::toStatus);
+                .onFailure().transform(RouterErrors::toStatus);
     }
 }

@@ -28,13 +28,11 @@ public final class ReasonMapper {
         if (request.getMessagesCount() == 0) {
             throw new IllegalArgumentException("messages must contain at least one message");
         }
-        if (request.getTier().isBlank()) {
-            throw new IllegalArgumentException("tier must be set");
-        }
         return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
                 request.getTenant().isBlank() ? defaultTenant : request.getTenant(),
                 request.hasThinkingBudgetTokens() ? OptionalInt.of(request.getThinkingBudgetTokens()) : OptionalInt.empty(),
-                request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty());
+                request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty(),
+                request.getClampBudgets());
     }
 
     public static ReasonResponse toResponse(ReasonResult result) {
@@ -57,7 +55,11 @@ public final class ReasonMapper {
                         .setModel(result.tier().model())
                         .setThinkingBudgetTokens(result.budget().thinkingTokens())
                         .setSolutionBudgetTokens(result.budget().solutionTokens())
-                        .setDeadlineMs((int) result.deadlineMs()))
+                        .setDeadlineMs((int) result.deadlineMs())
+                        .setThinkingBudgetClamped(result.budget().thinkingClamped())
+                        .setSolutionBudgetClamped(result.budget().solutionClamped())
+                        .setSolutionRolloverTokens(result.budget().solutionRolloverTokens())
+                        .setConfigVersion(result.configVersion()))
                 .setTimings(PhaseTimings.newBuilder()
                         .setThinkingMs((int) result.timings().thinkingMillis())
                         .setSolutionMs((int) result.timings().solutionMillis())
@@ -85,8 +87,11 @@ public final class ReasonMapper {
     }
 
     public static TruncationReason truncationReason(ThinkingPhase thinking) {
-        return thinking.truncated() ? TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET
-                : TruncationReason.TRUNCATION_REASON_UNSPECIFIED;
+        if (!thinking.truncated()) {
+            return TruncationReason.TRUNCATION_REASON_UNSPECIFIED;
+        }
+        return thinking.deadlineCut() ? TruncationReason.TRUNCATION_REASON_DEADLINE
+                : TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET;
     }
 
     public static FinishReason finishReason(boolean budgetReached) {

@@ -10,7 +10,6 @@ import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
@@ -18,22 +17,22 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Elastic Reasoning for one request: the tier fixes (t, s) and the deadline, the decoder thinks for at most t
- * tokens, the solution service answers within s, and a cut thinking phase is published for audit and held for
- * continuation. Both phases stream; the unary forms are the streams' last events.
+ * Elastic Reasoning for one request: admission fixes the tier, (t, s) and the deadline, the decoder thinks for at
+ * most t tokens (or its share of the deadline), the solution service answers within s, and a cut thinking phase is
+ * published for audit and held for continuation. Both phases stream; the unary forms are the streams' last events.
  */
 @ApplicationScoped
 public class ReasoningService {
 
-    private final TierTable tiers;
+    private final Admission admission;
     private final DecoderClient decoder;
     private final SolutionClient solution;
     private final AuditPublisher audit;
     private final ThinkingHold hold;
 
-    public ReasoningService(TierTable tiers, DecoderClient decoder, SolutionClient solution, AuditPublisher audit,
+    public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution, AuditPublisher audit,
             ThinkingHold hold) {
-        this.tiers = tiers;
+        this.admission = admission;
         this.decoder = decoder;
         this.solution = solution;
         this.audit = audit;
@@ -44,13 +43,10 @@ public class ReasoningService {
      * @param callerDeadline the client's gRPC deadline, or null; the earlier of it and the tier's deadline applies
      */
     public Multi<ReasonEvent> stream(ReasonCommand command, Deadline callerDeadline) {
-        return Multi.createFrom().deferred(() -> {
-            Tier tier = tiers.require(command.tier());
-            Plan plan = Plan.of(command.tenant(), tier, command.conversation(),
-                    BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens()),
-                    callerDeadline);
-            return run(plan, decoder.think(plan.requestId(), tier.model(), command.conversation(),
-                    plan.budget().thinkingTokens(), plan.deadline()));
+        return admission.admit(command, callerDeadline, admitted -> {
+            String requestId = UUID.randomUUID().toString();
+            return run(requestId, command.conversation(), admitted,
+                    decoder.think(requestId, command.conversation(), admitted));
         });
     }
 
@@ -59,7 +55,8 @@ public class ReasoningService {
     }
 
     /**
-     * Thinks up to {@code extraThinkingTokens} more after a held, cut request's thinking, then answers afresh.
+     * Thinks up to {@code extraThinkingTokens} more after a held, cut request's thinking, then answers afresh, under
+     * the same admission as any request of its tier.
      *
      * @throws NoSuchElementException when the request is not held
      * @throws SecurityException when it belongs to another tenant
@@ -76,45 +73,38 @@ public class ReasoningService {
             if (!earlier.tenant().equals(tenant)) {
                 throw new SecurityException("request '" + requestId + "' belongs to another tenant");
             }
-            Tier tier = earlier.tier();
-            Plan plan = Plan.of(tenant, tier, earlier.conversation(),
-                    BudgetPolicy.assign(tier, OptionalInt.of(extraThinkingTokens), OptionalInt.empty()),
-                    callerDeadline);
-            return run(plan, decoder.resume(plan.requestId(), tier.model(), earlier.thinking(),
-                    plan.budget().thinkingTokens(), plan.deadline()));
+            ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant,
+                    OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
+            return admission.admit(command, callerDeadline, admitted -> {
+                String continuationId = UUID.randomUUID().toString();
+                return run(continuationId, earlier.conversation(), admitted,
+                        decoder.resume(continuationId, earlier.thinking(), admitted));
+            });
         }));
     }
 
-    /** Everything fixed before generation starts. */
-    private record Plan(String requestId, Instant receivedAt, long startNanos, String tenant, Tier tier,
-            List<Turn> conversation, Budget budget, Deadline deadline, long deadlineMs) {
-
-        static Plan of(String tenant, Tier tier, List<Turn> conversation, Budget budget, Deadline callerDeadline) {
-            Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
-            Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
-            return new Plan(UUID.randomUUID().toString(), Instant.now(), System.nanoTime(), tenant, tier,
-                    conversation, budget, deadline, deadline.timeRemaining(TimeUnit.MILLISECONDS));
-        }
-    }
-
-    private Multi<ReasonEvent> run(Plan plan, Multi<PhaseEvent<ThinkingPhase>> thinking) {
+    private Multi<ReasonEvent> run(String requestId, List<Turn> conversation, Admission.Admitted admitted,
+            Multi<PhaseEvent<ThinkingPhase>> thinking) {
+        Tier tier = admitted.tier();
         return thinking.onItem().transformToMultiAndConcatenate(event -> {
             if (event instanceof PhaseEvent.Delta<ThinkingPhase> delta) {
                 return Multi.createFrom().<ReasonEvent>item(new ReasonEvent.ThinkingDelta(delta.text(), delta.tokens()));
             }
             ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
             long thoughtNanos = System.nanoTime();
-            Multi<ReasonEvent> answer = solution.solve(plan.requestId(), plan.tier().model(), thought,
-                    plan.budget().solutionTokens(), plan.deadline()).map(step -> {
+            Budget budget = admitted.budget().withRollover(
+                    BudgetPolicy.rollover(tier, admitted.budget(), thought.tokens(), thought.truncated()));
+            Multi<ReasonEvent> answer = solution.solve(requestId, tier.model(), thought, budget.solutionTokens(),
+                    admitted.deadline()).map(step -> {
                         if (step instanceof PhaseEvent.Delta<SolutionPhase> delta) {
                             return new ReasonEvent.SolutionDelta(delta.text(), delta.tokens());
                         }
                         long end = System.nanoTime();
-                        return new ReasonEvent.Completed(new ReasonResult(plan.requestId(), plan.receivedAt(),
-                                plan.tenant(), plan.tier(), plan.budget(), plan.deadlineMs(), plan.conversation(),
-                                thought, ((PhaseEvent.Done<SolutionPhase>) step).result(), new ReasonResult.Timings(
-                                        millis(thoughtNanos - plan.startNanos()), millis(end - thoughtNanos),
-                                        millis(end - plan.startNanos()))));
+                        return new ReasonEvent.Completed(new ReasonResult(requestId, admitted.receivedAt(),
+                                admitted.tenant(), tier, budget, admitted.deadlineMs(), conversation, thought,
+                                ((PhaseEvent.Done<SolutionPhase>) step).result(), new ReasonResult.Timings(
+                                        millis(thoughtNanos - admitted.startNanos()), millis(end - thoughtNanos),
+                                        millis(end - admitted.startNanos())), admitted.configVersion()));
                     });
             return Multi.createBy().concatenating().streams(
                     Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)), answer);

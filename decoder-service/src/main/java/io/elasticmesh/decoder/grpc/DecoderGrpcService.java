@@ -16,6 +16,7 @@ import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 
 @GrpcService
 public class DecoderGrpcService implements DecoderService {
@@ -41,24 +42,34 @@ public class DecoderGrpcService implements DecoderService {
     }
 
     private Multi<PhaseEvent<Thinking>> events(GenerateThinkingRequest request) {
+        long arrived = System.nanoTime();
         return Multi.createFrom().deferred(() -> {
             if (request.getThinkingBudgetTokens() == 0) {
                 throw new IllegalArgumentException("thinking_budget_tokens must be at least 1");
             }
+            ThinkingService.Limits limits = new ThinkingService.Limits(request.getThinkingBudgetTokens(),
+                    timeLimit(request, arrived), CallDeadline.current(config));
             if (request.hasContinuation()) {
                 if (request.getContinuation().getPromptText().isEmpty()) {
                     throw new IllegalArgumentException("continuation.prompt_text must not be empty");
                 }
                 return thinking.resume(request.getRequestId(), request.getModel(),
-                        request.getContinuation().getPromptText(), request.getContinuation().getThinkingText(),
-                        request.getThinkingBudgetTokens(), CallDeadline.current(config));
+                        request.getContinuation().getPromptText(), request.getContinuation().getThinkingText(), limits);
             }
             if (request.getMessagesCount() == 0) {
                 throw new IllegalArgumentException("messages must not be empty");
             }
             return thinking.think(request.getRequestId(), request.getModel(),
-                    ChatMessages.toTurns(request.getMessagesList()), request.getThinkingBudgetTokens(),
-                    CallDeadline.current(config));
+                    ChatMessages.toTurns(request.getMessagesList()), limits);
         });
+    }
+
+    /** What is left of thinking_deadline_ms (counted from the call's arrival), or null when it is not set. */
+    private static Duration timeLimit(GenerateThinkingRequest request, long arrivedNanos) {
+        if (request.getThinkingDeadlineMs() == 0) {
+            return null;
+        }
+        Duration left = Duration.ofMillis(request.getThinkingDeadlineMs()).minusNanos(System.nanoTime() - arrivedNanos);
+        return left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left;
     }
 }

@@ -12,6 +12,7 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 
 /**
  * The one outbound dependency of the decoder and solution services: Triton, over its gRPC protocol
@@ -30,11 +31,18 @@ public class TritonClient {
     /**
      * Streams one generation within {@code deadline} as deltas free of {@code request.stop()} strings, then its end;
      * fails with Triton's gRPC status or a {@code TritonModelException}. Cancelling the stream cancels the call.
+     *
+     * @param timeLimit when not null, the generation is cut after this long (the call is cancelled, so Triton stops)
+     *     and ends as far as it got, with {@link io.elasticmesh.inference.triton.Generation.Finish#TIME_LIMIT}
      */
     @WithSpan(value = "TritonClient.generate", kind = SpanKind.CLIENT)
-    public Multi<PhaseEvent<ScannedGeneration>> generate(GenerationRequest request, Deadline deadline) {
+    public Multi<PhaseEvent<ScannedGeneration>> generate(GenerationRequest request, Deadline deadline,
+            Duration timeLimit) {
         Span.current().setAttribute("gen_ai.request.model", request.tritonModel());
         Span.current().setAttribute("gen_ai.request.max_tokens", request.maxTokens());
-        return ScannedGeneration.scan(generator.stream(request, deadline), request.stop());
+        if (timeLimit != null) {
+            Span.current().setAttribute("elastic.time_limit_ms", timeLimit.toMillis());
+        }
+        return ScannedGeneration.scan(generator.stream(request, deadline), request.stop(), timeLimit);
     }
 }

@@ -1,7 +1,7 @@
 package io.elasticmesh.inference.triton;
 
 import io.smallrye.mutiny.Multi;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,26 +15,30 @@ import java.util.Optional;
  */
 public record ScannedGeneration(Generation generation, String text, Optional<String> stop, String heldBack) {
 
-    /** Deltas free of {@code stops}, then the scanned generation; cancelling the result cancels {@code chunks}. */
-    public static Multi<PhaseEvent<ScannedGeneration>> scan(Multi<GenerationChunk> chunks, List<String> stops) {
+    /**
+     * Deltas free of {@code stops}, then the scanned generation; cancelling the result cancels {@code chunks}.
+     *
+     * @param timeLimit when not null, {@code chunks} is cancelled after this long and the generation ends as far as
+     *     it got ({@link Generation.Finish#TIME_LIMIT})
+     */
+    public static Multi<PhaseEvent<ScannedGeneration>> scan(Multi<GenerationChunk> chunks, List<String> stops,
+            Duration timeLimit) {
         return Multi.createFrom().deferred(() -> {
             GenerationAccumulator accumulator = new GenerationAccumulator(System.nanoTime());
             StopScanner scanner = new StopScanner(stops);
             StringBuilder released = new StringBuilder();
-            return chunks.onItem().transformToIterable(chunk -> {
-                accumulator.add(chunk);
-                String text = scanner.accept(chunk.textDelta());
-                released.append(text);
-                List<PhaseEvent<ScannedGeneration>> events = new ArrayList<>(2);
-                if (!text.isEmpty() || chunk.outputTokens() > 0) {
-                    events.add(new PhaseEvent.Delta<>(text, chunk.outputTokens()));
-                }
-                if (chunk.last()) {
-                    events.add(new PhaseEvent.Done<>(new ScannedGeneration(accumulator.finish(), released.toString(),
-                            scanner.matched(), scanner.heldBack())));
-                }
-                return events;
-            });
+            Multi<PhaseEvent<ScannedGeneration>> deltas = (timeLimit == null ? chunks : chunks.select().first(timeLimit))
+                    .onItem().transformToIterable(chunk -> {
+                        accumulator.add(chunk);
+                        String text = scanner.accept(chunk.textDelta());
+                        released.append(text);
+                        return text.isEmpty() && chunk.outputTokens() == 0 ? List.of()
+                                : List.of(new PhaseEvent.Delta<>(text, chunk.outputTokens()));
+                    });
+            Multi<PhaseEvent<ScannedGeneration>> end = Multi.createFrom().item(() -> new PhaseEvent.Done<>(
+                    new ScannedGeneration(timeLimit == null ? accumulator.finish() : accumulator.finishCut(),
+                            released.toString(), scanner.matched(), scanner.heldBack())));
+            return Multi.createBy().concatenating().streams(deltas, end);
         });
     }
 }

@@ -41,7 +41,7 @@ public class SolutionService {
                     List.of(profile.thinkingStart(), profile.thinkingEnd()), profile.temperature());
             long start = System.nanoTime();
             int forced = closedByModel ? 0 : 1;
-            return triton.generate(request, deadline)
+            return triton.generate(request, deadline, null)
                     .map(event -> event.mapResult(scanned -> interpret(scanned, forced, start)));
         });
     }

@@ -189,9 +189,9 @@ class MeshIT {
     void badInputsAreRefusedWithAStatusNamingTheField() {
         assertRefused(scripted("").setThinkingBudgetTokens(0), Status.Code.INVALID_ARGUMENT, "thinking_budget_tokens");
         assertRefused(scripted("").setThinkingBudgetTokens(-5), Status.Code.INVALID_ARGUMENT, "thinking_budget_tokens");
-        assertRefused(scripted("").setThinkingBudgetTokens(65), Status.Code.INVALID_ARGUMENT, "between 1 and 64");
+        assertRefused(scripted("").setThinkingBudgetTokens(65), Status.Code.OUT_OF_RANGE, "at most 64");
         assertRefused(scripted("").setSolutionBudgetTokens(0), Status.Code.INVALID_ARGUMENT, "solution_budget_tokens");
-        assertRefused(scripted("").setSolutionBudgetTokens(33), Status.Code.INVALID_ARGUMENT, "between 1 and 32");
+        assertRefused(scripted("").setSolutionBudgetTokens(33), Status.Code.OUT_OF_RANGE, "at most 32");
         assertRefused(ReasonRequest.newBuilder().setTier("scripted"), Status.Code.INVALID_ARGUMENT, "messages");
         assertRefused(scripted("").setTier(""), Status.Code.INVALID_ARGUMENT, "tier");
         assertRefused(scripted("").setTier("platinum"), Status.Code.NOT_FOUND, "platinum");

@@ -26,8 +26,8 @@ public enum TensorRtLlmContract implements TritonContract {
     INSTANCE;
 
     @Override
-    public ModelInferRequest toWire(GenerationRequest request) {
-        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request);
+    public ModelInferRequest toWire(GenerationRequest request, long timeoutMicros) {
+        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request, timeoutMicros);
         StreamedResponses.addInput(wire, "text_input", "BYTES", RawTensors.encodeString(request.prompt()), 1, 1);
         StreamedResponses.addInput(wire, "max_tokens", "INT32", RawTensors.encodeInt32(request.maxTokens()), 1, 1);
         if (!request.stop().isEmpty()) {

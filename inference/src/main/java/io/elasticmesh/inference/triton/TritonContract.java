@@ -10,8 +10,13 @@ import java.util.function.Function;
  */
 public interface TritonContract {
 
-    /** The streaming request for {@code request}. */
-    ModelInferRequest toWire(GenerationRequest request);
+    /**
+     * The streaming request for {@code request}.
+     *
+     * @param timeoutMicros Triton's request {@code timeout} (schedule-policy extension), from the call's deadline;
+     *     0 for none
+     */
+    ModelInferRequest toWire(GenerationRequest request, long timeoutMicros);
 
     /**
      * Reads the streamed responses of one call, in order; may keep state across them (a contract without a

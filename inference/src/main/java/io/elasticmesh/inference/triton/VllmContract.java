@@ -20,7 +20,7 @@ public enum VllmContract implements TritonContract {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public ModelInferRequest toWire(GenerationRequest request) {
+    public ModelInferRequest toWire(GenerationRequest request, long timeoutMicros) {
         ObjectNode sampling = JSON.createObjectNode()
                 .put("max_tokens", request.maxTokens())
                 .put("temperature", request.temperature())
@@ -28,7 +28,7 @@ public enum VllmContract implements TritonContract {
                 .put("include_stop_str_in_output", true);
         sampling.putArray("stop").addAll(request.stop().stream().map(sampling::textNode).toList());
 
-        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request);
+        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request, timeoutMicros);
         StreamedResponses.addInput(wire, "text_input", "BYTES", RawTensors.encodeString(request.prompt()), 1);
         StreamedResponses.addInput(wire, "stream", "BOOL", RawTensors.encodeBool(true), 1);
         StreamedResponses.addInput(wire, "sampling_parameters", "BYTES",

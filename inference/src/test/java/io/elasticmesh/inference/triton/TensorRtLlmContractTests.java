@@ -19,7 +19,7 @@ class TensorRtLlmContractTests {
 
     @Test
     void requestCarriesTheEnsembleTensorsWithTheirBatchDimension() {
-        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(request);
+        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(request, 0);
 
         assertThat(wire.getModelName()).isEqualTo("scripted_trtllm");
         assertThat(wire.getInputsCount()).isEqualTo(wire.getRawInputContentsCount());

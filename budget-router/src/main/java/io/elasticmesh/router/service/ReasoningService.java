@@ -51,7 +51,9 @@ public class ReasoningService {
                                 long end = System.nanoTime();
                                 return new ReasonResult(requestId, receivedAt, command.tenant(), tier, budget,
                                         deadlineMs, command.conversation(), thinking, answer, new ReasonResult.Timings(
-                                                millis(thought - start), millis(end - thought), millis(end - start)));
+                                                millis(thought - start), millis(end - thought), millis(end - start)),
+                                        new ReasonResult.Requested(command.thinkingBudgetTokens(),
+                                                command.solutionBudgetTokens()));
                             });
                 })
                 .invoke(this::auditIfCut);
@@ -61,9 +63,9 @@ public class ReasoningService {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    /** Auditing never delays or fails the answer; delivery failures are logged by the publisher. */
+    /** Auditing never fails the answer and delays it at most router.audit.max-block; see AuditPublisher. */
     private void auditIfCut(ReasonResult result) {
-        if (result.thinking().truncated()) {
+        if (result.tier().audit().covers(result.thinking().truncated())) {
             audit.publish(AuditMapper.toEvent(result));
         }
     }

@@ -8,8 +8,15 @@ package io.elasticmesh.router.service;
  * @param thinkingBudgetTokens thinking budget t, also the ceiling a request may lower it from; at least 1
  * @param solutionBudgetTokens solution budget s, reserved for the answer; at least 1
  * @param deadlineMs end-to-end deadline in milliseconds; at least 1
+ * @param audit which requests are published for audit
  */
-public record Tier(String name, String model, int thinkingBudgetTokens, int solutionBudgetTokens, long deadlineMs) {
+public record Tier(String name, String model, int thinkingBudgetTokens, int solutionBudgetTokens, long deadlineMs,
+        AuditMode audit) {
+
+    /** A tier that audits only cut requests, the default. */
+    public Tier(String name, String model, int thinkingBudgetTokens, int solutionBudgetTokens, long deadlineMs) {
+        this(name, model, thinkingBudgetTokens, solutionBudgetTokens, deadlineMs, AuditMode.CUT_ONLY);
+    }
 
     public Tier {
         require(thinkingBudgetTokens >= 1, name, "thinking-budget-tokens", thinkingBudgetTokens);

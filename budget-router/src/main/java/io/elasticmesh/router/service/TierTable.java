@@ -24,6 +24,7 @@ import java.util.TreeSet;
  *     thinking-budget-tokens: 256
  *     solution-budget-tokens: 128
  *     deadline-ms: 120000
+ *     audit: cut-only      # optional: cut-only (default) or all
  * </pre>
  *
  * Every error names the file, the tier and the field, so ops can fix a file without reading code.
@@ -31,7 +32,7 @@ import java.util.TreeSet;
 public final class TierTable {
 
     private static final List<String> FIELDS = List.of("model", "thinking-budget-tokens", "solution-budget-tokens",
-            "deadline-ms");
+            "deadline-ms", "audit");
 
     private final Map<String, Tier> tiers;
 
@@ -85,8 +86,9 @@ public final class TierTable {
             int thinking = (int) number(entry, "thinking-budget-tokens", where, Integer.MAX_VALUE);
             int solution = (int) number(entry, "solution-budget-tokens", where, Integer.MAX_VALUE);
             long deadline = number(entry, "deadline-ms", where, Long.MAX_VALUE);
+            AuditMode audit = auditMode(entry, where);
             try {
-                tiers.put(e.getKey(), new Tier(e.getKey(), model, thinking, solution, deadline));
+                tiers.put(e.getKey(), new Tier(e.getKey(), model, thinking, solution, deadline, audit));
             } catch (IllegalArgumentException invalid) {
                 // Tier's own range checks name the tier and field; add the file.
                 throw new IllegalArgumentException(source + ": " + invalid.getMessage(), invalid);
@@ -109,6 +111,17 @@ public final class TierTable {
             throw new IllegalArgumentException(where + ": field '" + field + "' must be text, was " + value);
         }
         return value.asText();
+    }
+
+    private static AuditMode auditMode(JsonNode entry, String where) {
+        if (entry.get("audit") == null) {
+            return AuditMode.CUT_ONLY;
+        }
+        try {
+            return AuditMode.fromConfigName(text(entry, "audit", where));
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(where + ": field 'audit' " + invalid.getMessage(), invalid);
+        }
     }
 
     private static long number(JsonNode entry, String field, String where, long max) {

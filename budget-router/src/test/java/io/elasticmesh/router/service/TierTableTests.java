@@ -33,6 +33,41 @@ class TierTableTests {
     }
 
     @Test
+    void tierAuditsCutRequestsOnlyUnlessItSaysAll() {
+        TierTable table = parse("""
+                tiers:
+                  gold:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                  regulated:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    audit: all
+                """);
+
+        assertThat(table.require("gold").audit()).isEqualTo(AuditMode.CUT_ONLY);
+        assertThat(table.require("regulated").audit()).isEqualTo(AuditMode.ALL);
+    }
+
+    @Test
+    void unknownAuditModeIsRejectedListingTheModes() {
+        assertThatThrownBy(() -> parse("""
+                tiers:
+                  gold:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    audit: sometimes
+                """)).hasMessage("tiers.yaml: tier 'gold': field 'audit' must be one of [cut-only, all], was "
+                + "'sometimes'");
+    }
+
+    @Test
     void zeroBudgetIsRejectedNamingFileTierAndField() {
         assertThatThrownBy(() -> parse("""
                 tiers:
@@ -54,7 +89,7 @@ class TierTableTests {
                     solution-budget-tokens: 256
                     deadline-ms: 9000
                 """)).hasMessage("tiers.yaml: tier 'gold': unknown field(s) [thinking-budget]; known: [model, "
-                + "thinking-budget-tokens, solution-budget-tokens, deadline-ms]");
+                + "thinking-budget-tokens, solution-budget-tokens, deadline-ms, audit]");
     }
 
     @Test

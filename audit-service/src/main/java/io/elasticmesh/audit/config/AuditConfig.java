@@ -1,0 +1,51 @@
+package io.elasticmesh.audit.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configuration of audit-service (storage, redaction, retention); owned by ops. */
+@ConfigMapping(prefix = "audit")
+public interface AuditConfig {
+
+    /** Redaction applied to every event before it is stored (and hashed). */
+    Redaction redaction();
+
+    /** How long stored events are kept. */
+    Retention retention();
+
+    interface Redaction {
+
+        /**
+         * Java regular expressions; every match in the conversation, the thinking and the answer is replaced by
+         * {@link #replacement()} before the event is stored. None: nothing is redacted.
+         */
+        Optional<List<String>> patterns();
+
+        @WithDefault("[REDACTED]")
+        String replacement();
+    }
+
+    interface Retention {
+
+        /** Age (since stored) after which a tenant's events are deleted. */
+        @WithDefault("P3650D")
+        Duration defaultPeriod();
+
+        /** Per-tenant periods overriding the default, e.g. {@code audit.retention.tenants.acme=P30D}. */
+        Map<String, Duration> tenants();
+
+        /** How often the deletion job runs. */
+        @WithDefault("1h")
+        String interval();
+
+        /**
+         * Secret that signs (HMAC-SHA-256) the checkpoint a tenant's chain starts from after deletions, so a deletion
+         * cannot be hidden by moving the checkpoint. Required; supplied from a Kubernetes Secret in production.
+         */
+        String checkpointKey();
+    }
+}

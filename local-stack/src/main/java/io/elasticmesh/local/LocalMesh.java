@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole mesh on one machine: Kafka in this JVM, the real Triton server, and the four services, each on
- * loopback. Closing it stops everything in reverse order.
+ * The whole mesh on one machine: Kafka in this JVM, PostgreSQL and the real Triton server as child processes, and
+ * the four services, each on loopback. Closing it stops everything in reverse order.
  */
 public final class LocalMesh implements AutoCloseable {
 
@@ -17,23 +17,29 @@ public final class LocalMesh implements AutoCloseable {
      * Where and on which ports to run; a port of 0 picks a free one.
      *
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
-     * @param workDir logs and data
+     * @param workDir logs and data; PostgreSQL's data and the router's audit spool survive restarts there
      * @param models the Triton models to load
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            List<String> models) {
+            int postgresPort, List<String> models) {
 
         /** Free ports everywhere, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
-            return new Options(meshRoot, workDir, 0, 0, 0, 0, models);
+            return new Options(meshRoot, workDir, 0, 0, 0, 0, 0, models);
         }
     }
 
+    /** Signs audit-service's retention checkpoints; a local mesh has no secrets to protect. */
+    private static final String LOCAL_CHECKPOINT_KEY = "local-mesh-checkpoint-key";
+
     private final List<AutoCloseable> started = new ArrayList<>();
+    private Path meshRoot;
+    private Path logs;
     private EmbeddedKafka kafka;
     private TritonProcess triton;
     private ServiceProcess router;
     private ServiceProcess audit;
+    private Map<String, String> auditConfig;
 
     private LocalMesh() {
     }
@@ -50,8 +56,11 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private void startAll(Options o) {
-        Path logs = o.workDir().resolve("logs");
+        meshRoot = o.meshRoot();
+        logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
+        PostgresProcess postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"),
+                logs.resolve("postgres.log"), o.postgresPort(), "audit"));
         triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
                 logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
         Map<String, String> tritonClient = Map.of(
@@ -59,15 +68,20 @@ public final class LocalMesh implements AutoCloseable {
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
         ServiceProcess decoder = track(ServiceProcess.start(o.meshRoot(), "decoder-service", 0, logs, tritonClient));
         ServiceProcess solution = track(ServiceProcess.start(o.meshRoot(), "solution-service", 0, logs, tritonClient));
-        audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs,
-                Map.of("kafka.bootstrap.servers", kafka.bootstrapServers())));
+        auditConfig = Map.of(
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
+                "quarkus.datasource.username", PostgresProcess.USER,
+                "audit.retention.checkpoint-key", LOCAL_CHECKPOINT_KEY);
+        audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs, auditConfig));
         router = track(ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs, Map.of(
                 "router.tiers-file", o.meshRoot().resolve("k8s/base/tiers.yaml").toString(),
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
                 "quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort()),
-                "kafka.bootstrap.servers", kafka.bootstrapServers())));
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString())));
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -85,6 +99,24 @@ public final class LocalMesh implements AutoCloseable {
 
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Stops the Kafka broker while everything else keeps running; {@link #resumeKafka()} brings it back. */
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    /** Starts the broker again on the same port with the same data. */
+    public void resumeKafka() {
+        kafka.resume();
+    }
+
+    /** Stops audit-service and starts it again on the same port and database. */
+    public void restartAudit() {
+        int port = audit.grpcPort();
+        audit.close();
+        started.remove(audit);
+        audit = track(ServiceProcess.start(meshRoot, "audit-service", port, logs, auditConfig));
     }
 
     /** Stops Triton while the services keep running, to see how the mesh fails. */
@@ -110,11 +142,11 @@ public final class LocalMesh implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getenv().getOrDefault("MESH_ROOT", ".")).toAbsolutePath().normalize();
         Path work = root.resolve(".mesh");
-        Options options = new Options(root, work, 9100, 9400, 8001, 19092, List.of("smollm2", "scripted"));
+        Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"));
         LocalMesh mesh = start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "mesh-shutdown"));
         String ready = "MESH READY router=127.0.0.1:" + mesh.routerPort() + " audit=127.0.0.1:" + mesh.auditPort()
-                + " kafka=" + mesh.kafkaBootstrapServers();
+                + " kafka=" + mesh.kafkaBootstrapServers() + " postgres=127.0.0.1:" + options.postgresPort();
         Files.writeString(work.resolve("ready"), ready + "\n");
         System.out.println(ready);
         Thread.currentThread().join();

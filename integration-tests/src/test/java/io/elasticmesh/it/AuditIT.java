@@ -1,0 +1,166 @@
+package io.elasticmesh.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
+import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
+import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
+import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
+import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Audit delivery through the whole mesh (packaged services, real Triton with the scripted model, real Kafka, real
+ * PostgreSQL) while its parts fail: nothing is lost and nothing is stored twice.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditIT {
+
+    private static final int BURST = 20;
+
+    private LocalMesh mesh;
+    private ManagedChannel routerChannel;
+    private ManagedChannel auditChannel;
+    private BudgetRouterGrpc.BudgetRouterBlockingStub router;
+
+    @BeforeAll
+    void startMesh() {
+        mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")),
+                Path.of(System.getProperty("mesh.work")).resolveSibling("mesh-audit"), List.of("scripted")));
+        routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
+        router = BudgetRouterGrpc.newBlockingStub(routerChannel);
+        connectAudit();
+    }
+
+    private void connectAudit() {
+        if (auditChannel != null) {
+            auditChannel.shutdownNow();
+        }
+        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext().build();
+    }
+
+    private AuditServiceGrpc.AuditServiceBlockingStub audit() {
+        return AuditServiceGrpc.newBlockingStub(auditChannel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    void stopMesh() {
+        routerChannel.shutdownNow();
+        auditChannel.shutdownNow();
+        mesh.close();
+    }
+
+    /** A request whose thinking is cut at 3 tokens, so its tier audits it. */
+    private ReasonResponse cutRequest(String tenant, int i) {
+        return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(ReasonRequest.newBuilder().setTier("scripted")
+                .setTenant(tenant).setThinkingBudgetTokens(3).setSolutionBudgetTokens(2)
+                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("Request " + i + ". [[script close=no answer=1]]"))
+                .build());
+    }
+
+    private List<String> storedRequestIds(String tenant) {
+        List<String> ids = new ArrayList<>();
+        String token = "";
+        do {
+            ListAuditEventsResponse page = audit().listAuditEvents(ListAuditEventsRequest.newBuilder()
+                    .setTenant(tenant).setPageSize(7).setPageToken(token).build());
+            page.getEventsList().stream().map(AuditEvent::getResponse).map(ReasonResponse::getRequestId)
+                    .forEach(ids::add);
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return ids;
+    }
+
+    /** Waits until at least {@code count} events of {@code tenant} are stored, then returns what is stored. */
+    private List<String> awaitStored(String tenant, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        List<String> stored = List.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                stored = storedRequestIds(tenant);
+                if (stored.size() >= count) {
+                    // Anything delivered twice would arrive right behind the first copy.
+                    Thread.sleep(2_000);
+                    return storedRequestIds(tenant);
+                }
+            } catch (StatusRuntimeException e) {
+                // audit-service restarting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("only " + stored.size() + " of " + count + " events of " + tenant + " stored");
+    }
+
+    private void assertChainIntact(String tenant, int links) {
+        VerifyAuditChainResponse chain = audit().verifyAuditChain(
+                VerifyAuditChainRequest.newBuilder().setTenant(tenant).build());
+        assertThat(chain.getIntact()).as(chain.getFirstBreak().getProblem()).isTrue();
+        assertThat(chain.getLinksChecked()).isEqualTo(links);
+    }
+
+    @Test
+    void kafkaDownDuringABurstLosesAndDuplicatesNothing() throws Exception {
+        String tenant = "burst-" + UUID.randomUUID();
+        List<String> sent = new ArrayList<>();
+        mesh.stopKafka();
+        try {
+            for (int i = 0; i < BURST; i++) {
+                long start = System.nanoTime();
+                sent.add(cutRequest(tenant, i).getRequestId());
+                // The answer does not wait for Kafka (tier deadline 30 s; a blocked audit path would show here).
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            }
+            assertThat(storedRequestIds(tenant)).isEmpty();
+        } finally {
+            mesh.resumeKafka();
+        }
+
+        List<String> stored = awaitStored(tenant, BURST);
+
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(sent);
+        assertChainIntact(tenant, BURST);
+    }
+
+    @Test
+    void auditServiceRestartedMidStreamLosesAndDuplicatesNothing() throws Exception {
+        String tenant = "restart-" + UUID.randomUUID();
+        CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                ids.add(cutRequest(tenant, i).getRequestId());
+            }
+            return ids;
+        });
+        while (storedRequestIds(tenant).isEmpty()) {
+            Thread.sleep(100);
+        }
+
+        mesh.restartAudit();
+        connectAudit();
+        List<String> sent = sending.get(5, TimeUnit.MINUTES);
+
+        List<String> stored = awaitStored(tenant, BURST);
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(sent);
+        assertChainIntact(tenant, BURST);
+    }
+}

@@ -45,13 +45,16 @@ CREATE TABLE audit_chain (
     checkpoint_mac    text   NOT NULL
 );
 
--- Every compliance query, who asked what.
+-- Every compliance query, allowed or not: who asked what.
 CREATE TABLE audit_query_log (
     id          bigserial   PRIMARY KEY,
     at          timestamptz NOT NULL DEFAULT now(),
     principal   text        NOT NULL,
+    principal_tenant text   NOT NULL,
     roles       text        NOT NULL,
     rpc         text        NOT NULL,
-    tenant      text        NOT NULL,
-    request     text        NOT NULL
+    -- The request as sent (protobuf text format).
+    request     text        NOT NULL,
+    -- 'allowed', or why it was refused.
+    outcome     text        NOT NULL
 );

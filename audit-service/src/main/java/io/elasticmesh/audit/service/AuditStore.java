@@ -313,10 +313,11 @@ public class AuditStore {
     }
 
     /** Records one compliance query. */
-    public void logQuery(String principal, String roles, String rpc, String tenant, String request) {
+    public void logQuery(QueryLogEntry entry) {
         try (Connection c = db.getConnection()) {
-            update(c, "INSERT INTO audit_query_log (principal, roles, rpc, tenant, request) VALUES (?, ?, ?, ?, ?)",
-                    principal, roles, rpc, tenant, request);
+            update(c, "INSERT INTO audit_query_log (principal, principal_tenant, roles, rpc, request, outcome) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", entry.principal(), entry.principalTenant(), entry.roles(),
+                    entry.rpc(), entry.request(), entry.outcome());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the query: " + e.getMessage(), e);
         }

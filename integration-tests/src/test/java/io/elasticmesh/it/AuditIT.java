@@ -2,6 +2,7 @@ package io.elasticmesh.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
@@ -59,7 +60,8 @@ class AuditIT {
     }
 
     private AuditServiceGrpc.AuditServiceBlockingStub audit() {
-        return AuditServiceGrpc.newBlockingStub(auditChannel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey())
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     @AfterAll

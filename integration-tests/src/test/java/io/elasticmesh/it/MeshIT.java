@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
@@ -57,7 +58,7 @@ class MeshIT {
         routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
         auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext().build();
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
-        audit = AuditServiceGrpc.newBlockingStub(auditChannel);
+        audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
     }
 
     @AfterAll

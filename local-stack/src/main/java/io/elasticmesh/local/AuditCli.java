@@ -15,9 +15,7 @@ import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * ./mesh audit verify --tenant T
  * </pre>
  *
- * audit-service is at MESH_AUDIT (default 127.0.0.1:9400); the API key is MESH_API_KEY (or --api-key).
+ * audit-service is at MESH_AUDIT (default 127.0.0.1:9400); the API key is MESH_API_KEY (or --api-key), which
+ * ./mesh sets to the local mesh's compliance key.
  */
 public final class AuditCli {
 
@@ -75,12 +74,7 @@ public final class AuditCli {
         }
         ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
         try {
-            Metadata headers = new Metadata();
-            if (!apiKey.isEmpty()) {
-                headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
-            }
-            AuditServiceBlockingStub stub = AuditServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            AuditServiceBlockingStub stub = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(channel), apiKey);
             System.exit(new AuditCli(System.out, stub).run(command));
         } catch (IllegalArgumentException e) {
             System.err.println("mesh audit: " + e.getMessage());

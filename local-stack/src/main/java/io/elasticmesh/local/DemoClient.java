@@ -39,8 +39,9 @@ public final class DemoClient {
             ReasonResponse cut = router.withDeadlineAfter(5, TimeUnit.MINUTES)
                     .reason(request.setThinkingBudgetTokens(4).build());
             print(cut);
-            AuditEvent event = AuditEvents.await(AuditServiceGrpc.newBlockingStub(auditChannel),
-                    cut.getRequestId(), Duration.ofSeconds(30));
+            // ./mesh passes the local mesh's compliance key.
+            var audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), System.getenv("MESH_API_KEY"));
+            AuditEvent event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(30));
             System.out.printf("audit     event %s via Kafka: tenant=%s tier=%s thinking cut at %d of %d tokens%n",
                     event.getEventId(), event.getTenant(), event.getRequest().getTier(),
                     event.getResponse().getUsage().getThinkingTokens(),

@@ -1,11 +1,15 @@
 package io.elasticmesh.local;
 
+import io.elasticmesh.identity.HashKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The whole mesh on one machine: Kafka in this JVM, PostgreSQL and the real Triton server as child processes, and
@@ -31,6 +35,8 @@ public final class LocalMesh implements AutoCloseable {
 
     /** Signs audit-service's retention checkpoints; a local mesh has no secrets to protect. */
     private static final String LOCAL_CHECKPOINT_KEY = "local-mesh-checkpoint-key";
+    /** Where the compliance officer's API key of a local mesh is written (and read by ./mesh audit). */
+    public static final String AUDIT_KEY_FILE = "audit-api-key";
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private Path meshRoot;
@@ -40,6 +46,7 @@ public final class LocalMesh implements AutoCloseable {
     private ServiceProcess router;
     private ServiceProcess audit;
     private Map<String, String> auditConfig;
+    private String auditApiKey;
 
     private LocalMesh() {
     }
@@ -68,7 +75,9 @@ public final class LocalMesh implements AutoCloseable {
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
         ServiceProcess decoder = track(ServiceProcess.start(o.meshRoot(), "decoder-service", 0, logs, tritonClient));
         ServiceProcess solution = track(ServiceProcess.start(o.meshRoot(), "solution-service", 0, logs, tritonClient));
+        Path principals = writeAuditPrincipals(o.workDir());
         auditConfig = Map.of(
+                "audit.principals-file", principals.toString(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.username", PostgresProcess.USER,
@@ -84,6 +93,30 @@ public final class LocalMesh implements AutoCloseable {
                 "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString())));
     }
 
+    /**
+     * A principals file with one compliance officer (every tenant) whose fresh API key is written beside it, for the
+     * tests and ./mesh audit.
+     */
+    private Path writeAuditPrincipals(Path workDir) {
+        auditApiKey = UUID.randomUUID().toString();
+        Path principals = workDir.resolve("audit-principals.yaml");
+        try {
+            Files.createDirectories(workDir);
+            Files.writeString(principals, """
+                    # Written by LocalMesh at each start; the key is in %s.
+                    principals:
+                      - name: local-compliance-officer
+                        tenant: local
+                        roles: [compliance]
+                        api-key-sha256: "%s"
+                    """.formatted(AUDIT_KEY_FILE, HashKey.of(auditApiKey)));
+            Files.writeString(workDir.resolve(AUDIT_KEY_FILE), auditApiKey + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + principals, e);
+        }
+        return principals;
+    }
+
     private <T extends AutoCloseable> T track(T component) {
         started.add(component);
         return component;
@@ -95,6 +128,11 @@ public final class LocalMesh implements AutoCloseable {
 
     public int auditPort() {
         return audit.grpcPort();
+    }
+
+    /** API key of a principal with the compliance role on audit-service (metadata x-api-key). */
+    public String auditApiKey() {
+        return auditApiKey;
     }
 
     public String kafkaBootstrapServers() {

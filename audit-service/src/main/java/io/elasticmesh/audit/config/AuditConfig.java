@@ -2,6 +2,7 @@ package io.elasticmesh.audit.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,12 @@ import java.util.Optional;
 /** Configuration of audit-service (storage, redaction, retention); owned by ops. */
 @ConfigMapping(prefix = "audit")
 public interface AuditConfig {
+
+    /**
+     * The principals file (identity module format): who may query. Role {@code compliance} reads every tenant, role
+     * {@code auditor} only its own. Required.
+     */
+    Path principalsFile();
 
     /** Redaction applied to every event before it is stored (and hashed). */
     Redaction redaction();

@@ -1,10 +1,15 @@
 package io.elasticmesh.audit.grpc;
 
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.TextFormat;
 import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
 import io.elasticmesh.audit.mapping.PageToken;
+import io.elasticmesh.audit.service.AuditQueries;
 import io.elasticmesh.audit.service.AuditStore;
 import io.elasticmesh.audit.service.EventFilter;
+import io.elasticmesh.identity.Principal;
+import io.elasticmesh.identity.Principals;
 import io.elasticmesh.proto.audit.v1.AuditService;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
@@ -17,6 +22,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
+/** The compliance API; the caller's principal is read here, where the call's context is, and passed on. */
 @GrpcService
 @Blocking
 public class AuditGrpcService implements AuditService {
@@ -24,21 +30,22 @@ public class AuditGrpcService implements AuditService {
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAX_PAGE_SIZE = 500;
 
-    private final AuditStore store;
+    private final AuditQueries queries;
     private final AuditConfig config;
 
-    public AuditGrpcService(AuditStore store, AuditConfig config) {
-        this.store = store;
+    public AuditGrpcService(AuditQueries queries, AuditConfig config) {
+        this.queries = queries;
         this.config = config;
     }
 
     @Override
     public Uni<GetAuditEventResponse> getAuditEvent(GetAuditEventRequest request) {
+        Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
             if (request.getRequestId().isBlank()) {
                 throw invalid("request_id must be set");
             }
-            return store.findByRequestId(request.getRequestId()).map(AuditEventMapper::toResponse)
+            return queries.find(caller, request.getRequestId(), text(request)).map(AuditEventMapper::toResponse)
                     .orElseThrow(() -> Status.NOT_FOUND.withDescription("no audit event for request '"
                             + request.getRequestId() + "' (a tier that audits cut requests only keeps none for a "
                             + "request whose thinking was not cut)").asRuntimeException());
@@ -47,6 +54,7 @@ public class AuditGrpcService implements AuditService {
 
     @Override
     public Uni<ListAuditEventsResponse> listAuditEvents(ListAuditEventsRequest request) {
+        Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
             if (request.getPageSize() > MAX_PAGE_SIZE) {
                 throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + DEFAULT_PAGE_SIZE
@@ -60,8 +68,8 @@ public class AuditGrpcService implements AuditService {
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }
-            AuditStore.Page page = store.list(filter, beforeSeq,
-                    request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize());
+            AuditStore.Page page = queries.list(caller, filter, beforeSeq,
+                    request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize(), text(request));
             ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
             page.events().forEach(e -> response.addEvents(AuditEventMapper.parse(e.payload())));
             page.nextBeforeSeq().ifPresent(seq -> response.setNextPageToken(PageToken.encode(seq, filter)));
@@ -71,13 +79,18 @@ public class AuditGrpcService implements AuditService {
 
     @Override
     public Uni<VerifyAuditChainResponse> verifyAuditChain(VerifyAuditChainRequest request) {
+        Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
             if (request.getTenant().isBlank()) {
                 throw invalid("tenant must be set");
             }
-            return AuditEventMapper.toResponse(store.verify(request.getTenant(), AuditEventMapper::toRecord,
-                    config.retention().checkpointKey()));
+            return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(), AuditEventMapper::toRecord,
+                    config.retention().checkpointKey(), text(request)));
         });
+    }
+
+    private static String text(MessageOrBuilder request) {
+        return TextFormat.printer().shortDebugString(request);
     }
 
     private static RuntimeException invalid(String message) {

@@ -28,7 +28,7 @@ public class AuditStore {
     public record Page(List<StoredEvent> events, OptionalLong nextBeforeSeq) {
     }
 
-    private static final String COLUMNS = "payload, position, prev_hash, hash, stored_at, seq";
+    private static final String COLUMNS = "tenant, payload, position, prev_hash, hash, stored_at, seq";
 
     private final DataSource db;
 
@@ -142,8 +142,8 @@ public class AuditStore {
                 ResultSet r = s.executeQuery()) {
             List<StoredEvent> events = new ArrayList<>();
             while (r.next()) {
-                events.add(new StoredEvent(r.getBytes(1), r.getLong(2), r.getString(3), r.getString(4),
-                        r.getTimestamp(5).toInstant(), r.getLong(6)));
+                events.add(new StoredEvent(r.getString(1), r.getBytes(2), r.getLong(3), r.getString(4),
+                        r.getString(5), r.getTimestamp(6).toInstant(), r.getLong(7)));
             }
             return events;
         } catch (SQLException e) {

@@ -12,4 +12,9 @@ import java.time.Instant;
  */
 public record EventFilter(String tenant, String tier, String model, Instant occurredFrom, Instant occurredTo,
         boolean cutOnly, String truncationReason, String requestId, String traceId, String thinkingContains) {
+
+    public EventFilter withTenant(String scope) {
+        return new EventFilter(scope, tier, model, occurredFrom, occurredTo, cutOnly, truncationReason, requestId,
+                traceId, thinkingContains);
+    }
 }

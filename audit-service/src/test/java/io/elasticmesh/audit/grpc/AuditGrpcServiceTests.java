@@ -19,15 +19,18 @@ import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +45,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** audit-service fed through a real Kafka broker, storing in a real PostgreSQL server. */
@@ -53,7 +57,14 @@ class AuditGrpcServiceTests {
     private static final String TOPIC = "elastic.audit.events.v1";
 
     @GrpcClient("audit")
+    AuditService anonymous;
+
+    /** Role compliance: every tenant. */
     AuditService audit;
+    /** Role auditor of tenant acme. */
+    AuditService acmeAuditor;
+    /** Tenant acme's application key: role client, no audit access. */
+    AuditService acmeApp;
 
     @Inject
     DataSource db;
@@ -63,6 +74,19 @@ class AuditGrpcServiceTests {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @BeforeEach
+    void authenticate() {
+        audit = withKey("compliance-key");
+        acmeAuditor = withKey("acme-auditor-key");
+        acmeApp = withKey("acme-app-key");
+    }
+
+    private AuditService withKey(String apiKey) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
+        return GrpcClientUtils.attachHeaders(anonymous, headers);
+    }
 
     private static String tenant() {
         return "t-" + UUID.randomUUID();
@@ -387,5 +411,72 @@ class AuditGrpcServiceTests {
         assertThat(stored.getResponse().getSolutionText()).isEqualTo("call [REDACTED]");
         assertThat(requestIds(ListAuditEventsRequest.newBuilder().setThinkingContains("6789"))).isEmpty();
         assertThat(verify(secret.getTenant()).getIntact()).isTrue();
+    }
+
+    @Test
+    void auditorReadsOnlyItsOwnTenant() throws Exception {
+        AuditEvent mine = event("acme");
+        AuditEvent theirs = event("globex-" + UUID.randomUUID());
+        publish(mine, theirs);
+        awaitStored(theirs);
+        awaitStored(mine);
+
+        List<AuditEvent> listed = acmeAuditor.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())
+                .await().atMost(Duration.ofSeconds(10)).getEventsList();
+        assertThat(listed).extracting(AuditEvent::getTenant).containsOnly("acme");
+        assertThat(listed).extracting(AuditGrpcServiceTests::id).contains(id(mine));
+        assertThat(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(mine)).build())
+                .await().atMost(Duration.ofSeconds(10)).getEvent()).isEqualTo(mine);
+        assertThat(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant("acme").build())
+                .await().atMost(Duration.ofSeconds(10)).getIntact()).isTrue();
+
+        assertStatus(failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder()
+                .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+        assertStatus(failure(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(theirs))
+                .build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+        assertStatus(failure(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder()
+                .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+    }
+
+    @Test
+    void complianceReadsAcrossTenants() throws Exception {
+        AuditEvent acme = event("acme");
+        AuditEvent other = event(tenant());
+        publish(acme, other);
+        awaitStored(other);
+        awaitStored(acme);
+
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setPageSize(500))).contains(id(acme), id(other));
+    }
+
+    @Test
+    void callersWithoutAnAuditRoleOrKeyAreRefused() {
+        assertStatus(failure(acmeApp.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
+        assertStatus(failure(anonymous.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.UNAUTHENTICATED, "x-api-key");
+        assertStatus(failure(withKey("guessed").listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.UNAUTHENTICATED, "unknown API key");
+    }
+
+    @Test
+    void everyQueryIsRecordedWithItsOutcome() throws Exception {
+        String tenant = tenant();
+        failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder().setTenant(tenant).build()));
+        list(ListAuditEventsRequest.newBuilder().setTenant(tenant));
+
+        List<String> log = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT principal, rpc, "
+                + "outcome FROM audit_query_log WHERE request LIKE ? ORDER BY id")) {
+            s.setString(1, "%" + tenant + "%");
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    log.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3));
+                }
+            }
+        }
+        assertThat(log).hasSize(2);
+        assertThat(log.get(0)).startsWith("acme-auditor ListAuditEvents refused: PERMISSION_DENIED");
+        assertThat(log.get(1)).isEqualTo("compliance-officer ListAuditEvents allowed");
     }
 }

@@ -54,7 +54,7 @@ public final class AuditCli {
     private final PrintStream out;
     private final AuditServiceBlockingStub audit;
 
-    AuditCli(PrintStream out, AuditServiceBlockingStub audit) {
+    public AuditCli(PrintStream out, AuditServiceBlockingStub audit) {
         this.out = out;
         this.audit = audit;
     }
@@ -66,26 +66,35 @@ public final class AuditCli {
         Deque<String> command = new ArrayDeque<>();
         while (!rest.isEmpty()) {
             String arg = rest.pop();
+            if (rest.isEmpty() && (arg.equals("--audit") || arg.equals("--api-key"))) {
+                System.exit(usage(arg + " needs a value"));
+            }
             switch (arg) {
-                case "--audit" -> target = value(rest, arg);
-                case "--api-key" -> apiKey = value(rest, arg);
+                case "--audit" -> target = rest.pop();
+                case "--api-key" -> apiKey = rest.pop();
                 default -> command.add(arg);
             }
         }
         ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        int status;
         try {
             AuditServiceBlockingStub stub = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(channel), apiKey);
-            System.exit(new AuditCli(System.out, stub).run(command));
+            status = new AuditCli(System.out, stub).run(command);
         } catch (IllegalArgumentException e) {
-            System.err.println("mesh audit: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
+            status = usage(e.getMessage());
         } catch (StatusRuntimeException e) {
             System.err.println("mesh audit: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
-            System.exit(1);
+            status = 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+        System.exit(status);
+    }
+
+    private static int usage(String problem) {
+        System.err.println("mesh audit: " + problem);
+        System.err.print(USAGE);
+        return 2;
     }
 
     private static String env(String name, String fallback) {
@@ -100,8 +109,11 @@ public final class AuditCli {
         return args.pop();
     }
 
-    /** @return the exit status: 0 done, 1 the chain is broken */
-    int run(Deque<String> args) {
+    /**
+     * @return the exit status: 0 done, 1 the chain is broken
+     * @throws IllegalArgumentException for a command line it does not understand
+     */
+    public int run(Deque<String> args) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException("name a command: list, show or verify");
         }

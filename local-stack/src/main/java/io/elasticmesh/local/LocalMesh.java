@@ -90,7 +90,10 @@ public final class LocalMesh implements AutoCloseable {
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
                 "quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort()),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString())));
+                "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString(),
+                // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the spool.
+                "router.audit.send-timeout", "2s",
+                "router.audit.retry-backoff", "500ms")));
     }
 
     /**

@@ -38,18 +38,27 @@ public class AuditStore {
 
     /** @return true when the event was new, false when its event id was already stored */
     public boolean append(EventRecord event) {
+        return transaction("cannot store audit event " + event.eventId(), c -> appendLocked(c, event));
+    }
+
+    /** Work inside one transaction, committed when it returns, rolled back when it throws. */
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T transaction(String failure, Work<T> work) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean stored = appendLocked(c, event);
+                T result = work.run(c);
                 c.commit();
-                return stored;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot store audit event " + event.eventId() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(failure + ": " + e.getMessage(), e);
         }
     }
 
@@ -267,35 +276,25 @@ public class AuditStore {
      * @return how many events were deleted
      */
     public long retire(String tenant, Instant cutoff, String checkpointKey) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                update(c, "SELECT 1 FROM audit_chain WHERE tenant = ? FOR UPDATE", tenant);
-                long last;
-                String hash;
-                try (PreparedStatement s = prepare(c, "SELECT position, hash FROM audit_event WHERE tenant = ? AND "
-                        + "stored_at < ? ORDER BY position DESC LIMIT 1", tenant, Timestamp.from(cutoff));
-                        ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        c.rollback();
-                        return 0;
-                    }
-                    last = r.getLong(1);
-                    hash = r.getString(2);
+        return transaction("retention for tenant '" + tenant + "' failed", c -> {
+            update(c, "SELECT 1 FROM audit_chain WHERE tenant = ? FOR UPDATE", tenant);
+            long last;
+            String hash;
+            try (PreparedStatement s = prepare(c, "SELECT position, hash FROM audit_event WHERE tenant = ? AND "
+                    + "stored_at < ? ORDER BY position DESC LIMIT 1", tenant, Timestamp.from(cutoff));
+                    ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return 0L;
                 }
-                int deleted = update(c, "DELETE FROM audit_event WHERE tenant = ? AND position <= ?", tenant, last);
-                update(c, "UPDATE audit_chain SET retired_position = ?, retired_hash = ?, checkpoint_mac = ? "
-                        + "WHERE tenant = ?", last, hash, ChainHash.checkpointMac(checkpointKey, tenant, last, hash),
-                        tenant);
-                c.commit();
-                return deleted;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                last = r.getLong(1);
+                hash = r.getString(2);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("retention for tenant '" + tenant + "' failed: " + e.getMessage(), e);
-        }
+            long deleted = update(c, "DELETE FROM audit_event WHERE tenant = ? AND position <= ?", tenant, last);
+            update(c, "UPDATE audit_chain SET retired_position = ?, retired_hash = ?, checkpoint_mac = ? "
+                    + "WHERE tenant = ?", last, hash, ChainHash.checkpointMac(checkpointKey, tenant, last, hash),
+                    tenant);
+            return deleted;
+        });
     }
 
     /** Tenants that have a chain. */

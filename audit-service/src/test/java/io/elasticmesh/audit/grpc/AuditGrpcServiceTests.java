@@ -8,6 +8,7 @@ import io.elasticmesh.local.quarkus.KafkaTestResource;
 import io.elasticmesh.local.quarkus.PostgresTestResource;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditService;
+import io.elasticmesh.proto.audit.v1.ChainBreak;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
@@ -322,6 +323,12 @@ class AuditGrpcServiceTests {
         return events;
     }
 
+    private ChainBreak firstBreak(String tenant) {
+        VerifyAuditChainResponse chain = verify(tenant);
+        assertThat(chain.getIntact()).isFalse();
+        return chain.getFirstBreak();
+    }
+
     @Test
     void alteredColumnIsReportedAtItsLink() throws Exception {
         String tenant = tenant();
@@ -329,11 +336,10 @@ class AuditGrpcServiceTests {
 
         sql("UPDATE audit_event SET thinking_text = 'nothing to see' WHERE request_id = ?", id(events.get(2)));
 
-        VerifyAuditChainResponse chain = verify(tenant);
-        assertThat(chain.getIntact()).isFalse();
-        assertThat(chain.getFirstBreak().getPosition()).isEqualTo(3);
-        assertThat(chain.getFirstBreak().getRequestId()).isEqualTo(id(events.get(2)));
-        assertThat(chain.getFirstBreak().getProblem()).contains("thinking_text").contains("altered");
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(3);
+        assertThat(broken.getRequestId()).isEqualTo(id(events.get(2)));
+        assertThat(broken.getProblem()).contains("thinking_text").contains("altered");
     }
 
     @Test
@@ -345,9 +351,9 @@ class AuditGrpcServiceTests {
 
         sql("UPDATE audit_event SET payload = ? WHERE request_id = ?", forged.toByteArray(), id(events.get(1)));
 
-        VerifyAuditChainResponse chain = verify(tenant);
-        assertThat(chain.getFirstBreak().getPosition()).isEqualTo(2);
-        assertThat(chain.getFirstBreak().getProblem()).contains("hash does not match");
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(2);
+        assertThat(broken.getProblem()).contains("hash does not match");
     }
 
     @Test
@@ -357,11 +363,10 @@ class AuditGrpcServiceTests {
 
         sql("DELETE FROM audit_event WHERE request_id = ?", id(events.get(1)));
 
-        VerifyAuditChainResponse chain = verify(tenant);
-        assertThat(chain.getIntact()).isFalse();
-        assertThat(chain.getFirstBreak().getPosition()).isEqualTo(2);
-        assertThat(chain.getFirstBreak().getProblem()).contains("link 2 is missing");
-        assertThat(chain.getLinksChecked()).isEqualTo(1);
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(2);
+        assertThat(broken.getProblem()).contains("link 2 is missing");
+        assertThat(verify(tenant).getLinksChecked()).isEqualTo(1);
     }
 
     @Test
@@ -371,9 +376,9 @@ class AuditGrpcServiceTests {
 
         sql("DELETE FROM audit_event WHERE request_id = ?", id(events.get(2)));
 
-        VerifyAuditChainResponse chain = verify(tenant);
-        assertThat(chain.getFirstBreak().getPosition()).isEqualTo(3);
-        assertThat(chain.getFirstBreak().getProblem()).contains("newest rows were deleted");
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(3);
+        assertThat(broken.getProblem()).contains("newest rows were deleted");
     }
 
     @Test

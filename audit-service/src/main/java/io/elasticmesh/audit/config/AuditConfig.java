@@ -42,7 +42,14 @@ public interface AuditConfig {
         @WithDefault("P3650D")
         Duration defaultPeriod();
 
-        /** Per-tenant periods overriding the default, e.g. {@code audit.retention.tenants.acme=P30D}. */
+        /**
+         * Per-tier periods, e.g. {@code audit.retention.tiers.economy=P90D}. A tenant's chain is only ever shortened
+         * from its oldest end, so an event whose own period has run out is deleted once every older event of its
+         * tenant may go too.
+         */
+        Map<String, Duration> tiers();
+
+        /** Per-tenant periods, overriding the tier and default periods for every event of the tenant. */
         Map<String, Duration> tenants();
 
         /** How often the deletion job runs. */

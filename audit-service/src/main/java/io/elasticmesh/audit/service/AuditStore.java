@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -270,19 +271,32 @@ public class AuditStore {
     }
 
     /**
-     * Deletes {@code tenant}'s events stored before {@code cutoff} (always the oldest links, so the chain keeps
-     * one start) and moves its signed checkpoint to the last deleted link.
+     * Deletes the longest run of {@code tenant}'s oldest events that have all expired (always the oldest links, so
+     * the chain keeps one start) and moves its signed checkpoint to the last deleted link.
      *
+     * @param tierCutoffs events of these tiers expire when stored before the tier's instant
+     * @param cutoff events of any other tier expire when stored before this
      * @return how many events were deleted
      */
-    public long retire(String tenant, Instant cutoff, String checkpointKey) {
+    public long retire(String tenant, Map<String, Instant> tierCutoffs, Instant cutoff, String checkpointKey) {
         return transaction("retention for tenant '" + tenant + "' failed", c -> {
             update(c, "SELECT 1 FROM audit_chain WHERE tenant = ? FOR UPDATE", tenant);
+            // The instant before which an event of each tier expired.
+            StringBuilder expiry = new StringBuilder("CASE tier");
+            List<Object> params = new ArrayList<>(List.of(tenant));
+            tierCutoffs.forEach((tier, instant) -> {
+                expiry.append(" WHEN ? THEN CAST(? AS timestamptz)");
+                params.add(tier);
+                params.add(Timestamp.from(instant));
+            });
+            expiry.append(" ELSE CAST(? AS timestamptz) END");
+            params.add(Timestamp.from(cutoff));
             long last;
             String hash;
-            try (PreparedStatement s = prepare(c, "SELECT position, hash FROM audit_event WHERE tenant = ? AND "
-                    + "stored_at < ? ORDER BY position DESC LIMIT 1", tenant, Timestamp.from(cutoff));
-                    ResultSet r = s.executeQuery()) {
+            try (PreparedStatement s = prepare(c, "SELECT position, hash FROM audit_event e WHERE tenant = ? AND "
+                    + "position < coalesce((SELECT min(position) FROM audit_event WHERE tenant = e.tenant AND "
+                    + "stored_at >= " + expiry + "), 9223372036854775807) ORDER BY position DESC LIMIT 1",
+                    params.toArray()); ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     return 0L;
                 }

@@ -5,9 +5,14 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
-/** Deletes each tenant's events older than its retention period; the chain stays verifiable from its checkpoint. */
+/**
+ * Deletes audit events whose retention period (the tenant's, else the tier's, else the default) has run out, oldest
+ * first; each tenant's chain stays verifiable from its signed checkpoint.
+ */
 @ApplicationScoped
 public class RetentionJob {
 
@@ -29,12 +34,15 @@ public class RetentionJob {
     /** @return events deleted across all tenants */
     public long run(Instant now) {
         long deleted = 0;
+        Map<String, Instant> tierCutoffs = new TreeMap<>();
+        retention.tiers().forEach((tier, period) -> tierCutoffs.put(tier, now.minus(period)));
         for (String tenant : store.tenants()) {
-            Duration period = retention.tenants().getOrDefault(tenant, retention.defaultPeriod());
-            long retired = store.retire(tenant, now.minus(period), retention.checkpointKey());
+            Duration tenantPeriod = retention.tenants().get(tenant);
+            long retired = tenantPeriod != null
+                    ? store.retire(tenant, Map.of(), now.minus(tenantPeriod), retention.checkpointKey())
+                    : store.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), retention.checkpointKey());
             if (retired > 0) {
-                LOG.infof("retention: deleted %d audit events of tenant '%s' stored before %s", retired, tenant,
-                        now.minus(period));
+                LOG.infof("retention: deleted the %d oldest audit events of tenant '%s'", retired, tenant);
             }
             deleted += retired;
         }

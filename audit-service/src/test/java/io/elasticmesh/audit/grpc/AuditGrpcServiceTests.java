@@ -405,6 +405,30 @@ class AuditGrpcServiceTests {
     }
 
     @Test
+    void tierRetentionDeletesExpiredEventsOldestFirstOnly() throws Exception {
+        // The test profile keeps tier 'ephemeral' for one second, every other tier for years.
+        String tenant = tenant();
+        UnaryOperator<ReasonResponse.Builder> ephemeral = r -> r.setBudget(r.getBudget().toBuilder()
+                .setTier("ephemeral"));
+        AuditEvent first = event(tenant, ephemeral);
+        AuditEvent second = event(tenant, ephemeral);
+        AuditEvent kept = event(tenant);
+        AuditEvent behindKept = event(tenant, ephemeral);
+        publish(first, second, kept, behindKept);
+        awaitStored(behindKept);
+        Thread.sleep(1_100);
+
+        retention.run(Instant.now());
+
+        // The chain is only shortened from its start: the expired event behind a kept one waits for it.
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant(tenant)))
+                .containsExactly(id(behindKept), id(kept));
+        VerifyAuditChainResponse chain = verify(tenant);
+        assertThat(chain.getIntact()).isTrue();
+        assertThat(chain.getLinksRetired()).isEqualTo(2);
+    }
+
+    @Test
     void configuredPatternsAreRedactedBeforeStorage() throws Exception {
         AuditEvent secret = event(tenant(), r -> r.setThinkingText("user SSN 123-45-6789 and key sk-abcdefghij1")
                 .setSolutionText("call 123-45-6789"));

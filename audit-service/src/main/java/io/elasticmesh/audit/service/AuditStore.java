@@ -281,21 +281,22 @@ public class AuditStore {
     public long retire(String tenant, Map<String, Instant> tierCutoffs, Instant cutoff, String checkpointKey) {
         return transaction("retention for tenant '" + tenant + "' failed", c -> {
             update(c, "SELECT 1 FROM audit_chain WHERE tenant = ? FOR UPDATE", tenant);
-            // The instant before which an event of each tier expired.
-            StringBuilder expiry = new StringBuilder("CASE tier");
+            // An event is kept when stored at or after the cutoff of its tier; the oldest kept one stops deletion.
+            StringBuilder whenTier = new StringBuilder();
             List<Object> params = new ArrayList<>(List.of(tenant));
             tierCutoffs.forEach((tier, instant) -> {
-                expiry.append(" WHEN ? THEN CAST(? AS timestamptz)");
+                whenTier.append(" WHEN tier = ? THEN CAST(? AS timestamptz)");
                 params.add(tier);
                 params.add(Timestamp.from(instant));
             });
-            expiry.append(" ELSE CAST(? AS timestamptz) END");
+            String cutoffOf = tierCutoffs.isEmpty() ? "CAST(? AS timestamptz)"
+                    : "CASE" + whenTier + " ELSE CAST(? AS timestamptz) END";
             params.add(Timestamp.from(cutoff));
             long last;
             String hash;
             try (PreparedStatement s = prepare(c, "SELECT position, hash FROM audit_event e WHERE tenant = ? AND "
                     + "position < coalesce((SELECT min(position) FROM audit_event WHERE tenant = e.tenant AND "
-                    + "stored_at >= " + expiry + "), 9223372036854775807) ORDER BY position DESC LIMIT 1",
+                    + "stored_at >= " + cutoffOf + "), 9223372036854775807) ORDER BY position DESC LIMIT 1",
                     params.toArray()); ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     return 0L;

@@ -15,7 +15,11 @@ public interface RouterConfig {
      */
     Path tiersFile();
 
-    /** Tenant recorded for requests that name none (tenant identity comes with authentication). */
+    /** How often the tier file is checked for changes; an edit takes effect within this interval. */
+    @WithDefault("5s")
+    Duration tiersReloadInterval();
+
+    /** Tenant recorded for requests that name none when callers are not authenticated. */
     @WithDefault("anonymous")
     String defaultTenant();
 
@@ -54,5 +58,41 @@ public interface RouterConfig {
         /** Pause between delivery attempts while Kafka is unreachable. */
         @WithDefault("1s")
         Duration retryBackoff();
+    }
+
+    /** Cut requests held for ContinueReasoning. */
+    Continuation continuation();
+
+    interface Continuation {
+
+        /** How long a cut request can be continued after its answer. */
+        @WithDefault("10m")
+        Duration hold();
+
+        /** Most cut requests held at once (the oldest is dropped first); 0 turns continuation off. */
+        @WithDefault("10000")
+        int maxRequests();
+    }
+
+    /** Deadline split between the thinking and solution phases. */
+    Split split();
+
+    interface Split {
+
+        /** Decode speed assumed for a model until the router has measured it, in milliseconds per token. */
+        @WithDefault("50")
+        double initialMillisPerToken();
+
+        /** Fixed cost of a solution phase (hop, prompt prefill) assumed until measured, in milliseconds. */
+        @WithDefault("500")
+        double initialSolutionOverheadMillis();
+
+        /** Weight of the newest measurement in the smoothed rates (exponential moving average), 0..1. */
+        @WithDefault("0.2")
+        double smoothing();
+
+        /** The solution phase's expected time is multiplied by this to leave room for variance; at least 1. */
+        @WithDefault("1.5")
+        double safetyFactor();
     }
 }

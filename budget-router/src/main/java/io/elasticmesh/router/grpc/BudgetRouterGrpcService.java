@@ -1,14 +1,19 @@
 package io.elasticmesh.router.grpc;
 
-import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
+import io.elasticmesh.proto.reasoning.v1.ContinueReasoningRequest;
+import io.elasticmesh.proto.reasoning.v1.ContinueReasoningResponse;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.mapping.ReasonMapper;
+import io.elasticmesh.router.mapping.RouterErrors;
 import io.elasticmesh.router.service.ReasoningService;
 import io.grpc.Context;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 @GrpcService
@@ -28,6 +33,31 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                 .deferred(() -> reasoning.reason(ReasonMapper.toCommand(request, config.defaultTenant()),
                         Context.current().getDeadline()))
                 .map(ReasonMapper::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+                .onFailure().transform(RouterErrors::toStatus);
+    }
+
+    @Override
+    public Multi<StreamReasonResponse> streamReason(StreamReasonRequest request) {
+        return Multi.createFrom()
+                .deferred(() -> reasoning.stream(ReasonMapper.toCommand(request.getRequest(), config.defaultTenant()),
+                        Context.current().getDeadline()))
+                .map(ReasonMapper::toStreamResponse)
+                .onFailure().transform(RouterErrors::toStatus);
+    }
+
+    @Override
+    public Uni<ContinueReasoningResponse> continueReasoning(ContinueReasoningRequest request) {
+        return Uni.createFrom()
+                .deferred(() -> {
+                    if (request.getRequestId().isBlank()) {
+                        throw new IllegalArgumentException("request_id must be set");
+                    }
+                    return reasoning.continueReasoning(request.getRequestId(), request.getExtraThinkingTokens(),
+                            request.getTenant().isBlank() ? config.defaultTenant() : request.getTenant(),
+                            Context.current().getDeadline());
+                })
+                .map(result -> ContinueReasoningResponse.newBuilder().setReply(ReasonMapper.toResponse(result))
+                        .setContinuedRequestId(request.getRequestId()).build())
+                .onFailure().transform(RouterErrors::toStatus);
     }
 }

@@ -6,10 +6,15 @@ import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.PhaseTimings;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.TextDelta;
+import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.service.ReasonCommand;
+import io.elasticmesh.router.service.ReasonEvent;
 import io.elasticmesh.router.service.ReasonResult;
+import io.elasticmesh.router.service.ThinkingPhase;
 import java.util.OptionalInt;
 
 /** Proto ↔ domain for the router's public contract. */
@@ -23,13 +28,11 @@ public final class ReasonMapper {
         if (request.getMessagesCount() == 0) {
             throw new IllegalArgumentException("messages must contain at least one message");
         }
-        if (request.getTier().isBlank()) {
-            throw new IllegalArgumentException("tier must be set");
-        }
         return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
                 request.getTenant().isBlank() ? defaultTenant : request.getTenant(),
                 request.hasThinkingBudgetTokens() ? OptionalInt.of(request.getThinkingBudgetTokens()) : OptionalInt.empty(),
-                request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty());
+                request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty(),
+                request.getClampBudgets());
     }
 
     public static ReasonResponse toResponse(ReasonResult result) {
@@ -39,8 +42,7 @@ public final class ReasonMapper {
                 .setSolutionText(result.solution().text())
                 .setThinkingTruncated(result.thinking().truncated())
                 .setSolutionFinishReason(finishReason(result.solution().budgetReached()))
-                .setTruncationReason(result.thinking().truncated()
-                        ? TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET : TruncationReason.TRUNCATION_REASON_UNSPECIFIED)
+                .setTruncationReason(truncationReason(result.thinking()))
                 .setSolutionTruncated(result.solution().budgetReached())
                 .setSolutionEmpty(result.solution().text().isBlank())
                 .setUsage(TokenUsage.newBuilder()
@@ -53,13 +55,43 @@ public final class ReasonMapper {
                         .setModel(result.tier().model())
                         .setThinkingBudgetTokens(result.budget().thinkingTokens())
                         .setSolutionBudgetTokens(result.budget().solutionTokens())
-                        .setDeadlineMs((int) result.deadlineMs()))
+                        .setDeadlineMs((int) result.deadlineMs())
+                        .setThinkingBudgetClamped(result.budget().thinkingClamped())
+                        .setSolutionBudgetClamped(result.budget().solutionClamped())
+                        .setSolutionRolloverTokens(result.budget().solutionRolloverTokens())
+                        .setConfigVersion(result.configVersion()))
                 .setTimings(PhaseTimings.newBuilder()
                         .setThinkingMs((int) result.timings().thinkingMillis())
                         .setSolutionMs((int) result.timings().solutionMillis())
                         .setTotalMs((int) result.timings().totalMillis())
                         .setFirstThinkingTokenMs((int) result.thinking().firstTokenMillis()))
                 .build();
+    }
+
+    public static StreamReasonResponse toStreamResponse(ReasonEvent event) {
+        StreamReasonResponse.Builder response = StreamReasonResponse.newBuilder();
+        if (event instanceof ReasonEvent.ThinkingDelta delta) {
+            response.setThinkingDelta(TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()));
+        } else if (event instanceof ReasonEvent.ThinkingEnded ended) {
+            response.setThinkingEnd(ThinkingEnd.newBuilder()
+                    .setTruncated(ended.thinking().truncated())
+                    .setTruncationReason(truncationReason(ended.thinking()))
+                    .setThinkingTokens(ended.thinking().tokens())
+                    .setForcedDelimiters(ended.thinking().closedByModel() ? 0 : 1));
+        } else if (event instanceof ReasonEvent.SolutionDelta delta) {
+            response.setSolutionDelta(TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()));
+        } else {
+            response.setCompleted(toResponse(((ReasonEvent.Completed) event).result()));
+        }
+        return response.build();
+    }
+
+    public static TruncationReason truncationReason(ThinkingPhase thinking) {
+        if (!thinking.truncated()) {
+            return TruncationReason.TRUNCATION_REASON_UNSPECIFIED;
+        }
+        return thinking.deadlineCut() ? TruncationReason.TRUNCATION_REASON_DEADLINE
+                : TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET;
     }
 
     public static FinishReason finishReason(boolean budgetReached) {

@@ -4,7 +4,11 @@ import io.elasticmesh.inference.profile.Turn;
 import java.util.List;
 import java.util.OptionalInt;
 
-/** A client's request, validated for shape by the mapper; budgets and tier are checked by the service. */
+/**
+ * A client's request, validated for shape by the mapper; budgets and tier are checked by the service. An empty
+ * {@code tier} means the tenant's default tier; {@code clampBudgets} lowers budgets above the tier's ceilings
+ * instead of refusing them.
+ */
 public record ReasonCommand(List<Turn> conversation, String tier, String tenant, OptionalInt thinkingBudgetTokens,
-        OptionalInt solutionBudgetTokens) {
+        OptionalInt solutionBudgetTokens, boolean clampBudgets) {
 }

@@ -1,35 +1,52 @@
 package io.elasticmesh.router.service;
 
 /**
- * An SLA tier as ops configure it.
+ * An SLA tier as ops configure it (see {@code k8s/base/tiers.yaml} for the file format).
  *
  * @param name tier name clients ask for
  * @param model mesh model name that serves the tier
- * @param thinkingBudgetTokens thinking budget t, also the ceiling a request may lower it from; at least 1
- * @param solutionBudgetTokens solution budget s, reserved for the answer; at least 1
- * @param deadlineMs end-to-end deadline in milliseconds; at least 1
- * @param audit which requests are published for audit
+ * @param thinkingBudgetTokens thinking budget t applied when a request names none; at least 1
+ * @param thinkingBudgetCeilingTokens the most thinking a request may ask for; at least the default
+ * @param solutionBudgetTokens solution budget s, reserved for the answer, also its ceiling; at least 1
+ * @param deadlineMs end-to-end deadline (the latency SLO) in milliseconds; at least 1
+ * @param priority higher is admitted first when requests of several tiers wait; 0 or more
+ * @param maxConcurrentRequests requests of this tier in flight at once; at least 1
+ * @param queueLimit requests of this tier that may wait for a slot; 0 refuses at once when all slots are taken
+ * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
+ * @param audit which of the tier's requests are published for audit
  */
-public record Tier(String name, String model, int thinkingBudgetTokens, int solutionBudgetTokens, long deadlineMs,
-        AuditMode audit) {
+public record Tier(String name, String model, int thinkingBudgetTokens, int thinkingBudgetCeilingTokens,
+        int solutionBudgetTokens, long deadlineMs, int priority, int maxConcurrentRequests, int queueLimit,
+        boolean rolloverUnusedThinking, AuditMode audit) {
 
     /** A tier that audits only cut requests, the default. */
-    public Tier(String name, String model, int thinkingBudgetTokens, int solutionBudgetTokens, long deadlineMs) {
-        this(name, model, thinkingBudgetTokens, solutionBudgetTokens, deadlineMs, AuditMode.CUT_ONLY);
+    public Tier(String name, String model, int thinkingBudgetTokens, int thinkingBudgetCeilingTokens,
+            int solutionBudgetTokens, long deadlineMs, int priority, int maxConcurrentRequests, int queueLimit,
+            boolean rolloverUnusedThinking) {
+        this(name, model, thinkingBudgetTokens, thinkingBudgetCeilingTokens, solutionBudgetTokens, deadlineMs,
+                priority, maxConcurrentRequests, queueLimit, rolloverUnusedThinking, AuditMode.CUT_ONLY);
     }
 
     public Tier {
-        require(thinkingBudgetTokens >= 1, name, "thinking-budget-tokens", thinkingBudgetTokens);
-        require(solutionBudgetTokens >= 1, name, "solution-budget-tokens", solutionBudgetTokens);
-        require(deadlineMs >= 1, name, "deadline-ms", deadlineMs);
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("tier '" + name + "': model must be set");
         }
+        atLeast(1, thinkingBudgetTokens, name, "thinking-budget-tokens");
+        if (thinkingBudgetCeilingTokens < thinkingBudgetTokens) {
+            throw new IllegalArgumentException("tier '" + name + "': thinking-budget-ceiling-tokens must be at least "
+                    + "thinking-budget-tokens (" + thinkingBudgetTokens + "), was " + thinkingBudgetCeilingTokens);
+        }
+        atLeast(1, solutionBudgetTokens, name, "solution-budget-tokens");
+        atLeast(1, deadlineMs, name, "deadline-ms");
+        atLeast(0, priority, name, "priority");
+        atLeast(1, maxConcurrentRequests, name, "max-concurrent-requests");
+        atLeast(0, queueLimit, name, "queue-limit");
     }
 
-    private static void require(boolean valid, String tier, String field, long value) {
-        if (!valid) {
-            throw new IllegalArgumentException("tier '" + tier + "': " + field + " must be at least 1, was " + value);
+    private static void atLeast(long min, long value, String tier, String field) {
+        if (value < min) {
+            throw new IllegalArgumentException("tier '" + tier + "': " + field + " must be at least " + min + ", was "
+                    + value);
         }
     }
 }

@@ -36,12 +36,36 @@ class BudgetRouterGrpcServiceTests {
     }
 
     @Test
-    void budgetAboveTheTierIsRefusedWithTheCeiling() {
+    void budgetAboveTheTierIsOutOfRangeAndNamesTheCeiling() {
         Status e = failure(valid().setThinkingBudgetTokens(65).build());
 
+        assertThat(e.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(e.getDescription()).isEqualTo("thinking_budget_tokens must be at most 64 (the ceiling of tier "
+                + "'economy'), was 65; lower it, or set clamp_budgets to apply the ceiling");
+    }
+
+    @Test
+    void budgetBelowOneIsInvalid() {
+        Status e = failure(valid().setSolutionBudgetTokens(0).build());
+
         assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(e.getDescription()).isEqualTo(
-                "thinking_budget_tokens must be between 1 and 64 for tier 'economy', was 65");
+        assertThat(e.getDescription()).isEqualTo("solution_budget_tokens must be at least 1, was 0");
+    }
+
+    @Test
+    void budgetAboveTheTierIsClampedWhenAskedAndTheRequestGoesOn() {
+        // Past the budget check the request reaches the (absent) decoder.
+        Status e = failure(valid().setThinkingBudgetTokens(65).setClampBudgets(true).build());
+
+        assertThat(e.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    void missingTierOfATenantWithoutConfigurationIsInvalid() {
+        Status e = failure(valid().setTier("").setTenant("not-configured").build());
+
+        assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getDescription()).isEqualTo("tier must be set");
     }
 
     @Test

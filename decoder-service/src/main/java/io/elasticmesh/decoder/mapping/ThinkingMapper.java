@@ -1,13 +1,26 @@
 package io.elasticmesh.decoder.mapping;
 
 import io.elasticmesh.decoder.service.Thinking;
+import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 
 /** Domain → proto for the decoder. */
 public final class ThinkingMapper {
 
     private ThinkingMapper() {
+    }
+
+    public static StreamThinkingResponse toStreamResponse(PhaseEvent<Thinking> event) {
+        if (event instanceof PhaseEvent.Delta<Thinking> delta) {
+            return StreamThinkingResponse.newBuilder()
+                    .setThinkingDelta(TextDeltas.toProto(delta)).build();
+        }
+        return StreamThinkingResponse.newBuilder().setCompleted(toResponse(((PhaseEvent.Done<Thinking>) event).result()))
+                .build();
     }
 
     public static GenerateThinkingResponse toResponse(Thinking thinking) {
@@ -18,9 +31,19 @@ public final class ThinkingMapper {
                 .setTruncated(thinking.truncated())
                 .setPromptTokens(thinking.promptTokens())
                 .setThinkingTokens(thinking.tokens())
-                .setFinishReason(thinking.truncated() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP)
+                .setFinishReason(finishReason(thinking))
+                .setTruncationReason(!thinking.truncated() ? TruncationReason.TRUNCATION_REASON_UNSPECIFIED
+                        : thinking.deadlineCut() ? TruncationReason.TRUNCATION_REASON_DEADLINE
+                        : TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
                 .setFirstTokenMs((int) thinking.firstTokenMillis())
                 .setDurationMs((int) thinking.durationMillis())
                 .build();
+    }
+
+    private static FinishReason finishReason(Thinking thinking) {
+        if (thinking.deadlineCut()) {
+            return FinishReason.FINISH_REASON_UNSPECIFIED;
+        }
+        return thinking.truncated() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP;
     }
 }

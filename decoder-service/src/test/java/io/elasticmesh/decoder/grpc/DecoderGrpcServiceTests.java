@@ -9,6 +9,7 @@ import io.elasticmesh.proto.reasoning.v1.DecoderService;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
@@ -75,6 +76,42 @@ class DecoderGrpcServiceTests {
         assertThat(r.getClosedByModel()).isTrue();
         assertThat(r.getTruncated()).isFalse();
         assertThat(r.getThinkingTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void thinkingIsCutWhenItsShareOfTheDeadlineIsSpent() {
+        long start = System.nanoTime();
+        GenerateThinkingResponse r = think(request("close=no delay_ms=100", 60).setThinkingDeadlineMs(1_500).build());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        // 60 tokens at 100 ms would take 6 s; the phase returns what it had after 1.5 s.
+        assertThat(took).isBetween(Duration.ofMillis(1_400), Duration.ofMillis(3_500));
+        assertThat(r.getTruncated()).isTrue();
+        assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_DEADLINE);
+        assertThat(r.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_UNSPECIFIED);
+        assertThat(r.getClosedByModel()).isFalse();
+        assertThat(r.getThinkingTokens()).isBetween(3, 59);
+        // The text is exactly the tokens Triton counted: think1 … thinkN.
+        assertThat(r.getThinkingText().split(" ")).hasSize(r.getThinkingTokens())
+                .endsWith("think" + r.getThinkingTokens());
+    }
+
+    @Test
+    void aTimeLimitNotReachedLeavesThinkingAsTheModelEndedIt() {
+        GenerateThinkingResponse r = think(request("think=3 close=yes", 10).setThinkingDeadlineMs(20_000).build());
+
+        assertThat(r.getClosedByModel()).isTrue();
+        assertThat(r.getTruncated()).isFalse();
+        assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_UNSPECIFIED);
+    }
+
+    @Test
+    void aBudgetReachedBeforeTheTimeLimitIsATokenBudgetCut() {
+        GenerateThinkingResponse r = think(request("close=no", 5).setThinkingDeadlineMs(20_000).build());
+
+        assertThat(r.getThinkingTokens()).isEqualTo(5);
+        assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
+        assertThat(r.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_LENGTH);
     }
 
     @Test

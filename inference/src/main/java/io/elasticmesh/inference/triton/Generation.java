@@ -16,7 +16,9 @@ public record Generation(String text, int inputTokens, int outputTokens, Finish 
         /** End of sequence or a stop string. */
         STOP,
         /** max_tokens was reached. */
-        LENGTH;
+        LENGTH,
+        /** The caller's time limit ended generation first; the stream was cancelled, so Triton stopped. */
+        TIME_LIMIT;
 
         static Finish fromBackend(String reason) {
             return switch (reason == null ? "" : reason) {

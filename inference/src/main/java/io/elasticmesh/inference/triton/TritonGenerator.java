@@ -3,7 +3,7 @@ package io.elasticmesh.inference.triton;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Streams generations from a Triton model that speaks the vLLM backend contract. Each generation is its own
@@ -18,19 +18,14 @@ public final class TritonGenerator {
         this.stub = stub;
     }
 
-    /** The chunks of one generation; completes after the final response. */
+    /**
+     * The chunks of one generation; completes after the final response. Triton gets the deadline too, as its
+     * request {@code timeout}, so a request still queued there when the deadline passes is dropped by Triton.
+     */
     public Multi<GenerationChunk> stream(GenerationRequest request, Deadline deadline) {
         return Multi.createFrom().deferred(() -> stub.withDeadline(deadline)
-                .modelStreamInfer(Multi.createFrom().item(VllmContract.toWire(request)))
+                .modelStreamInfer(Multi.createFrom().item(VllmContract.toWire(request,
+                        deadline.timeRemaining(TimeUnit.MICROSECONDS))))
                 .map(VllmContract::fromWire));
-    }
-
-    /** The whole generation. */
-    public Uni<Generation> generate(GenerationRequest request, Deadline deadline) {
-        return Uni.createFrom().deferred(() -> {
-            GenerationAccumulator accumulator = new GenerationAccumulator(System.nanoTime());
-            return stream(request, deadline).collect().in(() -> accumulator, GenerationAccumulator::add)
-                    .map(GenerationAccumulator::finish);
-        });
     }
 }

@@ -23,7 +23,11 @@ public final class VllmContract {
     private VllmContract() {
     }
 
-    public static ModelInferRequest toWire(GenerationRequest request) {
+    /**
+     * @param timeoutMicros Triton's request {@code timeout} (schedule-policy extension), from the call's deadline;
+     *     0 for none
+     */
+    public static ModelInferRequest toWire(GenerationRequest request, long timeoutMicros) {
         ObjectNode sampling = JSON.createObjectNode()
                 .put("max_tokens", request.maxTokens())
                 .put("temperature", request.temperature())
@@ -36,6 +40,9 @@ public final class VllmContract {
                 .setId(request.requestId())
                 .putParameters("triton_enable_empty_final_response",
                         InferParameter.newBuilder().setBoolParam(true).build());
+        if (timeoutMicros > 0) {
+            wire.putParameters("timeout", InferParameter.newBuilder().setInt64Param(timeoutMicros).build());
+        }
         addInput(wire, "text_input", "BYTES", RawTensors.encodeString(request.prompt()));
         addInput(wire, "stream", "BOOL", RawTensors.encodeBool(true));
         addInput(wire, "sampling_parameters", "BYTES", RawTensors.encodeString(sampling.toString()));

@@ -22,7 +22,7 @@ class VllmContractTests {
 
     @Test
     void requestCarriesPromptBudgetAndStopAsVllmSamplingParameters() throws Exception {
-        ModelInferRequest wire = VllmContract.toWire(request);
+        ModelInferRequest wire = VllmContract.toWire(request, 0);
 
         assertThat(wire.getModelName()).isEqualTo("scripted");
         assertThat(wire.getId()).isEqualTo("r-1");
@@ -35,6 +35,13 @@ class VllmContractTests {
         assertThat(input(wire, "stream").toByteArray()).containsExactly(1);
         assertThat(input(wire, "exclude_input_in_output").toByteArray()).containsExactly(1);
         assertThat(input(wire, "return_num_output_tokens").toByteArray()).containsExactly(1);
+    }
+
+    @Test
+    void theDeadlineTravelsAsTritonsRequestTimeoutInMicroseconds() {
+        assertThat(VllmContract.toWire(request, 2_500_000).getParametersMap().get("timeout").getInt64Param())
+                .isEqualTo(2_500_000);
+        assertThat(VllmContract.toWire(request, 0).getParametersMap()).doesNotContainKey("timeout");
     }
 
     @Test

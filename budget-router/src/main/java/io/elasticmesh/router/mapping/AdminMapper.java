@@ -1,0 +1,71 @@
+package io.elasticmesh.router.mapping;
+
+import com.google.protobuf.Timestamp;
+import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
+import io.elasticmesh.proto.reasoning.v1.ListTenantsResponse;
+import io.elasticmesh.proto.reasoning.v1.ListTiersResponse;
+import io.elasticmesh.proto.reasoning.v1.TenantInfo;
+import io.elasticmesh.proto.reasoning.v1.TierInfo;
+import io.elasticmesh.router.config.TierTableStore;
+import io.elasticmesh.router.service.AdmissionQueue;
+import io.elasticmesh.router.service.Tenant;
+import io.elasticmesh.router.service.Tier;
+import io.elasticmesh.router.service.TierTable;
+import java.time.Instant;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/** Domain → proto for the admin contract. */
+public final class AdminMapper {
+
+    private AdminMapper() {
+    }
+
+    public static ListTiersResponse toTiers(TierTable table, AdmissionQueue queue) {
+        ListTiersResponse.Builder reply = ListTiersResponse.newBuilder().setConfigVersion(table.version());
+        for (Tier tier : table.sortedTiers()) {
+            reply.addTiers(TierInfo.newBuilder()
+                    .setName(tier.name())
+                    .setModel(tier.model())
+                    .setThinkingBudgetTokens(tier.thinkingBudgetTokens())
+                    .setThinkingBudgetCeilingTokens(tier.thinkingBudgetCeilingTokens())
+                    .setSolutionBudgetTokens(tier.solutionBudgetTokens())
+                    .setDeadlineMs(tier.deadlineMs())
+                    .setPriority(tier.priority())
+                    .setMaxConcurrentRequests(tier.maxConcurrentRequests())
+                    .setQueueLimit(tier.queueLimit())
+                    .setRolloverUnusedThinking(tier.rolloverUnusedThinking())
+                    .setInFlightRequests(queue.inFlight(tier.name()))
+                    .setQueuedRequests(queue.waiting(tier.name())));
+        }
+        return reply.build();
+    }
+
+    public static ListTenantsResponse toTenants(TierTable table, ToDoubleFunction<Tenant> remainingTokens) {
+        ListTenantsResponse.Builder reply = ListTenantsResponse.newBuilder().setConfigVersion(table.version());
+        for (Tenant tenant : table.sortedTenants()) {
+            reply.addTenants(TenantInfo.newBuilder()
+                    .setName(tenant.name())
+                    .addAllAllowedTiers(new TreeSet<>(tenant.allowedTiers()))
+                    .setDefaultTier(tenant.defaultTier())
+                    .setTokensPerMinute(tenant.tokensPerMinute())
+                    .setRemainingTokens((long) Math.floor(remainingTokens.applyAsDouble(tenant))));
+        }
+        return reply.build();
+    }
+
+    public static GetConfigStatusResponse toStatus(String file, TierTableStore.Status status, long failures) {
+        GetConfigStatusResponse.Builder reply = GetConfigStatusResponse.newBuilder()
+                .setTiersFile(file)
+                .setConfigVersion(status.version())
+                .setLoadedAt(timestamp(status.loadedAt()))
+                .setReloadFailures(failures);
+        status.lastError().ifPresent(reply::setLastError);
+        status.lastErrorAt().ifPresent(at -> reply.setLastErrorAt(timestamp(at)));
+        return reply.build();
+    }
+
+    private static Timestamp timestamp(Instant at) {
+        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+    }
+}

@@ -1,0 +1,161 @@
+package io.elasticmesh.router.service;
+
+import io.elasticmesh.router.config.RouterConfig;
+import io.elasticmesh.router.config.TierTableStore;
+import io.elasticmesh.router.mapping.RouterErrors;
+import io.elasticmesh.router.metrics.RouterMetrics;
+import io.elasticmesh.router.service.AdmissionQueue.Ticket;
+import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Everything the tier decides before and after a request's work: which tier (the tenant's default when none is
+ * named, refused when the tenant may not use it), the budgets, the deadline (the earlier of the client's and the
+ * tier's), the tenant's quota, a slot under the tier's concurrency limit (or a refusal when the wait would break
+ * the deadline), and the thinking phase's share of the deadline. Afterwards it frees the slot, charges the quota
+ * with the tokens used, learns the model's speed and records the tier's metrics.
+ */
+@ApplicationScoped
+public class Admission {
+
+    private final TierTableStore store;
+    private final RouterMetrics metrics;
+    private final double safetyFactor;
+    private final AdmissionQueue queue;
+    private final TokenQuotas quotas = new TokenQuotas();
+    private final ModelSpeeds speeds;
+
+    /**
+     * What a request was admitted with.
+     *
+     * @param tenant the calling tenant
+     * @param deadlineMs the deadline applied, in milliseconds from arrival
+     * @param thinkingDeadlineMs the thinking phase's share of what was left of the deadline when work started,
+     *     at least 1
+     * @param receivedAt arrival, before any queueing
+     * @param startNanos arrival, as {@link System#nanoTime()}
+     */
+    public record Admitted(Tier tier, String tenant, Budget budget, Deadline deadline, long deadlineMs,
+            long thinkingDeadlineMs, String configVersion, Instant receivedAt, long startNanos) {
+    }
+
+    public Admission(TierTableStore store, RouterConfig config, RouterMetrics metrics) {
+        this.store = store;
+        this.metrics = metrics;
+        this.safetyFactor = config.split().safetyFactor();
+        this.queue = new AdmissionQueue(() -> store.current().maxConcurrentRequests(), config.split().smoothing());
+        this.speeds = new ModelSpeeds(new ModelSpeed(config.split().initialMillisPerToken(),
+                config.split().initialSolutionOverheadMillis()), config.split().smoothing());
+    }
+
+    /**
+     * Streams {@code work} once admitted; fails with the refusal (mapped by {@link RouterErrors}) otherwise. The slot
+     * is held until the stream ends or is cancelled.
+     */
+    public Multi<ReasonEvent> admit(ReasonCommand command, Deadline callerDeadline,
+            Function<Admitted, Multi<ReasonEvent>> work) {
+        long start = System.nanoTime();
+        Instant receivedAt = Instant.now();
+        TierTable table = store.current();
+        Optional<Tenant> tenant = table.tenant(command.tenant());
+        String[] tierLabel = {RouterMetrics.UNKNOWN_TIER};
+        return Multi.createFrom().deferred(() -> {
+            Tier tier = resolveTier(table, tenant, command);
+            tierLabel[0] = tier.name();
+            authorize(tenant, tier);
+            Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens(),
+                    command.clampBudgets());
+            Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
+            Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
+            long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
+            tenant.ifPresent(t -> quotas.check(t, start));
+            ModelSpeed speed = speeds.of(tier.model());
+            long reserveNanos = TimeUnit.MILLISECONDS.toNanos(
+                    DeadlineSplit.solutionReserveMillis(budget.solutionTokens(), speed, safetyFactor));
+            long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
+            metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
+            Ticket ticket = queue.enter(tier, start, latestStart);
+            return Uni.createFrom().completionStage(ticket.granted())
+                    .ifNoItem().after(Duration.ofNanos(Math.max(1, latestStart - start)))
+                    .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
+                            + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
+                            .asRuntimeException())
+                    .onItem().transformToMulti(granted -> {
+                        metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
+                        long thinkingMs = DeadlineSplit.of(deadline.timeRemaining(TimeUnit.MILLISECONDS),
+                                budget.solutionTokens(), speed, safetyFactor).thinkingMillis();
+                        return work.apply(new Admitted(tier, command.tenant(), budget, deadline, deadlineMs,
+                                Math.max(1, thinkingMs), table.version(), receivedAt, start));
+                    })
+                    .onTermination().invoke(() -> queue.release(ticket, System.nanoTime()))
+                    .invoke(event -> {
+                        if (event instanceof ReasonEvent.Completed completed) {
+                            learn(tenant, completed.result());
+                        }
+                    });
+        }).onTermination().invoke((failure, cancelled) -> ended(tierLabel[0], failure, cancelled, start));
+    }
+
+    /** The tier asked for, or the tenant's default; an unconfigured tenant (no authentication) must name one. */
+    private static Tier resolveTier(TierTable table, Optional<Tenant> tenant, ReasonCommand command) {
+        if (tenant.isEmpty() && command.tier().isBlank()) {
+            throw new IllegalArgumentException("tier must be set");
+        }
+        return table.require(command.tier().isBlank() ? tenant.get().defaultTier() : command.tier());
+    }
+
+    private static void authorize(Optional<Tenant> tenant, Tier tier) {
+        if (tenant.isPresent() && !tenant.get().allowedTiers().contains(tier.name())) {
+            throw new TierNotAllowed("tenant '" + tenant.get().name() + "' may not use tier '" + tier.name()
+                    + "'; its tiers: " + new TreeSet<>(tenant.get().allowedTiers()));
+        }
+    }
+
+    private void learn(Optional<Tenant> tenant, ReasonResult result) {
+        long now = System.nanoTime();
+        ThinkingPhase thinking = result.thinking();
+        tenant.ifPresent(t -> quotas.charge(t, thinking.promptTokens() + thinking.tokens()
+                + result.solution().tokens(), now));
+        speeds.observe(result.tier().model(), thinking, result.timings().thinkingMillis(), result.solution(),
+                result.timings().solutionMillis());
+        String cut = !thinking.truncated() ? null : thinking.deadlineCut() ? "deadline" : "token_budget";
+        metrics.answered(result.tier().name(), result.tier().model(), thinking.tokens(), result.solution().tokens(),
+                cut, result.timings().totalMillis() <= result.tier().deadlineMs());
+    }
+
+    private void ended(String tier, Throwable failure, boolean cancelled, long startNanos) {
+        Status.Code code = failure != null ? RouterErrors.codeOf(failure)
+                : cancelled ? Status.Code.CANCELLED : Status.Code.OK;
+        metrics.requestEnded(tier, code.name(), Duration.ofNanos(System.nanoTime() - startNanos));
+        if (failure instanceof AdmissionRefused refused) {
+            metrics.refused(tier, refused.reason().name().toLowerCase(Locale.ROOT));
+        } else if (failure instanceof BudgetAboveCeiling) {
+            metrics.refused(tier, "budget_above_ceiling");
+        } else if (failure instanceof TierNotAllowed) {
+            metrics.refused(tier, "tier_not_allowed");
+        } else if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND) {
+            metrics.refused(tier, code.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** The admission queue, for the admin view of in-flight and waiting requests. */
+    public AdmissionQueue queue() {
+        return queue;
+    }
+
+    /** Tokens left in a tenant's quota now. */
+    public double remainingQuota(Tenant tenant) {
+        return quotas.remaining(tenant, System.nanoTime());
+    }
+}

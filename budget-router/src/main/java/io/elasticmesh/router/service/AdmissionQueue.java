@@ -1,0 +1,185 @@
+package io.elasticmesh.router.service;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
+
+/**
+ * Admission control: every tier has its own concurrency limit and a bounded queue, and all tiers share one capacity
+ * (what the model servers run at once). A freed slot goes to the waiting request of the highest-priority tier that
+ * is under its own limit, oldest first, so a flood of a lower tier, held back by its own limit and behind in the
+ * order, never starves a higher one.
+ *
+ * <p>A request that cannot start at once is refused at once when its tier's queue is full, or when its expected
+ * wait would leave too little of its deadline for the work; the refusal says how long to wait before retrying.
+ * The expected wait is the requests ahead of it (same or higher priority) times the tier's smoothed service time,
+ * divided by the slots it can use. Times are {@link System#nanoTime()} values passed in, so the class is testable
+ * without sleeping.
+ */
+public final class AdmissionQueue {
+
+    /** A request's place: granted when {@link #granted()} completes, then held until {@link #release}. */
+    public static final class Ticket {
+        private final Tier tier;
+        private final long seq;
+        private final long enqueuedNanos;
+        private final CompletableFuture<Ticket> granted = new CompletableFuture<>();
+        private long startedNanos;
+        private boolean done;
+
+        private Ticket(Tier tier, long seq, long enqueuedNanos) {
+            this.tier = tier;
+            this.seq = seq;
+            this.enqueuedNanos = enqueuedNanos;
+        }
+
+        public CompletableFuture<Ticket> granted() {
+            return granted;
+        }
+
+        public Tier tier() {
+            return tier;
+        }
+
+        /** Nanoseconds spent waiting; valid once granted. */
+        public long waitedNanos() {
+            return startedNanos - enqueuedNanos;
+        }
+    }
+
+    private static final Comparator<Ticket> ORDER = Comparator.<Ticket>comparingInt(t -> -t.tier.priority())
+            .thenComparingLong(t -> t.seq);
+
+    private final IntSupplier capacity;
+    private final double smoothing;
+    private final Map<String, Integer> inFlightByTier = new HashMap<>();
+    private final Map<String, Double> serviceNanosByTier = new HashMap<>();
+    private final List<Ticket> waiting = new ArrayList<>();
+    private int inFlight;
+    private long nextSeq;
+
+    /**
+     * @param capacity the shared capacity in force (read at every decision, so a reload applies at once)
+     * @param smoothing weight of the newest service time in the per-tier moving average, 0..1
+     */
+    public AdmissionQueue(IntSupplier capacity, double smoothing) {
+        this.capacity = capacity;
+        this.smoothing = smoothing;
+    }
+
+    /**
+     * Takes a slot at once, or a place in the queue.
+     *
+     * @param latestStartNanos the last moment the work may start and still meet the deadline
+     * @throws AdmissionRefused when the queue is full or the expected wait runs past {@code latestStartNanos}; the
+     *     refused request holds no place
+     */
+    public Ticket enter(Tier tier, long nowNanos, long latestStartNanos) {
+        Ticket ticket;
+        List<Ticket> started;
+        synchronized (this) {
+            ticket = new Ticket(tier, nextSeq++, nowNanos);
+            waiting.add(ticket);
+            // After every decision no waiter can start, so the new ticket starts here only if nobody it must
+            // yield to is waiting (a reload may have raised a limit: grant also applies that).
+            started = grant(nowNanos);
+            if (!started.contains(ticket)) {
+                refuseIfHopeless(ticket, nowNanos, latestStartNanos);
+            }
+        }
+        started.forEach(t -> t.granted.complete(t));
+        return ticket;
+    }
+
+    private void refuseIfHopeless(Ticket ticket, long nowNanos, long latestStartNanos) {
+        Tier tier = ticket.tier;
+        long queued = waiting.stream().filter(t -> t != ticket && t.tier.name().equals(tier.name())).count();
+        AdmissionRefused refused = null;
+        long expectedWait = expectedWaitNanos(ticket);
+        if (queued >= tier.queueLimit()) {
+            refused = new AdmissionRefused(AdmissionRefused.Reason.QUEUE_FULL, Math.max(expectedWait, 1), "tier '" + tier.name() + "' has "
+                    + inFlight(tier.name()) + " requests in flight and " + queued + " waiting (its queue-limit)");
+        } else if (nowNanos + expectedWait > latestStartNanos) {
+            refused = new AdmissionRefused(AdmissionRefused.Reason.DEADLINE_UNREACHABLE, expectedWait, "tier '" + tier.name()
+                    + "': the expected queue wait of " + expectedWait / 1_000_000 + " ms would leave too little of "
+                    + "the deadline to answer in");
+        }
+        if (refused != null) {
+            waiting.remove(ticket);
+            ticket.done = true;
+            throw refused;
+        }
+    }
+
+    /**
+     * Ends a ticket, whatever its state: a granted slot is freed (and its service time measured), a waiting place
+     * is given up. Idempotent.
+     */
+    public void release(Ticket ticket, long nowNanos) {
+        List<Ticket> started;
+        synchronized (this) {
+            if (ticket.done) {
+                return;
+            }
+            ticket.done = true;
+            if (waiting.remove(ticket)) {
+                started = List.of();
+            } else {
+                inFlight--;
+                inFlightByTier.merge(ticket.tier.name(), -1, Integer::sum);
+                double observed = nowNanos - ticket.startedNanos;
+                serviceNanosByTier.merge(ticket.tier.name(), observed, (old, now) -> old + smoothing * (now - old));
+                started = grant(nowNanos);
+            }
+        }
+        ticket.granted.cancel(false);
+        // Completed outside the lock: what a grant triggers may re-enter the queue.
+        started.forEach(t -> t.granted.complete(t));
+    }
+
+    public synchronized int waiting(String tier) {
+        return (int) waiting.stream().filter(t -> t.tier.name().equals(tier)).count();
+    }
+
+    public synchronized int inFlight(String tier) {
+        return inFlightByTier.getOrDefault(tier, 0);
+    }
+
+    private List<Ticket> grant(long nowNanos) {
+        List<Ticket> started = new ArrayList<>();
+        waiting.sort(ORDER);
+        for (int i = 0; i < waiting.size() && inFlight < capacity.getAsInt(); ) {
+            Ticket next = waiting.get(i);
+            if (canStart(next.tier)) {
+                waiting.remove(i);
+                start(next, nowNanos);
+                started.add(next);
+            } else {
+                i++;
+            }
+        }
+        return started;
+    }
+
+    private boolean canStart(Tier tier) {
+        return inFlight < capacity.getAsInt() && inFlightByTier.getOrDefault(tier.name(), 0) < tier.maxConcurrentRequests();
+    }
+
+    private void start(Ticket ticket, long nowNanos) {
+        inFlight++;
+        inFlightByTier.merge(ticket.tier.name(), 1, Integer::sum);
+        ticket.startedNanos = nowNanos;
+    }
+
+    private long expectedWaitNanos(Ticket ticket) {
+        Tier tier = ticket.tier;
+        long ahead = waiting.stream().filter(t -> t != ticket && t.tier.priority() >= tier.priority()).count();
+        int slots = Math.max(1, Math.min(capacity.getAsInt(), tier.maxConcurrentRequests()));
+        double service = serviceNanosByTier.getOrDefault(tier.name(), 0.0);
+        return (long) Math.ceil((ahead + 1) * service / slots);
+    }
+}

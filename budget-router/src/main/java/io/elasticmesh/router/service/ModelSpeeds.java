@@ -1,0 +1,49 @@
+package io.elasticmesh.router.service;
+
+import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The live decode speed of each model and the measured cost of its solution phase, as exponential moving averages
+ * over finished requests. A model not yet measured has the configured initial speed.
+ */
+public final class ModelSpeeds {
+
+    private final ModelSpeed initial;
+    private final double smoothing;
+    private final ConcurrentMap<String, ModelSpeed> speeds = new ConcurrentHashMap<>();
+
+    /** @param smoothing weight of the newest measurement, 0..1 */
+    public ModelSpeeds(ModelSpeed initial, double smoothing) {
+        this.initial = initial;
+        this.smoothing = smoothing;
+    }
+
+    public ModelSpeed of(String model) {
+        return speeds.getOrDefault(model, initial);
+    }
+
+    /**
+     * Learns from one finished request. Decode speed comes from thinking (tokens after the first, over the time
+     * after the first token), the overhead from what the solution phase took beyond its tokens at that speed.
+     */
+    public void observe(String model, ThinkingPhase thinking, long thinkingMillis, SolutionPhase solution,
+            long solutionMillis) {
+        speeds.compute(model, (m, old) -> {
+            ModelSpeed current = old == null ? initial : old;
+            double perToken = current.millisPerToken();
+            if (thinking.tokens() >= 2 && thinkingMillis > thinking.firstTokenMillis()) {
+                double measured = (double) (thinkingMillis - thinking.firstTokenMillis()) / (thinking.tokens() - 1);
+                perToken = old == null ? measured : smooth(perToken, measured);
+            }
+            double overhead = Math.max(0, solutionMillis - solution.tokens() * perToken);
+            return new ModelSpeed(perToken, old == null ? overhead : smooth(current.solutionOverheadMillis(),
+                    overhead));
+        });
+    }
+
+    private double smooth(double old, double measured) {
+        return old + smoothing * (measured - old);
+    }
+}

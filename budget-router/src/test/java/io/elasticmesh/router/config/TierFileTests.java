@@ -1,0 +1,197 @@
+package io.elasticmesh.router.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.elasticmesh.router.service.AuditMode;
+import io.elasticmesh.router.service.Tenant;
+import io.elasticmesh.router.service.Tier;
+import io.elasticmesh.router.service.TierTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TierFileTests {
+
+    private static final String GOLD = """
+            tiers:
+              gold:
+                model: m
+                thinking-budget-tokens: 512
+                solution-budget-tokens: 256
+                deadline-ms: 9000
+            """;
+
+    private static TierTable parse(String yaml) {
+        return TierFile.parse(yaml.getBytes(StandardCharsets.UTF_8), "tiers.yaml");
+    }
+
+    @Test
+    void readsEveryFieldOfATierAndATenant() {
+        TierTable table = parse("""
+                max-concurrent-requests: 5
+                tiers:
+                  gold:
+                    model: m
+                    thinking-budget-tokens: 512
+                    thinking-budget-ceiling-tokens: 1024
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    priority: 7
+                    max-concurrent-requests: 3
+                    queue-limit: 0
+                    rollover-unused-thinking: true
+                tenants:
+                  acme:
+                    allowed-tiers: [gold]
+                    default-tier: gold
+                    tokens-per-minute: 1000
+                """);
+
+        assertThat(table.find("gold")).contains(new Tier("gold", "m", 512, 1024, 256, 9000, 7, 3, 0, true));
+        assertThat(table.tenant("acme")).contains(new Tenant("acme", Set.of("gold"), "gold", 1000));
+        assertThat(table.maxConcurrentRequests()).isEqualTo(5);
+        assertThat(table.find("silver")).isEmpty();
+    }
+
+    @Test
+    void optionalFieldsTakeTheirDocumentedDefaults() {
+        TierTable table = parse(GOLD);
+
+        assertThat(table.require("gold")).isEqualTo(new Tier("gold", "m", 512, 512, 256, 9000,
+                TierFile.DEFAULT_PRIORITY, TierFile.DEFAULT_MAX_CONCURRENT, TierFile.DEFAULT_QUEUE_LIMIT, false));
+        assertThat(table.tenants()).isEmpty();
+        assertThat(table.maxConcurrentRequests()).as("sum of the tiers' limits").isEqualTo(8);
+    }
+
+    @Test
+    void tierAuditsCutRequestsOnlyUnlessItSaysAll() {
+        TierTable table = parse(GOLD + """
+                  regulated:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    audit: all
+                """);
+
+        assertThat(table.require("gold").audit()).isEqualTo(AuditMode.CUT_ONLY);
+        assertThat(table.require("regulated").audit()).isEqualTo(AuditMode.ALL);
+    }
+
+    @Test
+    void unknownAuditModeIsRejectedListingTheModes() {
+        assertThatThrownBy(() -> parse(GOLD + "    audit: sometimes\n"))
+                .hasMessage("tiers.yaml: tier 'gold': field 'audit' must be one of [cut-only, all], was 'sometimes'");
+    }
+
+    @Test
+    void theVersionFollowsTheContent() {
+        assertThat(parse(GOLD).version()).isEqualTo(parse(GOLD).version()).startsWith("sha256:").hasSize(19);
+        assertThat(parse(GOLD.replace("9000", "9001")).version()).isNotEqualTo(parse(GOLD).version());
+    }
+
+    @Test
+    void zeroBudgetIsRejectedNamingFileTierAndField() {
+        assertThatThrownBy(() -> parse(GOLD.replace("thinking-budget-tokens: 512", "thinking-budget-tokens: 0")))
+                .hasMessage("tiers.yaml: tier 'gold': thinking-budget-tokens must be at least 1, was 0");
+    }
+
+    @Test
+    void ceilingBelowTheDefaultIsRejected() {
+        assertThatThrownBy(() -> parse(GOLD + "    thinking-budget-ceiling-tokens: 100\n"))
+                .hasMessage("tiers.yaml: tier 'gold': thinking-budget-ceiling-tokens must be at least "
+                        + "thinking-budget-tokens (512), was 100");
+    }
+
+    @Test
+    void misspelledFieldIsRejectedRatherThanIgnored() {
+        assertThatThrownBy(() -> parse(GOLD + "    max-concurent-requests: 10\n"))
+                .hasMessageStartingWith("tiers.yaml: tier 'gold': unknown field(s) [max-concurent-requests]; known: "
+                        + "[model, thinking-budget-tokens,");
+    }
+
+    @Test
+    void unknownTopLevelKeyIsRejected() {
+        assertThatThrownBy(() -> parse(GOLD + "tenant:\n  a: {}\n"))
+                .hasMessage("tiers.yaml: unknown field(s) [tenant]; known: [max-concurrent-requests, tiers, tenants]");
+    }
+
+    @Test
+    void missingFieldIsRejected() {
+        assertThatThrownBy(() -> parse(GOLD.replace("    thinking-budget-tokens: 512\n", "")))
+                .hasMessage("tiers.yaml: tier 'gold': missing field 'thinking-budget-tokens'");
+    }
+
+    @Test
+    void textWhereANumberBelongsIsRejected() {
+        assertThatThrownBy(() -> parse(GOLD.replace("512", "lots")))
+                .hasMessage("tiers.yaml: tier 'gold': field 'thinking-budget-tokens' must be a whole number up to "
+                        + Integer.MAX_VALUE + ", was \"lots\"");
+    }
+
+    @Test
+    void rolloverMustBeABoolean() {
+        assertThatThrownBy(() -> parse(GOLD + "    rollover-unused-thinking: sometimes\n"))
+                .hasMessage("tiers.yaml: tier 'gold': field 'rollover-unused-thinking' must be true or false, was "
+                        + "\"sometimes\"");
+    }
+
+    @Test
+    void tenantNamingAnUnknownTierIsRejected() {
+        assertThatThrownBy(() -> parse(GOLD + """
+                tenants:
+                  acme:
+                    allowed-tiers: [gold, platinum]
+                    default-tier: gold
+                    tokens-per-minute: 1000
+                """)).hasMessage("tiers.yaml: tenant 'acme': allowed-tiers names unknown tier(s) [platinum]; "
+                + "known tiers: [gold]");
+    }
+
+    @Test
+    void tenantDefaultTierOutsideItsAllowedTiersIsRejected() {
+        assertThatThrownBy(() -> parse(GOLD + """
+                  silver:
+                    model: m
+                    thinking-budget-tokens: 8
+                    solution-budget-tokens: 8
+                    deadline-ms: 9000
+                tenants:
+                  acme:
+                    allowed-tiers: [gold]
+                    default-tier: silver
+                    tokens-per-minute: 1000
+                """)).hasMessage("tiers.yaml: tenant 'acme': default-tier 'silver' is not one of its allowed-tiers "
+                + "[gold]");
+    }
+
+    @Test
+    void tenantWithoutQuotaIsRejected() {
+        assertThatThrownBy(() -> parse(GOLD + """
+                tenants:
+                  acme:
+                    allowed-tiers: [gold]
+                    default-tier: gold
+                """)).hasMessage("tiers.yaml: tenant 'acme': missing field 'tokens-per-minute'");
+    }
+
+    @Test
+    void emptyOrNonYamlFilesAreRejected() {
+        assertThatThrownBy(() -> parse("tiers: {}\n")).hasMessageContaining("tiers.yaml: 'tiers' must be a mapping");
+        assertThatThrownBy(() -> parse("")).hasMessage("tiers.yaml: no tiers defined (expected a 'tiers' mapping)");
+        assertThatThrownBy(() -> parse("tiers: [\n")).hasMessageStartingWith("tiers.yaml: not valid YAML");
+    }
+
+    @Test
+    void tierFilesShippedForKubernetesParse() throws Exception {
+        Path k8s = Path.of(System.getProperty("mesh.root", "..")).resolve("k8s");
+        for (String file : List.of("base/tiers.yaml", "components/gpu-triton/tiers.yaml")) {
+            TierTable table = TierFile.parse(Files.readAllBytes(k8s.resolve(file)), file);
+            assertThat(table.names()).as(file).contains("standard", "economy");
+        }
+    }
+}

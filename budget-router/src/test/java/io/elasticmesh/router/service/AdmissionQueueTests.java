@@ -1,0 +1,201 @@
+package io.elasticmesh.router.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.elasticmesh.router.service.AdmissionQueue.Ticket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class AdmissionQueueTests {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final long NEVER = Long.MAX_VALUE;
+
+    private static Tier tier(String name, int priority, int maxConcurrent, int queueLimit) {
+        return new Tier(name, "m", 8, 8, 8, 60_000, priority, maxConcurrent, queueLimit, false);
+    }
+
+    private static boolean granted(Ticket ticket) {
+        return ticket.granted().isDone() && !ticket.granted().isCancelled();
+    }
+
+    @Test
+    void startsAtOnceWhileUnderTheTierAndSharedLimits() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 2, 0.5);
+        Tier gold = tier("gold", 1, 2, 4);
+
+        assertThat(granted(queue.enter(gold, 0, NEVER))).isTrue();
+        assertThat(granted(queue.enter(gold, 0, NEVER))).isTrue();
+        Ticket third = queue.enter(gold, 0, NEVER);
+
+        assertThat(granted(third)).isFalse();
+        assertThat(queue.inFlight("gold")).isEqualTo(2);
+        assertThat(queue.waiting("gold")).isEqualTo(1);
+    }
+
+    @Test
+    void aTierAtItsOwnLimitWaitsWhileAnotherTierStillStarts() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 4, 0.5);
+        Tier economy = tier("economy", 0, 1, 4);
+        Tier gold = tier("gold", 1, 4, 4);
+        queue.enter(economy, 0, NEVER);
+
+        Ticket economyWaits = queue.enter(economy, 0, NEVER);
+        Ticket goldStarts = queue.enter(gold, 0, NEVER);
+
+        assertThat(granted(economyWaits)).isFalse();
+        assertThat(granted(goldStarts)).isTrue();
+    }
+
+    @Test
+    void aFreedSlotGoesToTheHigherTierBeforeAFloodOfTheLowerOne() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 2, 0.5);
+        Tier economy = tier("economy", 0, 2, 100);
+        Tier gold = tier("gold", 10, 2, 100);
+        List<Ticket> flood = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            flood.add(queue.enter(economy, i, NEVER));
+        }
+        Ticket first = queue.enter(gold, 60, NEVER);
+        Ticket second = queue.enter(gold, 61, NEVER);
+
+        queue.release(flood.get(0), 100);
+        assertThat(granted(first)).as("gold gets the first freed slot").isTrue();
+        queue.release(flood.get(1), 101);
+        assertThat(granted(second)).isTrue();
+        assertThat(flood.subList(2, 50)).noneMatch(AdmissionQueueTests::granted);
+
+        queue.release(first, 200);
+        assertThat(granted(flood.get(2))).as("economy continues once gold is served").isTrue();
+    }
+
+    @Test
+    void aFullQueueIsRefusedAtOnceWithARetryHint() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 1, 0.5);
+        Tier gold = tier("gold", 0, 1, 1);
+        queue.enter(gold, 0, NEVER);
+        queue.enter(gold, 0, NEVER);
+
+        assertThatThrownBy(() -> queue.enter(gold, 0, NEVER))
+                .isInstanceOfSatisfying(AdmissionRefused.class, r -> {
+                    assertThat(r.reason()).isEqualTo(AdmissionRefused.Reason.QUEUE_FULL);
+                    assertThat(r.retryAfterNanos()).isPositive();
+                })
+                .hasMessage("tier 'gold' has 1 requests in flight and 1 waiting (its queue-limit)");
+        assertThat(queue.waiting("gold")).as("the refused request holds no place").isEqualTo(1);
+    }
+
+    @Test
+    void aWaitThatWouldBreakTheDeadlineIsRefusedAtOnce() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 1, 1.0);
+        Tier gold = tier("gold", 0, 1, 10);
+        queue.release(queue.enter(gold, 0, NEVER), 2 * SECOND); // measured service time: 2 s
+        queue.enter(gold, 3 * SECOND, NEVER);
+
+        assertThat(granted(queue.enter(gold, 3 * SECOND, 3 * SECOND + 5 * SECOND)))
+                .as("2 s expected wait fits 5 s").isFalse();
+        assertThatThrownBy(() -> queue.enter(gold, 3 * SECOND, 3 * SECOND + 3 * SECOND))
+                .isInstanceOfSatisfying(AdmissionRefused.class, r -> {
+                    assertThat(r.reason()).isEqualTo(AdmissionRefused.Reason.DEADLINE_UNREACHABLE);
+                    assertThat(r.retryAfterNanos()).as("two requests ahead of it, 2 s each").isEqualTo(4 * SECOND);
+                })
+                .hasMessageContaining("expected queue wait of 4000 ms");
+    }
+
+    @Test
+    void releasingAWaitingTicketGivesUpItsPlace() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 1, 0.5);
+        Tier gold = tier("gold", 0, 1, 4);
+        Ticket running = queue.enter(gold, 0, NEVER);
+        Ticket waiting = queue.enter(gold, 0, NEVER);
+
+        queue.release(waiting, 1);
+        queue.release(waiting, 2);
+        queue.release(running, 3);
+
+        assertThat(waiting.granted()).isCancelled();
+        assertThat(queue.inFlight("gold")).isZero();
+        assertThat(queue.waiting("gold")).isZero();
+    }
+
+    @Test
+    void aRaisedSharedCapacityAppliesAtTheNextDecision() {
+        AtomicInteger capacity = new AtomicInteger(1);
+        AdmissionQueue queue = new AdmissionQueue(capacity::get, 0.5);
+        Tier gold = tier("gold", 0, 4, 4);
+        queue.enter(gold, 0, NEVER);
+        Ticket waiting = queue.enter(gold, 0, NEVER);
+
+        capacity.set(3);
+        Ticket next = queue.enter(gold, 1, NEVER);
+
+        assertThat(granted(waiting)).isTrue();
+        assertThat(granted(next)).isTrue();
+    }
+
+    /** One step of a random workload: a request of tier {@code tier}, or the end of the {@code release}-th one. */
+    record Step(int tier, boolean enter, int release) {
+    }
+
+    @Provide
+    Arbitrary<List<Step>> workloads() {
+        return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.of(true, true, false),
+                Arbitraries.integers().between(0, 1000)).as(Step::new).list().ofMinSize(1).ofMaxSize(300);
+    }
+
+    @Provide
+    Arbitrary<List<Tier>> tierSets() {
+        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(1, 5),
+                        Arbitraries.integers().between(0, 6))
+                .as((priority, limit, queueLimit) -> new int[] {priority, limit, queueLimit})
+                .list().ofSize(3)
+                .map(specs -> List.of(tier("a", specs.get(0)[0], specs.get(0)[1], specs.get(0)[2]),
+                        tier("b", specs.get(1)[0], specs.get(1)[1], specs.get(1)[2]),
+                        tier("c", specs.get(2)[0], specs.get(2)[1], specs.get(2)[2])));
+    }
+
+    @Property
+    void limitsHoldAndNoWaiterCouldStartAfterAnyDecision(@ForAll("tierSets") List<Tier> tiers,
+            @ForAll @IntRange(min = 1, max = 8) int capacity, @ForAll("workloads") @Size(min = 1) List<Step> steps) {
+        AdmissionQueue queue = new AdmissionQueue(() -> capacity, 0.5);
+        List<Ticket> open = new ArrayList<>();
+        long now = 0;
+        for (Step step : steps) {
+            now += 1000;
+            if (step.enter()) {
+                try {
+                    open.add(queue.enter(tiers.get(step.tier()), now, NEVER));
+                } catch (AdmissionRefused refused) {
+                    assertThat(refused.reason()).isEqualTo(AdmissionRefused.Reason.QUEUE_FULL);
+                    assertThat(queue.waiting(tiers.get(step.tier()).name()))
+                            .isEqualTo(tiers.get(step.tier()).queueLimit());
+                }
+            } else if (!open.isEmpty()) {
+                queue.release(open.remove(step.release() % open.size()), now);
+            }
+            int inFlight = 0;
+            for (Tier tier : tiers) {
+                assertThat(queue.inFlight(tier.name())).isBetween(0, tier.maxConcurrentRequests());
+                assertThat(queue.waiting(tier.name())).isBetween(0, tier.queueLimit());
+                inFlight += queue.inFlight(tier.name());
+            }
+            assertThat(inFlight).isLessThanOrEqualTo(capacity);
+            for (Tier tier : tiers) {
+                boolean couldStart = inFlight < capacity && queue.inFlight(tier.name()) < tier.maxConcurrentRequests();
+                assertThat(queue.waiting(tier.name()) > 0 && couldStart).as("work-conserving: %s", tier.name())
+                        .isFalse();
+            }
+        }
+    }
+}

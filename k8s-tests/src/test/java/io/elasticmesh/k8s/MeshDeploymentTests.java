@@ -1,0 +1,163 @@
+package io.elasticmesh.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What the issue asks of every overlay, and what makes dev-cpu and prod-gpu what they are. */
+class MeshDeploymentTests {
+
+    private static final List<String> SERVICES = List.of("budget-router", "decoder-service", "solution-service",
+            "audit-service");
+
+    static List<String> overlays() {
+        return Overlays.names().toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceIsProbedOverGrpcAndScaledAndProtectedFromDisruption(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        for (String name : SERVICES) {
+            Container server = server(objects, name);
+            int grpcPort = server.getPorts().stream().filter(p -> p.getName().equals("grpc")).findFirst().orElseThrow()
+                    .getContainerPort();
+            assertThat(server.getLivenessProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
+            assertThat(server.getStartupProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
+            assertThat(server.getReadinessProbe().getHttpGet().getPath()).as(name).isEqualTo("/q/health/ready");
+            assertThat(Overlays.named(objects, HorizontalPodAutoscaler.class, name).getSpec().getScaleTargetRef().getName())
+                    .isEqualTo(name);
+            assertThat(Overlays.named(objects, PodDisruptionBudget.class, name).getSpec().getMaxUnavailable().getIntVal())
+                    .isEqualTo(1);
+        }
+        assertThat(Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec().getContainers()
+                .get(0).getLivenessProbe().getGrpc().getPort()).isEqualTo(8001);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theTierFileIsOneConfigMapMountedAsADirectorySoTheRouterCanReloadIt(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        ConfigMap tiers = Overlays.named(objects, ConfigMap.class, "budget-router-tiers"); // no hash suffix: updated in place
+        Deployment router = Overlays.named(objects, Deployment.class, "budget-router");
+        var volume = router.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("budget-router-tiers"))
+                .findFirst().orElseThrow();
+        var mount = server(objects, "budget-router").getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(volume.getName())).findFirst().orElseThrow();
+        String tiersFile = routerConfig(objects).getData().get("ROUTER_TIERS_FILE");
+
+        assertThat(tiers.getData()).containsKey("tiers.yaml");
+        assertThat(mount.getSubPath()).isNull();
+        assertThat(volume.getConfigMap().getItems()).isEmpty();
+        assertThat(tiersFile).isEqualTo(mount.getMountPath() + "/tiers.yaml");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theKafkaTopicIsTheOneTheServicesProduceToAndConsumeFrom(String overlay) throws IOException {
+        KafkaTopic topic = Overlays.named(Overlays.objects(overlay), KafkaTopic.class, "audit-thinking-truncated");
+
+        assertThat(topic.getSpec().getTopicName())
+                .isEqualTo(property("budget-router", "mp.messaging.outgoing.thinking-truncated.topic"))
+                .isEqualTo(property("audit-service", "mp.messaging.incoming.thinking-truncated.topic"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void bothPhasesCanFindEveryTritonPodThroughTheHeadlessService(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        Service instances = Overlays.named(objects, Service.class, "triton-instances");
+        Deployment triton = Overlays.named(objects, Deployment.class, "triton");
+
+        assertThat(instances.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(triton.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(instances.getSpec().getSelector());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = "dev-cpu")
+    void devCpuRunsOneOfEverythingOnCpuNodes(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+
+        assertThat(objects).filteredOn(HorizontalPodAutoscaler.class::isInstance).map(HorizontalPodAutoscaler.class::cast)
+                .allSatisfy(hpa -> assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(1));
+        assertThat(Workload.in(objects)).allSatisfy(w -> assertThat(w.replicas()).as(w.id()).isIn(null, 1));
+        assertThat(Overlays.named(objects, KafkaNodePool.class, "mesh-kafka-nodes").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(Overlays.named(objects, KafkaTopic.class, "audit-thinking-truncated").getSpec().getReplicas()).isEqualTo(1);
+        Container triton = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(triton.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+        assertThat(triton.getArgs()).contains("--load-model=smollm2", "--load-model=scripted");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = "prod-gpu")
+    void prodGpuServesTheVllmModelFromTheConfigMapOnAGpuNode(String overlay) throws IOException {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        var pod = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
+        Container triton = pod.getContainers().get(0);
+        ConfigMap model = objects.stream().filter(o -> o instanceof ConfigMap
+                && o.getMetadata().getName().startsWith("triton-vllm-model-")).map(ConfigMap.class::cast).findFirst()
+                .orElseThrow();
+        var repository = pod.getVolumes().stream().filter(v -> v.getName().equals("model-repository")).findFirst()
+                .orElseThrow().getConfigMap();
+        JsonNode engineArgs = new ObjectMapper().readTree(model.getData().get("model.json"));
+
+        assertThat(triton.getImage()).matches("nvcr\\.io/nvidia/tritonserver:2[4-9]\\.\\d\\d-vllm-python-py3(@.*)?");
+        assertThat(triton.getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(triton.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+        assertThat(pod.getTolerations()).anyMatch(t -> t.getKey().equals("nvidia.com/gpu"));
+        assertThat(pod.getInitContainers()).isEmpty();
+        assertThat(model.getData().get("config.pbtxt")).contains("backend: \"vllm\"");
+        assertThat(engineArgs.path("model").asText()).isNotEmpty();
+        assertThat(engineArgs.path("enable_prefix_caching").asBoolean()).isTrue();
+        var name = java.util.regex.Pattern.compile("(?m)^name: \"([^\"]+)\"").matcher(model.getData().get("config.pbtxt"));
+        assertThat(name.find()).as("config.pbtxt names its model").isTrue();
+        // Triton requires the directory to carry the model's name, and the version directory to hold model.json.
+        assertThat(repository.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+                .containsExactlyInAnyOrder("config.pbtxt->" + name.group(1) + "/config.pbtxt",
+                        "model.json->" + name.group(1) + "/1/model.json");
+        assertThat(Workload.in(objects)).filteredOn(w -> w.name().equals("triton"))
+                .singleElement().satisfies(w -> assertThat(w.replicas()).isGreaterThan(1));
+    }
+
+    private static Container server(List<HasMetadata> objects, String name) {
+        return Overlays.named(objects, Deployment.class, name).getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static ConfigMap routerConfig(List<HasMetadata> objects) {
+        return objects.stream().filter(o -> o instanceof ConfigMap
+                && o.getMetadata().getName().startsWith("budget-router-config-")).map(ConfigMap.class::cast)
+                .findFirst().orElseThrow();
+    }
+
+    private static String property(String module, String key) throws IOException {
+        Properties properties = new Properties();
+        Path file = Overlays.K8S.getParent().resolve(module).resolve("src/main/resources/application.properties");
+        try (var in = Files.newBufferedReader(file)) {
+            properties.load(in);
+        }
+        return properties.getProperty(key);
+    }
+}

@@ -29,12 +29,8 @@ class MeshDeploymentTests {
     private static final List<String> SERVICES = List.of("budget-router", "decoder-service", "solution-service",
             "audit-service");
 
-    static List<String> overlays() {
-        return Overlays.names().toList();
-    }
-
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void everyServiceIsProbedOverGrpcAndScaledAndProtectedFromDisruption(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
         for (String name : SERVICES) {
@@ -54,7 +50,7 @@ class MeshDeploymentTests {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void theTierFileIsOneConfigMapMountedAsADirectorySoTheRouterCanReloadIt(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
         ConfigMap tiers = Overlays.named(objects, ConfigMap.class, "budget-router-tiers"); // no hash suffix: updated in place
@@ -73,7 +69,7 @@ class MeshDeploymentTests {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void theKafkaTopicIsTheOneTheServicesProduceToAndConsumeFrom(String overlay) throws IOException {
         KafkaTopic topic = Overlays.named(Overlays.objects(overlay), KafkaTopic.class, "audit-thinking-truncated");
 
@@ -83,7 +79,7 @@ class MeshDeploymentTests {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void bothPhasesCanFindEveryTritonPodThroughTheHeadlessService(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
         Service instances = Overlays.named(objects, Service.class, "triton-instances");

@@ -21,24 +21,20 @@ class NetworkPoliciesTests {
     private static final IngressPolicy.Source COMPLIANCE_NAMESPACE = new IngressPolicy.Source(
             Map.of("kubernetes.io/metadata.name", "compliance"), Map.of("app", "audit-console"), false);
 
-    static List<String> overlays() {
-        return Overlays.names().toList();
-    }
-
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void clientsOutsideTheNamespaceReachOnlyTheRoutersGrpcPort(String overlay) {
         assertThat(reachable(overlay, CLIENT_NAMESPACE)).containsExactly("budget-router:grpc");
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void theComplianceNamespaceReachesTheAuditQueryApi(String overlay) {
         assertThat(reachable(overlay, COMPLIANCE_NAMESPACE)).containsExactlyInAnyOrder("budget-router:grpc", "audit-service:grpc");
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void eachBackendIsReachableOnlyFromItsCallers(String overlay) {
         assertThat(reachable(overlay, pod("budget-router"))).contains("decoder-service:grpc", "solution-service:grpc")
                 .doesNotContain("triton:grpc", "audit-service:grpc", "postgres:postgres");
@@ -49,7 +45,7 @@ class NetworkPoliciesTests {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void prometheusScrapesMetricsPortsButNotTritonsInferenceApi(String overlay) {
         var monitoring = new IngressPolicy.Source(Map.of("kubernetes.io/metadata.name", "monitoring"),
                 Map.of("app.kubernetes.io/name", "prometheus"), false);

@@ -20,6 +20,9 @@ final class Overlays {
     static final Map<String, Set<String>> PLATFORM_SECRETS = Map.of(
             "prod-gpu", Set.of("budget-router-principals", "audit-service-principals", "audit-db"));
 
+    /** {@code @MethodSource} for tests that run once per overlay. */
+    static final String ALL = "io.elasticmesh.k8s.Overlays#names";
+
     private static final Map<String, String> RENDERED = new ConcurrentHashMap<>();
 
     private Overlays() {}

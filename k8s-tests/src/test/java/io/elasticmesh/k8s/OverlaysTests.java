@@ -10,12 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every overlay renders, every object passes its typed model, and every reference between objects resolves. */
 class OverlaysTests {
 
-    static List<String> overlays() {
-        return Overlays.names().toList();
-    }
-
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void everyObjectLoadsIntoItsTypedModel(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
 
@@ -25,7 +21,7 @@ class OverlaysTests {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Overlays.ALL)
     void everyReferenceBetweenObjectsResolves(String overlay) {
         assertThat(ManifestChecks.check(Overlays.objects(overlay), Overlays.platformSecrets(overlay))).isEmpty();
     }

@@ -2,7 +2,6 @@ package io.elasticmesh.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -124,10 +123,10 @@ class ManifestChecksTests {
 
     @Test
     void anEndpointInConfigThatNoServiceServes() {
-        assertThat(problemsAfter(o -> configMap(o, "audit-service-config").getData()
+        assertThat(problemsAfter(o -> Overlays.generated(o, "audit-service-config").getData()
                 .put("KAFKA_BOOTSTRAP_SERVERS", "mesh-kafka-kafka-bootstrap:9093")))
                 .anyMatch(p -> p.endsWith("KAFKA_BOOTSTRAP_SERVERS: mesh-kafka-kafka-bootstrap:9093 is not a port of any Service here"));
-        assertThat(problemsAfter(o -> configMap(o, "decoder-service-config").getData()
+        assertThat(problemsAfter(o -> Overlays.generated(o, "decoder-service-config").getData()
                 .put("QUARKUS_GRPC_CLIENTS_TRITON_PORT", "8010")))
                 .anyMatch(p -> p.endsWith("QUARKUS_GRPC_CLIENTS_TRITON_HOST: triton:8010 is not a port of any Service here"));
     }
@@ -154,9 +153,4 @@ class ManifestChecksTests {
         return deployment(objects, name).getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
-    /** A generated ConfigMap, by the name before kustomize's hash suffix. */
-    private static ConfigMap configMap(List<HasMetadata> objects, String name) {
-        return objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().startsWith(name + "-"))
-                .map(ConfigMap.class::cast).findFirst().orElseThrow();
-    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -91,6 +94,26 @@ class MeshDeploymentTests {
     }
 
     @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void theCollectorPipelineUsesOnlyComponentsItDefinesAndEnvItIsGiven(String overlay) throws IOException {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        JsonNode config = new YAMLMapper().readTree(Overlays.generated(objects, "otel-collector-config").getData().get("config.yaml"));
+        ConfigMap env = Overlays.generated(objects, "otel-collector-env");
+
+        config.path("service").path("pipelines").forEach(pipeline -> {
+            for (String kind : List.of("receivers", "processors", "exporters")) {
+                pipeline.path(kind).forEach(component -> assertThat(config.path(kind).has(component.asText()))
+                        .as("%s %s is defined", kind, component.asText()).isTrue());
+            }
+        });
+        assertThat(config.path("service").path("pipelines").has("traces")).isTrue();
+        Matcher variables = Pattern.compile("\\$\\{env:([A-Z_]+)}").matcher(config.toString());
+        while (variables.find()) {
+            assertThat(env.getData()).containsKey(variables.group(1));
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = "dev-cpu")
     void devCpuRunsOneOfEverythingOnCpuNodes(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
@@ -112,9 +135,7 @@ class MeshDeploymentTests {
         List<HasMetadata> objects = Overlays.objects(overlay);
         var pod = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
         Container triton = pod.getContainers().get(0);
-        ConfigMap model = objects.stream().filter(o -> o instanceof ConfigMap
-                && o.getMetadata().getName().startsWith("triton-vllm-model-")).map(ConfigMap.class::cast).findFirst()
-                .orElseThrow();
+        ConfigMap model = Overlays.generated(objects, "triton-vllm-model");
         var repository = pod.getVolumes().stream().filter(v -> v.getName().equals("model-repository")).findFirst()
                 .orElseThrow().getConfigMap();
         JsonNode engineArgs = new ObjectMapper().readTree(model.getData().get("model.json"));
@@ -128,7 +149,7 @@ class MeshDeploymentTests {
         assertThat(model.getData().get("config.pbtxt")).contains("backend: \"vllm\"");
         assertThat(engineArgs.path("model").asText()).isNotEmpty();
         assertThat(engineArgs.path("enable_prefix_caching").asBoolean()).isTrue();
-        var name = java.util.regex.Pattern.compile("(?m)^name: \"([^\"]+)\"").matcher(model.getData().get("config.pbtxt"));
+        var name = Pattern.compile("(?m)^name: \"([^\"]+)\"").matcher(model.getData().get("config.pbtxt"));
         assertThat(name.find()).as("config.pbtxt names its model").isTrue();
         // Triton requires the directory to carry the model's name, and the version directory to hold model.json.
         assertThat(repository.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
@@ -143,10 +164,9 @@ class MeshDeploymentTests {
     }
 
     private static ConfigMap routerConfig(List<HasMetadata> objects) {
-        return objects.stream().filter(o -> o instanceof ConfigMap
-                && o.getMetadata().getName().startsWith("budget-router-config-")).map(ConfigMap.class::cast)
-                .findFirst().orElseThrow();
+        return Overlays.generated(objects, "budget-router-config");
     }
+
 
     private static String property(String module, String key) throws IOException {
         Properties properties = new Properties();

@@ -1,5 +1,6 @@
 package io.elasticmesh.k8s;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,12 @@ final class Overlays {
 
     static Set<String> platformSecrets(String overlay) {
         return PLATFORM_SECRETS.getOrDefault(overlay, Set.of());
+    }
+
+    /** A ConfigMap from configMapGenerator, by its name before kustomize's hash suffix. */
+    static ConfigMap generated(List<HasMetadata> objects, String name) {
+        return objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().startsWith(name + "-"))
+                .map(ConfigMap.class::cast).findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + name));
     }
 
     @SuppressWarnings("unchecked")

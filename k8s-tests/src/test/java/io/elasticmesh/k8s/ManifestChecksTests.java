@@ -56,7 +56,7 @@ class ManifestChecksTests {
         assertThat(problemsAfter(o -> server(o, "decoder-service").getEnvFrom().get(0).getConfigMapRef().setName("decoder-config")))
                 .contains("Deployment decoder-service container server: envFrom ConfigMap decoder-config does not exist");
         assertThat(problemsAfter(o -> server(o, "audit-service").getEnv().get(0).getValueFrom().getSecretKeyRef().setKey("user")))
-                .anyMatch(p -> p.startsWith("Deployment audit-service container server env QUARKUS_DATASOURCE_USERNAME: Secret audit-db-")
+                .anyMatch(p -> p.startsWith("Deployment audit-service container server env AUDIT_DB_USER: Secret audit-db-")
                         && p.endsWith(" has no key user"));
         assertThat(problemsAfter(o -> deployment(o, "triton").getSpec().getTemplate().getSpec().setServiceAccountName("inference")))
                 .contains("Deployment triton: ServiceAccount inference does not exist");

@@ -116,9 +116,9 @@ class ManifestChecksTests {
 
     @Test
     void aKafkaTopicOfNoCluster() {
-        assertThat(problemsAfter(o -> named(o, KafkaTopic.class, "audit-thinking-truncated").getMetadata().getLabels()
+        assertThat(problemsAfter(o -> named(o, KafkaTopic.class, "audit-events").getMetadata().getLabels()
                 .put("strimzi.io/cluster", "kafka")))
-                .contains("KafkaTopic audit-thinking-truncated: strimzi.io/cluster=kafka names no Kafka resource");
+                .contains("KafkaTopic audit-events: strimzi.io/cluster=kafka names no Kafka resource");
     }
 
     @Test

@@ -78,13 +78,13 @@ class TypedManifestsTests {
                   name: audit
                   labels: {strimzi.io/cluster: mesh-kafka}
                 spec:
-                  %s: elastic.audit.thinking-truncated.v1
+                  %s: elastic.audit.events.v1
                   partitions: 6
                 """;
 
         assertThat(TypedManifests.load(topic.formatted("topicName"))).singleElement()
                 .isInstanceOfSatisfying(KafkaTopic.class,
-                        t -> assertThat(t.getSpec().getTopicName()).isEqualTo("elastic.audit.thinking-truncated.v1"));
+                        t -> assertThat(t.getSpec().getTopicName()).isEqualTo("elastic.audit.events.v1"));
         assertThatThrownBy(() -> TypedManifests.load(topic.formatted("topicname")))
                 .isInstanceOf(InvalidManifestException.class)
                 .hasMessageContaining("topicname");

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Configuration shared by the services that call Triton. */
@@ -16,4 +17,16 @@ public interface InferenceConfig {
     /** Deadline for a Triton call when the caller set none; no generation may run unbounded. */
     @WithDefault("120s")
     Duration defaultDeadline();
+
+    /**
+     * Triton instances as {@code host:port}, when there are several (in Kubernetes, the headless Service
+     * {@code triton-instances:8001}, whose name resolves to every pod). Both phases of a request then go to the
+     * instance its request id hashes to, so the solution phase finds prompt and thinking in that instance's prefix
+     * cache. Unset: every call goes to {@code quarkus.grpc.clients.triton.*}.
+     */
+    Optional<List<String>> tritonInstances();
+
+    /** How often the addresses of {@link #tritonInstances()} are resolved again. */
+    @WithDefault("10s")
+    Duration tritonInstancesRefresh();
 }

@@ -4,6 +4,7 @@ import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.TritonGenerator;
+import io.elasticmesh.inference.triton.TritonInstances;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.grpc.Deadline;
 import io.opentelemetry.api.trace.Span;
@@ -11,21 +12,34 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
  * The one outbound dependency of the decoder and solution services: Triton, over its gRPC protocol
- * ({@code quarkus.grpc.clients.triton.*}). Generation is not retried: a retried generation would be charged twice
- * and could differ; a failed call fails the phase with Triton's status.
+ * ({@code quarkus.grpc.clients.triton.*}, or one of {@code mesh.inference.triton-instances} chosen by the request
+ * id, so both phases of a request meet the same prefix cache). Generation is not retried: a retried generation
+ * would be charged twice and could differ; a failed call fails the phase with Triton's status.
  */
 @ApplicationScoped
 public class TritonClient {
 
     private final TritonGenerator generator;
+    private final TritonInstances instances;
 
-    public TritonClient(@GrpcClient("triton") MutinyGRPCInferenceServiceStub stub) {
+    public TritonClient(@GrpcClient("triton") MutinyGRPCInferenceServiceStub stub, InferenceConfig config) {
         this.generator = new TritonGenerator(stub);
+        this.instances = config.tritonInstances()
+                .map(targets -> new TritonInstances(targets, config.tritonInstancesRefresh().toNanos()))
+                .orElse(null);
+    }
+
+    @PreDestroy
+    void close() {
+        if (instances != null) {
+            instances.close();
+        }
     }
 
     /**
@@ -43,6 +57,7 @@ public class TritonClient {
         if (timeLimit != null) {
             Span.current().setAttribute("elastic.time_limit_ms", timeLimit.toMillis());
         }
-        return ScannedGeneration.scan(generator.stream(request, deadline), request.stop(), timeLimit);
+        TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
+        return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), timeLimit);
     }
 }

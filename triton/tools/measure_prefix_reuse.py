@@ -12,6 +12,7 @@ Without --url it starts its own Triton through triton/launch.py (smollm2 only).
 
 import argparse
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -61,6 +62,8 @@ def main():
     ap.add_argument("--thinking-tokens", type=int, default=100)
     ap.add_argument("--solution-tokens", type=int, default=8)
     a = ap.parse_args()
+    # A SIGTERM (e.g. from `timeout`) unwinds through the finally below, so the Triton it started stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = None
     if a.url is None:
         server = launch(tempfile.mkdtemp(prefix="prefix-reuse-"), "smollm2")

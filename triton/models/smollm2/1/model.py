@@ -9,10 +9,9 @@ llama.cpp contexts are not thread-safe: one lock serializes generation across re
 
 Prefix reuse (the CPU stand-in for vLLM's prefix caching): a request reuses the KV cache of the longest common
 token prefix with the previous request's prompt, so the solution phase does not re-read the thinking phase's
-prompt. The model config parameter `prefix_reuse` ("true"/"false", shipped "false") sets the default and the
-Triton request parameter `prefix_reuse` (bool) overrides it per request (the benchmark measures both). Greedy
-output is the same with and without reuse (triton/tests/test_smollm2_contract.py); seeded sampling is
-reproducible with reuse but differs from a fresh evaluation (cause not yet found), hence off by default.
+prompt. The model config parameter `prefix_reuse` ("true"/"false", shipped "true") sets the default and the
+Triton request parameter `prefix_reuse` (bool) overrides it per request (the benchmark measures both). Output,
+greedy or seeded, is the same with and without reuse (triton/tests/test_smollm2_contract.py).
 """
 
 import codecs
@@ -79,12 +78,13 @@ class LlamaEngine(Engine):
             # (Llama(seed=0) itself maps 0 to LLAMA_DEFAULT_SEED, i.e. random.)
             self.llm.set_seed(params.seed if params.seed is not None else self._llama_cpp.LLAMA_DEFAULT_SEED)
             reuse = self.prefix_reuse if params.prefix_reuse is None else params.prefix_reuse
-            if reuse:
-                # Keep only the part of the KV cache that the previous request evaluated as its prompt;
-                # Llama.generate then skips the longest common token prefix with it (the solution phase
-                # re-sends the thinking phase's prompt). Reusing the previous request's *generated* tokens
-                # too was measured to change greedy output; the prompt prefix gives bit-identical logits.
-                self.llm.n_tokens = min(self.llm.n_tokens, self._prompt_cached)
+            cached = self.llm.input_ids[: min(self.llm.n_tokens, self._prompt_cached)].tolist()
+            # Measured (logits compared bit for bit): reusing the previous request's prompt is exact when the
+            # new prompt goes on past the common prefix; re-evaluating the last token of a prompt that is a
+            # prefix of (or equal to) the cached one is not, nor is reusing the previous *generated* tokens.
+            if reuse and not cached[: len(tokens)] == tokens:
+                # Llama.generate skips the longest common token prefix with what the cache keeps.
+                self.llm.n_tokens = len(cached)
             else:
                 self.llm.reset()
             self._prompt_cached = 0  # until this prompt has been evaluated
@@ -124,7 +124,7 @@ class TritonPythonModel:
             raise RuntimeError(f"GGUF not found: {path}")
         pb_utils.Logger.log_info(f"[smollm2] loading {path}")
         config = json.loads(args["model_config"])
-        reuse = config.get("parameters", {}).get("prefix_reuse", {}).get("string_value", "false")
+        reuse = config.get("parameters", {}).get("prefix_reuse", {}).get("string_value", "true")
         if reuse not in ("true", "false"):
             raise RuntimeError(f"model parameter prefix_reuse must be true or false, was {reuse!r}")
         self.server = ContractServer(LlamaEngine(path, reuse == "true"), pb_utils.Logger)

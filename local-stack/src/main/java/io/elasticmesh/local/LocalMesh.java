@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,21 +20,39 @@ public final class LocalMesh implements AutoCloseable {
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
      * @param workDir logs and data
      * @param models the Triton models to load
+     * @param tiersFile the router's tier file
+     * @param serviceJvmOptions extra JVM options for every service process (e.g. a flight recording)
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            List<String> models) {
+            List<String> models, Path tiersFile, List<String> serviceJvmOptions) {
+
+        /** The tier file the project ships, no extra JVM options. */
+        public Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
+                List<String> models) {
+            this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models,
+                    meshRoot.resolve("k8s/base/tiers.yaml"), List.of());
+        }
 
         /** Free ports everywhere, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
             return new Options(meshRoot, workDir, 0, 0, 0, 0, models);
+        }
+
+        public Options withTiersFile(Path file) {
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models, file,
+                    serviceJvmOptions);
+        }
+
+        public Options withServiceJvmOptions(List<String> options) {
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models, tiersFile,
+                    List.copyOf(options));
         }
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private EmbeddedKafka kafka;
     private TritonProcess triton;
-    private ServiceProcess router;
-    private ServiceProcess audit;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
     private LocalMesh() {
     }
@@ -57,17 +76,23 @@ public final class LocalMesh implements AutoCloseable {
         Map<String, String> tritonClient = Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
-        ServiceProcess decoder = track(ServiceProcess.start(o.meshRoot(), "decoder-service", 0, logs, tritonClient));
-        ServiceProcess solution = track(ServiceProcess.start(o.meshRoot(), "solution-service", 0, logs, tritonClient));
-        audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs,
-                Map.of("kafka.bootstrap.servers", kafka.bootstrapServers())));
-        router = track(ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs, Map.of(
-                "router.tiers-file", o.meshRoot().resolve("k8s/base/tiers.yaml").toString(),
+        ServiceProcess decoder = service(o, "decoder-service", 0, tritonClient);
+        ServiceProcess solution = service(o, "solution-service", 0, tritonClient);
+        service(o, "audit-service", o.auditPort(), Map.of("kafka.bootstrap.servers", kafka.bootstrapServers()));
+        service(o, "budget-router", o.routerPort(), Map.of(
+                "router.tiers-file", o.tiersFile().toString(),
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
                 "quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort()),
-                "kafka.bootstrap.servers", kafka.bootstrapServers())));
+                "kafka.bootstrap.servers", kafka.bootstrapServers()));
+    }
+
+    private ServiceProcess service(Options o, String module, int grpcPort, Map<String, String> config) {
+        ServiceProcess process = track(ServiceProcess.start(o.meshRoot(), module, grpcPort,
+                o.workDir().resolve("logs"), o.serviceJvmOptions(), config));
+        services.put(module, process);
+        return process;
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -76,7 +101,7 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     public int routerPort() {
-        return router.grpcPort();
+        return services.get("budget-router").grpcPort();
     }
 
     /** Triton's gRPC port, for tests that call the model directly. */
@@ -85,7 +110,14 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     public int auditPort() {
-        return audit.grpcPort();
+        return services.get("audit-service").grpcPort();
+    }
+
+    /** The operating-system process id of each service, by module name, e.g. to read its resident memory. */
+    public Map<String, Long> servicePids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        services.forEach((module, process) -> pids.put(module, process.pid()));
+        return pids;
     }
 
     public String kafkaBootstrapServers() {
@@ -109,6 +141,7 @@ public final class LocalMesh implements AutoCloseable {
             }
         }
         started.clear();
+        services.clear();
     }
 
     /** {@code ./mesh up}: runs the mesh on its default ports until this process is stopped. */

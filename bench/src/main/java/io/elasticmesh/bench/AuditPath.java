@@ -40,7 +40,13 @@ final class AuditPath {
     private static final String TOPIC = "elastic.audit.thinking-truncated.v1";
     private static final Duration FIND_TIMEOUT = Duration.ofSeconds(60);
 
-    record Result(double eventsPerS, int eventsProduced, int eventsMissing, int lagProbes, double lagP50Ms,
+    /**
+     * @param eventsPerS events produced over the time until audit-service had the last of them
+     * @param producedPerS the same events over the time until the broker had acknowledged all of them: when it is
+     *     much higher than {@code eventsPerS}, the consumer is the bottleneck
+     */
+    record Result(double eventsPerS, double producedPerS, int eventsProduced, int eventsMissing, int lagProbes,
+            double lagP50Ms,
             double lagP99Ms, int pathPairs, double addedMsP50, double addedMsP99) {
     }
 
@@ -51,7 +57,7 @@ final class AuditPath {
             throws Exception {
         Samples lag = lag(endpoints, lagProbes, 4);
         int[] missing = new int[1];
-        double rate = ingestRate(endpoints, kafkaBootstrap, events, missing);
+        double[] rates = ingestRates(endpoints, kafkaBootstrap, events, missing);
         Samples cut = new Samples();
         Samples notCut = new Samples();
         // Both think 8 tokens and answer 6: the cut one because t = 8 stops it, the other closes at its 8th token.
@@ -67,7 +73,7 @@ final class AuditPath {
                 }
             }
         }
-        return new Result(rate, events, missing[0], lagProbes, lag.p50Ms(), lag.p99Ms(), pathPairs,
+        return new Result(rates[1], rates[0], events, missing[0], lagProbes, lag.p50Ms(), lag.p99Ms(), pathPairs,
                 cut.p50Ms() - notCut.p50Ms(), cut.p99Ms() - notCut.p99Ms());
     }
 
@@ -105,8 +111,8 @@ final class AuditPath {
         return lag;
     }
 
-    private static double ingestRate(Endpoints endpoints, String bootstrap, int events, int[] missing)
-            throws InterruptedException {
+    /** @return events per second acknowledged by the broker, and found in audit-service */
+    private static double[] ingestRates(Endpoints endpoints, String bootstrap, int events, int[] missing) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -131,8 +137,9 @@ final class AuditPath {
             }
             producer.flush();
         }
+        double produced = (System.nanoTime() - start) / 1e9;
         find(endpoints, ids.get(ids.size() - 1));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double found = (System.nanoTime() - start) / 1e9;
         Random random = new Random(7);
         for (int i = 0; i < Math.min(50, events); i++) {
             try {
@@ -142,7 +149,7 @@ final class AuditPath {
                 missing[0]++;
             }
         }
-        return events / seconds;
+        return new double[] {events / produced, events / found};
     }
 
     /** Polls audit-service every millisecond until it has the event of {@code requestId}. */

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code ./mesh bench [--quick|--tiny] [--out DIR]}: starts the whole mesh (Kafka, Triton with the scripted model
- * and SmolLM2, the four services, the router on bench/tiers.yaml), runs every measurement in one process, and writes
- * latest.json and latest.md to DIR (default bench/results). Progress goes to stderr.
+ * {@code ./mesh bench [--quick|--tiny] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka, Triton with the
+ * scripted model and SmolLM2, the four services, the router on bench/tiers.yaml) on free ports with its logs and
+ * flight recordings under the work directory (default .mesh/bench), runs every measurement in one process, and
+ * writes latest.json and latest.md to the out directory (default bench/results). Progress goes to stderr.
  */
 public final class Bench {
 
@@ -34,16 +35,18 @@ public final class Bench {
         Path root = Path.of(System.getProperty("mesh.root", System.getenv().getOrDefault("MESH_ROOT", ".")))
                 .toAbsolutePath().normalize();
         Path out = root.resolve("bench/results");
+        Path work = root.resolve(".mesh/bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> scale = Scale.quick();
                 case "--tiny" -> scale = Scale.tiny();
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
+                case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: Bench [--quick|--tiny] [--out DIR]");
+                        + "'; usage: Bench [--quick|--tiny] [--out DIR] [--work DIR]");
             }
         }
-        Report.write(out, run(root, root.resolve(".mesh/bench"), scale));
+        Report.write(out, run(root, work, scale));
         System.err.println("wrote " + out.resolve("latest.json") + " and " + out.resolve("latest.md"));
     }
 

@@ -24,9 +24,10 @@ class BenchQuickIT {
 
     @Test
     void tinyRunReportsEveryFieldAsANumber() throws Exception {
-        Path out = Path.of(System.getProperty("mesh.work")).resolve("results");
+        Path work = Path.of(System.getProperty("mesh.work"));
+        Path out = work.resolve("results");
 
-        Bench.main(new String[] {"--tiny", "--out", out.toString()});
+        Bench.main(new String[] {"--tiny", "--out", out.toString(), "--work", work.toString()});
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("latest.json").toFile());
         for (String field : FIELDS) {

@@ -17,8 +17,8 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where the services spend their CPU: each service runs with a flight recording (JFR, default settings: a
- * Java-stack sample every 20 ms per running thread), written when it stops. Of the {@code jdk.ExecutionSample}
+ * Where the services spend their CPU: each service runs with a flight recording (JFR, profile settings: a
+ * Java-stack sample every 10 ms per running thread), written when it stops. Of the {@code jdk.ExecutionSample}
  * events after start-up, this counts the library of the method on top of the stack (self time: Netty, gRPC,
  * protobuf, the mesh, ...) and the first mesh method on the stack (inclusive time of the mesh's own code).
  */
@@ -63,7 +63,7 @@ final class FlightRecordings {
 
     /** JVM options that record into {@code dir}; the JVM names each file after its pid. */
     static List<String> jvmOptions(Path dir) {
-        return List.of("-XX:StartFlightRecording=filename=" + dir + "/,dumponexit=true");
+        return List.of("-XX:StartFlightRecording=filename=" + dir + "/,dumponexit=true,settings=profile");
     }
 
     /**

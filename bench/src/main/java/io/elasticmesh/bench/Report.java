@@ -148,7 +148,7 @@ final class Report {
         r.memoryMb().forEach((service, mb) -> row(md, "resident memory under load, " + service,
                 String.format(Locale.ROOT, "%.0f MB", mb), "", "", ""));
         md.append("\n## Where the time goes (JFR)\n\n");
-        md.append("Each service ran with a flight recording (JFR default settings); samples from after the warm-up. "
+        md.append("Each service ran with a flight recording (JFR profile settings, a Java sample every 10 ms); samples from after the warm-up. "
                 + "Self time by the library of the method on top of the stack; then the mesh's own methods, "
                 + "inclusive (the first mesh frame on the stack):\n\n");
         r.profiles().forEach((service, p) -> {

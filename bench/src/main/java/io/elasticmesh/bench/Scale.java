@@ -18,7 +18,7 @@ record Scale(String name, int warmup, int smollm2Warmup, int adherenceRequests, 
     }
 
     static Scale quick() {
-        return new Scale("quick", 40, 0, 400, 40, 2, 1, 2_000, 40, 5_000, 100, 1);
+        return new Scale("quick", 40, 0, 400, 40, 2, 1, 2_000, 40, 5_000, 100, 3);
     }
 
     static Scale tiny() {

@@ -3,6 +3,7 @@ package io.elasticmesh.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,7 @@ final class ResidentMemory implements AutoCloseable {
 
     /** @param pids process ids by name; sampling starts paused */
     ResidentMemory(Map<String, Long> pids) {
-        this.pids = Map.copyOf(pids);
+        this.pids = Collections.unmodifiableMap(new LinkedHashMap<>(pids));
         sampler = new Thread(this::loop, "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();

@@ -2,8 +2,8 @@ package io.elasticmesh.bench;
 
 import com.google.protobuf.Timestamp;
 import io.elasticmesh.local.AuditEvents;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -24,8 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The audit path as it is: budget-router publishes a cut request's event to Kafka without waiting, audit-service
- * consumes it and serves it by request id.
+ * The audit path as it is: budget-router spools a cut request's event and a sender thread publishes it to Kafka,
+ * audit-service consumes and stores it and serves it by request id.
  * <ul>
  * <li>lag: cut requests through the mesh; each event's {@code occurred_at} (router clock) to the moment
  * {@code GetAuditEvent} first finds it, polled every millisecond (same machine, same clock);
@@ -37,7 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class AuditPath {
 
-    private static final String TOPIC = "elastic.audit.thinking-truncated.v1";
+    private static final String TOPIC = "elastic.audit.events.v1";
     private static final Duration FIND_TIMEOUT = Duration.ofSeconds(60);
 
     /**
@@ -93,7 +93,7 @@ final class AuditPath {
                 int share = probes / concurrency + (w < probes % concurrency ? 1 : 0);
                 running.add(clients.submit(() -> {
                     for (int i = 0; i < share; i++) {
-                        ThinkingTruncated event = find(endpoints, endpoints.mesh(call).getRequestId());
+                        AuditEvent event = find(endpoints, endpoints.mesh(call).getRequestId());
                         Instant found = Instant.now();
                         Timestamp at = event.getOccurredAt();
                         lag.add((found.getEpochSecond() - at.getSeconds()) * 1_000_000_000L
@@ -117,8 +117,10 @@ final class AuditPath {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         String run = UUID.randomUUID().toString();
-        String thinking = "think ".repeat(64);
+        Endpoints.Call cutCall = endpoints.scripted("think=64 close=no answer=2 delay_ms=0", 64, 8);
+        ReasonResponse cut = endpoints.mesh(cutCall);
         List<String> ids = new ArrayList<>(events);
         long start;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
@@ -127,12 +129,11 @@ final class AuditPath {
             for (int i = 0; i < events; i++) {
                 String id = "bench-" + run + "-" + i;
                 ids.add(id);
-                ThinkingTruncated event = ThinkingTruncated.newBuilder().setEventId(UUID.randomUUID().toString())
-                        .setRequestId(id).setTenant("bench-audit").setTier("scripted").setModel("scripted")
+                // A real cut reply (64 thinking tokens) under a new request id, as the router would record it.
+                AuditEvent event = AuditEvent.newBuilder().setEventId(UUID.randomUUID().toString())
                         .setOccurredAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
-                        .setThinkingBudgetTokens(64).setSolutionBudgetTokens(32).setThinkingText(thinking)
-                        .setThinkingTokens(64).setForcedDelimiters(1).setSolutionText("answer1 ").setSolutionTokens(2)
-                        .build();
+                        .setTenant("bench-audit").setRequest(cutCall.meshRequest())
+                        .setResponse(cut.toBuilder().setRequestId(id)).build();
                 producer.send(new ProducerRecord<>(TOPIC, event.getTenant(), event.toByteArray()));
             }
             producer.flush();
@@ -153,7 +154,7 @@ final class AuditPath {
     }
 
     /** Polls audit-service every millisecond until it has the event of {@code requestId}. */
-    private static ThinkingTruncated find(Endpoints endpoints, String requestId) {
+    private static AuditEvent find(Endpoints endpoints, String requestId) {
         return AuditEvents.await(endpoints.audit, requestId, FIND_TIMEOUT, Duration.ofMillis(1));
     }
 }

@@ -3,6 +3,7 @@ package io.elasticmesh.bench;
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
+import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.ElasticReasoningReference;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
@@ -58,7 +59,7 @@ final class Endpoints implements AutoCloseable {
         tritonChannel = channel(mesh.tritonPort());
         auditChannel = channel(mesh.auditPort());
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
-        audit = AuditServiceGrpc.newBlockingStub(auditChannel);
+        audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
         direct = new ElasticReasoningReference(tritonChannel);
     }
 

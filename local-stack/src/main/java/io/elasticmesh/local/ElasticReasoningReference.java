@@ -83,8 +83,9 @@ public final class ElasticReasoningReference {
 
     /** The wire request {@link #generate(ModelProfile, String, int, List)} sends, for callers that add to it. */
     public static ModelInferRequest wire(ModelProfile profile, String prompt, int maxTokens, List<String> stop) {
-        return VllmContract.toWire(new GenerationRequest("reference", profile.tritonModel(), prompt, maxTokens, stop,
-                profile.temperature()), TimeUnit.MINUTES.toMicros(DEADLINE_MINUTES));
+        return VllmContract.INSTANCE.toWire(new GenerationRequest("reference", profile.tritonModel(),
+                VllmContract.INSTANCE, prompt, maxTokens, stop, profile.temperature()),
+                TimeUnit.MINUTES.toMicros(DEADLINE_MINUTES));
     }
 
     /** Streams {@code request} and collects its text, counts and time to the first token. */

@@ -1,5 +1,8 @@
 package io.elasticmesh.local;
 
+import io.elasticmesh.identity.HashKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,10 +10,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * The whole mesh on one machine: Kafka in this JVM, the real Triton server, and the four services, each on
- * loopback. Closing it stops everything in reverse order.
+ * The whole mesh on one machine: Kafka in this JVM, PostgreSQL and the real Triton server as child processes, and
+ * the four services, each on loopback. Closing it stops everything in reverse order.
  */
 public final class LocalMesh implements AutoCloseable {
 
@@ -18,41 +22,53 @@ public final class LocalMesh implements AutoCloseable {
      * Where and on which ports to run; a port of 0 picks a free one.
      *
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
-     * @param workDir logs and data
+     * @param workDir logs and data; PostgreSQL's data and the router's audit spool survive restarts there
      * @param models the Triton models to load
      * @param tiersFile the router's tier file
      * @param serviceJvmOptions extra JVM options for every service process (e.g. a flight recording)
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            List<String> models, Path tiersFile, List<String> serviceJvmOptions) {
+            int postgresPort, List<String> models, Path tiersFile, List<String> serviceJvmOptions) {
 
         /** The tier file the project ships, no extra JVM options. */
         public Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-                List<String> models) {
-            this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models,
+                int postgresPort, List<String> models) {
+            this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
                     meshRoot.resolve("k8s/base/tiers.yaml"), List.of());
         }
 
         /** Free ports everywhere, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
-            return new Options(meshRoot, workDir, 0, 0, 0, 0, models);
+            return new Options(meshRoot, workDir, 0, 0, 0, 0, 0, models);
         }
 
         public Options withTiersFile(Path file) {
-            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models, file,
-                    serviceJvmOptions);
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
+                    file, serviceJvmOptions);
         }
 
         public Options withServiceJvmOptions(List<String> options) {
-            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models, tiersFile,
-                    List.copyOf(options));
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
+                    tiersFile, List.copyOf(options));
         }
     }
 
+    /** Signs audit-service's retention checkpoints; a local mesh has no secrets to protect. */
+    private static final String LOCAL_CHECKPOINT_KEY = "local-mesh-checkpoint-key";
+    /** Where the compliance officer's API key of a local mesh is written (and read by ./mesh audit). */
+    public static final String AUDIT_KEY_FILE = "audit-api-key";
+
     private final List<AutoCloseable> started = new ArrayList<>();
+    private Options options;
+    private Path logs;
     private EmbeddedKafka kafka;
     private TritonProcess triton;
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private ServiceProcess decoder;
+    private ServiceProcess solution;
+    private ServiceProcess router;
+    private ServiceProcess audit;
+    private Map<String, String> auditConfig;
+    private String auditApiKey;
 
     private LocalMesh() {
     }
@@ -69,30 +85,66 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private void startAll(Options o) {
-        Path logs = o.workDir().resolve("logs");
+        options = o;
+        logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
+        PostgresProcess postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"),
+                logs.resolve("postgres.log"), o.postgresPort(), "audit"));
         triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
                 logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
         Map<String, String> tritonClient = Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
-        ServiceProcess decoder = service(o, "decoder-service", 0, tritonClient);
-        ServiceProcess solution = service(o, "solution-service", 0, tritonClient);
-        service(o, "audit-service", o.auditPort(), Map.of("kafka.bootstrap.servers", kafka.bootstrapServers()));
-        service(o, "budget-router", o.routerPort(), Map.of(
+        decoder = service("decoder-service", 0, tritonClient);
+        solution = service("solution-service", 0, tritonClient);
+        Path principals = writeAuditPrincipals(o.workDir());
+        auditConfig = Map.of(
+                "audit.principals-file", principals.toString(),
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
+                "quarkus.datasource.username", PostgresProcess.USER,
+                "audit.retention.checkpoint-key", LOCAL_CHECKPOINT_KEY);
+        audit = service("audit-service", o.auditPort(), auditConfig);
+        router = service("budget-router", o.routerPort(), Map.of(
                 "router.tiers-file", o.tiersFile().toString(),
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
                 "quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort()),
-                "kafka.bootstrap.servers", kafka.bootstrapServers()));
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString(),
+                // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the spool.
+                "router.audit.send-timeout", "2s",
+                "router.audit.retry-backoff", "500ms"));
     }
 
-    private ServiceProcess service(Options o, String module, int grpcPort, Map<String, String> config) {
-        ServiceProcess process = track(ServiceProcess.start(o.meshRoot(), module, grpcPort,
-                o.workDir().resolve("logs"), o.serviceJvmOptions(), config));
-        services.put(module, process);
-        return process;
+    private ServiceProcess service(String module, int grpcPort, Map<String, String> config) {
+        return track(ServiceProcess.start(options.meshRoot(), module, grpcPort, logs, options.serviceJvmOptions(),
+                config));
+    }
+
+    /**
+     * A principals file with one compliance officer (every tenant) whose fresh API key is written beside it, for the
+     * tests and ./mesh audit.
+     */
+    private Path writeAuditPrincipals(Path workDir) {
+        auditApiKey = UUID.randomUUID().toString();
+        Path principals = workDir.resolve("audit-principals.yaml");
+        try {
+            Files.createDirectories(workDir);
+            Files.writeString(principals, """
+                    # Written by LocalMesh at each start; the key is in %s.
+                    principals:
+                      - name: local-compliance-officer
+                        tenant: local
+                        roles: [compliance]
+                        api-key-sha256: "%s"
+                    """.formatted(AUDIT_KEY_FILE, HashKey.of(auditApiKey)));
+            Files.writeString(workDir.resolve(AUDIT_KEY_FILE), auditApiKey + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + principals, e);
+        }
+        return principals;
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -101,7 +153,7 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     public int routerPort() {
-        return services.get("budget-router").grpcPort();
+        return router.grpcPort();
     }
 
     /** Triton's gRPC port, for tests that call the model directly. */
@@ -110,18 +162,44 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     public int auditPort() {
-        return services.get("audit-service").grpcPort();
+        return audit.grpcPort();
     }
 
     /** The operating-system process id of each service, by module name, e.g. to read its resident memory. */
     public Map<String, Long> servicePids() {
         Map<String, Long> pids = new LinkedHashMap<>();
-        services.forEach((module, process) -> pids.put(module, process.pid()));
+        pids.put("budget-router", router.pid());
+        pids.put("decoder-service", decoder.pid());
+        pids.put("solution-service", solution.pid());
+        pids.put("audit-service", audit.pid());
         return pids;
+    }
+
+    /** API key of a principal with the compliance role on audit-service (metadata x-api-key). */
+    public String auditApiKey() {
+        return auditApiKey;
     }
 
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Stops the Kafka broker while everything else keeps running; {@link #resumeKafka()} brings it back. */
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    /** Starts the broker again on the same port with the same data. */
+    public void resumeKafka() {
+        kafka.resume();
+    }
+
+    /** Stops audit-service and starts it again on the same port and database. */
+    public void restartAudit() {
+        int port = audit.grpcPort();
+        audit.close();
+        started.remove(audit);
+        audit = service("audit-service", port, auditConfig);
     }
 
     /** Stops Triton while the services keep running, to see how the mesh fails. */
@@ -141,18 +219,17 @@ public final class LocalMesh implements AutoCloseable {
             }
         }
         started.clear();
-        services.clear();
     }
 
     /** {@code ./mesh up}: runs the mesh on its default ports until this process is stopped. */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getenv().getOrDefault("MESH_ROOT", ".")).toAbsolutePath().normalize();
         Path work = root.resolve(".mesh");
-        Options options = new Options(root, work, 9100, 9400, 8001, 19092, List.of("smollm2", "scripted"));
+        Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"));
         LocalMesh mesh = start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "mesh-shutdown"));
         String ready = "MESH READY router=127.0.0.1:" + mesh.routerPort() + " audit=127.0.0.1:" + mesh.auditPort()
-                + " kafka=" + mesh.kafkaBootstrapServers();
+                + " kafka=" + mesh.kafkaBootstrapServers() + " postgres=127.0.0.1:" + options.postgresPort();
         Files.writeString(work.resolve("ready"), ready + "\n");
         System.out.println(ready);
         Thread.currentThread().join();

@@ -50,6 +50,8 @@ final class FlightRecordings {
         byPrefix.put("org.apache.kafka.", "Kafka client");
         byPrefix.put("com.hubspot.jinjava.", "Jinjava (chat template)");
         byPrefix.put("com.fasterxml.jackson.", "Jackson");
+        byPrefix.put("org.postgresql.", "PostgreSQL JDBC");
+        byPrefix.put("io.agroal.", "Agroal (connection pool)");
         byPrefix.put("io.opentelemetry.", "OpenTelemetry");
         byPrefix.put("java.", "JDK");
         byPrefix.put("javax.", "JDK");

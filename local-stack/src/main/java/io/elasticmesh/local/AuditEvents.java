@@ -20,6 +20,12 @@ public final class AuditEvents {
      * @throws StatusRuntimeException NOT_FOUND when it has not arrived within {@code timeout}, or any other status
      */
     public static AuditEvent await(AuditServiceBlockingStub audit, String requestId, Duration timeout) {
+        return await(audit, requestId, timeout, Duration.ofMillis(200));
+    }
+
+    /** As {@link #await(AuditServiceBlockingStub, String, Duration)}, asking every {@code poll}. */
+    public static AuditEvent await(AuditServiceBlockingStub audit, String requestId, Duration timeout,
+            Duration poll) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -31,7 +37,7 @@ public final class AuditEvents {
                 }
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

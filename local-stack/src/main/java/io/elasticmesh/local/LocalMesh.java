@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,13 +24,32 @@ public final class LocalMesh implements AutoCloseable {
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
      * @param workDir logs and data; PostgreSQL's data and the router's audit spool survive restarts there
      * @param models the Triton models to load
+     * @param tiersFile the router's tier file
+     * @param serviceJvmOptions extra JVM options for every service process (e.g. a flight recording)
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            int postgresPort, List<String> models) {
+            int postgresPort, List<String> models, Path tiersFile, List<String> serviceJvmOptions) {
+
+        /** The tier file the project ships, no extra JVM options. */
+        public Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
+                int postgresPort, List<String> models) {
+            this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
+                    meshRoot.resolve("k8s/base/tiers.yaml"), List.of());
+        }
 
         /** Free ports everywhere, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
             return new Options(meshRoot, workDir, 0, 0, 0, 0, 0, models);
+        }
+
+        public Options withTiersFile(Path file) {
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
+                    file, serviceJvmOptions);
+        }
+
+        public Options withServiceJvmOptions(List<String> options) {
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
+                    tiersFile, List.copyOf(options));
         }
     }
 
@@ -39,10 +59,12 @@ public final class LocalMesh implements AutoCloseable {
     public static final String AUDIT_KEY_FILE = "audit-api-key";
 
     private final List<AutoCloseable> started = new ArrayList<>();
-    private Path meshRoot;
+    private Options options;
     private Path logs;
     private EmbeddedKafka kafka;
     private TritonProcess triton;
+    private ServiceProcess decoder;
+    private ServiceProcess solution;
     private ServiceProcess router;
     private ServiceProcess audit;
     private Map<String, String> auditConfig;
@@ -63,7 +85,7 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private void startAll(Options o) {
-        meshRoot = o.meshRoot();
+        options = o;
         logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
         PostgresProcess postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"),
@@ -73,8 +95,8 @@ public final class LocalMesh implements AutoCloseable {
         Map<String, String> tritonClient = Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
-        ServiceProcess decoder = track(ServiceProcess.start(o.meshRoot(), "decoder-service", 0, logs, tritonClient));
-        ServiceProcess solution = track(ServiceProcess.start(o.meshRoot(), "solution-service", 0, logs, tritonClient));
+        decoder = service("decoder-service", 0, tritonClient);
+        solution = service("solution-service", 0, tritonClient);
         Path principals = writeAuditPrincipals(o.workDir());
         auditConfig = Map.of(
                 "audit.principals-file", principals.toString(),
@@ -82,9 +104,9 @@ public final class LocalMesh implements AutoCloseable {
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.username", PostgresProcess.USER,
                 "audit.retention.checkpoint-key", LOCAL_CHECKPOINT_KEY);
-        audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs, auditConfig));
-        router = track(ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs, Map.of(
-                "router.tiers-file", o.meshRoot().resolve("k8s/base/tiers.yaml").toString(),
+        audit = service("audit-service", o.auditPort(), auditConfig);
+        router = service("budget-router", o.routerPort(), Map.of(
+                "router.tiers-file", o.tiersFile().toString(),
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
@@ -93,7 +115,12 @@ public final class LocalMesh implements AutoCloseable {
                 "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString(),
                 // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the spool.
                 "router.audit.send-timeout", "2s",
-                "router.audit.retry-backoff", "500ms")));
+                "router.audit.retry-backoff", "500ms"));
+    }
+
+    private ServiceProcess service(String module, int grpcPort, Map<String, String> config) {
+        return track(ServiceProcess.start(options.meshRoot(), module, grpcPort, logs, options.serviceJvmOptions(),
+                config));
     }
 
     /**
@@ -138,6 +165,16 @@ public final class LocalMesh implements AutoCloseable {
         return audit.grpcPort();
     }
 
+    /** The operating-system process id of each service, by module name, e.g. to read its resident memory. */
+    public Map<String, Long> servicePids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("budget-router", router.pid());
+        pids.put("decoder-service", decoder.pid());
+        pids.put("solution-service", solution.pid());
+        pids.put("audit-service", audit.pid());
+        return pids;
+    }
+
     /** API key of a principal with the compliance role on audit-service (metadata x-api-key). */
     public String auditApiKey() {
         return auditApiKey;
@@ -162,7 +199,7 @@ public final class LocalMesh implements AutoCloseable {
         int port = audit.grpcPort();
         audit.close();
         started.remove(audit);
-        audit = track(ServiceProcess.start(meshRoot, "audit-service", port, logs, auditConfig));
+        audit = service("audit-service", port, auditConfig);
     }
 
     /** Stops Triton while the services keep running, to see how the mesh fails. */

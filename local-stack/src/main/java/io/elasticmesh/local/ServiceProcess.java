@@ -28,10 +28,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * @param module the Maven module, e.g. {@code budget-router}
+     * @param jvmOptions extra JVM options, e.g. a flight recording
      * @param config Quarkus configuration overrides, passed as system properties
      */
     public static ServiceProcess start(Path meshRoot, String module, int grpcPort, Path logDir,
-            Map<String, String> config) {
+            List<String> jvmOptions, Map<String, String> config) {
         Path jar = meshRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the mesh first (mvn package)");
@@ -41,6 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {
@@ -94,6 +96,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     @Override

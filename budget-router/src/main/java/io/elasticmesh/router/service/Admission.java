@@ -99,8 +99,15 @@ public class Admission {
         }).onTermination().invoke((result, failure, cancelled) -> ended(tierLabel[0], failure, start));
     }
 
-    /** The tier asked for, or the tenant's default; an unconfigured tenant (no authentication) must name one. */
+    /**
+     * The tier asked for, or the tenant's default. An authenticated tenant must be in the tier file; without
+     * authentication an unlisted tenant may use any tier, and must name it.
+     */
     private static Tier resolveTier(TierTable table, Optional<Tenant> tenant, ReasonCommand command) {
+        if (tenant.isEmpty() && command.authenticated()) {
+            throw new TierNotAllowed("tenant '" + command.tenant() + "' has no entry in the tier file; ask ops to "
+                    + "add it under 'tenants'");
+        }
         if (tenant.isEmpty() && command.tier().isBlank()) {
             throw new IllegalArgumentException("tier must be set");
         }

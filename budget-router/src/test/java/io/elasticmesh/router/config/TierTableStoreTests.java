@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,11 @@ class TierTableStoreTests {
     }
 
     private record TestConfig(Path tiersFile) implements RouterConfig {
+        @Override
+        public Optional<Path> principalsFile() {
+            return Optional.empty();
+        }
+
         @Override
         public Duration tiersReloadInterval() {
             return Duration.ofSeconds(5);

@@ -19,13 +19,23 @@ public final class LocalMesh implements AutoCloseable {
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
      * @param workDir logs and data
      * @param models the Triton models to load
+     * @param tiersFile the router's tier file; it is re-read every second, so tests may edit a copy
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            List<String> models) {
+            List<String> models, Path tiersFile) {
 
-        /** Free ports everywhere, for tests. */
+        /** Free ports everywhere and the shipped tier file, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
-            return new Options(meshRoot, workDir, 0, 0, 0, 0, models);
+            return new Options(meshRoot, workDir, 0, 0, 0, 0, models, shippedTiers(meshRoot));
+        }
+
+        public Options withTiersFile(Path file) {
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models, file);
+        }
+
+        /** The one tier file the project ships (also the Kubernetes ConfigMap). */
+        public static Path shippedTiers(Path meshRoot) {
+            return meshRoot.resolve("k8s/base/tiers.yaml");
         }
     }
 
@@ -62,7 +72,8 @@ public final class LocalMesh implements AutoCloseable {
         audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs,
                 Map.of("kafka.bootstrap.servers", kafka.bootstrapServers())));
         router = track(ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs, Map.of(
-                "router.tiers-file", o.meshRoot().resolve("k8s/base/tiers.yaml").toString(),
+                "router.tiers-file", o.tiersFile().toString(),
+                "router.tiers-reload-interval", "1s",
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
@@ -110,7 +121,8 @@ public final class LocalMesh implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getenv().getOrDefault("MESH_ROOT", ".")).toAbsolutePath().normalize();
         Path work = root.resolve(".mesh");
-        Options options = new Options(root, work, 9100, 9400, 8001, 19092, List.of("smollm2", "scripted"));
+        Options options = new Options(root, work, 9100, 9400, 8001, 19092, List.of("smollm2", "scripted"),
+                Options.shippedTiers(root));
         LocalMesh mesh = start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "mesh-shutdown"));
         String ready = "MESH READY router=127.0.0.1:" + mesh.routerPort() + " audit=127.0.0.1:" + mesh.auditPort()

@@ -62,10 +62,6 @@ public final class ReloadableFile<T> {
         return status;
     }
 
-    public Path file() {
-        return file;
-    }
-
     /** Reads the file and applies it when its content changed; returns the value in force afterwards. */
     public synchronized T reloadIfChanged() {
         byte[] content;

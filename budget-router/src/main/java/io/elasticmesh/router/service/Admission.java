@@ -6,15 +6,18 @@ import io.elasticmesh.router.mapping.RouterErrors;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.elasticmesh.router.service.AdmissionQueue.Ticket;
 import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -66,6 +69,7 @@ public class Admission {
         TierTable table = store.current();
         Optional<Tenant> tenant = table.tenant(command.tenant());
         String[] tierLabel = {RouterMetrics.UNKNOWN_TIER};
+        Executor inOwnContext = ownContext();
         return Uni.createFrom().deferred(() -> {
             Tier tier = resolveTier(table, tenant, command);
             tierLabel[0] = tier.name();
@@ -82,7 +86,7 @@ public class Admission {
             long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
             metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
             Ticket ticket = queue.enter(tier, start, latestStart);
-            return Uni.createFrom().completionStage(ticket.granted())
+            return Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext)
                     .ifNoItem().after(Duration.ofNanos(Math.max(1, latestStart - start)))
                     .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
                             + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
@@ -97,6 +101,18 @@ public class Admission {
                     .onTermination().invoke(() -> queue.release(ticket, System.nanoTime()))
                     .invoke(result -> learn(tenant, result));
         }).onTermination().invoke((result, failure, cancelled) -> ended(tierLabel[0], failure, start));
+    }
+
+    /**
+     * Runs a task in this request's own contexts. A queued request is granted on the thread of whichever request
+     * freed the slot; its work must not run in that request's Vert.x and gRPC contexts, or its downstream calls
+     * would answer on them and be cancelled when that other request ends.
+     */
+    private static Executor ownContext() {
+        Context grpc = Context.current();
+        io.vertx.core.Context vertx = Vertx.currentContext();
+        return vertx == null ? grpc.fixedContextExecutor(Runnable::run)
+                : task -> vertx.runOnContext(ignored -> grpc.run(task));
     }
 
     /**

@@ -41,10 +41,6 @@ public final class AdmissionQueue {
             return granted;
         }
 
-        public Tier tier() {
-            return tier;
-        }
-
         /** Nanoseconds spent waiting; valid once granted. */
         public long waitedNanos() {
             return startedNanos - enqueuedNanos;

@@ -180,3 +180,14 @@ def test_two_concurrent_streams_both_complete_in_parallel(url):
     assert "".join(r.text for r in by_id[b]) == "answer1 answer2 answer3 answer4 "
     assert by_id[a][-1].final and by_id[b][-1].final
     assert elapsed < 2.9, f"streams were serialized ({elapsed:.2f}s; one alone takes ~1.8s)"
+
+
+def test_split_close_writes_the_delimiter_as_two_tokens(url):
+    rs, _ = stream(url, THINK + "[[script think=2 close=split]]", max_tokens=3)
+    assert [r.text for r in rs] == ["think1 ", "think2 ", "</th"]
+    assert rs[-1].finish_reason == "length"
+
+
+def test_reopen_writes_a_thinking_delimiter_inside_the_answer(url):
+    rs, _ = stream(url, THINK + "think1 </think>\n[[script answer=3 reopen=1]]", max_tokens=32)
+    assert "".join(r.text for r in rs) == "answer1 <think>answer2 answer3 "

@@ -1,10 +1,12 @@
 """`scripted`: a deterministic decoupled model that follows the Triton vLLM-backend contract.
 
 Directive: the LAST `[[script key=value ...]]` in text_input; keys
-  think=N (8)  close=yes|no (yes)  answer=M (6)  delay_ms=D (0, sleep before every token)
+  think=N (8)  close=yes|no|split (yes)  answer=M (6)  delay_ms=D (0, sleep before every token)
+  reopen=K (none: after K answer tokens the answer writes "<think>", as a model that starts thinking again)
 Phase: ANSWER if there is no `<think>` in text_input or the text after the last `<think>`
 contains `</think>`; THINKING otherwise.
   THINKING: "think1 ", ..., "thinkN ", then (close=yes) "</think>", "answer1 ", ..., "answerM ", EOS;
+            (close=split) the same with the delimiter written as two tokens, "</th" and "ink>";
             (close=no) "think1 ", "think2 ", ... forever (bounded by max_tokens).
   ANSWER  : "answer1 ", ..., "answerM ", EOS.
 num_input_tokens = number of whitespace-separated words in text_input; sampling knobs other than
@@ -23,7 +25,7 @@ import triton_python_backend_utils as pb_utils  # noqa: E402
 from vllm_contract import EOS, ContractError, ContractServer, Engine  # noqa: E402
 
 _DIRECTIVE = re.compile(r"\[\[script((?:[^\]]|\](?!\]))*)\]\]")
-_DEFAULTS = {"think": 8, "close": True, "answer": 6, "delay_ms": 0}
+_DEFAULTS = {"think": 8, "close": "yes", "answer": 6, "delay_ms": 0, "reopen": None}
 
 
 def parse_directive(prompt):
@@ -36,10 +38,10 @@ def parse_directive(prompt):
         if not sep:
             raise ContractError(f"bad [[script]] item {item!r}: expected key=value")
         if key == "close":
-            if value not in ("yes", "no"):
-                raise ContractError(f"bad [[script]] close={value!r}: expected yes or no")
-            cfg["close"] = value == "yes"
-        elif key in ("think", "answer", "delay_ms"):
+            if value not in ("yes", "no", "split"):
+                raise ContractError(f"bad [[script]] close={value!r}: expected yes, no or split")
+            cfg["close"] = value
+        elif key in ("think", "answer", "delay_ms", "reopen"):
             try:
                 n = int(value)
             except ValueError:
@@ -60,12 +62,16 @@ def is_thinking_phase(prompt):
 def script_tokens(prompt):
     cfg = parse_directive(prompt)
     if is_thinking_phase(prompt):
-        if not cfg["close"]:
+        if cfg["close"] == "no":
             return cfg, (f"think{i} " for i in itertools.count(1))
-        toks = [f"think{i} " for i in range(1, cfg["think"] + 1)] + ["</think>"]
+        closing = ["</th", "ink>"] if cfg["close"] == "split" else ["</think>"]
+        toks = [f"think{i} " for i in range(1, cfg["think"] + 1)] + closing
     else:
         toks = []
-    toks += [f"answer{i} " for i in range(1, cfg["answer"] + 1)]
+    answer = [f"answer{i} " for i in range(1, cfg["answer"] + 1)]
+    if cfg["reopen"] is not None:
+        answer.insert(cfg["reopen"], "<think>")
+    toks += answer
     return cfg, iter(toks + [EOS])
 
 

@@ -1,5 +1,8 @@
 package io.elasticmesh.it;
 
+import static io.elasticmesh.it.SharedMesh.scripted;
+import static io.elasticmesh.it.SharedMesh.user;
+import static io.elasticmesh.it.SharedMesh.words;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -42,8 +45,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -94,19 +95,6 @@ class MeshIT {
 
     private ReasonResponse reason(ReasonRequest request) {
         return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(request);
-    }
-
-    private static ReasonRequest.Builder scripted(String directive) {
-        return ReasonRequest.newBuilder().setTier("scripted").setTenant("it-tenant")
-                .addMessages(user("Solve it. [[script " + directive + "]]"));
-    }
-
-    private static ChatMessage user(String text) {
-        return ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent(text).build();
-    }
-
-    private static String words(String word, int count) {
-        return IntStream.rangeClosed(1, count).mapToObj(i -> word + i + " ").collect(Collectors.joining());
     }
 
     @Test

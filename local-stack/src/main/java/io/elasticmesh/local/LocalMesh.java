@@ -90,6 +90,11 @@ public final class LocalMesh implements AutoCloseable {
         return router.grpcPort();
     }
 
+    /** Triton's gRPC port, for tests that call the model directly. */
+    public int tritonPort() {
+        return triton.grpcPort();
+    }
+
     public int auditPort() {
         return audit.grpcPort();
     }

@@ -1,23 +1,28 @@
 package io.elasticmesh.router.client;
 
+import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.Turn;
+import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc.MutinyDecoderServiceStub;
+import io.elasticmesh.proto.reasoning.v1.StreamThinkingRequest;
+import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
+import io.elasticmesh.proto.reasoning.v1.ThinkingContinuation;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
-import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.router.service.Admission.Admitted;
 import io.elasticmesh.router.service.ThinkingPhase;
-import io.grpc.Deadline;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.grpc.GrpcClient;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * decoder-service ({@code quarkus.grpc.clients.decoder.*}). Not retried: thinking is generation, and a retry would
- * spend the budget twice. The deadline is the request's.
+ * decoder-service ({@code quarkus.grpc.clients.decoder.*}), streamed. Not retried: thinking is generation, and a
+ * retry would spend the budget twice. The deadline is the request's; cancelling the stream cancels the call.
  */
 @ApplicationScoped
 public class DecoderClient {
@@ -28,23 +33,37 @@ public class DecoderClient {
         this.stub = stub;
     }
 
-    @WithSpan(value = "DecoderClient.generateThinking", kind = SpanKind.CLIENT)
-    /** @param thinkingDeadlineMs the phase's share of the deadline; the decoder cuts thinking when it is spent */
-    public Uni<ThinkingPhase> think(String requestId, String model, List<Turn> conversation, int budgetTokens,
-            long thinkingDeadlineMs, Deadline deadline) {
-        GenerateThinkingRequest request = GenerateThinkingRequest.newBuilder()
-                .setRequestId(requestId)
-                .setModel(model)
-                .addAllMessages(ChatMessages.toMessages(conversation))
-                .setThinkingBudgetTokens(budgetTokens)
-                .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, thinkingDeadlineMs))
-                .build();
-        return stub.withDeadline(deadline).generateThinking(request).map(DecoderClient::toPhase);
+    /** @param admitted the budget, the thinking phase's share of the deadline and the deadline itself */
+    @WithSpan(value = "DecoderClient.streamThinking", kind = SpanKind.CLIENT)
+    public Multi<PhaseEvent<ThinkingPhase>> think(String requestId, List<Turn> conversation, Admitted admitted) {
+        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
+                .addAllMessages(ChatMessages.toMessages(conversation)), admitted);
     }
 
-    private static ThinkingPhase toPhase(GenerateThinkingResponse r) {
-        return new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(), r.getTruncated(),
-                r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(),
-                r.getTruncationReason() == TruncationReason.TRUNCATION_REASON_DEADLINE);
+    /** Thinks further after {@code earlier}, an earlier phase's thinking. */
+    @WithSpan(value = "DecoderClient.streamThinking", kind = SpanKind.CLIENT)
+    public Multi<PhaseEvent<ThinkingPhase>> resume(String requestId, ThinkingPhase earlier, Admitted admitted) {
+        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
+                .setContinuation(ThinkingContinuation.newBuilder().setPromptText(earlier.prompt())
+                        .setThinkingText(earlier.text())), admitted);
+    }
+
+    private Multi<PhaseEvent<ThinkingPhase>> call(GenerateThinkingRequest.Builder request, Admitted admitted) {
+        request.setModel(admitted.tier().model())
+                .setThinkingBudgetTokens(admitted.budget().thinkingTokens())
+                .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, admitted.thinkingDeadlineMs()));
+        return stub.withDeadline(admitted.deadline())
+                .streamThinking(StreamThinkingRequest.newBuilder().setRequest(request).build())
+                .map(DecoderClient::toEvent);
+    }
+
+    private static PhaseEvent<ThinkingPhase> toEvent(StreamThinkingResponse response) {
+        if (response.hasThinkingDelta()) {
+            return TextDeltas.fromProto(response.getThinkingDelta());
+        }
+        GenerateThinkingResponse r = response.getCompleted();
+        return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),
+                r.getTruncated(), r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(),
+                r.getTruncationReason() == TruncationReason.TRUNCATION_REASON_DEADLINE));
     }
 }

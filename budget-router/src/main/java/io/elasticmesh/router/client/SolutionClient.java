@@ -1,19 +1,26 @@
 package io.elasticmesh.router.client;
 
+import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
 import io.elasticmesh.proto.reasoning.v1.MutinySolutionServiceGrpc.MutinySolutionServiceStub;
+import io.elasticmesh.proto.reasoning.v1.StreamSolutionRequest;
+import io.elasticmesh.proto.reasoning.v1.StreamSolutionResponse;
 import io.elasticmesh.router.service.SolutionPhase;
 import io.elasticmesh.router.service.ThinkingPhase;
 import io.grpc.Deadline;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.grpc.GrpcClient;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** solution-service ({@code quarkus.grpc.clients.solution.*}). Not retried, for the same reason as the decoder. */
+/**
+ * solution-service ({@code quarkus.grpc.clients.solution.*}), streamed. Not retried, for the same reason as the
+ * decoder.
+ */
 @ApplicationScoped
 public class SolutionClient {
 
@@ -23,9 +30,9 @@ public class SolutionClient {
         this.stub = stub;
     }
 
-    @WithSpan(value = "SolutionClient.generateSolution", kind = SpanKind.CLIENT)
-    public Uni<SolutionPhase> solve(String requestId, String model, ThinkingPhase thinking, int budgetTokens,
-            Deadline deadline) {
+    @WithSpan(value = "SolutionClient.streamSolution", kind = SpanKind.CLIENT)
+    public Multi<PhaseEvent<SolutionPhase>> solve(String requestId, String model, ThinkingPhase thinking,
+            int budgetTokens, Deadline deadline) {
         GenerateSolutionRequest request = GenerateSolutionRequest.newBuilder()
                 .setRequestId(requestId)
                 .setModel(model)
@@ -34,11 +41,18 @@ public class SolutionClient {
                 .setThinkingClosedByModel(thinking.closedByModel())
                 .setSolutionBudgetTokens(budgetTokens)
                 .build();
-        return stub.withDeadline(deadline).generateSolution(request).map(SolutionClient::toPhase);
+        return stub.withDeadline(deadline)
+                .streamSolution(StreamSolutionRequest.newBuilder().setRequest(request).build())
+                .map(SolutionClient::toEvent);
     }
 
-    private static SolutionPhase toPhase(GenerateSolutionResponse r) {
-        return new SolutionPhase(r.getSolutionText(), r.getSolutionTokens(), r.getForcedDelimiters(),
-                r.getFinishReason() == FinishReason.FINISH_REASON_LENGTH);
+    private static PhaseEvent<SolutionPhase> toEvent(StreamSolutionResponse response) {
+        if (response.hasSolutionDelta()) {
+            return TextDeltas.fromProto(response.getSolutionDelta());
+        }
+        GenerateSolutionResponse r = response.getCompleted();
+        return new PhaseEvent.Done<>(new SolutionPhase(r.getSolutionText(), r.getSolutionTokens(),
+                r.getForcedDelimiters(), r.getFinishReason() == FinishReason.FINISH_REASON_LENGTH,
+                r.getStoppedAtThinkingDelimiter(), r.getFirstTokenMs()));
     }
 }

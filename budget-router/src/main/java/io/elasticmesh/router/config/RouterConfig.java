@@ -31,6 +31,20 @@ public interface RouterConfig {
     @WithDefault("anonymous")
     String defaultTenant();
 
+    /** Cut requests held for ContinueReasoning. */
+    Continuation continuation();
+
+    interface Continuation {
+
+        /** How long a cut request can be continued after its answer. */
+        @WithDefault("10m")
+        Duration hold();
+
+        /** Most cut requests held at once (the oldest is dropped first); 0 turns continuation off. */
+        @WithDefault("10000")
+        int maxRequests();
+    }
+
     /** Deadline split between the thinking and solution phases. */
     Split split();
 

@@ -1,15 +1,21 @@
 package io.elasticmesh.router.grpc;
 
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
+import io.elasticmesh.proto.reasoning.v1.ContinueReasoningRequest;
+import io.elasticmesh.proto.reasoning.v1.ContinueReasoningResponse;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.mapping.ReasonMapper;
 import io.elasticmesh.router.mapping.RouterErrors;
+import io.elasticmesh.router.service.ReasonCommand;
 import io.elasticmesh.router.service.ReasoningService;
 import io.elasticmesh.identity.Principal;
 import io.grpc.Context;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.Optional;
 
@@ -28,11 +34,40 @@ public class BudgetRouterGrpcService implements BudgetRouter {
     public Uni<ReasonResponse> reason(ReasonRequest request) {
         Optional<Principal> principal = Callers.principal();
         return Uni.createFrom()
-                .deferred(() -> reasoning.reason(ReasonMapper.toCommand(request,
-                                Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
-                                principal.isPresent()),
-                        Context.current().getDeadline()))
+                .deferred(() -> reasoning.reason(command(request, principal), Context.current().getDeadline()))
                 .map(ReasonMapper::toResponse)
                 .onFailure().transform(RouterErrors::toStatus);
+    }
+
+    @Override
+    public Multi<StreamReasonResponse> streamReason(StreamReasonRequest request) {
+        Optional<Principal> principal = Callers.principal();
+        return Multi.createFrom()
+                .deferred(() -> reasoning.stream(command(request.getRequest(), principal),
+                        Context.current().getDeadline()))
+                .map(ReasonMapper::toStreamResponse)
+                .onFailure().transform(RouterErrors::toStatus);
+    }
+
+    @Override
+    public Uni<ContinueReasoningResponse> continueReasoning(ContinueReasoningRequest request) {
+        Optional<Principal> principal = Callers.principal();
+        return Uni.createFrom()
+                .deferred(() -> {
+                    if (request.getRequestId().isBlank()) {
+                        throw new IllegalArgumentException("request_id must be set");
+                    }
+                    return reasoning.continueReasoning(request.getRequestId(), request.getExtraThinkingTokens(),
+                            Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
+                            Context.current().getDeadline());
+                })
+                .map(result -> ContinueReasoningResponse.newBuilder().setReply(ReasonMapper.toResponse(result))
+                        .setContinuedRequestId(request.getRequestId()).build())
+                .onFailure().transform(RouterErrors::toStatus);
+    }
+
+    private ReasonCommand command(ReasonRequest request, Optional<Principal> principal) {
+        return ReasonMapper.toCommand(request, Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
+                principal.isPresent());
     }
 }

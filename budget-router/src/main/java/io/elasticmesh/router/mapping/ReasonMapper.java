@@ -6,9 +6,13 @@ import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.PhaseTimings;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.TextDelta;
+import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.service.ReasonCommand;
+import io.elasticmesh.router.service.ReasonEvent;
 import io.elasticmesh.router.service.ReasonResult;
 import io.elasticmesh.router.service.ThinkingPhase;
 import java.util.OptionalInt;
@@ -67,7 +71,25 @@ public final class ReasonMapper {
                 .build();
     }
 
-    private static TruncationReason truncationReason(ThinkingPhase thinking) {
+    public static StreamReasonResponse toStreamResponse(ReasonEvent event) {
+        StreamReasonResponse.Builder response = StreamReasonResponse.newBuilder();
+        if (event instanceof ReasonEvent.ThinkingDelta delta) {
+            response.setThinkingDelta(TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()));
+        } else if (event instanceof ReasonEvent.ThinkingEnded ended) {
+            response.setThinkingEnd(ThinkingEnd.newBuilder()
+                    .setTruncated(ended.thinking().truncated())
+                    .setTruncationReason(truncationReason(ended.thinking()))
+                    .setThinkingTokens(ended.thinking().tokens())
+                    .setForcedDelimiters(ended.thinking().closedByModel() ? 0 : 1));
+        } else if (event instanceof ReasonEvent.SolutionDelta delta) {
+            response.setSolutionDelta(TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()));
+        } else {
+            response.setCompleted(toResponse(((ReasonEvent.Completed) event).result()));
+        }
+        return response.build();
+    }
+
+    public static TruncationReason truncationReason(ThinkingPhase thinking) {
         if (!thinking.truncated()) {
             return TruncationReason.TRUNCATION_REASON_UNSPECIFIED;
         }

@@ -9,6 +9,7 @@ import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,16 +62,19 @@ public class Admission {
                 config.split().initialSolutionOverheadMillis()), config.split().smoothing());
     }
 
-    /** Runs {@code work} once admitted; fails with the refusal (mapped by {@link RouterErrors}) otherwise. */
-    public Uni<ReasonResult> admit(ReasonCommand command, Deadline callerDeadline,
-            Function<Admitted, Uni<ReasonResult>> work) {
+    /**
+     * Streams {@code work} once admitted; fails with the refusal (mapped by {@link RouterErrors}) otherwise. The slot
+     * is held until the stream ends or is cancelled.
+     */
+    public Multi<ReasonEvent> admit(ReasonCommand command, Deadline callerDeadline,
+            Function<Admitted, Multi<ReasonEvent>> work) {
         long start = System.nanoTime();
         Instant receivedAt = Instant.now();
         TierTable table = store.current();
         Optional<Tenant> tenant = table.tenant(command.tenant());
         String[] tierLabel = {RouterMetrics.UNKNOWN_TIER};
         Executor inOwnContext = ownContext();
-        return Uni.createFrom().deferred(() -> {
+        return Multi.createFrom().deferred(() -> {
             Tier tier = resolveTier(table, tenant, command);
             tierLabel[0] = tier.name();
             authorize(tenant, tier);
@@ -91,7 +95,7 @@ public class Admission {
                     .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
                             + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
                             .asRuntimeException())
-                    .flatMap(granted -> {
+                    .onItem().transformToMulti(granted -> {
                         metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
                         long thinkingMs = DeadlineSplit.of(deadline.timeRemaining(TimeUnit.MILLISECONDS),
                                 budget.solutionTokens(), speed, safetyFactor).thinkingMillis();
@@ -99,8 +103,12 @@ public class Admission {
                                 Math.max(1, thinkingMs), table.version(), receivedAt, start));
                     })
                     .onTermination().invoke(() -> queue.release(ticket, System.nanoTime()))
-                    .invoke(result -> learn(tenant, result));
-        }).onTermination().invoke((result, failure, cancelled) -> ended(tierLabel[0], failure, start));
+                    .invoke(event -> {
+                        if (event instanceof ReasonEvent.Completed completed) {
+                            learn(tenant, completed.result());
+                        }
+                    });
+        }).onTermination().invoke((failure, cancelled) -> ended(tierLabel[0], failure, cancelled, start));
     }
 
     /**
@@ -149,8 +157,9 @@ public class Admission {
                 cut, result.timings().totalMillis() <= result.tier().deadlineMs());
     }
 
-    private void ended(String tier, Throwable failure, long startNanos) {
-        Status.Code code = failure == null ? Status.Code.OK : RouterErrors.codeOf(failure);
+    private void ended(String tier, Throwable failure, boolean cancelled, long startNanos) {
+        Status.Code code = failure != null ? RouterErrors.codeOf(failure)
+                : cancelled ? Status.Code.CANCELLED : Status.Code.OK;
         metrics.requestEnded(tier, code.name(), Duration.ofNanos(System.nanoTime() - startNanos));
         if (failure instanceof AdmissionRefused refused) {
             metrics.refused(tier, refused.reason().name().toLowerCase(Locale.ROOT));

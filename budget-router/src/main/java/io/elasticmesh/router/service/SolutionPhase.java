@@ -1,5 +1,6 @@
 package io.elasticmesh.router.service;
 
 /** What the solution service reported; see solution_service.proto for each field. */
-public record SolutionPhase(String text, int tokens, int forcedDelimiters, boolean budgetReached) {
+public record SolutionPhase(String text, int tokens, int forcedDelimiters, boolean budgetReached,
+        boolean stoppedAtThinkingDelimiter, long firstTokenMillis) {
 }

@@ -174,5 +174,10 @@ class TierTableStoreTests {
         public Split split() {
             throw new UnsupportedOperationException("not used by the store");
         }
+
+        @Override
+        public Continuation continuation() {
+            throw new UnsupportedOperationException("not used by the store");
+        }
     }
 }

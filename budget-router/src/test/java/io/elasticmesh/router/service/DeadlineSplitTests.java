@@ -71,12 +71,12 @@ class DeadlineSplitTests {
 
         // 11 thinking tokens in 1100 ms, the first after 100 ms: 100 ms per token; the answer's 10 tokens
         // took 1300 ms: 300 ms beyond them.
-        speeds.observe("m", thinking(11, 100), 1100, new SolutionPhase("", 10, 0, false), 1300);
+        speeds.observe("m", thinking(11, 100), 1100, new SolutionPhase("", 10, 0, false, false, 0), 1300);
         assertThat(speeds.of("m")).isEqualTo(new ModelSpeed(100, 300));
         assertThat(speeds.of("other")).isEqualTo(new ModelSpeed(50, 500));
 
         // Now 200 ms per token (smoothed: 150) and 2300 − 10 × 150 = 800 ms overhead (smoothed: 550).
-        speeds.observe("m", thinking(11, 100), 2100, new SolutionPhase("", 10, 0, false), 2300);
+        speeds.observe("m", thinking(11, 100), 2100, new SolutionPhase("", 10, 0, false, false, 0), 2300);
         assertThat(speeds.of("m")).isEqualTo(new ModelSpeed(150, 550));
     }
 

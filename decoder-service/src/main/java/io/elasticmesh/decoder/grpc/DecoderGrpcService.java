@@ -1,15 +1,20 @@
 package io.elasticmesh.decoder.grpc;
 
 import io.elasticmesh.decoder.mapping.ThinkingMapper;
+import io.elasticmesh.decoder.service.Thinking;
 import io.elasticmesh.decoder.service.ThinkingService;
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
+import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamThinkingRequest;
+import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 
@@ -26,18 +31,37 @@ public class DecoderGrpcService implements DecoderService {
 
     @Override
     public Uni<GenerateThinkingResponse> generateThinking(GenerateThinkingRequest request) {
+        return PhaseEvent.resultOf(events(request)).map(ThinkingMapper::toResponse)
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Multi<StreamThinkingResponse> streamThinking(StreamThinkingRequest request) {
+        return events(request.getRequest()).map(ThinkingMapper::toStreamResponse)
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private Multi<PhaseEvent<Thinking>> events(GenerateThinkingRequest request) {
         long arrived = System.nanoTime();
-        return Uni.createFrom().deferred(() -> {
-            if (request.getMessagesCount() == 0) {
-                throw new IllegalArgumentException("messages must not be empty");
-            }
+        return Multi.createFrom().deferred(() -> {
             if (request.getThinkingBudgetTokens() == 0) {
                 throw new IllegalArgumentException("thinking_budget_tokens must be at least 1");
             }
-            return thinking.think(request.getRequestId(), request.getModel(),
-                    ChatMessages.toTurns(request.getMessagesList()), request.getThinkingBudgetTokens(),
+            ThinkingService.Limits limits = new ThinkingService.Limits(request.getThinkingBudgetTokens(),
                     timeLimit(request, arrived), CallDeadline.current(config));
-        }).map(ThinkingMapper::toResponse).onFailure().transform(GrpcErrors::toStatus);
+            if (request.hasContinuation()) {
+                if (request.getContinuation().getPromptText().isEmpty()) {
+                    throw new IllegalArgumentException("continuation.prompt_text must not be empty");
+                }
+                return thinking.resume(request.getRequestId(), request.getModel(),
+                        request.getContinuation().getPromptText(), request.getContinuation().getThinkingText(), limits);
+            }
+            if (request.getMessagesCount() == 0) {
+                throw new IllegalArgumentException("messages must not be empty");
+            }
+            return thinking.think(request.getRequestId(), request.getModel(),
+                    ChatMessages.toTurns(request.getMessagesList()), limits);
+        });
     }
 
     /** What is left of thinking_deadline_ms (counted from the call's arrival), or null when it is not set. */

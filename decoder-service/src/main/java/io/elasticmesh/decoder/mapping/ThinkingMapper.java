@@ -1,14 +1,26 @@
 package io.elasticmesh.decoder.mapping;
 
 import io.elasticmesh.decoder.service.Thinking;
+import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 
 /** Domain → proto for the decoder. */
 public final class ThinkingMapper {
 
     private ThinkingMapper() {
+    }
+
+    public static StreamThinkingResponse toStreamResponse(PhaseEvent<Thinking> event) {
+        if (event instanceof PhaseEvent.Delta<Thinking> delta) {
+            return StreamThinkingResponse.newBuilder()
+                    .setThinkingDelta(TextDeltas.toProto(delta)).build();
+        }
+        return StreamThinkingResponse.newBuilder().setCompleted(toResponse(((PhaseEvent.Done<Thinking>) event).result()))
+                .build();
     }
 
     public static GenerateThinkingResponse toResponse(Thinking thinking) {

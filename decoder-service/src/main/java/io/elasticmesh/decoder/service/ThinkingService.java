@@ -6,8 +6,10 @@ import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
+import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.grpc.Deadline;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The thinking phase of Elastic Reasoning: at most {@code t} generated tokens, stopping early at the model's own
- * end-of-thinking delimiter. Whether thinking was cut is read from the backend's finish reason, never estimated.
+ * end-of-thinking delimiter, or when the phase's share of the deadline is spent. Whether thinking was cut is read
+ * from the backend's finish reason (or the time limit), never estimated.
  */
 @ApplicationScoped
 public class ThinkingService {
@@ -29,29 +32,50 @@ public class ThinkingService {
     }
 
     /**
+     * What bounds one thinking phase.
+     *
+     * @param budgetTokens the thinking budget t, at least 1
      * @param timeLimit the phase's share of the request's deadline: when it is spent, thinking stops and what was
-     *     generated is returned as cut; null for no limit but {@code deadline}, which fails the call
+     *     generated is returned as cut; null for no limit but {@code deadline}
+     * @param deadline the call's deadline, which fails the call when it passes
      */
-    public Uni<Thinking> think(String requestId, String model, List<Turn> conversation, int budgetTokens,
-            Duration timeLimit, Deadline deadline) {
-        ModelProfile profile = profiles.require(model);
-        String prompt = profile.thinkingPrompt(conversation);
-        GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(), prompt,
-                budgetTokens, List.of(profile.thinkingEnd()), profile.temperature());
-        long start = System.nanoTime();
-        Uni<Generation> generation = timeLimit == null ? triton.generate(request, deadline)
-                : triton.generate(request, deadline, timeLimit);
-        return generation.map(g -> interpret(profile, prompt, g, start));
+    public record Limits(int budgetTokens, Duration timeLimit, Deadline deadline) {
     }
 
-    static Thinking interpret(ModelProfile profile, String prompt, Generation generation, long startNanos) {
-        String text = generation.text();
-        boolean closed = generation.finishReason() == Generation.Finish.STOP && text.endsWith(profile.thinkingEnd());
-        if (closed) {
-            text = text.substring(0, text.length() - profile.thinkingEnd().length());
-        }
-        boolean deadlineCut = generation.finishReason() == Generation.Finish.TIME_LIMIT;
-        boolean truncated = generation.finishReason() == Generation.Finish.LENGTH || deadlineCut;
+    /** Thinks about {@code conversation} from the start. */
+    public Multi<PhaseEvent<Thinking>> think(String requestId, String model, List<Turn> conversation, Limits limits) {
+        return Multi.createFrom().deferred(() -> {
+            ModelProfile profile = profiles.require(model);
+            return run(profile, requestId, profile.thinkingPrompt(conversation), "", limits);
+        });
+    }
+
+    /** Thinks further after {@code priorThinking}, an earlier phase's thinking on {@code prompt}. */
+    public Multi<PhaseEvent<Thinking>> resume(String requestId, String model, String prompt, String priorThinking,
+            Limits limits) {
+        return Multi.createFrom().deferred(() -> run(profiles.require(model), requestId, prompt, priorThinking, limits));
+    }
+
+    private Multi<PhaseEvent<Thinking>> run(ModelProfile profile, String requestId, String prompt,
+            String priorThinking, Limits limits) {
+        GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(),
+                prompt + priorThinking, limits.budgetTokens(), List.of(profile.thinkingEnd()), profile.temperature());
+        long start = System.nanoTime();
+        return triton.generate(request, limits.deadline(), limits.timeLimit())
+                .map(event -> event.mapResult(scanned -> interpret(prompt, priorThinking, scanned, start)));
+    }
+
+    /**
+     * Cut ⇔ the budget or the time ran out before the model wrote the delimiter. A cut that lands inside the
+     * delimiter (text ending in, say, {@code </thi}) drops that fragment, so the solution phase's one appended
+     * delimiter stands alone.
+     */
+    static Thinking interpret(String prompt, String priorThinking, ScannedGeneration end, long startNanos) {
+        Generation generation = end.generation();
+        boolean closed = end.stop().isPresent();
+        boolean deadlineCut = !closed && generation.finishReason() == Generation.Finish.TIME_LIMIT;
+        boolean truncated = deadlineCut || !closed && generation.finishReason() == Generation.Finish.LENGTH;
+        String text = priorThinking + end.text() + (truncated ? "" : end.heldBack());
         return new Thinking(prompt, text, closed, truncated, generation.inputTokens(), generation.outputTokens(),
                 generation.firstTokenMillis(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                 deadlineCut);

@@ -7,8 +7,9 @@ import io.grpc.StatusRuntimeException;
 import java.util.NoSuchElementException;
 
 /**
- * Turns failures into the gRPC status a caller can act on: a missing thing is NOT_FOUND, a bad argument
- * INVALID_ARGUMENT, a model failure INTERNAL; a status from downstream passes through unchanged.
+ * Turns failures into the gRPC status a caller can act on: a missing thing is NOT_FOUND, another tenant's thing
+ * PERMISSION_DENIED, a bad argument INVALID_ARGUMENT, a model failure INTERNAL; a status from downstream passes
+ * through unchanged.
  */
 public final class GrpcErrors {
 
@@ -21,6 +22,9 @@ public final class GrpcErrors {
         }
         if (failure instanceof NoSuchElementException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof SecurityException) {
+            return Status.PERMISSION_DENIED.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();

@@ -1,6 +1,7 @@
 package io.elasticmesh.inference.quarkus;
 
-import io.elasticmesh.inference.triton.Generation;
+import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.TritonGenerator;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
@@ -9,7 +10,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.grpc.GrpcClient;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
@@ -27,23 +28,21 @@ public class TritonClient {
         this.generator = new TritonGenerator(stub);
     }
 
-    /** Generates within {@code deadline}; fails with Triton's gRPC status or a {@code TritonModelException}. */
+    /**
+     * Streams one generation within {@code deadline} as deltas free of {@code request.stop()} strings, then its end;
+     * fails with Triton's gRPC status or a {@code TritonModelException}. Cancelling the stream cancels the call.
+     *
+     * @param timeLimit when not null, the generation is cut after this long (the call is cancelled, so Triton stops)
+     *     and ends as far as it got, with {@link io.elasticmesh.inference.triton.Generation.Finish#TIME_LIMIT}
+     */
     @WithSpan(value = "TritonClient.generate", kind = SpanKind.CLIENT)
-    public Uni<Generation> generate(GenerationRequest request, Deadline deadline) {
-        describe(request);
-        return generator.generate(request, deadline);
-    }
-
-    /** As {@link #generate(GenerationRequest, Deadline)}, cut after {@code timeLimit} (see the generator). */
-    @WithSpan(value = "TritonClient.generate", kind = SpanKind.CLIENT)
-    public Uni<Generation> generate(GenerationRequest request, Deadline deadline, Duration timeLimit) {
-        describe(request);
-        Span.current().setAttribute("elastic.time_limit_ms", timeLimit.toMillis());
-        return generator.generate(request, deadline, timeLimit);
-    }
-
-    private static void describe(GenerationRequest request) {
+    public Multi<PhaseEvent<ScannedGeneration>> generate(GenerationRequest request, Deadline deadline,
+            Duration timeLimit) {
         Span.current().setAttribute("gen_ai.request.model", request.tritonModel());
         Span.current().setAttribute("gen_ai.request.max_tokens", request.maxTokens());
+        if (timeLimit != null) {
+            Span.current().setAttribute("elastic.time_limit_ms", timeLimit.toMillis());
+        }
+        return ScannedGeneration.scan(generator.stream(request, deadline), request.stop(), timeLimit);
     }
 }

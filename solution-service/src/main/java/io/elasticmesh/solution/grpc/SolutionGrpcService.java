@@ -3,11 +3,16 @@ package io.elasticmesh.solution.grpc;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
+import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
 import io.elasticmesh.proto.reasoning.v1.SolutionService;
+import io.elasticmesh.proto.reasoning.v1.StreamSolutionRequest;
+import io.elasticmesh.proto.reasoning.v1.StreamSolutionResponse;
 import io.elasticmesh.solution.mapping.SolutionMapper;
+import io.elasticmesh.solution.service.Solution;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 @GrpcService
@@ -23,7 +28,18 @@ public class SolutionGrpcService implements SolutionService {
 
     @Override
     public Uni<GenerateSolutionResponse> generateSolution(GenerateSolutionRequest request) {
-        return Uni.createFrom().deferred(() -> {
+        return PhaseEvent.resultOf(events(request)).map(SolutionMapper::toResponse)
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Multi<StreamSolutionResponse> streamSolution(StreamSolutionRequest request) {
+        return events(request.getRequest()).map(SolutionMapper::toStreamResponse)
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private Multi<PhaseEvent<Solution>> events(GenerateSolutionRequest request) {
+        return Multi.createFrom().deferred(() -> {
             if (request.getPromptText().isEmpty()) {
                 throw new IllegalArgumentException("prompt_text must not be empty");
             }
@@ -33,6 +49,6 @@ public class SolutionGrpcService implements SolutionService {
             return solutions.solve(request.getRequestId(), request.getModel(), request.getPromptText(),
                     request.getThinkingText(), request.getThinkingClosedByModel(), request.getSolutionBudgetTokens(),
                     CallDeadline.current(config));
-        }).map(SolutionMapper::toResponse).onFailure().transform(GrpcErrors::toStatus);
+        });
     }
 }

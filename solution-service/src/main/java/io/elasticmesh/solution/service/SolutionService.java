@@ -5,8 +5,10 @@ import io.elasticmesh.inference.profile.ModelProfiles;
 import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
+import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.grpc.Deadline;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The solution phase of Elastic Reasoning: the prompt continues after thinking closed by exactly one delimiter (the
  * model's own, or one the mesh appends), and the answer gets its full reserved budget, stopping at end of sequence.
+ * <p>
+ * A model that writes a thinking delimiter while answering has left the answer (it is opening a second thinking
+ * block, or closing one that is already closed): the answer ends there, and neither the delimiter nor anything
+ * after it is returned.
  */
 @ApplicationScoped
 public class SolutionService {
@@ -26,15 +32,26 @@ public class SolutionService {
         this.triton = triton;
     }
 
-    public Uni<Solution> solve(String requestId, String model, String thinkingPrompt, String thinking,
+    public Multi<PhaseEvent<Solution>> solve(String requestId, String model, String thinkingPrompt, String thinking,
             boolean closedByModel, int budgetTokens, Deadline deadline) {
-        ModelProfile profile = profiles.require(model);
-        GenerationRequest request = new GenerationRequest(requestId + ":solution", profile.tritonModel(),
-                profile.solutionPrompt(thinkingPrompt, thinking), budgetTokens, List.of(), profile.temperature());
-        long start = System.nanoTime();
-        return triton.generate(request, deadline).map(generation -> new Solution(generation.text(),
-                generation.outputTokens(), closedByModel ? 0 : 1,
-                generation.finishReason() == Generation.Finish.LENGTH, generation.inputTokens(),
-                generation.firstTokenMillis(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+        return Multi.createFrom().deferred(() -> {
+            ModelProfile profile = profiles.require(model);
+            GenerationRequest request = new GenerationRequest(requestId + ":solution", profile.tritonModel(),
+                    profile.solutionPrompt(thinkingPrompt, thinking), budgetTokens,
+                    List.of(profile.thinkingStart(), profile.thinkingEnd()), profile.temperature());
+            long start = System.nanoTime();
+            int forced = closedByModel ? 0 : 1;
+            return triton.generate(request, deadline, null)
+                    .map(event -> event.mapResult(scanned -> interpret(scanned, forced, start)));
+        });
+    }
+
+    private static Solution interpret(ScannedGeneration scanned, int forcedDelimiters, long startNanos) {
+        Generation generation = scanned.generation();
+        boolean stoppedAtDelimiter = scanned.stop().isPresent();
+        return new Solution(scanned.text() + scanned.heldBack(), generation.outputTokens(), forcedDelimiters,
+                !stoppedAtDelimiter && generation.finishReason() == Generation.Finish.LENGTH, stoppedAtDelimiter,
+                generation.inputTokens(), generation.firstTokenMillis(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 }

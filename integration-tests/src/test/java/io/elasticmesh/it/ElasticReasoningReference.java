@@ -1,0 +1,114 @@
+package io.elasticmesh.it;
+
+import io.elasticmesh.inference.profile.ModelProfile;
+import io.elasticmesh.inference.profile.Turn;
+import io.elasticmesh.inference.triton.GenerationChunk;
+import io.elasticmesh.inference.triton.GenerationRequest;
+import io.elasticmesh.inference.triton.VllmContract;
+import io.elasticmesh.proto.inference.GRPCInferenceServiceGrpc;
+import io.elasticmesh.proto.inference.ModelStreamInferResponse;
+import io.grpc.Channel;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Elastic Reasoning as the paper states it, written apart from the mesh and calling Triton directly: think with
+ * max_tokens = t, stopping at the end-of-thinking delimiter; if it did not appear, append exactly one; answer with
+ * max_tokens = s until end of sequence. Plus the mesh's two documented boundary rules: a cut inside the delimiter
+ * drops the fragment, and a thinking delimiter in the answer ends the answer.
+ */
+final class ElasticReasoningReference {
+
+    /** What the procedure produced, with the backend's token counts. */
+    record Outcome(String thinking, int thinkingTokens, boolean thinkingCut, String solution, int solutionTokens,
+            boolean solutionCut, int promptTokens) {
+    }
+
+    private record Output(String text, int tokens, int inputTokens, String finishReason) {
+    }
+
+    private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub triton;
+
+    ElasticReasoningReference(Channel tritonChannel) {
+        this.triton = GRPCInferenceServiceGrpc.newStub(tritonChannel);
+    }
+
+    Outcome run(ModelProfile profile, List<Turn> conversation, int t, int s) {
+        String end = profile.thinkingEnd();
+        String prompt = profile.thinkingPrompt(conversation);
+        Output thought = generate(profile, prompt, t, List.of(end));
+        int close = thought.text().indexOf(end);
+        boolean cut = close < 0 && thought.finishReason().equals("length");
+        String thinking = close >= 0 ? thought.text().substring(0, close) : thought.text();
+        if (cut) {
+            for (int k = end.length() - 1; k > 0; k--) {
+                if (thinking.endsWith(end.substring(0, k))) {
+                    thinking = thinking.substring(0, thinking.length() - k);
+                    break;
+                }
+            }
+        }
+        Output answer = generate(profile, prompt + thinking + end + profile.solutionPrefix(), s,
+                List.of(profile.thinkingStart(), end));
+        String solution = answer.text();
+        int delimiter = firstOf(solution, profile.thinkingStart(), end);
+        if (delimiter >= 0) {
+            solution = solution.substring(0, delimiter);
+        }
+        return new Outcome(thinking, thought.tokens(), cut, solution, answer.tokens(),
+                delimiter < 0 && answer.finishReason().equals("length"), thought.inputTokens());
+    }
+
+    private static int firstOf(String text, String a, String b) {
+        int i = text.indexOf(a);
+        int j = text.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    }
+
+    private Output generate(ModelProfile profile, String prompt, int maxTokens, List<String> stop) {
+        CompletableFuture<Output> done = new CompletableFuture<>();
+        StringBuilder text = new StringBuilder();
+        int[] counts = new int[2];
+        String[] finish = new String[1];
+        StreamObserver<io.elasticmesh.proto.inference.ModelInferRequest> requests = triton
+                .withDeadlineAfter(2, TimeUnit.MINUTES)
+                .modelStreamInfer(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ModelStreamInferResponse response) {
+                        try {
+                            GenerationChunk chunk = VllmContract.fromWire(response);
+                            text.append(chunk.textDelta());
+                            counts[0] += chunk.outputTokens();
+                            if (chunk.inputTokens() >= 0) {
+                                counts[1] = chunk.inputTokens();
+                            }
+                            if (chunk.finishReason() != null) {
+                                finish[0] = chunk.finishReason();
+                            }
+                            if (chunk.last()) {
+                                done.complete(new Output(text.toString(), counts[0], counts[1], finish[0]));
+                            }
+                        } catch (RuntimeException e) {
+                            done.completeExceptionally(e);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.completeExceptionally(new IllegalStateException("stream ended before the final response"));
+                    }
+                });
+        requests.onNext(VllmContract.toWire(new GenerationRequest("reference", profile.tritonModel(), prompt,
+                maxTokens, stop, profile.temperature()), TimeUnit.MINUTES.toMicros(2)));
+        Output output = done.join();
+        requests.onCompleted();
+        return output;
+    }
+}

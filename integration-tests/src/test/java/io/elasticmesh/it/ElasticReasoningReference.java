@@ -105,8 +105,8 @@ final class ElasticReasoningReference {
                         done.completeExceptionally(new IllegalStateException("stream ended before the final response"));
                     }
                 });
-        requests.onNext(VllmContract.toWire(new GenerationRequest("reference", profile.tritonModel(), prompt,
-                maxTokens, stop, profile.temperature()), TimeUnit.MINUTES.toMicros(2)));
+        requests.onNext(VllmContract.INSTANCE.toWire(new GenerationRequest("reference", profile.tritonModel(),
+                VllmContract.INSTANCE, prompt, maxTokens, stop, profile.temperature()), TimeUnit.MINUTES.toMicros(2)));
         Output output = done.join();
         requests.onCompleted();
         return output;

@@ -7,13 +7,14 @@ import java.util.List;
  *
  * @param requestId correlates the call in Triton's logs and responses
  * @param tritonModel the Triton model name
+ * @param contract the I/O contract that model speaks
  * @param prompt full prompt text; special tokens are written literally
  * @param maxTokens most tokens to generate, at least 1
  * @param stop strings that end generation; the first one generated is kept at the end of the text
  * @param temperature sampling temperature; 0 is greedy
  */
-public record GenerationRequest(String requestId, String tritonModel, String prompt, int maxTokens, List<String> stop,
-        double temperature) {
+public record GenerationRequest(String requestId, String tritonModel, TritonContract contract, String prompt,
+        int maxTokens, List<String> stop, double temperature) {
 
     public GenerationRequest {
         if (maxTokens < 1) {

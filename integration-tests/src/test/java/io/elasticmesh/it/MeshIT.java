@@ -330,6 +330,21 @@ class MeshIT {
         }
     }
 
+    /** A test body that may throw. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} on the shipped tier file plus {@link #CONTENTION_TIERS}, then restores the shipped file. */
+    private void withContentionTiers(String shared, Body body) throws Exception {
+        editTiers(shared.replace("\ntenants:\n", "\n" + CONTENTION_TIERS));
+        try {
+            body.run();
+        } finally {
+            editTiers(shippedTiers);
+        }
+    }
+
     private GetConfigStatusResponse configStatus() {
         return admin.withDeadlineAfter(10, TimeUnit.SECONDS).getConfigStatus(GetConfigStatusRequest.getDefaultInstance());
     }
@@ -346,52 +361,51 @@ class MeshIT {
     @Test
     @Order(10)
     void underContentionTheHigherTierGoesFirstAndAFullQueueIsRefusedAtOnce() throws Exception {
-        editTiers(shippedTiers.replace("max-concurrent-requests: 8", "max-concurrent-requests: 2")
-                .replace("\ntenants:\n", "\n" + CONTENTION_TIERS));
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
-            // Each request holds a slot for about 1 s: 16 thinking tokens and an answer at 50 ms per token.
-            String slow = "think=15 close=yes answer=2 delay_ms=50";
-            List<CompletableFuture<ReasonResponse>> bronze = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                bronze.add(CompletableFuture.supplyAsync(() -> reason(scripted(slow).setTier("it-bronze").build()),
-                        clients));
-                sleep(100); // arrival order: 2 take the slots, 3 wait
-            }
-            StatusRuntimeException full = catchThrowableOfType(StatusRuntimeException.class,
-                    () -> reason(scripted(slow).setTier("it-bronze").build()));
-            CompletableFuture<ReasonResponse> gold = CompletableFuture.supplyAsync(
-                    () -> reason(scripted(slow).setTier("it-gold").build()), clients);
+            String sharedCapacityTwo = shippedTiers.replace("max-concurrent-requests: 8", "max-concurrent-requests: 2");
+            withContentionTiers(sharedCapacityTwo, () -> {
+                // Each request holds a slot for about 1 s: 16 thinking tokens and an answer at 50 ms per token.
+                String slow = "think=15 close=yes answer=2 delay_ms=50";
+                List<CompletableFuture<ReasonResponse>> bronze = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    bronze.add(CompletableFuture.supplyAsync(() -> reason(scripted(slow).setTier("it-bronze").build()),
+                            clients));
+                    sleep(100); // arrival order: 2 take the slots, 3 wait
+                }
+                StatusRuntimeException full = catchThrowableOfType(StatusRuntimeException.class,
+                        () -> reason(scripted(slow).setTier("it-bronze").build()));
+                CompletableFuture<ReasonResponse> gold = CompletableFuture.supplyAsync(
+                        () -> reason(scripted(slow).setTier("it-gold").build()), clients);
 
-            assertThat(full.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-            assertThat(full.getStatus().getDescription())
-                    .matches("tier 'it-bronze' has 2 requests in flight and 3 waiting \\(its queue-limit\\); "
-                            + "retry after \\d+ ms");
-            com.google.rpc.Status details = StatusProto.fromThrowable(full);
-            assertThat(details.getDetailsList()).anySatisfy(any -> assertThat(any.is(RetryInfo.class)).isTrue());
+                assertThat(full.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                assertThat(full.getStatus().getDescription())
+                        .matches("tier 'it-bronze' has 2 requests in flight and 3 waiting \\(its queue-limit\\); "
+                                + "retry after \\d+ ms");
+                com.google.rpc.Status details = StatusProto.fromThrowable(full);
+                assertThat(details.getDetailsList()).anySatisfy(any -> assertThat(any.is(RetryInfo.class)).isTrue());
 
-            ReasonResponse goldReply = gold.get(60, TimeUnit.SECONDS);
-            List<ReasonResponse> bronzeReplies = new ArrayList<>();
-            for (CompletableFuture<ReasonResponse> reply : bronze) {
-                bronzeReplies.add(reply.get(60, TimeUnit.SECONDS));
-            }
-            // Gold arrived after all five bronze requests, yet waited for one slot only: it finished before the
-            // last two queued bronze requests, which had been waiting longer.
-            assertThat(goldReply.getSolutionText()).isEqualTo(words("answer", 2));
-            int goldTotal = goldReply.getTimings().getTotalMs();
-            assertThat(bronzeReplies.subList(3, 5)).allSatisfy(r ->
-                    assertThat(r.getTimings().getTotalMs()).isGreaterThan(goldTotal));
+                ReasonResponse goldReply = gold.get(60, TimeUnit.SECONDS);
+                List<ReasonResponse> bronzeReplies = new ArrayList<>();
+                for (CompletableFuture<ReasonResponse> reply : bronze) {
+                    bronzeReplies.add(reply.get(60, TimeUnit.SECONDS));
+                }
+                // Gold arrived after all five bronze requests, yet waited for one slot only: it finished before the
+                // last two queued bronze requests, which had been waiting longer.
+                assertThat(goldReply.getSolutionText()).isEqualTo(words("answer", 2));
+                int goldTotal = goldReply.getTimings().getTotalMs();
+                assertThat(bronzeReplies.subList(3, 5)).allSatisfy(r ->
+                        assertThat(r.getTimings().getTotalMs()).isGreaterThan(goldTotal));
+            });
         } finally {
             clients.shutdownNow();
-            editTiers(shippedTiers);
         }
     }
 
     @Test
     @Order(11)
     void aTenantOverItsTokenQuotaIsRefusedWithARetryHint() throws Exception {
-        editTiers(shippedTiers.replace("\ntenants:\n", "\n" + CONTENTION_TIERS));
-        try {
+        withContentionTiers(shippedTiers, () -> {
             ReasonResponse first = reason(scripted("think=20 close=yes answer=20").setTenant("it-quota").setTier("")
                     .build());
             assertThat(first.getBudget().getTier()).as("the tenant's default tier").isEqualTo("scripted");
@@ -407,16 +421,13 @@ class MeshIT {
             assertThat(tenant.getRemainingTokens()).isNegative();
             // Other tenants are not affected.
             assertThat(reason(scripted("think=1 answer=1").build()).getSolutionText()).isEqualTo("answer1 ");
-        } finally {
-            editTiers(shippedTiers);
-        }
+        });
     }
 
     @Test
     @Order(12)
     void aTierWithRolloverGivesUnusedThinkingToTheAnswer() throws Exception {
-        editTiers(shippedTiers.replace("\ntenants:\n", "\n" + CONTENTION_TIERS));
-        try {
+        withContentionTiers(shippedTiers, () -> {
             ReasonResponse r = reason(scripted("think=4 close=yes answer=9").setTier("it-rollover").build());
 
             // 5 of 20 thinking tokens used: 15 roll over, so s = 5 + 15 and the whole answer fits.
@@ -425,9 +436,7 @@ class MeshIT {
             assertThat(r.getBudget().getSolutionBudgetTokens()).isEqualTo(20);
             assertThat(r.getSolutionText()).isEqualTo(words("answer", 9));
             assertThat(r.getSolutionFinishReason()).isEqualTo(FinishReason.FINISH_REASON_STOP);
-        } finally {
-            editTiers(shippedTiers);
-        }
+        });
     }
 
     @Test

@@ -84,7 +84,8 @@ class TierTableStoreTests {
 
         assertThat(store.current()).isSameAs(good);
         assertThat(store.status().version()).isEqualTo(good.version());
-        assertThat(store.status().lastError()).contains(file() + ": tier 'gold': deadline-ms must be at least 1, was 0");
+        assertThat(store.status().lastError())
+                .contains(file() + ": tier 'gold': deadline-ms must be at least 1, was 0");
         assertThat(store.status().lastErrorAt()).isPresent();
         assertThat(failures()).as("the same bad content is reported once").isEqualTo(1);
 

@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
@@ -83,7 +84,7 @@ class MeshIT {
         auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext().build();
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
         admin = RouterAdminGrpc.newBlockingStub(routerChannel);
-        audit = AuditServiceGrpc.newBlockingStub(auditChannel);
+        audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
     }
 
     @AfterAll
@@ -176,16 +177,17 @@ class MeshIT {
         ReasonResponse uncut = reason(scripted("think=2 close=yes answer=2").build());
         ReasonResponse cut = reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).build());
 
-        ThinkingTruncated event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(60));
+        AuditEvent event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(60));
         assertThat(event.getTenant()).isEqualTo("it-tenant");
-        assertThat(event.getTier()).isEqualTo("scripted");
-        assertThat(event.getModel()).isEqualTo("scripted");
-        assertThat(event.getThinkingText()).isEqualTo(words("think", 7));
-        assertThat(event.getThinkingTokens()).isEqualTo(7);
-        assertThat(event.getThinkingBudgetTokens()).isEqualTo(7);
-        assertThat(event.getForcedDelimiters()).isEqualTo(1);
-        assertThat(event.getSolutionText()).isEqualTo(cut.getSolutionText());
-        assertThat(event.getMessages(0).getContent()).contains("close=no");
+        assertThat(event.getRequest().getTier()).isEqualTo("scripted");
+        assertThat(event.getRequest().getThinkingBudgetTokens()).isEqualTo(7);
+        assertThat(event.getRequest().hasSolutionBudgetTokens()).isFalse();
+        assertThat(event.getRequest().getMessages(0).getContent()).contains("close=no");
+        // The reply exactly as the caller received it.
+        assertThat(event.getResponse()).isEqualTo(cut);
+        assertThat(event.getResponse().getBudget().getModel()).isEqualTo("scripted");
+        assertThat(event.getResponse().getThinkingText()).isEqualTo(words("think", 7));
+        assertThat(event.getTraceId()).matches("[0-9a-f]{32}");
         // Same tenant, same partition, published earlier: had the uncut request been audited, it would be here now.
         StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class,
                 () -> audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(uncut.getRequestId()).build()));

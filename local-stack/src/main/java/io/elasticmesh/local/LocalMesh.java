@@ -1,15 +1,19 @@
 package io.elasticmesh.local;
 
+import io.elasticmesh.identity.HashKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * The whole mesh on one machine: Kafka in this JVM, the real Triton server, and the four services, each on
- * loopback. Closing it stops everything in reverse order.
+ * The whole mesh on one machine: Kafka in this JVM, PostgreSQL and the real Triton server as child processes, and
+ * the four services, each on loopback. Closing it stops everything in reverse order.
  */
 public final class LocalMesh implements AutoCloseable {
 
@@ -17,20 +21,21 @@ public final class LocalMesh implements AutoCloseable {
      * Where and on which ports to run; a port of 0 picks a free one.
      *
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
-     * @param workDir logs and data
+     * @param workDir logs and data; PostgreSQL's data and the router's audit spool survive restarts there
      * @param models the Triton models to load
      * @param tiersFile the router's tier file; it is re-read every second, so tests may edit a copy
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            List<String> models, Path tiersFile) {
+            int postgresPort, List<String> models, Path tiersFile) {
 
         /** Free ports everywhere and the shipped tier file, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
-            return new Options(meshRoot, workDir, 0, 0, 0, 0, models, shippedTiers(meshRoot));
+            return new Options(meshRoot, workDir, 0, 0, 0, 0, 0, models, shippedTiers(meshRoot));
         }
 
         public Options withTiersFile(Path file) {
-            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models, file);
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
+                    file);
         }
 
         /** The one tier file the project ships (also the Kubernetes ConfigMap). */
@@ -39,11 +44,20 @@ public final class LocalMesh implements AutoCloseable {
         }
     }
 
+    /** Signs audit-service's retention checkpoints; a local mesh has no secrets to protect. */
+    private static final String LOCAL_CHECKPOINT_KEY = "local-mesh-checkpoint-key";
+    /** Where the compliance officer's API key of a local mesh is written (and read by ./mesh audit). */
+    public static final String AUDIT_KEY_FILE = "audit-api-key";
+
     private final List<AutoCloseable> started = new ArrayList<>();
+    private Path meshRoot;
+    private Path logs;
     private EmbeddedKafka kafka;
     private TritonProcess triton;
     private ServiceProcess router;
     private ServiceProcess audit;
+    private Map<String, String> auditConfig;
+    private String auditApiKey;
 
     private LocalMesh() {
     }
@@ -60,8 +74,11 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private void startAll(Options o) {
-        Path logs = o.workDir().resolve("logs");
+        meshRoot = o.meshRoot();
+        logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
+        PostgresProcess postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"),
+                logs.resolve("postgres.log"), o.postgresPort(), "audit"));
         triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
                 logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
         Map<String, String> tritonClient = Map.of(
@@ -69,8 +86,14 @@ public final class LocalMesh implements AutoCloseable {
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
         ServiceProcess decoder = track(ServiceProcess.start(o.meshRoot(), "decoder-service", 0, logs, tritonClient));
         ServiceProcess solution = track(ServiceProcess.start(o.meshRoot(), "solution-service", 0, logs, tritonClient));
-        audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs,
-                Map.of("kafka.bootstrap.servers", kafka.bootstrapServers())));
+        Path principals = writeAuditPrincipals(o.workDir());
+        auditConfig = Map.of(
+                "audit.principals-file", principals.toString(),
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
+                "quarkus.datasource.username", PostgresProcess.USER,
+                "audit.retention.checkpoint-key", LOCAL_CHECKPOINT_KEY);
+        audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs, auditConfig));
         router = track(ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs, Map.of(
                 "router.tiers-file", o.tiersFile().toString(),
                 "router.tiers-reload-interval", "1s",
@@ -78,7 +101,35 @@ public final class LocalMesh implements AutoCloseable {
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
                 "quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort()),
-                "kafka.bootstrap.servers", kafka.bootstrapServers())));
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString(),
+                // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the spool.
+                "router.audit.send-timeout", "2s",
+                "router.audit.retry-backoff", "500ms")));
+    }
+
+    /**
+     * A principals file with one compliance officer (every tenant) whose fresh API key is written beside it, for the
+     * tests and ./mesh audit.
+     */
+    private Path writeAuditPrincipals(Path workDir) {
+        auditApiKey = UUID.randomUUID().toString();
+        Path principals = workDir.resolve("audit-principals.yaml");
+        try {
+            Files.createDirectories(workDir);
+            Files.writeString(principals, """
+                    # Written by LocalMesh at each start; the key is in %s.
+                    principals:
+                      - name: local-compliance-officer
+                        tenant: local
+                        roles: [compliance]
+                        api-key-sha256: "%s"
+                    """.formatted(AUDIT_KEY_FILE, HashKey.of(auditApiKey)));
+            Files.writeString(workDir.resolve(AUDIT_KEY_FILE), auditApiKey + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + principals, e);
+        }
+        return principals;
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -99,8 +150,31 @@ public final class LocalMesh implements AutoCloseable {
         return audit.grpcPort();
     }
 
+    /** API key of a principal with the compliance role on audit-service (metadata x-api-key). */
+    public String auditApiKey() {
+        return auditApiKey;
+    }
+
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Stops the Kafka broker while everything else keeps running; {@link #resumeKafka()} brings it back. */
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    /** Starts the broker again on the same port with the same data. */
+    public void resumeKafka() {
+        kafka.resume();
+    }
+
+    /** Stops audit-service and starts it again on the same port and database. */
+    public void restartAudit() {
+        int port = audit.grpcPort();
+        audit.close();
+        started.remove(audit);
+        audit = track(ServiceProcess.start(meshRoot, "audit-service", port, logs, auditConfig));
     }
 
     /** Stops Triton while the services keep running, to see how the mesh fails. */
@@ -126,12 +200,12 @@ public final class LocalMesh implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getenv().getOrDefault("MESH_ROOT", ".")).toAbsolutePath().normalize();
         Path work = root.resolve(".mesh");
-        Options options = new Options(root, work, 9100, 9400, 8001, 19092, List.of("smollm2", "scripted"),
+        Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"),
                 Options.shippedTiers(root));
         LocalMesh mesh = start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "mesh-shutdown"));
         String ready = "MESH READY router=127.0.0.1:" + mesh.routerPort() + " audit=127.0.0.1:" + mesh.auditPort()
-                + " kafka=" + mesh.kafkaBootstrapServers();
+                + " kafka=" + mesh.kafkaBootstrapServers() + " postgres=127.0.0.1:" + options.postgresPort();
         Files.writeString(work.resolve("ready"), ready + "\n");
         System.out.println(ready);
         Thread.currentThread().join();

@@ -31,6 +31,43 @@ public interface RouterConfig {
     @WithDefault("anonymous")
     String defaultTenant();
 
+    /** Audit event delivery. */
+    Audit audit();
+
+    interface Audit {
+
+        /** Kafka topic of audit events (value: elastic.audit.v1.AuditEvent, key: tenant). */
+        @WithDefault("elastic.audit.events.v1")
+        String topic();
+
+        /**
+         * Directory of the durable spool every event is written to before it goes to Kafka; must survive restarts
+         * (a persistent volume in Kubernetes), and belongs to one router instance.
+         */
+        @WithDefault("audit-spool")
+        Path spoolDir();
+
+        /** Longest the request path waits for its event to be on disk before it answers anyway. */
+        @WithDefault("50ms")
+        Duration maxBlock();
+
+        /** Events that may wait for the spool's writer; beyond it an event is refused (and logged) at once. */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** Spool segment size after which a new file is started; whole delivered segments are deleted. */
+        @WithDefault("16777216")
+        long segmentBytes();
+
+        /** How long a send to Kafka may take before the batch is retried from the spool. */
+        @WithDefault("10s")
+        Duration sendTimeout();
+
+        /** Pause between delivery attempts while Kafka is unreachable. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+    }
+
     /** Cut requests held for ContinueReasoning. */
     Continuation continuation();
 

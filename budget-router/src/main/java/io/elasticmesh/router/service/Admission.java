@@ -91,7 +91,8 @@ public class Admission {
             metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
             Ticket ticket = queue.enter(tier, start, latestStart);
             return Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext)
-                    .ifNoItem().after(Duration.ofNanos(Math.max(1, latestStart - start)))
+                    // Timers need at least 1 ms; a request with no time to wait only gets a slot that is free now.
+                    .ifNoItem().after(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
                     .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
                             + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
                             .asRuntimeException())

@@ -1,6 +1,5 @@
 package io.elasticmesh.router.service;
 
-import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
@@ -10,7 +9,6 @@ import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -45,8 +43,7 @@ public class ReasoningService {
     public Multi<ReasonEvent> stream(ReasonCommand command, Deadline callerDeadline) {
         return admission.admit(command, callerDeadline, admitted -> {
             String requestId = UUID.randomUUID().toString();
-            return run(requestId, command.conversation(), admitted,
-                    decoder.think(requestId, command.conversation(), admitted));
+            return run(requestId, command, admitted, decoder.think(requestId, command.conversation(), admitted));
         });
     }
 
@@ -78,13 +75,13 @@ public class ReasoningService {
                     OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
-                return run(continuationId, earlier.conversation(), admitted,
+                return run(continuationId, command, admitted,
                         decoder.resume(continuationId, earlier.thinking(), admitted));
             });
         }));
     }
 
-    private Multi<ReasonEvent> run(String requestId, List<Turn> conversation, Admission.Admitted admitted,
+    private Multi<ReasonEvent> run(String requestId, ReasonCommand command, Admission.Admitted admitted,
             Multi<PhaseEvent<ThinkingPhase>> thinking) {
         Tier tier = admitted.tier();
         return thinking.onItem().transformToMultiAndConcatenate(event -> {
@@ -102,10 +99,12 @@ public class ReasoningService {
                         }
                         long end = System.nanoTime();
                         return new ReasonEvent.Completed(new ReasonResult(requestId, admitted.receivedAt(),
-                                admitted.tenant(), tier, budget, admitted.deadlineMs(), conversation, thought,
-                                ((PhaseEvent.Done<SolutionPhase>) step).result(), new ReasonResult.Timings(
+                                admitted.tenant(), tier, budget, admitted.deadlineMs(), command.conversation(),
+                                thought, ((PhaseEvent.Done<SolutionPhase>) step).result(), new ReasonResult.Timings(
                                         millis(thoughtNanos - admitted.startNanos()), millis(end - thoughtNanos),
-                                        millis(end - admitted.startNanos())), admitted.configVersion()));
+                                        millis(end - admitted.startNanos())), admitted.configVersion(),
+                                new ReasonResult.Requested(command.thinkingBudgetTokens(),
+                                        command.solutionBudgetTokens())));
                     });
             return Multi.createBy().concatenating().streams(
                     Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)), answer);
@@ -125,9 +124,9 @@ public class ReasoningService {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    /** Auditing never delays or fails the answer; delivery failures are logged by the publisher. */
+    /** Auditing never fails the answer and delays it at most router.audit.max-block; see AuditPublisher. */
     private void auditIfCut(ReasonResult result) {
-        if (result.thinking().truncated()) {
+        if (result.tier().audit().covers(result.thinking().truncated())) {
             audit.publish(AuditMapper.toEvent(result));
         }
     }

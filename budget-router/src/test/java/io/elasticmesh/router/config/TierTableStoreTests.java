@@ -180,5 +180,10 @@ class TierTableStoreTests {
         public Continuation continuation() {
             throw new UnsupportedOperationException("not used by the store");
         }
+
+        @Override
+        public Audit audit() {
+            throw new UnsupportedOperationException("not used by the store");
+        }
     }
 }

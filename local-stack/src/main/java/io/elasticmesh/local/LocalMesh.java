@@ -24,7 +24,7 @@ public final class LocalMesh implements AutoCloseable {
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
      * @param workDir logs and data; PostgreSQL's data and the router's audit spool survive restarts there
      * @param models the Triton models to load
-     * @param tiersFile the router's tier file
+     * @param tiersFile the router's tier file; it is re-read every second, so tests may edit a copy
      * @param serviceJvmOptions extra JVM options for every service process (e.g. a flight recording)
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
@@ -34,12 +34,17 @@ public final class LocalMesh implements AutoCloseable {
         public Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
                 int postgresPort, List<String> models) {
             this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    meshRoot.resolve("k8s/base/tiers.yaml"), List.of());
+                    shippedTiers(meshRoot), List.of());
         }
 
-        /** Free ports everywhere, for tests. */
+        /** Free ports everywhere and the shipped tier file, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
             return new Options(meshRoot, workDir, 0, 0, 0, 0, 0, models);
+        }
+
+        /** The one tier file the project ships (also the Kubernetes ConfigMap). */
+        public static Path shippedTiers(Path meshRoot) {
+            return meshRoot.resolve("k8s/base/tiers.yaml");
         }
 
         public Options withTiersFile(Path file) {
@@ -107,6 +112,7 @@ public final class LocalMesh implements AutoCloseable {
         audit = service("audit-service", o.auditPort(), auditConfig);
         router = service("budget-router", o.routerPort(), Map.of(
                 "router.tiers-file", o.tiersFile().toString(),
+                "router.tiers-reload-interval", "1s",
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the budget router. */
 @ConfigMapping(prefix = "router")
@@ -15,7 +16,14 @@ public interface RouterConfig {
      */
     Path tiersFile();
 
-    /** How often the tier file is checked for changes; an edit takes effect within this interval. */
+    /**
+     * The principals file (YAML, a Kubernetes Secret): API keys as {@code sha256:<hex>}, mTLS certificate subjects,
+     * and the tenant each principal acts for (format: identity/README.md). When set, every call must present a
+     * known credential; when not set, callers are not authenticated and the request's tenant field is believed.
+     */
+    Optional<Path> principalsFile();
+
+    /** How often the tier and principals files are checked for changes; an edit takes effect within this. */
     @WithDefault("5s")
     Duration tiersReloadInterval();
 

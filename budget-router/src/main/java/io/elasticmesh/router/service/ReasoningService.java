@@ -70,7 +70,8 @@ public class ReasoningService {
             if (!earlier.tenant().equals(tenant)) {
                 throw new SecurityException("request '" + requestId + "' belongs to another tenant");
             }
-            ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant,
+            // The same tenant as the request continued, which was authenticated and admitted to this tier then.
+            ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant, false,
                     OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();

@@ -47,7 +47,8 @@ class DeadlineSplitTests {
 
     @Property
     void moreTimeNeverShortensThinkingAndALargerAnswerNeverLengthensIt(
-            @ForAll @LongRange(min = 0, max = 1_000_000) long remaining, @ForAll @IntRange(min = 0, max = 10_000) int more,
+            @ForAll @LongRange(min = 0, max = 1_000_000) long remaining,
+            @ForAll @IntRange(min = 0, max = 10_000) int more,
             @ForAll @IntRange(min = 1, max = 10_000) int solutionBudget, @ForAll("speeds") ModelSpeed speed) {
         long base = DeadlineSplit.of(remaining, solutionBudget, speed, 1.5).thinkingMillis();
 

@@ -64,10 +64,10 @@ public class AuditPublisher {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 5),
                 new StringSerializer(), new ByteArraySerializer());
-        this.publishTime = Timer.builder("mesh.audit.publish")
+        this.publishTime = Timer.builder("elastic.audit.publish")
                 .description("Time the request path spends handing an audit event to the durable spool")
                 .publishPercentiles(0.5, 0.99).register(metrics);
-        Gauge.builder("mesh.audit.spool.backlog", spool, AuditSpool::backlog)
+        Gauge.builder("elastic.audit.spool.depth", spool, AuditSpool::backlog)
                 .description("Audit events on disk not yet acknowledged by Kafka").register(metrics);
         this.sender = new Thread(this::sendLoop, "audit-kafka-sender");
         this.sender.setDaemon(true);

@@ -23,7 +23,7 @@ class AuditPublisherTests {
 
     @Test
     void eventsAreSpooledWithinTheBoundWhileKafkaIsUnreachable() {
-        double backlogBefore = metrics.get("mesh.audit.spool.backlog").gauge().value();
+        double backlogBefore = metrics.get("elastic.audit.spool.depth").gauge().value();
         int events = 2_000;
         long[] nanos = new long[events];
         for (int i = 0; i < events; i++) {
@@ -42,6 +42,6 @@ class AuditPublisherTests {
         // router.audit.max-block is 50 ms; scheduling on a busy machine may add a little.
         assertThat(Duration.ofNanos(nanos[events - 1])).isLessThan(Duration.ofMillis(500));
         // Every event is on disk, none delivered: Kafka is unreachable.
-        assertThat(metrics.get("mesh.audit.spool.backlog").gauge().value()).isEqualTo(backlogBefore + events);
+        assertThat(metrics.get("elastic.audit.spool.depth").gauge().value()).isEqualTo(backlogBefore + events);
     }
 }

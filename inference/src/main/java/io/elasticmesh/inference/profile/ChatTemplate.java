@@ -6,6 +6,7 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Hugging Face chat template, rendered by Jinjava set up like transformers' jinja2 environment
@@ -21,6 +22,8 @@ import java.util.Map;
 public record ChatTemplate(String name, String source, String bosToken, String eosToken) {
 
     private static final Jinjava JINJAVA = HuggingFaceJinja.create();
+    /** Sources rewritten for Jinjava once, not per request (the rewrite showed up in the decoder's profile). */
+    private static final Map<String, String> NORMALIZED = new ConcurrentHashMap<>();
 
     /**
      * @throws IllegalArgumentException when the template itself refuses the conversation ({@code raise_exception})
@@ -33,7 +36,8 @@ public record ChatTemplate(String name, String source, String bosToken, String e
         context.put("add_generation_prompt", true);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
-        RenderResult result = JINJAVA.renderForResult(HuggingFaceJinja.normalize(source), context);
+        RenderResult result = JINJAVA.renderForResult(NORMALIZED.computeIfAbsent(source, HuggingFaceJinja::normalize),
+                context);
         if (!result.getErrors().isEmpty()) {
             TemplateError error = result.getErrors().get(0);
             for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {

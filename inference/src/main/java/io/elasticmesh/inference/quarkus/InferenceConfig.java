@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Configuration shared by the services that call Triton. */
@@ -16,4 +17,14 @@ public interface InferenceConfig {
     /** Deadline for a Triton call when the caller set none; no generation may run unbounded. */
     @WithDefault("120s")
     Duration defaultDeadline();
+
+    /**
+     * The Triton models that must be ready for this service to report ready; by default the Triton model of every
+     * model profile.
+     */
+    Optional<List<String>> readinessModels();
+
+    /** How long the readiness check waits for Triton's answer before reporting DOWN. */
+    @WithDefault("3s")
+    Duration readinessTimeout();
 }

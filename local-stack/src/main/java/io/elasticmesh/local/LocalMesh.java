@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +20,21 @@ public final class LocalMesh implements AutoCloseable {
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
      * @param workDir logs and data
      * @param models the Triton models to load
+     * @param serviceConfig configuration given to every service (e.g. where to export traces)
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            List<String> models) {
+            List<String> models, Map<String, String> serviceConfig) {
+
+        public Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
+                List<String> models) {
+            this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models, Map.of());
+        }
+
+        /** The same options, every service also configured with {@code config}. */
+        public Options withServiceConfig(Map<String, String> config) {
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, models,
+                    Map.copyOf(merged(serviceConfig, config)));
+        }
 
         /** Free ports everywhere, for tests. */
         public static Options ephemeral(Path meshRoot, Path workDir, List<String> models) {
@@ -30,6 +43,7 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new HashMap<>();
     private EmbeddedKafka kafka;
     private TritonProcess triton;
     private ServiceProcess router;
@@ -54,20 +68,39 @@ public final class LocalMesh implements AutoCloseable {
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
         triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
                 logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
-        Map<String, String> tritonClient = Map.of(
+        Map<String, String> tritonClient = with(o, Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
-                "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
-        ServiceProcess decoder = track(ServiceProcess.start(o.meshRoot(), "decoder-service", 0, logs, tritonClient));
-        ServiceProcess solution = track(ServiceProcess.start(o.meshRoot(), "solution-service", 0, logs, tritonClient));
-        audit = track(ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs,
-                Map.of("kafka.bootstrap.servers", kafka.bootstrapServers())));
-        router = track(ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs, Map.of(
+                "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()),
+                "mesh.inference.readiness-models", String.join(",", o.models())));
+        ServiceProcess decoder = service("decoder-service", ServiceProcess.start(o.meshRoot(), "decoder-service", 0,
+                logs, tritonClient));
+        ServiceProcess solution = service("solution-service", ServiceProcess.start(o.meshRoot(), "solution-service", 0,
+                logs, tritonClient));
+        audit = service("audit-service", ServiceProcess.start(o.meshRoot(), "audit-service", o.auditPort(), logs,
+                with(o, Map.of("kafka.bootstrap.servers", kafka.bootstrapServers()))));
+        router = service("budget-router", ServiceProcess.start(o.meshRoot(), "budget-router", o.routerPort(), logs,
+                with(o, Map.of(
                 "router.tiers-file", o.meshRoot().resolve("k8s/base/tiers.yaml").toString(),
                 "quarkus.grpc.clients.decoder.host", "127.0.0.1",
                 "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
                 "quarkus.grpc.clients.solution.host", "127.0.0.1",
                 "quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort()),
-                "kafka.bootstrap.servers", kafka.bootstrapServers())));
+                "kafka.bootstrap.servers", kafka.bootstrapServers()))));
+    }
+
+    private static Map<String, String> with(Options o, Map<String, String> config) {
+        return merged(o.serviceConfig(), config);
+    }
+
+    private static Map<String, String> merged(Map<String, String> base, Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(base);
+        merged.putAll(overrides);
+        return merged;
+    }
+
+    private ServiceProcess service(String module, ServiceProcess process) {
+        services.put(module, process);
+        return track(process);
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -86,6 +119,15 @@ public final class LocalMesh implements AutoCloseable {
 
     public int auditPort() {
         return audit.grpcPort();
+    }
+
+    /** The HTTP port (health, metrics) of a service, by module name ({@code decoder-service}, …). */
+    public int httpPort(String module) {
+        ServiceProcess service = services.get(module);
+        if (service == null) {
+            throw new IllegalArgumentException("no service '" + module + "'; services: " + services.keySet());
+        }
+        return service.httpPort();
     }
 
     public String kafkaBootstrapServers() {

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from test_scripted_trtllm_contract import trtllm, trtllm_inputs
 from tritonstream import StreamSession, infer
 
 MODEL = "scripted"
@@ -191,3 +192,34 @@ def test_split_close_writes_the_delimiter_as_two_tokens(url):
 def test_reopen_writes_a_thinking_delimiter_inside_the_answer(url):
     rs, _ = stream(url, THINK + "think1 </think>\n[[script answer=3 reopen=1]]", max_tokens=32)
     assert "".join(r.text for r in rs) == "answer1 <think>answer2 answer3 "
+
+
+def status(url, model=MODEL):
+    """The model's `[[script status]]` answer: {"in_flight": ..., "cancelled": ...}."""
+    if model == MODEL:
+        rs, errors = stream(url, "[[script status]]", max_tokens=4)
+    else:
+        rs, errors = trtllm(url, "[[script status]]", max_tokens=4)
+    assert errors == [] and [r.num_output_tokens for r in rs] == [1, 1]
+    return dict(item.split("=") for item in rs[0].text.split())
+
+
+@pytest.mark.parametrize("model", [MODEL, "scripted_trtllm"])
+def test_status_counts_generations_in_flight_until_a_cancelled_one_has_stopped(url, model):
+    before = status(url, model)
+    assert before["in_flight"] == "0"
+    s = StreamSession(url)
+    prompt = THINK + "[[script close=no delay_ms=50]]"  # 2000 tokens would take 100 s
+    if model == MODEL:
+        s.send(model, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": 2000})
+    else:
+        s.send(model, inputs=trtllm_inputs(prompt, max_tokens=2000))
+    for _ in range(3):
+        _result, error, _t = s.q.get(timeout=20)
+        assert error is None
+    assert status(url, model)["in_flight"] == "1"
+    s.close(cancel_requests=True)
+    deadline = time.monotonic() + 10
+    while (now := status(url, model))["in_flight"] != "0" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert now == {"in_flight": "0", "cancelled": str(int(before["cancelled"]) + 1)}

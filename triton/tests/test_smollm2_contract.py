@@ -1,5 +1,7 @@
 """The same contract on the real SmolLM2-135M-Instruct model (greedy decoding for determinism)."""
 
+import pytest
+
 from tritonstream import infer
 
 MODEL = "smollm2"
@@ -65,3 +67,33 @@ def test_seeded_sampling_is_reproducible(url):
     a, _ = infer(url, MODEL, prompt=CHAT, stream=False, exclude=True, sampling=p)
     b, _ = infer(url, MODEL, prompt=CHAT, stream=False, exclude=True, sampling=p)
     assert a[0].text == b[0].text
+
+
+@pytest.mark.parametrize("sampling", [{"temperature": 0}, {"temperature": 0.8, "top_p": 0.95, "seed": 7}],
+                         ids=["greedy", "seeded"])
+def test_prefix_reuse_gives_the_same_solution_as_evaluating_the_whole_prompt(url, sampling):
+    thinking_prompt = ("<|im_start|>user\nWhy is the sky blue? Explain in detail.<|im_end|>\n"
+                       "<|im_start|>assistant\n<think>\n")
+
+    def solution(reuse):
+        # The thinking phase leaves its prompt in the KV cache; the solution phase re-sends it, then the thinking.
+        thought, _ = infer(url, MODEL, prompt=thinking_prompt, stream=False, exclude=True,
+                           sampling={"temperature": 0, "max_tokens": 40})
+        rs, errors = infer(url, MODEL, prompt=thinking_prompt + thought[0].text + "</think>\n", stream=True,
+                           exclude=True, sampling={**sampling, "max_tokens": 40}, parameters={"prefix_reuse": reuse})
+        assert errors == []
+        return "".join(r.text for r in rs), sum(r.num_output_tokens for r in rs), rs[0].num_input_tokens
+
+    without = solution(False)
+    assert without[0].strip()
+    assert solution(True) == without
+    assert solution(True) == without  # the cache of a reused prefix is as good as a fresh one
+
+
+def test_repeating_the_previous_prompt_with_prefix_reuse_gives_the_same_output(url):
+    p = {"temperature": 0.8, "top_p": 0.95, "seed": 3, "max_tokens": 12}
+    fresh, _ = infer(url, MODEL, prompt=CHAT, stream=False, exclude=True, sampling=p,
+                     parameters={"prefix_reuse": False})
+    again, _ = infer(url, MODEL, prompt=CHAT, stream=False, exclude=True, sampling=p,
+                     parameters={"prefix_reuse": True})
+    assert again[0].text == fresh[0].text

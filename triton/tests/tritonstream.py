@@ -44,13 +44,13 @@ class Response:
             self.id = resp.id
             names = {o.name for o in resp.outputs}
             if "text_output" in names:
-                self.text = result.as_numpy("text_output")[0].decode("utf-8")
+                self.text = result.as_numpy("text_output").reshape(-1)[0].decode("utf-8")
             if "finish_reason" in names:
-                self.finish_reason = result.as_numpy("finish_reason")[0].decode("utf-8")
+                self.finish_reason = result.as_numpy("finish_reason").reshape(-1)[0].decode("utf-8")
             if "num_input_tokens" in names:
-                self.num_input_tokens = int(result.as_numpy("num_input_tokens")[0])
+                self.num_input_tokens = int(result.as_numpy("num_input_tokens").reshape(-1)[0])
             if "num_output_tokens" in names:
-                self.num_output_tokens = int(result.as_numpy("num_output_tokens")[0])
+                self.num_output_tokens = int(result.as_numpy("num_output_tokens").reshape(-1)[0])
 
     @property
     def has_data(self):
@@ -74,10 +74,11 @@ class StreamSession:
     def _cb(self, result, error):
         self.q.put((result, error, time.monotonic()))
 
-    def send(self, model, request_id=None, **kw):
+    def send(self, model, request_id=None, parameters=None, inputs=None, **kw):
+        """Sends one request: `inputs` as given, or the vLLM-contract inputs build_inputs(**kw) makes."""
         rid = request_id or uuid.uuid4().hex
-        self.client.async_stream_infer(model, build_inputs(**kw), request_id=rid,
-                                       enable_empty_final_response=True)
+        self.client.async_stream_infer(model, inputs if inputs is not None else build_inputs(**kw), request_id=rid,
+                                       parameters=parameters, enable_empty_final_response=True)
         return rid
 
     def collect(self, n_requests=1, timeout=60.0):

@@ -171,18 +171,32 @@ def _optional_bool(request, name, default):
     return bool(arr.reshape(-1)[0])
 
 
+def text_input(request):
+    t = pb_utils.get_input_tensor_by_name(request, "text_input")
+    if t is None or t.as_numpy().size == 0:
+        raise ContractError("input 'text_input' is required")
+    prompt = t.as_numpy().reshape(-1)[0]
+    if isinstance(prompt, bytes):
+        try:
+            prompt = prompt.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ContractError("text_input is not valid UTF-8")
+    return str(prompt)
+
+
+def prefix_reuse(request):
+    """The request parameter `prefix_reuse` (bool): None when absent (the engine's default applies). It is a
+    Triton request parameter, not a sampling parameter, so the real vLLM backend never sees it."""
+    try:
+        value = json.loads(request.parameters() or "{}").get("prefix_reuse")
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    return None if value is None else _as_bool("prefix_reuse", value)
+
+
 class ParsedRequest:
     def __init__(self, request):
-        t = pb_utils.get_input_tensor_by_name(request, "text_input")
-        if t is None or t.as_numpy().size == 0:
-            raise ContractError("input 'text_input' is required")
-        prompt = t.as_numpy().reshape(-1)[0]
-        if isinstance(prompt, bytes):
-            try:
-                prompt = prompt.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ContractError("text_input is not valid UTF-8")
-        self.prompt = str(prompt)
+        self.prompt = text_input(request)
 
         self.stream = _optional_bool(request, "stream", False)
         exclude = pb_utils.get_input_tensor_by_name(request, "exclude_input_in_output")
@@ -204,6 +218,7 @@ class ParsedRequest:
         except json.JSONDecodeError as e:
             raise ContractError(f"sampling_parameters is not valid JSON: {e}")
         self.params = SamplingParams(d)
+        self.params.prefix_reuse = prefix_reuse(request)
 
         self.return_finish_reason = _optional_bool(request, "return_finish_reason", False)
         self.return_num_input_tokens = _optional_bool(request, "return_num_input_tokens", False)
@@ -232,6 +247,15 @@ def _error_response(message, code=None):
     err = pb_utils.TritonError(message) if code is None else pb_utils.TritonError(message, code)
     text = pb_utils.Tensor("text_output", np.array([b"N/A"], dtype=np.object_))
     return pb_utils.InferenceResponse(output_tensors=[text], error=err)
+
+
+class VllmWire:
+    """The vLLM backend's request and response tensors. A wire turns a Triton request into a ParsedRequest and
+    builds responses; ContractServer's generation loop is the same for every wire."""
+
+    parse = ParsedRequest
+    response = staticmethod(_response)
+    error_response = staticmethod(_error_response)
 
 
 def _cancelled_response():
@@ -271,14 +295,22 @@ class Engine:
 
 
 class ContractServer:
-    """Runs each request of a decoupled model in its own thread and speaks the vLLM contract."""
+    """Runs each request of a decoupled model in its own thread and speaks its wire's contract (vLLM by default)."""
 
-    def __init__(self, engine, logger=None):
+    def __init__(self, engine, logger=None, wire=VllmWire):
         self.engine = engine
         self.logger = logger or pb_utils.Logger
+        self.wire = wire
         self._threads = set()
         self._lock = threading.Lock()
         self._seq = 0
+        self._cancelled = 0
+
+    def stats(self):
+        """Generations running now (request threads that have not finished, the caller's own included) and
+        generations stopped by a cancellation since the model loaded."""
+        with self._lock:
+            return {"in_flight": len(self._threads), "cancelled": self._cancelled}
 
     def _log(self, msg):
         try:
@@ -310,11 +342,11 @@ class ContractServer:
             self._serve(request, sender, seq)
         except ContractError as e:
             self._log(f"req={seq} rejected: {e}")
-            sender.send(_error_response(f"Error generating stream: {e}"), flags=FINAL)
+            sender.send(self.wire.error_response(f"Error generating stream: {e}"), flags=FINAL)
         except Exception as e:  # engine failure: report it to the client, keep serving
             self._log(f"req={seq} failed: {traceback.format_exc()}")
             try:
-                sender.send(_error_response(f"Error generating stream: {e}"), flags=FINAL)
+                sender.send(self.wire.error_response(f"Error generating stream: {e}"), flags=FINAL)
             except Exception:
                 pass
         finally:
@@ -322,7 +354,7 @@ class ContractServer:
                 self._threads.discard(threading.current_thread())
 
     def _serve(self, request, sender, seq):
-        req = ParsedRequest(request)
+        req = self.wire.parse(request)
         p = req.params
         n_in = self.engine.count_input_tokens(req.prompt)
         hold_back = 0
@@ -375,17 +407,19 @@ class ContractServer:
                     visible = len(text) if finish is not None else max(sent, len(text) - hold_back)
                     delta = text[sent:visible]
                     sent = max(sent, visible)
-                    resp = _response(req, delta, finish if finish is not None else "None", n_in, n_out - n_reported)
+                    resp = self.wire.response(req, delta, finish if finish is not None else "None", n_in, n_out - n_reported)
                     n_reported = n_out
                     sender.send(resp, flags=FINAL if finish is not None else 0)
         finally:
             gen.close()
         dt = time.monotonic() - t0
         if cancelled:
+            with self._lock:
+                self._cancelled += 1
             self._log(f"req={seq} cancelled after {n_out} tokens ({dt:.3f}s)")
             sender.send(_cancelled_response(), flags=FINAL)
             return
         self._log(f"req={seq} finished reason={finish} tokens={n_out} input_tokens={n_in} ({dt:.3f}s)")
         if not req.stream:
             out = (req.prompt + text) if req.prepend_input else text
-            sender.send(_response(req, out, finish, n_in, n_out), flags=FINAL)
+            sender.send(self.wire.response(req, out, finish, n_in, n_out), flags=FINAL)

@@ -6,10 +6,17 @@ sampled token exactly (including the end-of-generation token, as vLLM does). The
 tokenized with special-token parsing on, so chat-template markers such as <|im_start|> count as
 one token each. Output bytes are decoded incrementally, never splitting a UTF-8 character.
 llama.cpp contexts are not thread-safe: one lock serializes generation across request threads.
+
+Prefix reuse (the CPU stand-in for vLLM's prefix caching): a request reuses the KV cache of the longest common
+token prefix with the previous request's prompt, so the solution phase does not re-read the thinking phase's
+prompt. The model config parameter `prefix_reuse` ("true"/"false", shipped "true") sets the default and the
+Triton request parameter `prefix_reuse` (bool) overrides it per request (the benchmark measures both). Output,
+greedy or seeded, is the same with and without reuse (triton/tests/test_smollm2_contract.py).
 """
 
 import codecs
 import importlib.util
+import json
 import os
 import sys
 import threading
@@ -38,13 +45,15 @@ def gguf_path():
 class LlamaEngine(Engine):
     name = "smollm2"
 
-    def __init__(self, path):
+    def __init__(self, path, prefix_reuse):
         import llama_cpp
         from llama_cpp import Llama
 
         self._llama_cpp = llama_cpp
         self.llm = Llama(model_path=path, n_ctx=N_CTX, n_threads=2, n_threads_batch=2, seed=0, verbose=False)
         self.lock = threading.Lock()
+        self.prefix_reuse = prefix_reuse
+        self._prompt_cached = 0  # leading KV-cache tokens evaluated as a prompt, reusable by the next request
         self._vocab = self.llm._model.vocab
 
     def _tokenize(self, prompt):
@@ -68,10 +77,17 @@ class LlamaEngine(Engine):
             # Seeded requests are reproducible; unseeded ones draw a fresh random seed (as in vLLM).
             # (Llama(seed=0) itself maps 0 to LLAMA_DEFAULT_SEED, i.e. random.)
             self.llm.set_seed(params.seed if params.seed is not None else self._llama_cpp.LLAMA_DEFAULT_SEED)
-            # Evaluate the whole prompt every time: reusing llama.cpp's KV prefix changes the logits
-            # slightly (single-token vs batched kernels), which would make greedy/seeded output depend
-            # on the previous request. A 135M model re-reads a prompt in milliseconds.
-            self.llm.reset()
+            reuse = self.prefix_reuse if params.prefix_reuse is None else params.prefix_reuse
+            cached = self.llm.input_ids[: min(self.llm.n_tokens, self._prompt_cached)].tolist()
+            # Measured (logits compared bit for bit): reusing the previous request's prompt is exact when the
+            # new prompt goes on past the common prefix; re-evaluating the last token of a prompt that is a
+            # prefix of (or equal to) the cached one is not, nor is reusing the previous *generated* tokens.
+            if reuse and not cached[: len(tokens)] == tokens:
+                # Llama.generate skips the longest common token prefix with what the cache keeps.
+                self.llm.n_tokens = len(cached)
+            else:
+                self.llm.reset()
+            self._prompt_cached = 0  # until this prompt has been evaluated
             decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
             room = N_CTX - len(tokens)
             produced = 0
@@ -86,6 +102,7 @@ class LlamaEngine(Engine):
             )
             try:
                 for tok in it:
+                    self._prompt_cached = len(tokens)
                     produced += 1
                     if self._is_eog(tok):
                         yield eos(decoder.decode(b"", final=True))
@@ -106,7 +123,11 @@ class TritonPythonModel:
         if not os.path.isfile(path):
             raise RuntimeError(f"GGUF not found: {path}")
         pb_utils.Logger.log_info(f"[smollm2] loading {path}")
-        self.server = ContractServer(LlamaEngine(path), pb_utils.Logger)
+        config = json.loads(args["model_config"])
+        reuse = config.get("parameters", {}).get("prefix_reuse", {}).get("string_value", "true")
+        if reuse not in ("true", "false"):
+            raise RuntimeError(f"model parameter prefix_reuse must be true or false, was {reuse!r}")
+        self.server = ContractServer(LlamaEngine(path, reuse == "true"), pb_utils.Logger)
 
     def execute(self, requests):
         return self.server.execute(requests)

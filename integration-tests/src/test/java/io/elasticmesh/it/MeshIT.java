@@ -7,12 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.local.quarkus.HttpGet;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
@@ -26,7 +27,23 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import java.net.http.HttpResponse;
+import com.google.rpc.RetryInfo;
+import io.elasticmesh.proto.reasoning.v1.GetConfigStatusRequest;
+import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
+import io.elasticmesh.proto.reasoning.v1.ListTenantsRequest;
+import io.elasticmesh.proto.reasoning.v1.RouterAdminGrpc;
+import io.elasticmesh.proto.reasoning.v1.TenantInfo;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.grpc.protobuf.StatusProto;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -51,16 +68,25 @@ class MeshIT {
     private ManagedChannel routerChannel;
     private ManagedChannel auditChannel;
     private BudgetRouterGrpc.BudgetRouterBlockingStub router;
+    private RouterAdminGrpc.RouterAdminBlockingStub admin;
+    private String shippedTiers;
+    private Path tiersFile;
     private AuditServiceGrpc.AuditServiceBlockingStub audit;
 
     @BeforeAll
-    void startMesh() {
-        mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")),
-                Path.of(System.getProperty("mesh.work")), List.of("scripted", "smollm2")));
+    void startMesh() throws IOException {
+        LocalMesh.Options options = LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")),
+                Path.of(System.getProperty("mesh.work")), List.of("scripted", "smollm2"));
+        // The router runs on a copy of the shipped tier file, which tests edit while it runs (hot reload).
+        shippedTiers = Files.readString(options.tiersFile());
+        tiersFile = Files.createDirectories(options.workDir()).resolve("tiers.yaml");
+        Files.writeString(tiersFile, shippedTiers);
+        mesh = LocalMesh.start(options.withTiersFile(tiersFile));
         routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
         auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext().build();
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
-        audit = AuditServiceGrpc.newBlockingStub(auditChannel);
+        admin = RouterAdminGrpc.newBlockingStub(routerChannel);
+        audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
     }
 
     @AfterAll
@@ -153,16 +179,17 @@ class MeshIT {
         ReasonResponse uncut = reason(scripted("think=2 close=yes answer=2").build());
         ReasonResponse cut = reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).build());
 
-        ThinkingTruncated event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(60));
+        AuditEvent event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(60));
         assertThat(event.getTenant()).isEqualTo("it-tenant");
-        assertThat(event.getTier()).isEqualTo("scripted");
-        assertThat(event.getModel()).isEqualTo("scripted");
-        assertThat(event.getThinkingText()).isEqualTo(words("think", 7));
-        assertThat(event.getThinkingTokens()).isEqualTo(7);
-        assertThat(event.getThinkingBudgetTokens()).isEqualTo(7);
-        assertThat(event.getForcedDelimiters()).isEqualTo(1);
-        assertThat(event.getSolutionText()).isEqualTo(cut.getSolutionText());
-        assertThat(event.getMessages(0).getContent()).contains("close=no");
+        assertThat(event.getRequest().getTier()).isEqualTo("scripted");
+        assertThat(event.getRequest().getThinkingBudgetTokens()).isEqualTo(7);
+        assertThat(event.getRequest().hasSolutionBudgetTokens()).isFalse();
+        assertThat(event.getRequest().getMessages(0).getContent()).contains("close=no");
+        // The reply exactly as the caller received it.
+        assertThat(event.getResponse()).isEqualTo(cut);
+        assertThat(event.getResponse().getBudget().getModel()).isEqualTo("scripted");
+        assertThat(event.getResponse().getThinkingText()).isEqualTo(words("think", 7));
+        assertThat(event.getTraceId()).matches("[0-9a-f]{32}");
         // Same tenant, same partition, published earlier: had the uncut request been audited, it would be here now.
         StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class,
                 () -> audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(uncut.getRequestId()).build()));
@@ -221,6 +248,215 @@ class MeshIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         // The mesh is still serving afterwards.
         assertThat(reason(scripted("think=1 answer=1").build()).getSolutionText()).isEqualTo("answer1 ");
+    }
+
+    @Test
+    @Order(8)
+    void aBudgetAboveTheCeilingIsClampedWhenTheRequestAsks() {
+        ReasonResponse r = reason(scripted("think=2 answer=1").setThinkingBudgetTokens(500).setClampBudgets(true)
+                .build());
+
+        assertThat(r.getBudget().getThinkingBudgetTokens()).isEqualTo(64);
+        assertThat(r.getBudget().getThinkingBudgetClamped()).isTrue();
+        assertThat(r.getBudget().getSolutionBudgetClamped()).isFalse();
+        assertThat(r.getBudget().getConfigVersion()).isEqualTo(configStatus().getConfigVersion());
+    }
+
+    @Test
+    @Order(9)
+    void slowThinkingIsCutByTheDeadlineAndTheAnswerStillArrivesInTime() {
+        // The split uses the model's live, smoothed decode rate: let the router measure the slowed model first.
+        for (int i = 0; i < 12; i++) {
+            reason(scripted("think=4 close=yes answer=2 delay_ms=50").build());
+        }
+        long start = System.nanoTime();
+        // 64 thinking tokens at 50 ms alone would take 3.2 s, more than the caller's 3 s.
+        ReasonResponse r = router.withDeadlineAfter(3, TimeUnit.SECONDS).reason(
+                scripted("close=no answer=3 delay_ms=50").setThinkingBudgetTokens(64).setSolutionBudgetTokens(5)
+                        .build());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(r.getThinkingTruncated()).isTrue();
+        assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_DEADLINE);
+        assertThat(r.getUsage().getThinkingTokens()).isBetween(1, 63);
+        assertThat(r.getThinkingText()).isEqualTo(words("think", r.getUsage().getThinkingTokens()));
+        assertThat(r.getUsage().getForcedDelimiters()).isEqualTo(1);
+        assertThat(r.getSolutionText()).isEqualTo(words("answer", 3));
+        assertThat(r.getSolutionFinishReason()).isEqualTo(FinishReason.FINISH_REASON_STOP);
+        assertThat(r.getTimings().getTotalMs()).isLessThanOrEqualTo(3000);
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+    }
+
+    /** Tiers and a tenant added to the running router's tier file for the admission tests. */
+    private static final String CONTENTION_TIERS = """
+              it-gold:
+                model: scripted
+                thinking-budget-tokens: 16
+                solution-budget-tokens: 4
+                deadline-ms: 30000
+                priority: 10
+                max-concurrent-requests: 2
+                queue-limit: 4
+              it-bronze:
+                model: scripted
+                thinking-budget-tokens: 16
+                solution-budget-tokens: 4
+                deadline-ms: 30000
+                priority: 0
+                max-concurrent-requests: 2
+                queue-limit: 3
+              it-rollover:
+                model: scripted
+                thinking-budget-tokens: 20
+                solution-budget-tokens: 5
+                deadline-ms: 30000
+                rollover-unused-thinking: true
+            tenants:
+              it-quota:
+                allowed-tiers: [scripted]
+                default-tier: scripted
+                tokens-per-minute: 50
+            """;
+
+    private void editTiers(String content) throws IOException {
+        String before = configStatus().getConfigVersion();
+        Path next = tiersFile.resolveSibling("tiers.yaml.next");
+        Files.writeString(next, content);
+        Files.move(next, tiersFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitStatus(status -> !status.getConfigVersion().equals(before));
+    }
+
+    private void awaitStatus(Predicate<GetConfigStatusResponse> condition) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.test(configStatus())) {
+            assertThat(System.nanoTime()).as("the router's configuration status changes in time").isLessThan(end);
+            sleep(100);
+        }
+    }
+
+    /** A test body that may throw. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} on the shipped tier file plus {@link #CONTENTION_TIERS}, then restores the shipped file. */
+    private void withContentionTiers(String shared, Body body) throws Exception {
+        editTiers(shared.replace("\ntenants:\n", "\n" + CONTENTION_TIERS));
+        try {
+            body.run();
+        } finally {
+            editTiers(shippedTiers);
+        }
+    }
+
+    private GetConfigStatusResponse configStatus() {
+        return admin.withDeadlineAfter(10, TimeUnit.SECONDS).getConfigStatus(GetConfigStatusRequest.getDefaultInstance());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void underContentionTheHigherTierGoesFirstAndAFullQueueIsRefusedAtOnce() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            String sharedCapacityTwo = shippedTiers.replace("max-concurrent-requests: 8", "max-concurrent-requests: 2");
+            withContentionTiers(sharedCapacityTwo, () -> {
+                // Each request holds a slot for about 1 s: 16 thinking tokens and an answer at 50 ms per token.
+                String slow = "think=15 close=yes answer=2 delay_ms=50";
+                List<CompletableFuture<ReasonResponse>> bronze = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    bronze.add(CompletableFuture.supplyAsync(() -> reason(scripted(slow).setTier("it-bronze").build()),
+                            clients));
+                    sleep(100); // arrival order: 2 take the slots, 3 wait
+                }
+                StatusRuntimeException full = catchThrowableOfType(StatusRuntimeException.class,
+                        () -> reason(scripted(slow).setTier("it-bronze").build()));
+                CompletableFuture<ReasonResponse> gold = CompletableFuture.supplyAsync(
+                        () -> reason(scripted(slow).setTier("it-gold").build()), clients);
+
+                assertThat(full.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                assertThat(full.getStatus().getDescription())
+                        .matches("tier 'it-bronze' has 2 requests in flight and 3 waiting \\(its queue-limit\\); "
+                                + "retry after \\d+ ms");
+                com.google.rpc.Status details = StatusProto.fromThrowable(full);
+                assertThat(details.getDetailsList()).anySatisfy(any -> assertThat(any.is(RetryInfo.class)).isTrue());
+
+                ReasonResponse goldReply = gold.get(60, TimeUnit.SECONDS);
+                List<ReasonResponse> bronzeReplies = new ArrayList<>();
+                for (CompletableFuture<ReasonResponse> reply : bronze) {
+                    bronzeReplies.add(reply.get(60, TimeUnit.SECONDS));
+                }
+                // Gold arrived after all five bronze requests, yet waited for one slot only: it finished before the
+                // last two queued bronze requests, which had been waiting longer.
+                assertThat(goldReply.getSolutionText()).isEqualTo(words("answer", 2));
+                int goldTotal = goldReply.getTimings().getTotalMs();
+                assertThat(bronzeReplies.subList(3, 5)).allSatisfy(r ->
+                        assertThat(r.getTimings().getTotalMs()).isGreaterThan(goldTotal));
+            });
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aTenantOverItsTokenQuotaIsRefusedWithARetryHint() throws Exception {
+        withContentionTiers(shippedTiers, () -> {
+            ReasonResponse first = reason(scripted("think=20 close=yes answer=20").setTenant("it-quota").setTier("")
+                    .build());
+            assertThat(first.getBudget().getTier()).as("the tenant's default tier").isEqualTo("scripted");
+
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> reason(scripted("think=1").setTenant("it-quota").build()));
+
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(refused.getStatus().getDescription())
+                    .matches("tenant 'it-quota' used its quota of 50 tokens per minute; retry after \\d+ ms");
+            TenantInfo tenant = admin.listTenants(ListTenantsRequest.getDefaultInstance()).getTenantsList().stream()
+                    .filter(t -> t.getName().equals("it-quota")).findFirst().orElseThrow();
+            assertThat(tenant.getRemainingTokens()).isNegative();
+            // Other tenants are not affected.
+            assertThat(reason(scripted("think=1 answer=1").build()).getSolutionText()).isEqualTo("answer1 ");
+        });
+    }
+
+    @Test
+    @Order(12)
+    void aTierWithRolloverGivesUnusedThinkingToTheAnswer() throws Exception {
+        withContentionTiers(shippedTiers, () -> {
+            ReasonResponse r = reason(scripted("think=4 close=yes answer=9").setTier("it-rollover").build());
+
+            // 5 of 20 thinking tokens used: 15 roll over, so s = 5 + 15 and the whole answer fits.
+            assertThat(r.getUsage().getThinkingTokens()).isEqualTo(5);
+            assertThat(r.getBudget().getSolutionRolloverTokens()).isEqualTo(15);
+            assertThat(r.getBudget().getSolutionBudgetTokens()).isEqualTo(20);
+            assertThat(r.getSolutionText()).isEqualTo(words("answer", 9));
+            assertThat(r.getSolutionFinishReason()).isEqualTo(FinishReason.FINISH_REASON_STOP);
+        });
+    }
+
+    @Test
+    @Order(13)
+    void anInvalidEditOfTheRunningTierFileIsReportedAndChangesNothing() throws Exception {
+        String version = configStatus().getConfigVersion();
+        Files.writeString(tiersFile, shippedTiers.replace("deadline-ms: 30000", "deadline-ms: -1"));
+        try {
+            awaitStatus(status -> !status.getLastError().isEmpty());
+            assertThat(configStatus().getLastError()).contains("tier 'scripted': deadline-ms must be at least 1");
+            assertThat(configStatus().getConfigVersion()).isEqualTo(version);
+            assertThat(reason(scripted("think=1 answer=1").build()).getBudget().getDeadlineMs()).isPositive();
+        } finally {
+            Files.writeString(tiersFile, shippedTiers);
+            awaitStatus(status -> status.getLastError().isEmpty());
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.elasticmesh.it;
 import static io.elasticmesh.it.SharedMesh.scripted;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.local.OtlpReceiver;
@@ -71,7 +72,7 @@ class ObservabilityIT {
         ReasonResponse r = BudgetRouterGrpc.newBlockingStub(routerChannel).withDeadlineAfter(2, TimeUnit.MINUTES)
                 .reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).setSolutionBudgetTokens(5).build());
         // The audit consumer has run once its record is queryable.
-        AuditEvents.await(AuditServiceGrpc.newBlockingStub(auditChannel), r.getRequestId(), Duration.ofSeconds(60));
+        AuditEvents.await(ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey()), r.getRequestId(), Duration.ofSeconds(60));
         return r;
     }
 
@@ -134,13 +135,12 @@ class ObservabilityIT {
         ReceivedSpan consumed = trace.stream().filter(s -> s.service().equals("audit-service")
                 && s.kind() == SpanKind.SPAN_KIND_CONSUMER).findFirst().orElseThrow();
         List<ReceivedSpan> consumedUnder = ancestors(consumed, trace);
-        assertThat(consumedUnder).anyMatch(s -> s.service().equals("budget-router")
-                && s.kind() == SpanKind.SPAN_KIND_PRODUCER);
+        // The router's spool carries the request's context into the record's traceparent header.
         assertThat(consumedUnder).contains(chat);
 
         // Logs carry the trace id: the consumer's line about this event names the request's trace.
         assertThat(Files.readAllLines(WORK.resolve("logs").resolve("audit-service.log")))
-                .anyMatch(line -> line.contains("kept audit event") && line.contains(r.getRequestId())
+                .anyMatch(line -> line.contains("stored audit event") && line.contains(r.getRequestId())
                         && line.contains("traceId=" + chat.traceId()));
     }
 

@@ -1,8 +1,8 @@
 package io.elasticmesh.local;
 
+import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc.AuditServiceBlockingStub;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -19,7 +19,13 @@ public final class AuditEvents {
      *
      * @throws StatusRuntimeException NOT_FOUND when it has not arrived within {@code timeout}, or any other status
      */
-    public static ThinkingTruncated await(AuditServiceBlockingStub audit, String requestId, Duration timeout) {
+    public static AuditEvent await(AuditServiceBlockingStub audit, String requestId, Duration timeout) {
+        return await(audit, requestId, timeout, Duration.ofMillis(200));
+    }
+
+    /** As {@link #await(AuditServiceBlockingStub, String, Duration)}, asking every {@code poll}. */
+    public static AuditEvent await(AuditServiceBlockingStub audit, String requestId, Duration timeout,
+            Duration poll) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -31,7 +37,7 @@ public final class AuditEvents {
                 }
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -1,7 +1,7 @@
 package io.elasticmesh.local;
 
+import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
@@ -39,11 +39,13 @@ public final class DemoClient {
             ReasonResponse cut = router.withDeadlineAfter(5, TimeUnit.MINUTES)
                     .reason(request.setThinkingBudgetTokens(4).build());
             print(cut);
-            ThinkingTruncated event = AuditEvents.await(AuditServiceGrpc.newBlockingStub(auditChannel),
-                    cut.getRequestId(), Duration.ofSeconds(30));
+            // ./mesh passes the local mesh's compliance key.
+            var audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), System.getenv("MESH_API_KEY"));
+            AuditEvent event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(30));
             System.out.printf("audit     event %s via Kafka: tenant=%s tier=%s thinking cut at %d of %d tokens%n",
-                    event.getEventId(), event.getTenant(), event.getTier(), event.getThinkingTokens(),
-                    event.getThinkingBudgetTokens());
+                    event.getEventId(), event.getTenant(), event.getRequest().getTier(),
+                    event.getResponse().getUsage().getThinkingTokens(),
+                    event.getResponse().getBudget().getThinkingBudgetTokens());
         } finally {
             routerChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             auditChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

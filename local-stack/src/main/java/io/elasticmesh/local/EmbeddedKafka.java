@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -18,12 +17,14 @@ import org.apache.kafka.common.utils.Time;
 /** A real single-node Kafka broker (KRaft, broker and controller in one) inside this JVM, on loopback only. */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private final Properties props;
     private final int port;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafka(KafkaRaftServer server, int port) {
-        this.server = server;
+    private EmbeddedKafka(Properties props, int port) {
+        this.props = props;
         this.port = port;
+        resume();
     }
 
     /** Wipes and formats {@code dataDir}, then starts the broker on {@code port} (0 picks a free one). */
@@ -51,7 +52,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("auto.create.topics.enable", "true");
         try {
             // Each start is a fresh cluster: the controller port changes, so old metadata would not match.
-            deleteRecursively(dataDir);
+            Directories.deleteRecursively(dataDir);
             Files.createDirectories(dataDir);
             Path config = dataDir.resolve("server.properties");
             try (var out = Files.newOutputStream(config)) {
@@ -68,9 +69,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("kafka storage format failed", e);
         }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        server.startup();
-        return new EmbeddedKafka(server, brokerPort);
+        return new EmbeddedKafka(props, brokerPort);
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same port and data: what was committed is still there. */
+    public synchronized void resume() {
+        if (server == null) {
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+        }
+    }
+
+    /** Shuts the broker down cleanly; clients see it unreachable until {@link #resume()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
     }
 
     public String bootstrapServers() {
@@ -79,17 +95,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        stop();
     }
 }

@@ -30,10 +30,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * @param module the Maven module, e.g. {@code budget-router}
+     * @param jvmOptions extra JVM options, e.g. a flight recording
      * @param config Quarkus configuration overrides, passed as system properties
      */
     public static ServiceProcess start(Path meshRoot, String module, int grpcPort, Path logDir,
-            Map<String, String> config) {
+            List<String> jvmOptions, Map<String, String> config) {
         Path jar = meshRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the mesh first (mvn package)");
@@ -43,6 +44,7 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {
@@ -101,6 +103,10 @@ public final class ServiceProcess implements AutoCloseable {
     /** Where {@code /q/health} and {@code /q/metrics} are served. */
     public int httpPort() {
         return httpPort;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     @Override

@@ -1,33 +1,99 @@
 package io.elasticmesh.audit.grpc;
 
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.TextFormat;
+import io.elasticmesh.audit.config.AuditConfig;
+import io.elasticmesh.audit.mapping.AuditEventMapper;
+import io.elasticmesh.audit.mapping.PageToken;
+import io.elasticmesh.audit.service.AuditQueries;
 import io.elasticmesh.audit.service.AuditStore;
+import io.elasticmesh.audit.service.EventFilter;
+import io.elasticmesh.identity.Principal;
+import io.elasticmesh.identity.Principals;
 import io.elasticmesh.proto.audit.v1.AuditService;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
+import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
+import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
+/** The compliance API; the caller's principal is read here, where the call's context is, and passed on. */
 @GrpcService
+@Blocking
 public class AuditGrpcService implements AuditService {
 
-    private final AuditStore store;
+    private static final int DEFAULT_PAGE_SIZE = 50;
+    private static final int MAX_PAGE_SIZE = 500;
 
-    public AuditGrpcService(AuditStore store) {
-        this.store = store;
+    private final AuditQueries queries;
+    private final AuditConfig config;
+
+    public AuditGrpcService(AuditQueries queries, AuditConfig config) {
+        this.queries = queries;
+        this.config = config;
     }
 
     @Override
     public Uni<GetAuditEventResponse> getAuditEvent(GetAuditEventRequest request) {
+        Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
             if (request.getRequestId().isBlank()) {
-                throw Status.INVALID_ARGUMENT.withDescription("request_id must be set").asRuntimeException();
+                throw invalid("request_id must be set");
             }
-            return store.findByRequestId(request.getRequestId())
-                    .map(event -> GetAuditEventResponse.newBuilder().setEvent(event).build())
+            return queries.find(caller, request.getRequestId(), text(request)).map(AuditEventMapper::toResponse)
                     .orElseThrow(() -> Status.NOT_FOUND.withDescription("no audit event for request '"
-                            + request.getRequestId() + "' (only requests whose thinking was cut are audited)")
-                            .asRuntimeException());
+                            + request.getRequestId() + "' (a tier that audits cut requests only keeps none for a "
+                            + "request whose thinking was not cut)").asRuntimeException());
         });
+    }
+
+    @Override
+    public Uni<ListAuditEventsResponse> listAuditEvents(ListAuditEventsRequest request) {
+        Principal caller = Principals.current();
+        return Uni.createFrom().item(() -> {
+            if (request.getPageSize() > MAX_PAGE_SIZE) {
+                throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + DEFAULT_PAGE_SIZE
+                        + "), was " + request.getPageSize());
+            }
+            EventFilter filter;
+            long beforeSeq;
+            try {
+                filter = AuditEventMapper.toFilter(request);
+                beforeSeq = PageToken.decode(request.getPageToken(), filter);
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+            AuditStore.Page page = queries.list(caller, filter, beforeSeq,
+                    request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize(), text(request));
+            ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
+            page.events().forEach(e -> response.addEvents(AuditEventMapper.parse(e.payload())));
+            page.nextBeforeSeq().ifPresent(seq -> response.setNextPageToken(PageToken.encode(seq, filter)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<VerifyAuditChainResponse> verifyAuditChain(VerifyAuditChainRequest request) {
+        Principal caller = Principals.current();
+        return Uni.createFrom().item(() -> {
+            if (request.getTenant().isBlank()) {
+                throw invalid("tenant must be set");
+            }
+            return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(), AuditEventMapper::toRecord,
+                    config.retention().checkpointKey(), text(request)));
+        });
+    }
+
+    private static String text(MessageOrBuilder request) {
+        return TextFormat.printer().shortDebugString(request);
+    }
+
+    private static RuntimeException invalid(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 }

@@ -16,7 +16,7 @@ import org.apache.kafka.common.Metric;
 @ApplicationScoped
 public class ConsumerLag {
 
-    static final String CHANNEL = "thinking-truncated";
+    static final String CHANNEL = "audit-events";
 
     private final KafkaClientService kafka;
 
@@ -27,7 +27,7 @@ public class ConsumerLag {
     void register(@Observes StartupEvent startup, MeterRegistry registry) {
         Gauge.builder("elastic.audit.kafka.lag", this, ConsumerLag::records)
                 .description("Audit events published but not yet consumed by audit-service")
-                .tag("topic", "elastic.audit.thinking-truncated.v1")
+                .tag("topic", "elastic.audit.events.v1")
                 .register(registry);
     }
 

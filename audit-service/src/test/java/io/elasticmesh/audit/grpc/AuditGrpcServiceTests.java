@@ -2,100 +2,510 @@ package io.elasticmesh.audit.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Timestamp;
+import io.elasticmesh.audit.service.RetentionJob;
 import io.elasticmesh.local.quarkus.KafkaTestResource;
+import io.elasticmesh.local.quarkus.PostgresTestResource;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditService;
+import io.elasticmesh.proto.audit.v1.ChainBreak;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
+import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
+import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
+import io.elasticmesh.proto.reasoning.v1.AppliedBudget;
+import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** audit-service fed through a real Kafka broker. */
+/** audit-service fed through a real Kafka broker, storing in a real PostgreSQL server. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
 class AuditGrpcServiceTests {
 
-    private static final String TOPIC = "elastic.audit.thinking-truncated.v1";
+    private static final String TOPIC = "elastic.audit.events.v1";
 
     @GrpcClient("audit")
+    AuditService anonymous;
+
+    /** Role compliance: every tenant. */
     AuditService audit;
+    /** Role auditor of tenant acme. */
+    AuditService acmeAuditor;
+    /** Tenant acme's application key: role client, no audit access. */
+    AuditService acmeApp;
+
+    @Inject
+    DataSource db;
+
+    @Inject
+    RetentionJob retention;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private void publish(ThinkingTruncated event) throws Exception {
+    @BeforeEach
+    void authenticate() {
+        audit = withKey("compliance-key");
+        acmeAuditor = withKey("acme-auditor-key");
+        acmeApp = withKey("acme-app-key");
+    }
+
+    private AuditService withKey(String apiKey) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
+        return GrpcClientUtils.attachHeaders(anonymous, headers);
+    }
+
+    private static String tenant() {
+        return "t-" + UUID.randomUUID();
+    }
+
+    private static AuditEvent event(String tenant, UnaryOperator<ReasonResponse.Builder> response) {
+        String requestId = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        return AuditEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setTraceId(UUID.randomUUID().toString().replace("-", ""))
+                .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setTenant(tenant)
+                .setRequest(ReasonRequest.newBuilder().setTenant(tenant).setTier("standard")
+                        .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("Why?")))
+                .setResponse(response.apply(ReasonResponse.newBuilder().setRequestId(requestId)
+                        .setThinkingText("think1 think2 ").setThinkingTruncated(true)
+                        .setTruncationReason(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
+                        .setSolutionText("answer")
+                        .setBudget(AppliedBudget.newBuilder().setTier("standard").setModel("smollm2-135m")
+                                .setThinkingBudgetTokens(2).setSolutionBudgetTokens(8))))
+                .build();
+    }
+
+    private static AuditEvent event(String tenant) {
+        return event(tenant, r -> r);
+    }
+
+    private void publish(AuditEvent... events) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(TOPIC, event.getTenant(), event.toByteArray())).get();
+            for (AuditEvent event : events) {
+                producer.send(new ProducerRecord<>(TOPIC, event.getTenant(), event.toByteArray())).get();
+            }
         }
     }
 
-    private Throwable query(String requestId) {
-        return audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build())
-                .onItem().transform(reply -> (Throwable) null).onFailure().recoverWithItem(t -> t)
+    private <T> Throwable failure(Uni<T> call) {
+        return call.onItem().transform(reply -> (Throwable) null).onFailure().recoverWithItem(t -> t)
                 .await().atMost(Duration.ofSeconds(10));
     }
 
-    private GetAuditEventResponse awaitEvent(String requestId) throws InterruptedException {
+    private GetAuditEventResponse get(String requestId) {
+        return audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build())
+                .await().atMost(Duration.ofSeconds(10));
+    }
+
+    private GetAuditEventResponse awaitStored(AuditEvent event) throws InterruptedException {
+        String requestId = event.getResponse().getRequestId();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (query(requestId) == null) {
-                return audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build())
-                        .await().atMost(Duration.ofSeconds(10));
+            if (failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build()))
+                    == null) {
+                return get(requestId);
             }
             Thread.sleep(200);
         }
         throw new AssertionError("no audit event for " + requestId + " after 60 s");
     }
 
+    private ListAuditEventsResponse list(ListAuditEventsRequest.Builder request) {
+        return audit.listAuditEvents(request.build()).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private List<String> requestIds(ListAuditEventsRequest.Builder request) {
+        return list(request).getEventsList().stream().map(e -> e.getResponse().getRequestId()).toList();
+    }
+
+    private static String id(AuditEvent event) {
+        return event.getResponse().getRequestId();
+    }
+
+    private VerifyAuditChainResponse verify(String tenant) {
+        return audit.verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant(tenant).build())
+                .await().atMost(Duration.ofSeconds(10));
+    }
+
+    private void sql(String statement, Object... params) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private static void assertStatus(Throwable failure, Status.Code code, String messagePart) {
+        assertThat(failure).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(messagePart);
+        });
+    }
+
     @Test
-    void eventPublishedToKafkaIsServedByRequestId() throws Exception {
-        ThinkingTruncated event = ThinkingTruncated.newBuilder().setEventId(UUID.randomUUID().toString())
-                .setRequestId(UUID.randomUUID().toString()).setTenant("acme").setTier("standard")
-                .setThinkingText("think1 think2 ").setThinkingTokens(2).setThinkingBudgetTokens(2)
-                .setForcedDelimiters(1).build();
+    void eventPublishedToKafkaIsServedInFullWithItsChainLink() throws Exception {
+        AuditEvent event = event(tenant());
 
         publish(event);
 
-        assertThat(awaitEvent(event.getRequestId()).getEvent()).isEqualTo(event);
+        GetAuditEventResponse stored = awaitStored(event);
+        assertThat(stored.getEvent()).isEqualTo(event);
+        assertThat(stored.getLink().getPosition()).isEqualTo(1);
+        assertThat(stored.getLink().getPrevHash()).isEqualTo("0".repeat(64));
+        assertThat(stored.getLink().getHash()).hasSize(64).isNotEqualTo(stored.getLink().getPrevHash());
     }
 
     @Test
-    void redeliveredEventIsKeptOnce() throws Exception {
-        ThinkingTruncated first = ThinkingTruncated.newBuilder().setEventId("e-1")
-                .setRequestId(UUID.randomUUID().toString()).setTenant("acme").setThinkingText("first").build();
-        publish(first);
-        publish(first.toBuilder().setThinkingText("replayed").build());
-        ThinkingTruncated marker = ThinkingTruncated.newBuilder().setEventId(UUID.randomUUID().toString())
-                .setRequestId(UUID.randomUUID().toString()).setTenant("acme").build();
-        publish(marker);
+    void redeliveredEventIsStoredOnceAndTheChainHolds() throws Exception {
+        String tenant = tenant();
+        AuditEvent first = event(tenant);
+        AuditEvent marker = event(tenant);
 
-        // Same tenant, one partition: once the marker is in, both copies have been consumed.
-        awaitEvent(marker.getRequestId());
-        assertThat(awaitEvent(first.getRequestId()).getEvent().getThinkingText()).isEqualTo("first");
+        publish(first, first.toBuilder().setResponse(first.getResponse().toBuilder().setThinkingText("replayed"))
+                .build(), marker);
+
+        awaitStored(marker);
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant(tenant)))
+                .containsExactly(id(marker), id(first));
+        assertThat(get(id(first)).getEvent().getResponse().getThinkingText()).isEqualTo("think1 think2 ");
+        VerifyAuditChainResponse chain = verify(tenant);
+        assertThat(chain.getIntact()).isTrue();
+        assertThat(chain.getLinksChecked()).isEqualTo(2);
     }
 
     @Test
-    void unknownRequestIsNotFound() {
-        assertThat(query("no-such-request")).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    void everyFilterKeepsExactlyTheMatchingEvents() throws Exception {
+        String tenant = tenant();
+        AuditEvent plain = event(tenant);
+        AuditEvent gold = event(tenant, r -> r.setBudget(r.getBudget().toBuilder().setTier("gold")));
+        AuditEvent otherModel = event(tenant, r -> r.setBudget(r.getBudget().toBuilder().setModel("scripted")));
+        AuditEvent uncut = event(tenant, r -> r.setThinkingTruncated(false)
+                .setTruncationReason(TruncationReason.TRUNCATION_REASON_UNSPECIFIED));
+        AuditEvent deadline = event(tenant, r -> r.setTruncationReason(TruncationReason.TRUNCATION_REASON_DEADLINE));
+        AuditEvent needle = event(tenant, r -> r.setThinkingText("the 50% Answer_is NEAR"));
+        AuditEvent old = event(tenant).toBuilder().setOccurredAt(Timestamp.newBuilder().setSeconds(1_000)).build();
+        AuditEvent otherTenant = event(tenant());
+        publish(plain, gold, otherModel, uncut, deadline, needle, old, otherTenant);
+        awaitStored(otherTenant);
+        awaitStored(old);
+        ListAuditEventsRequest.Builder mine = ListAuditEventsRequest.newBuilder().setTenant(tenant);
+
+        assertThat(requestIds(mine.clone())).containsExactlyInAnyOrder(id(plain), id(gold), id(otherModel), id(uncut),
+                id(deadline), id(needle), id(old));
+        assertThat(requestIds(mine.clone().setTier("gold"))).containsExactly(id(gold));
+        assertThat(requestIds(mine.clone().setModel("scripted"))).containsExactly(id(otherModel));
+        assertThat(requestIds(mine.clone().setCutOnly(true))).doesNotContain(id(uncut)).hasSize(6);
+        assertThat(requestIds(mine.clone().setTruncationReason(TruncationReason.TRUNCATION_REASON_DEADLINE)))
+                .containsExactly(id(deadline));
+        assertThat(requestIds(mine.clone().setRequestId(id(gold)))).containsExactly(id(gold));
+        assertThat(requestIds(mine.clone().setTraceId(needle.getTraceId()))).containsExactly(id(needle));
+        // Case-insensitive, and % and _ are plain characters, not wildcards.
+        assertThat(requestIds(mine.clone().setThinkingContains("50% answer_IS"))).containsExactly(id(needle));
+        assertThat(requestIds(mine.clone().setThinkingContains("5_%"))).isEmpty();
+        assertThat(requestIds(mine.clone().setOccurredTo(Timestamp.newBuilder().setSeconds(2_000))))
+                .containsExactly(id(old));
+        assertThat(requestIds(mine.clone().setOccurredFrom(Timestamp.newBuilder().setSeconds(2_000)))).hasSize(6)
+                .doesNotContain(id(old));
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setRequestId(id(otherTenant))))
+                .containsExactly(id(otherTenant));
     }
 
     @Test
-    void emptyRequestIdIsInvalid() {
-        assertThat(query("")).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    void pagesAreStableWhileNewEventsArrive() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            events.add(event(tenant));
+        }
+        publish(events.toArray(AuditEvent[]::new));
+        awaitStored(events.get(6));
+        ListAuditEventsRequest.Builder request = ListAuditEventsRequest.newBuilder().setTenant(tenant).setPageSize(3);
+
+        ListAuditEventsResponse first = list(request.clone());
+        AuditEvent late = event(tenant);
+        publish(late);
+        awaitStored(late);
+        ListAuditEventsResponse second = list(request.clone().setPageToken(first.getNextPageToken()));
+        ListAuditEventsResponse third = list(request.clone().setPageToken(second.getNextPageToken()));
+
+        List<String> paged = new ArrayList<>();
+        for (ListAuditEventsResponse page : List.of(first, second, third)) {
+            page.getEventsList().forEach(e -> paged.add(e.getResponse().getRequestId()));
+        }
+        // Newest stored first; the late event does not shift the pages already being read.
+        List<String> newestFirst = new ArrayList<>(events.stream().map(AuditGrpcServiceTests::id).toList());
+        Collections.reverse(newestFirst);
+        assertThat(paged).containsExactlyElementsOf(newestFirst);
+        assertThat(third.getNextPageToken()).isEmpty();
+    }
+
+    @Test
+    void malformedQueriesAreRefusedNamingTheField() {
+        ListAuditEventsRequest.Builder request = ListAuditEventsRequest.newBuilder().setTenant("acme");
+        assertStatus(failure(audit.listAuditEvents(request.clone().setPageSize(501).build())),
+                Status.Code.INVALID_ARGUMENT, "page_size");
+        assertStatus(failure(audit.listAuditEvents(request.clone().setPageToken("bogus").build())),
+                Status.Code.INVALID_ARGUMENT, "page_token");
+        assertStatus(failure(audit.listAuditEvents(request.clone().setThinkingContains("x".repeat(201)).build())),
+                Status.Code.INVALID_ARGUMENT, "thinking_contains");
+        assertStatus(failure(audit.listAuditEvents(request.clone().setOccurredFrom(Timestamp.newBuilder()
+                .setSeconds(5)).setOccurredTo(Timestamp.newBuilder().setSeconds(5)).build())),
+                Status.Code.INVALID_ARGUMENT, "occurred_from");
+        assertStatus(failure(audit.getAuditEvent(GetAuditEventRequest.getDefaultInstance())),
+                Status.Code.INVALID_ARGUMENT, "request_id");
+        assertStatus(failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId("nope").build())),
+                Status.Code.NOT_FOUND, "nope");
+        assertStatus(failure(audit.verifyAuditChain(VerifyAuditChainRequest.getDefaultInstance())),
+                Status.Code.INVALID_ARGUMENT, "tenant");
+    }
+
+    @Test
+    void pageTokenOfOtherFiltersIsRefused() throws Exception {
+        String tenant = tenant();
+        AuditEvent a = event(tenant);
+        AuditEvent b = event(tenant);
+        publish(a, b);
+        awaitStored(b);
+        String token = list(ListAuditEventsRequest.newBuilder().setTenant(tenant).setPageSize(1)).getNextPageToken();
+
+        assertStatus(failure(audit.listAuditEvents(ListAuditEventsRequest.newBuilder().setTenant(tenant)
+                .setCutOnly(true).setPageSize(1).setPageToken(token).build())),
+                Status.Code.INVALID_ARGUMENT, "other filters");
+    }
+
+    private List<AuditEvent> storedChain(String tenant, int length) throws Exception {
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < length; i++) {
+            events.add(event(tenant));
+        }
+        publish(events.toArray(AuditEvent[]::new));
+        awaitStored(events.get(length - 1));
+        assertThat(verify(tenant).getIntact()).isTrue();
+        return events;
+    }
+
+    private ChainBreak firstBreak(String tenant) {
+        VerifyAuditChainResponse chain = verify(tenant);
+        assertThat(chain.getIntact()).isFalse();
+        return chain.getFirstBreak();
+    }
+
+    @Test
+    void alteredColumnIsReportedAtItsLink() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = storedChain(tenant, 4);
+
+        sql("UPDATE audit_event SET thinking_text = 'nothing to see' WHERE request_id = ?", id(events.get(2)));
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(3);
+        assertThat(broken.getRequestId()).isEqualTo(id(events.get(2)));
+        assertThat(broken.getProblem()).contains("thinking_text").contains("altered");
+    }
+
+    @Test
+    void alteredEventBytesAreReportedAtTheirLink() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = storedChain(tenant, 3);
+        AuditEvent forged = events.get(1).toBuilder().setResponse(events.get(1).getResponse().toBuilder()
+                .setSolutionText("a nicer answer")).build();
+
+        sql("UPDATE audit_event SET payload = ? WHERE request_id = ?", forged.toByteArray(), id(events.get(1)));
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(2);
+        assertThat(broken.getProblem()).contains("hash does not match");
+    }
+
+    @Test
+    void deletedRowIsReportedAsTheMissingLink() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = storedChain(tenant, 4);
+
+        sql("DELETE FROM audit_event WHERE request_id = ?", id(events.get(1)));
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(2);
+        assertThat(broken.getProblem()).contains("link 2 is missing");
+        assertThat(verify(tenant).getLinksChecked()).isEqualTo(1);
+    }
+
+    @Test
+    void deletedNewestRowIsReported() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = storedChain(tenant, 3);
+
+        sql("DELETE FROM audit_event WHERE request_id = ?", id(events.get(2)));
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(3);
+        assertThat(broken.getProblem()).contains("newest rows were deleted");
+    }
+
+    @Test
+    void retentionDeletesOldEventsAndTheChainStillVerifiesFromItsCheckpoint() throws Exception {
+        // The test profile keeps tenant 'short-lived' for one second.
+        List<AuditEvent> old = storedChain("short-lived", 3);
+        Thread.sleep(1_100);
+        AuditEvent recent = event("short-lived");
+        publish(recent);
+        awaitStored(recent);
+
+        retention.run(Instant.now());
+
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant("short-lived")))
+                .containsExactly(id(recent)).doesNotContainAnyElementsOf(old.stream().map(AuditGrpcServiceTests::id)
+                        .toList());
+        VerifyAuditChainResponse chain = verify("short-lived");
+        assertThat(chain.getIntact()).isTrue();
+        assertThat(chain.getLinksRetired()).isEqualTo(3);
+        assertThat(chain.getLinksChecked()).isEqualTo(1);
+
+        sql("UPDATE audit_chain SET retired_position = retired_position - 1 WHERE tenant = 'short-lived'");
+        assertThat(verify("short-lived").getFirstBreak().getProblem()).contains("checkpoint");
+    }
+
+    @Test
+    void tierRetentionDeletesExpiredEventsOldestFirstOnly() throws Exception {
+        // The test profile keeps tier 'ephemeral' for one second, every other tier for years.
+        String tenant = tenant();
+        UnaryOperator<ReasonResponse.Builder> ephemeral = r -> r.setBudget(r.getBudget().toBuilder()
+                .setTier("ephemeral"));
+        AuditEvent first = event(tenant, ephemeral);
+        AuditEvent second = event(tenant, ephemeral);
+        AuditEvent kept = event(tenant);
+        AuditEvent behindKept = event(tenant, ephemeral);
+        publish(first, second, kept, behindKept);
+        awaitStored(behindKept);
+        Thread.sleep(1_100);
+
+        retention.run(Instant.now());
+
+        // The chain is only shortened from its start: the expired event behind a kept one waits for it.
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant(tenant)))
+                .containsExactly(id(behindKept), id(kept));
+        VerifyAuditChainResponse chain = verify(tenant);
+        assertThat(chain.getIntact()).isTrue();
+        assertThat(chain.getLinksRetired()).isEqualTo(2);
+    }
+
+    @Test
+    void configuredPatternsAreRedactedBeforeStorage() throws Exception {
+        AuditEvent secret = event(tenant(), r -> r.setThinkingText("user SSN 123-45-6789 and key sk-abcdefghij1")
+                .setSolutionText("call 123-45-6789"));
+
+        publish(secret);
+
+        AuditEvent stored = awaitStored(secret).getEvent();
+        assertThat(stored.getResponse().getThinkingText()).isEqualTo("user SSN [REDACTED] and key [REDACTED]");
+        assertThat(stored.getResponse().getSolutionText()).isEqualTo("call [REDACTED]");
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setThinkingContains("6789"))).isEmpty();
+        assertThat(verify(secret.getTenant()).getIntact()).isTrue();
+    }
+
+    @Test
+    void auditorReadsOnlyItsOwnTenant() throws Exception {
+        AuditEvent mine = event("acme");
+        AuditEvent theirs = event("globex-" + UUID.randomUUID());
+        publish(mine, theirs);
+        awaitStored(theirs);
+        awaitStored(mine);
+
+        List<AuditEvent> listed = acmeAuditor.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())
+                .await().atMost(Duration.ofSeconds(10)).getEventsList();
+        assertThat(listed).extracting(AuditEvent::getTenant).containsOnly("acme");
+        assertThat(listed).extracting(AuditGrpcServiceTests::id).contains(id(mine));
+        assertThat(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(mine)).build())
+                .await().atMost(Duration.ofSeconds(10)).getEvent()).isEqualTo(mine);
+        assertThat(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant("acme").build())
+                .await().atMost(Duration.ofSeconds(10)).getIntact()).isTrue();
+
+        assertStatus(failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder()
+                .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+        assertStatus(failure(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(theirs))
+                .build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+        assertStatus(failure(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder()
+                .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+    }
+
+    @Test
+    void complianceReadsAcrossTenants() throws Exception {
+        AuditEvent acme = event("acme");
+        AuditEvent other = event(tenant());
+        publish(acme, other);
+        awaitStored(other);
+        awaitStored(acme);
+
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setPageSize(500))).contains(id(acme), id(other));
+    }
+
+    @Test
+    void callersWithoutAnAuditRoleOrKeyAreRefused() {
+        assertStatus(failure(acmeApp.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
+        assertStatus(failure(anonymous.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.UNAUTHENTICATED, "x-api-key");
+        assertStatus(failure(withKey("guessed").listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.UNAUTHENTICATED, "unknown API key");
+    }
+
+    @Test
+    void everyQueryIsRecordedWithItsOutcome() throws Exception {
+        String tenant = tenant();
+        failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder().setTenant(tenant).build()));
+        list(ListAuditEventsRequest.newBuilder().setTenant(tenant));
+
+        List<String> log = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT principal, rpc, "
+                + "outcome FROM audit_query_log WHERE request LIKE ? ORDER BY id")) {
+            s.setString(1, "%" + tenant + "%");
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    log.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3));
+                }
+            }
+        }
+        assertThat(log).hasSize(2);
+        assertThat(log.get(0)).startsWith("acme-auditor ListAuditEvents refused: PERMISSION_DENIED");
+        assertThat(log.get(1)).isEqualTo("compliance-officer ListAuditEvents allowed");
     }
 }

@@ -2,6 +2,7 @@ package io.elasticmesh.router.client;
 
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.Turn;
+import io.elasticmesh.inference.mapping.TextDeltas;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
@@ -75,7 +76,7 @@ public class DecoderClient {
 
     private static PhaseEvent<ThinkingPhase> toEvent(StreamThinkingResponse response) {
         if (response.hasThinkingDelta()) {
-            return new PhaseEvent.Delta<>(response.getThinkingDelta().getText(), response.getThinkingDelta().getTokens());
+            return TextDeltas.fromProto(response.getThinkingDelta());
         }
         GenerateThinkingResponse r = response.getCompleted();
         return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),

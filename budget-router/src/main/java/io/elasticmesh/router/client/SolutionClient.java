@@ -1,5 +1,6 @@
 package io.elasticmesh.router.client;
 
+import io.elasticmesh.inference.mapping.TextDeltas;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
@@ -59,7 +60,7 @@ public class SolutionClient {
 
     private static PhaseEvent<SolutionPhase> toEvent(StreamSolutionResponse response) {
         if (response.hasSolutionDelta()) {
-            return new PhaseEvent.Delta<>(response.getSolutionDelta().getText(), response.getSolutionDelta().getTokens());
+            return TextDeltas.fromProto(response.getSolutionDelta());
         }
         GenerateSolutionResponse r = response.getCompleted();
         return new PhaseEvent.Done<>(new SolutionPhase(r.getSolutionText(), r.getSolutionTokens(),

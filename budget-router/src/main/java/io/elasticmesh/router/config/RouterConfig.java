@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the budget router. */
 @ConfigMapping(prefix = "router")
@@ -15,13 +16,57 @@ public interface RouterConfig {
      */
     Path tiersFile();
 
-    /** How often the tier file is checked for changes; an edit takes effect within this interval. */
+    /**
+     * The principals file (YAML, a Kubernetes Secret): API keys as {@code sha256:<hex>}, mTLS certificate subjects,
+     * and the tenant each principal acts for (format: identity/README.md). When set, every call must present a
+     * known credential; when not set, callers are not authenticated and the request's tenant field is believed.
+     */
+    Optional<Path> principalsFile();
+
+    /** How often the tier and principals files are checked for changes; an edit takes effect within this. */
     @WithDefault("5s")
     Duration tiersReloadInterval();
 
     /** Tenant recorded for requests that name none when callers are not authenticated. */
     @WithDefault("anonymous")
     String defaultTenant();
+
+    /** Audit event delivery. */
+    Audit audit();
+
+    interface Audit {
+
+        /** Kafka topic of audit events (value: elastic.audit.v1.AuditEvent, key: tenant). */
+        @WithDefault("elastic.audit.events.v1")
+        String topic();
+
+        /**
+         * Directory of the durable spool every event is written to before it goes to Kafka; must survive restarts
+         * (a persistent volume in Kubernetes), and belongs to one router instance.
+         */
+        @WithDefault("audit-spool")
+        Path spoolDir();
+
+        /** Longest the request path waits for its event to be on disk before it answers anyway. */
+        @WithDefault("50ms")
+        Duration maxBlock();
+
+        /** Events that may wait for the spool's writer; beyond it an event is refused (and logged) at once. */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** Spool segment size after which a new file is started; whole delivered segments are deleted. */
+        @WithDefault("16777216")
+        long segmentBytes();
+
+        /** How long a send to Kafka may take before the batch is retried from the spool. */
+        @WithDefault("10s")
+        Duration sendTimeout();
+
+        /** Pause between delivery attempts while Kafka is unreachable. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+    }
 
     /** Cut requests held for ContinueReasoning. */
     Continuation continuation();

@@ -3,6 +3,7 @@ package io.elasticmesh.router.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.elasticmesh.router.service.AuditMode;
 import io.elasticmesh.router.service.Tenant;
 import io.elasticmesh.router.service.Tier;
 import io.elasticmesh.router.service.TierTable;
@@ -32,7 +33,7 @@ public final class TierFile {
     private static final List<String> TOP = List.of("max-concurrent-requests", "tiers", "tenants");
     private static final List<String> TIER_FIELDS = List.of("model", "thinking-budget-tokens",
             "thinking-budget-ceiling-tokens", "solution-budget-tokens", "deadline-ms", "priority",
-            "max-concurrent-requests", "queue-limit", "rollover-unused-thinking");
+            "max-concurrent-requests", "queue-limit", "rollover-unused-thinking", "audit");
     private static final List<String> TENANT_FIELDS = List.of("allowed-tiers", "default-tier", "tokens-per-minute");
 
     private TierFile() {
@@ -100,7 +101,19 @@ public final class TierFile {
                 (int) optionalNumber(e.node(), "max-concurrent-requests", e.where(), Integer.MAX_VALUE,
                         DEFAULT_MAX_CONCURRENT),
                 (int) optionalNumber(e.node(), "queue-limit", e.where(), Integer.MAX_VALUE, DEFAULT_QUEUE_LIMIT),
-                flag(e.node(), "rollover-unused-thinking", e.where()));
+                flag(e.node(), "rollover-unused-thinking", e.where()),
+                auditMode(e));
+    }
+
+    private static AuditMode auditMode(Entry e) {
+        if (!e.node().hasNonNull("audit")) {
+            return AuditMode.CUT_ONLY;
+        }
+        try {
+            return AuditMode.fromConfigName(text(e.node(), "audit", e.where()));
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(e.where() + ": field 'audit' " + invalid.getMessage(), invalid);
+        }
     }
 
     private static Tenant tenant(Entry e) {

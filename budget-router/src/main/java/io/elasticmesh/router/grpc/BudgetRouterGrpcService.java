@@ -10,11 +10,14 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.mapping.ReasonMapper;
 import io.elasticmesh.router.mapping.RouterErrors;
+import io.elasticmesh.router.service.ReasonCommand;
 import io.elasticmesh.router.service.ReasoningService;
+import io.elasticmesh.identity.Principal;
 import io.grpc.Context;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.Optional;
 
 @GrpcService
 public class BudgetRouterGrpcService implements BudgetRouter {
@@ -29,17 +32,18 @@ public class BudgetRouterGrpcService implements BudgetRouter {
 
     @Override
     public Uni<ReasonResponse> reason(ReasonRequest request) {
+        Optional<Principal> principal = Callers.principal();
         return Uni.createFrom()
-                .deferred(() -> reasoning.reason(ReasonMapper.toCommand(request, config.defaultTenant()),
-                        Context.current().getDeadline()))
+                .deferred(() -> reasoning.reason(command(request, principal), Context.current().getDeadline()))
                 .map(ReasonMapper::toResponse)
                 .onFailure().transform(RouterErrors::toStatus);
     }
 
     @Override
     public Multi<StreamReasonResponse> streamReason(StreamReasonRequest request) {
+        Optional<Principal> principal = Callers.principal();
         return Multi.createFrom()
-                .deferred(() -> reasoning.stream(ReasonMapper.toCommand(request.getRequest(), config.defaultTenant()),
+                .deferred(() -> reasoning.stream(command(request.getRequest(), principal),
                         Context.current().getDeadline()))
                 .map(ReasonMapper::toStreamResponse)
                 .onFailure().transform(RouterErrors::toStatus);
@@ -47,17 +51,23 @@ public class BudgetRouterGrpcService implements BudgetRouter {
 
     @Override
     public Uni<ContinueReasoningResponse> continueReasoning(ContinueReasoningRequest request) {
+        Optional<Principal> principal = Callers.principal();
         return Uni.createFrom()
                 .deferred(() -> {
                     if (request.getRequestId().isBlank()) {
                         throw new IllegalArgumentException("request_id must be set");
                     }
                     return reasoning.continueReasoning(request.getRequestId(), request.getExtraThinkingTokens(),
-                            request.getTenant().isBlank() ? config.defaultTenant() : request.getTenant(),
+                            Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
                             Context.current().getDeadline());
                 })
                 .map(result -> ContinueReasoningResponse.newBuilder().setReply(ReasonMapper.toResponse(result))
                         .setContinuedRequestId(request.getRequestId()).build())
                 .onFailure().transform(RouterErrors::toStatus);
+    }
+
+    private ReasonCommand command(ReasonRequest request, Optional<Principal> principal) {
+        return ReasonMapper.toCommand(request, Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
+                principal.isPresent());
     }
 }

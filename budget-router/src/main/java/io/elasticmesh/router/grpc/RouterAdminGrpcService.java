@@ -1,5 +1,7 @@
 package io.elasticmesh.router.grpc;
 
+import io.elasticmesh.identity.Authorization;
+import io.elasticmesh.identity.Principal;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusRequest;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTenantsRequest;
@@ -12,10 +14,12 @@ import io.elasticmesh.router.config.TierTableStore;
 import io.elasticmesh.router.mapping.AdminMapper;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.elasticmesh.router.service.Admission;
-import io.elasticmesh.router.service.TierTable;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+import java.util.Optional;
+import java.util.function.Supplier;
 
+/** Operators' view of the tiers, tenants and tier file in force; principals need the admin role. */
 @GrpcService
 public class RouterAdminGrpcService implements RouterAdmin {
 
@@ -34,19 +38,26 @@ public class RouterAdminGrpcService implements RouterAdmin {
 
     @Override
     public Uni<ListTiersResponse> listTiers(ListTiersRequest request) {
-        TierTable table = store.current();
-        return Uni.createFrom().item(AdminMapper.toTiers(table, admission.queue()));
+        return asAdmin(() -> AdminMapper.toTiers(store.current(), admission.queue()));
     }
 
     @Override
     public Uni<ListTenantsResponse> listTenants(ListTenantsRequest request) {
-        TierTable table = store.current();
-        return Uni.createFrom().item(AdminMapper.toTenants(table, admission::remainingQuota));
+        return asAdmin(() -> AdminMapper.toTenants(store.current(), admission::remainingQuota));
     }
 
     @Override
     public Uni<GetConfigStatusResponse> getConfigStatus(GetConfigStatusRequest request) {
-        return Uni.createFrom().item(AdminMapper.toStatus(config.tiersFile().toString(), store.status(),
+        return asAdmin(() -> AdminMapper.toStatus(config.tiersFile().toString(), store.status(),
                 metrics.configReloadFailures()));
+    }
+
+    /** Answers principals with the admin role (everyone when authentication is off), PERMISSION_DENIED others. */
+    private static <T> Uni<T> asAdmin(Supplier<T> reply) {
+        Optional<Principal> caller = Callers.principal();
+        return Uni.createFrom().item(() -> {
+            caller.ifPresent(p -> Authorization.requireRole(p, Callers.ADMIN_ROLE));
+            return reply.get();
+        });
     }
 }

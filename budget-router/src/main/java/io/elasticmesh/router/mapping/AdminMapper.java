@@ -6,7 +6,7 @@ import io.elasticmesh.proto.reasoning.v1.ListTenantsResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTiersResponse;
 import io.elasticmesh.proto.reasoning.v1.TenantInfo;
 import io.elasticmesh.proto.reasoning.v1.TierInfo;
-import io.elasticmesh.router.config.TierTableStore;
+import io.elasticmesh.router.config.ReloadableFile;
 import io.elasticmesh.router.service.AdmissionQueue;
 import io.elasticmesh.router.service.Tenant;
 import io.elasticmesh.router.service.Tier;
@@ -54,7 +54,7 @@ public final class AdminMapper {
         return reply.build();
     }
 
-    public static GetConfigStatusResponse toStatus(String file, TierTableStore.Status status, long failures) {
+    public static GetConfigStatusResponse toStatus(String file, ReloadableFile.Status status, long failures) {
         GetConfigStatusResponse.Builder reply = GetConfigStatusResponse.newBuilder()
                 .setTiersFile(file)
                 .setConfigVersion(status.version())

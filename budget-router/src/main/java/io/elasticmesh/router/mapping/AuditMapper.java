@@ -2,38 +2,37 @@ package io.elasticmesh.router.mapping;
 
 import com.google.protobuf.Timestamp;
 import io.elasticmesh.inference.mapping.ChatMessages;
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.router.service.ReasonResult;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.UUID;
 
-/** Domain → the audit event published when thinking was cut. */
+/** Domain → the audit event of one request: the request as admitted and the reply exactly as sent. */
 public final class AuditMapper {
 
     private AuditMapper() {
     }
 
-    public static ThinkingTruncated toEvent(ReasonResult result) {
-        return ThinkingTruncated.newBuilder()
+    /** Called on the request's own context, so the current span is the request's. */
+    public static AuditEvent toEvent(ReasonResult result) {
+        ReasonRequest.Builder request = ReasonRequest.newBuilder()
+                .addAllMessages(ChatMessages.toMessages(result.conversation()))
+                .setTier(result.tier().name())
+                .setTenant(result.tenant());
+        result.requested().thinkingTokens().ifPresent(request::setThinkingBudgetTokens);
+        result.requested().solutionTokens().ifPresent(request::setSolutionBudgetTokens);
+        SpanContext span = Span.current().getSpanContext();
+        return AuditEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
-                .setRequestId(result.requestId())
+                .setTraceId(span.isValid() ? span.getTraceId() : "")
                 .setOccurredAt(Timestamp.newBuilder()
                         .setSeconds(result.receivedAt().getEpochSecond())
                         .setNanos(result.receivedAt().getNano()))
                 .setTenant(result.tenant())
-                .setTier(result.tier().name())
-                .setModel(result.tier().model())
-                .addAllMessages(ChatMessages.toMessages(result.conversation()))
-                .setThinkingBudgetTokens(result.budget().thinkingTokens())
-                .setSolutionBudgetTokens(result.budget().solutionTokens())
-                .setThinkingText(result.thinking().text())
-                .setThinkingTokens(result.thinking().tokens())
-                .setForcedDelimiters(result.solution().forcedDelimiters())
-                .setSolutionText(result.solution().text())
-                .setSolutionTokens(result.solution().tokens())
-                .setSolutionFinishReason(ReasonMapper.finishReason(result.solution().budgetReached()))
-                .setThinkingMs((int) result.timings().thinkingMillis())
-                .setSolutionMs((int) result.timings().solutionMillis())
-                .setTotalMs((int) result.timings().totalMillis())
+                .setRequest(request)
+                .setResponse(ReasonMapper.toResponse(result))
                 .build();
     }
 }

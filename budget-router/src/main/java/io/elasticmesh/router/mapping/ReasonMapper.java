@@ -23,13 +23,16 @@ public final class ReasonMapper {
     private ReasonMapper() {
     }
 
-    /** @throws IllegalArgumentException naming the field of a malformed request */
-    public static ReasonCommand toCommand(ReasonRequest request, String defaultTenant) {
+    /**
+     * @param tenant the calling tenant, as authenticated (or as the request names it when authentication is off)
+     * @throws IllegalArgumentException naming the field of a malformed request
+     */
+    public static ReasonCommand toCommand(ReasonRequest request, String tenant, boolean authenticated) {
         if (request.getMessagesCount() == 0) {
             throw new IllegalArgumentException("messages must contain at least one message");
         }
         return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
-                request.getTenant().isBlank() ? defaultTenant : request.getTenant(),
+                tenant, authenticated,
                 request.hasThinkingBudgetTokens() ? OptionalInt.of(request.getThinkingBudgetTokens()) : OptionalInt.empty(),
                 request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty(),
                 request.getClampBudgets());

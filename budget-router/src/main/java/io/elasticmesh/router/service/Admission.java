@@ -6,16 +6,19 @@ import io.elasticmesh.router.mapping.RouterErrors;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.elasticmesh.router.service.AdmissionQueue.Ticket;
 import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -70,6 +73,7 @@ public class Admission {
         TierTable table = store.current();
         Optional<Tenant> tenant = table.tenant(command.tenant());
         String[] tierLabel = {RouterMetrics.UNKNOWN_TIER};
+        Executor inOwnContext = ownContext();
         return Multi.createFrom().deferred(() -> {
             Tier tier = resolveTier(table, tenant, command);
             tierLabel[0] = tier.name();
@@ -86,8 +90,9 @@ public class Admission {
             long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
             metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
             Ticket ticket = queue.enter(tier, start, latestStart);
-            return Uni.createFrom().completionStage(ticket.granted())
-                    .ifNoItem().after(Duration.ofNanos(Math.max(1, latestStart - start)))
+            return Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext)
+                    // Timers need at least 1 ms; a request with no time to wait only gets a slot that is free now.
+                    .ifNoItem().after(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
                     .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
                             + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
                             .asRuntimeException())
@@ -107,8 +112,27 @@ public class Admission {
         }).onTermination().invoke((failure, cancelled) -> ended(tierLabel[0], failure, cancelled, start));
     }
 
-    /** The tier asked for, or the tenant's default; an unconfigured tenant (no authentication) must name one. */
+    /**
+     * Runs a task in this request's own contexts. A queued request is granted on the thread of whichever request
+     * freed the slot; its work must not run in that request's Vert.x and gRPC contexts, or its downstream calls
+     * would answer on them and be cancelled when that other request ends.
+     */
+    private static Executor ownContext() {
+        Context grpc = Context.current();
+        io.vertx.core.Context vertx = Vertx.currentContext();
+        return vertx == null ? grpc.fixedContextExecutor(Runnable::run)
+                : task -> vertx.runOnContext(ignored -> grpc.run(task));
+    }
+
+    /**
+     * The tier asked for, or the tenant's default. An authenticated tenant must be in the tier file; without
+     * authentication an unlisted tenant may use any tier, and must name it.
+     */
     private static Tier resolveTier(TierTable table, Optional<Tenant> tenant, ReasonCommand command) {
+        if (tenant.isEmpty() && command.authenticated()) {
+            throw new TierNotAllowed("tenant '" + command.tenant() + "' has no entry in the tier file; ask ops to "
+                    + "add it under 'tenants'");
+        }
         if (tenant.isEmpty() && command.tier().isBlank()) {
             throw new IllegalArgumentException("tier must be set");
         }

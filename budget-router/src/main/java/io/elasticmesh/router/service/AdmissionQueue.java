@@ -41,10 +41,6 @@ public final class AdmissionQueue {
             return granted;
         }
 
-        public Tier tier() {
-            return tier;
-        }
-
         /** Nanoseconds spent waiting; valid once granted. */
         public long waitedNanos() {
             return startedNanos - enqueuedNanos;
@@ -101,12 +97,13 @@ public final class AdmissionQueue {
         AdmissionRefused refused = null;
         long expectedWait = expectedWaitNanos(ticket);
         if (queued >= tier.queueLimit()) {
-            refused = new AdmissionRefused(AdmissionRefused.Reason.QUEUE_FULL, Math.max(expectedWait, 1), "tier '" + tier.name() + "' has "
-                    + inFlight(tier.name()) + " requests in flight and " + queued + " waiting (its queue-limit)");
+            refused = new AdmissionRefused(AdmissionRefused.Reason.QUEUE_FULL, Math.max(expectedWait, 1),
+                    "tier '" + tier.name() + "' has " + inFlight(tier.name()) + " requests in flight and " + queued
+                            + " waiting (its queue-limit)");
         } else if (nowNanos + expectedWait > latestStartNanos) {
-            refused = new AdmissionRefused(AdmissionRefused.Reason.DEADLINE_UNREACHABLE, expectedWait, "tier '" + tier.name()
-                    + "': the expected queue wait of " + expectedWait / 1_000_000 + " ms would leave too little of "
-                    + "the deadline to answer in");
+            refused = new AdmissionRefused(AdmissionRefused.Reason.DEADLINE_UNREACHABLE, expectedWait,
+                    "tier '" + tier.name() + "': the expected queue wait of " + expectedWait / 1_000_000
+                            + " ms would leave too little of the deadline to answer in");
         }
         if (refused != null) {
             waiting.remove(ticket);
@@ -166,7 +163,8 @@ public final class AdmissionQueue {
     }
 
     private boolean canStart(Tier tier) {
-        return inFlight < capacity.getAsInt() && inFlightByTier.getOrDefault(tier.name(), 0) < tier.maxConcurrentRequests();
+        return inFlight < capacity.getAsInt()
+                && inFlightByTier.getOrDefault(tier.name(), 0) < tier.maxConcurrentRequests();
     }
 
     private void start(Ticket ticket, long nowNanos) {

@@ -6,7 +6,9 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The live decode speed of each model and the measured cost of its solution phase, as exponential moving averages
- * over finished requests. A model not yet measured has the configured initial speed.
+ * over finished requests. A model not yet measured has the configured initial speed, and its first measurement is
+ * smoothed into it like any other: a cold first request (JIT, new channels) must not set a reserve so large that
+ * every later request of its tiers has no time left to think.
  */
 public final class ModelSpeeds {
 
@@ -35,11 +37,10 @@ public final class ModelSpeeds {
             double perToken = current.millisPerToken();
             if (thinking.tokens() >= 2 && thinkingMillis > thinking.firstTokenMillis()) {
                 double measured = (double) (thinkingMillis - thinking.firstTokenMillis()) / (thinking.tokens() - 1);
-                perToken = old == null ? measured : smooth(perToken, measured);
+                perToken = smooth(perToken, measured);
             }
             double overhead = Math.max(0, solutionMillis - solution.tokens() * perToken);
-            return new ModelSpeed(perToken, old == null ? overhead : smooth(current.solutionOverheadMillis(),
-                    overhead));
+            return new ModelSpeed(perToken, smooth(current.solutionOverheadMillis(), overhead));
         });
     }
 

@@ -6,9 +6,10 @@ import java.util.OptionalInt;
 
 /**
  * A client's request, validated for shape by the mapper; budgets and tier are checked by the service. An empty
- * {@code tier} means the tenant's default tier; {@code clampBudgets} lowers budgets above the tier's ceilings
- * instead of refusing them.
+ * {@code tier} means the tenant's default tier; {@code authenticated}: the tenant comes from verified credentials;
+ * {@code clampBudgets} lowers budgets above the tier's ceilings instead of refusing them.
  */
-public record ReasonCommand(List<Turn> conversation, String tier, String tenant, OptionalInt thinkingBudgetTokens,
+public record ReasonCommand(List<Turn> conversation, String tier, String tenant, boolean authenticated,
+        OptionalInt thinkingBudgetTokens,
         OptionalInt solutionBudgetTokens, boolean clampBudgets) {
 }

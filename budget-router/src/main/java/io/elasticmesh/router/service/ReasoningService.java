@@ -1,6 +1,5 @@
 package io.elasticmesh.router.service;
 
-import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
@@ -59,7 +58,7 @@ public class ReasoningService {
         Context call = Context.current();
         return admission.admit(command, callerDeadline, admitted -> {
             String requestId = UUID.randomUUID().toString();
-            return run(call, requestId, command.conversation(), admitted,
+            return run(call, requestId, command, admitted,
                     () -> decoder.think(requestId, command.conversation(), admitted));
         });
     }
@@ -88,11 +87,12 @@ public class ReasoningService {
             if (!earlier.tenant().equals(tenant)) {
                 throw new SecurityException("request '" + requestId + "' belongs to another tenant");
             }
-            ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant,
+            // The same tenant as the request continued, which was authenticated and admitted to this tier then.
+            ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant, false,
                     OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
-                return run(call, continuationId, earlier.conversation(), admitted,
+                return run(call, continuationId, command, admitted,
                         () -> decoder.resume(continuationId, earlier.thinking(), admitted));
             });
         }));
@@ -102,7 +102,7 @@ public class ReasoningService {
      * @param call the context of the call that asked, the request span's parent (admission may grant the slot on
      *     another thread)
      */
-    private Multi<ReasonEvent> run(Context call, String requestId, List<Turn> conversation,
+    private Multi<ReasonEvent> run(Context call, String requestId, ReasonCommand command,
             Admission.Admitted admitted, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
         Tier tier = admitted.tier();
         try (Scope ignored = call.makeCurrent()) {
@@ -130,11 +130,12 @@ public class ReasoningService {
                                 }
                                 long end = System.nanoTime();
                                 return new ReasonEvent.Completed(new ReasonResult(requestId, admitted.receivedAt(),
-                                        admitted.tenant(), tier, budget, admitted.deadlineMs(), conversation, thought,
-                                        ((PhaseEvent.Done<SolutionPhase>) step).result(), new ReasonResult.Timings(
-                                                millis(thoughtNanos - admitted.startNanos()),
+                                        admitted.tenant(), tier, budget, admitted.deadlineMs(), command.conversation(),
+                                        thought, ((PhaseEvent.Done<SolutionPhase>) step).result(),
+                                        new ReasonResult.Timings(millis(thoughtNanos - admitted.startNanos()),
                                                 millis(end - thoughtNanos), millis(end - admitted.startNanos())),
-                                        admitted.configVersion()));
+                                        admitted.configVersion(), new ReasonResult.Requested(
+                                                command.thinkingBudgetTokens(), command.solutionBudgetTokens())));
                             }));
                 }).invoke(event -> {
                     if (event instanceof ReasonEvent.Completed completed) {
@@ -187,9 +188,9 @@ public class ReasoningService {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    /** Auditing never delays or fails the answer; delivery failures are logged by the publisher. */
+    /** Auditing never fails the answer and delays it at most router.audit.max-block; see AuditPublisher. */
     private void auditIfCut(ReasonResult result) {
-        if (result.thinking().truncated()) {
+        if (result.tier().audit().covers(result.thinking().truncated())) {
             audit.publish(AuditMapper.toEvent(result));
         }
     }

@@ -13,10 +13,19 @@ package io.elasticmesh.router.service;
  * @param maxConcurrentRequests requests of this tier in flight at once; at least 1
  * @param queueLimit requests of this tier that may wait for a slot; 0 refuses at once when all slots are taken
  * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
+ * @param audit which of the tier's requests are published for audit
  */
 public record Tier(String name, String model, int thinkingBudgetTokens, int thinkingBudgetCeilingTokens,
         int solutionBudgetTokens, long deadlineMs, int priority, int maxConcurrentRequests, int queueLimit,
-        boolean rolloverUnusedThinking) {
+        boolean rolloverUnusedThinking, AuditMode audit) {
+
+    /** A tier that audits only cut requests, the default. */
+    public Tier(String name, String model, int thinkingBudgetTokens, int thinkingBudgetCeilingTokens,
+            int solutionBudgetTokens, long deadlineMs, int priority, int maxConcurrentRequests, int queueLimit,
+            boolean rolloverUnusedThinking) {
+        this(name, model, thinkingBudgetTokens, thinkingBudgetCeilingTokens, solutionBudgetTokens, deadlineMs,
+                priority, maxConcurrentRequests, queueLimit, rolloverUnusedThinking, AuditMode.CUT_ONLY);
+    }
 
     public Tier {
         if (model == null || model.isBlank()) {

@@ -3,6 +3,7 @@ package io.elasticmesh.router.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elasticmesh.router.service.AuditMode;
 import io.elasticmesh.router.service.Tenant;
 import io.elasticmesh.router.service.Tier;
 import io.elasticmesh.router.service.TierTable;
@@ -64,6 +65,27 @@ class TierFileTests {
                 TierFile.DEFAULT_PRIORITY, TierFile.DEFAULT_MAX_CONCURRENT, TierFile.DEFAULT_QUEUE_LIMIT, false));
         assertThat(table.tenants()).isEmpty();
         assertThat(table.maxConcurrentRequests()).as("sum of the tiers' limits").isEqualTo(8);
+    }
+
+    @Test
+    void tierAuditsCutRequestsOnlyUnlessItSaysAll() {
+        TierTable table = parse(GOLD + """
+                  regulated:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    audit: all
+                """);
+
+        assertThat(table.require("gold").audit()).isEqualTo(AuditMode.CUT_ONLY);
+        assertThat(table.require("regulated").audit()).isEqualTo(AuditMode.ALL);
+    }
+
+    @Test
+    void unknownAuditModeIsRejectedListingTheModes() {
+        assertThatThrownBy(() -> parse(GOLD + "    audit: sometimes\n"))
+                .hasMessage("tiers.yaml: tier 'gold': field 'audit' must be one of [cut-only, all], was 'sometimes'");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,8 @@ class TierTableStoreTests {
 
         assertThat(store.current()).isSameAs(good);
         assertThat(store.status().version()).isEqualTo(good.version());
-        assertThat(store.status().lastError()).contains(file() + ": tier 'gold': deadline-ms must be at least 1, was 0");
+        assertThat(store.status().lastError())
+                .contains(file() + ": tier 'gold': deadline-ms must be at least 1, was 0");
         assertThat(store.status().lastErrorAt()).isPresent();
         assertThat(failures()).as("the same bad content is reported once").isEqualTo(1);
 
@@ -155,6 +157,11 @@ class TierTableStoreTests {
 
     private record TestConfig(Path tiersFile) implements RouterConfig {
         @Override
+        public Optional<Path> principalsFile() {
+            return Optional.empty();
+        }
+
+        @Override
         public Duration tiersReloadInterval() {
             return Duration.ofSeconds(5);
         }
@@ -171,6 +178,11 @@ class TierTableStoreTests {
 
         @Override
         public Continuation continuation() {
+            throw new UnsupportedOperationException("not used by the store");
+        }
+
+        @Override
+        public Audit audit() {
             throw new UnsupportedOperationException("not used by the store");
         }
     }

@@ -2,13 +2,13 @@ package io.elasticmesh.router.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.elasticmesh.proto.audit.v1.ThinkingTruncated;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The request path must survive an unreachable Kafka (the test profile points at a port nothing listens on). */
@@ -18,18 +18,30 @@ class AuditPublisherTests {
     @Inject
     AuditPublisher publisher;
 
+    @Inject
+    MeterRegistry metrics;
+
     @Test
-    void publishingNeverThrowsOrBlocksWhenKafkaIsUnreachable() {
-        List<CompletionStage<Void>> stages = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = 0; i < 2_000; i++) {
-            stages.add(publisher.publish(ThinkingTruncated.newBuilder().setEventId("e" + i).setRequestId("r" + i)
-                    .setTenant("t").build()));
+    void eventsAreSpooledWithinTheBoundWhileKafkaIsUnreachable() {
+        double backlogBefore = metrics.get("mesh.audit.spool.backlog").gauge().value();
+        int events = 2_000;
+        long[] nanos = new long[events];
+        for (int i = 0; i < events; i++) {
+            AuditEvent event = AuditEvent.newBuilder().setEventId("e" + i).setTenant("t")
+                    .setResponse(ReasonResponse.newBuilder().setRequestId("r" + i)).build();
+            long start = System.nanoTime();
+            publisher.publish(event);
+            nanos[i] = System.nanoTime() - start;
         }
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        // More events than the emitter buffers: the overflow is refused at once rather than waited on.
-        assertThat(stages).anySatisfy(stage -> assertThat(stage.toCompletableFuture()).isCompletedExceptionally());
-        assertThat(stages).noneSatisfy(stage -> assertThat(stage.toCompletableFuture()).isCompletedWithValue(null));
+        Arrays.sort(nanos);
+        Duration p50 = Duration.ofNanos(nanos[events / 2]);
+        Duration p99 = Duration.ofNanos(nanos[events * 99 / 100]);
+        System.out.printf("audit publish (fsynced spool append) p50=%d us p99=%d us max=%d us%n", p50.toNanos() / 1000,
+                p99.toNanos() / 1000, nanos[events - 1] / 1000);
+        // router.audit.max-block is 50 ms; scheduling on a busy machine may add a little.
+        assertThat(Duration.ofNanos(nanos[events - 1])).isLessThan(Duration.ofMillis(500));
+        // Every event is on disk, none delivered: Kafka is unreachable.
+        assertThat(metrics.get("mesh.audit.spool.backlog").gauge().value()).isEqualTo(backlogBefore + events);
     }
 }

@@ -47,7 +47,8 @@ class DeadlineSplitTests {
 
     @Property
     void moreTimeNeverShortensThinkingAndALargerAnswerNeverLengthensIt(
-            @ForAll @LongRange(min = 0, max = 1_000_000) long remaining, @ForAll @IntRange(min = 0, max = 10_000) int more,
+            @ForAll @LongRange(min = 0, max = 1_000_000) long remaining,
+            @ForAll @IntRange(min = 0, max = 10_000) int more,
             @ForAll @IntRange(min = 1, max = 10_000) int solutionBudget, @ForAll("speeds") ModelSpeed speed) {
         long base = DeadlineSplit.of(remaining, solutionBudget, speed, 1.5).thinkingMillis();
 
@@ -69,15 +70,25 @@ class DeadlineSplitTests {
     void measuredSpeedsAreSmoothedPerModel() {
         ModelSpeeds speeds = new ModelSpeeds(new ModelSpeed(50, 500), 0.5);
 
-        // 11 thinking tokens in 1100 ms, the first after 100 ms: 100 ms per token; the answer's 10 tokens
-        // took 1300 ms: 300 ms beyond them.
+        // 11 thinking tokens in 1100 ms, the first after 100 ms: 100 ms per token, smoothed into the initial 50: 75.
+        // The answer's 10 tokens took 1300 ms: 1300 − 10 × 75 = 550 ms beyond them, smoothed into 500: 525.
         speeds.observe("m", thinking(11, 100), 1100, new SolutionPhase("", 10, 0, false, false, 0), 1300);
-        assertThat(speeds.of("m")).isEqualTo(new ModelSpeed(100, 300));
+        assertThat(speeds.of("m")).isEqualTo(new ModelSpeed(75, 525));
         assertThat(speeds.of("other")).isEqualTo(new ModelSpeed(50, 500));
 
-        // Now 200 ms per token (smoothed: 150) and 2300 − 10 × 150 = 800 ms overhead (smoothed: 550).
+        // Now 200 ms per token (smoothed: 137.5) and 2300 − 10 × 137.5 = 925 ms overhead (smoothed: 725).
         speeds.observe("m", thinking(11, 100), 2100, new SolutionPhase("", 10, 0, false, false, 0), 2300);
-        assertThat(speeds.of("m")).isEqualTo(new ModelSpeed(150, 550));
+        assertThat(speeds.of("m")).isEqualTo(new ModelSpeed(137.5, 725));
+    }
+
+    @Test
+    void aColdFirstRequestDoesNotReplaceTheInitialSpeed() {
+        ModelSpeeds speeds = new ModelSpeeds(new ModelSpeed(50, 500), 0.2);
+
+        // A first answer that took 60 s (a cold JVM under load) moves the estimate only part of the way.
+        speeds.observe("m", thinking(2, 100), 150, new SolutionPhase("", 1, 0, false, false, 0), 60_000);
+
+        assertThat(speeds.of("m").solutionOverheadMillis()).isLessThan(15_000);
     }
 
     private static ThinkingPhase thinking(int tokens, long firstTokenMillis) {

@@ -70,6 +70,7 @@ public class DecoderGrpcService implements DecoderService {
             return null;
         }
         Duration left = Duration.ofMillis(request.getThinkingDeadlineMs()).minusNanos(System.nanoTime() - arrivedNanos);
-        return left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left;
+        // Timers need at least 1 ms: a phase whose time is already spent stops at its first chance.
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
     }
 }

@@ -59,8 +59,8 @@ public class ThinkingService {
 
     private Multi<PhaseEvent<Thinking>> run(ModelProfile profile, String requestId, String prompt,
             String priorThinking, Limits limits) {
-        GenerationRequest request = new GenerationRequest(requestId + ":thinking", profile.tritonModel(),
-                prompt + priorThinking, limits.budgetTokens(), List.of(profile.thinkingEnd()), profile.temperature());
+        GenerationRequest request = profile.generation(requestId + ":thinking", prompt + priorThinking,
+                limits.budgetTokens(), List.of(profile.thinkingEnd()));
         long start = System.nanoTime();
         return triton.generate(Phase.THINKING, request, limits.deadline(), limits.timeLimit())
                 .map(event -> event.mapResult(scanned -> interpret(prompt, priorThinking, scanned, start)));

@@ -3,7 +3,7 @@ package io.elasticmesh.inference.mapping;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.TextDelta;
 
-/** Streamed text → proto, the same for every phase. */
+/** Streamed text ↔ proto, the same for every phase. */
 public final class TextDeltas {
 
     private TextDeltas() {
@@ -11,5 +11,9 @@ public final class TextDeltas {
 
     public static TextDelta toProto(PhaseEvent.Delta<?> delta) {
         return TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()).build();
+    }
+
+    public static <T> PhaseEvent.Delta<T> fromProto(TextDelta delta) {
+        return new PhaseEvent.Delta<>(delta.getText(), delta.getTokens());
     }
 }

@@ -1,33 +1,31 @@
 package io.elasticmesh.inference.profile;
 
 import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A Hugging Face chat template rendered with Jinjava, with the variables transformers passes: {@code messages},
- * {@code add_generation_prompt} (always true: the mesh asks the assistant to speak), {@code bos_token} and
- * {@code eos_token}.
+ * A Hugging Face chat template, rendered by Jinjava set up like transformers' jinja2 environment
+ * ({@link HuggingFaceJinja}) with the variables {@code apply_chat_template} passes: {@code messages},
+ * {@code add_generation_prompt} (always true: the mesh asks the assistant to speak) and the tokenizer's
+ * {@code bos_token} and {@code eos_token}.
+ *
+ * @param name the template's name in the profiles file
+ * @param source the Jinja source, exactly as published in the model's {@code tokenizer_config.json}
+ * @param bosToken the tokenizer's beginning-of-sequence text; null when the tokenizer has none (Qwen3)
+ * @param eosToken the tokenizer's end-of-sequence text, e.g. {@code <｜end▁of▁sentence｜>}
  */
-public final class ChatTemplate {
+public record ChatTemplate(String name, String source, String bosToken, String eosToken) {
 
-    // Jinjava re-renders expression output by default; a message containing "{{ ... }}" must stay text.
-    private static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
-            .withNestedInterpretationEnabled(false).withFailOnUnknownTokens(false).build());
+    private static final Jinjava JINJAVA = HuggingFaceJinja.create();
 
-    private final String source;
-    private final String bosToken;
-    private final String eosToken;
-
-    public ChatTemplate(String source, String bosToken, String eosToken) {
-        this.source = source;
-        this.bosToken = bosToken;
-        this.eosToken = eosToken;
-    }
-
+    /**
+     * @throws IllegalArgumentException when the template itself refuses the conversation ({@code raise_exception})
+     * @throws IllegalStateException when the template cannot be rendered
+     */
     public String render(List<Turn> conversation) {
         Map<String, Object> context = new HashMap<>();
         context.put("messages", conversation.stream()
@@ -35,9 +33,16 @@ public final class ChatTemplate {
         context.put("add_generation_prompt", true);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
-        RenderResult result = JINJAVA.renderForResult(source, context);
+        RenderResult result = JINJAVA.renderForResult(HuggingFaceJinja.normalize(source), context);
         if (!result.getErrors().isEmpty()) {
-            throw new IllegalStateException("chat template failed: " + result.getErrors().get(0).getMessage());
+            TemplateError error = result.getErrors().get(0);
+            for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof HuggingFaceJinja.TemplateRaisedException raised) {
+                    throw new IllegalArgumentException(
+                            "chat template '" + name + "' refuses the conversation: " + raised.getMessage());
+                }
+            }
+            throw new IllegalStateException("chat template failed: " + error.getMessage());
         }
         return result.getOutput();
     }

@@ -3,9 +3,11 @@ package io.elasticmesh.inference.profile;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.elasticmesh.inference.triton.TritonContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The served models' profiles, read from YAML: named chat templates, then one profile per mesh model name. The
+ * The served models' profiles, read from YAML: named chat templates (inline {@code source}, or a classpath
+ * {@code resource} such as the shipped {@code chat-templates/*.jinja}), then one profile per mesh model name. The
  * mesh ships {@code model-profiles.yaml}; ops may point services at their own file.
  */
 public final class ModelProfiles {
@@ -69,10 +72,17 @@ public final class ModelProfiles {
                 throw new IllegalArgumentException(
                         source + ": model '" + name + "' names unknown template '" + entry.template() + "'");
             }
-            ModelProfile profile = new ModelProfile(name, entry.tritonModel(),
-                    new ChatTemplate(template.source(), template.bosToken(), template.eosToken()),
-                    entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
-                    entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature());
+            ModelProfile profile;
+            try {
+                profile = new ModelProfile(name, entry.tritonModel(),
+                        TritonContract.named(entry.contract() == null ? "vllm" : entry.contract()),
+                        new ChatTemplate(entry.template(), template.text(), template.bosToken(),
+                                template.eosToken()),
+                        entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
+                        entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
+            }
             // Render once now: a broken template fails start-up, not the first request, and the engine is warm.
             try {
                 profile.thinkingPrompt(List.of(new Turn(Turn.Role.USER, "ping")));
@@ -87,10 +97,29 @@ public final class ModelProfiles {
     record ProfilesFile(Map<String, TemplateEntry> templates, Map<String, ModelEntry> models) {
     }
 
-    record TemplateEntry(String source, String bosToken, String eosToken) {
+    /** A template given inline ({@code source}) or as a classpath resource ({@code resource}), not both. */
+    record TemplateEntry(String source, String resource, String bosToken, String eosToken) {
+
+        String text() {
+            if ((source == null) == (resource == null)) {
+                throw new IllegalArgumentException("a template needs exactly one of 'source' and 'resource'");
+            }
+            if (source != null) {
+                return source;
+            }
+            try (InputStream in = ModelProfiles.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("template resource '" + resource + "' is not on the classpath");
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read template resource " + resource, e);
+            }
+        }
     }
 
-    record ModelEntry(String tritonModel, String template, String thinkingStart, String thinkingEnd,
-            boolean templateOpensThinking, String solutionPrefix, double temperature) {
+    /** @param contract {@code vllm} (the default) or {@code tensorrt-llm} */
+    record ModelEntry(String tritonModel, String contract, String template, String thinkingStart,
+            String thinkingEnd, boolean templateOpensThinking, String solutionPrefix, double temperature) {
     }
 }

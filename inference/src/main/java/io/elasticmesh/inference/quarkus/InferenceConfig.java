@@ -27,4 +27,16 @@ public interface InferenceConfig {
     /** How long the readiness check waits for Triton's answer before reporting DOWN. */
     @WithDefault("3s")
     Duration readinessTimeout();
+
+    /**
+     * Triton instances as {@code host:port}, when there are several (in Kubernetes, the headless Service
+     * {@code triton-instances:8001}, whose name resolves to every pod). Both phases of a request then go to the
+     * instance its request id hashes to, so the solution phase finds prompt and thinking in that instance's prefix
+     * cache. Unset: every call goes to {@code quarkus.grpc.clients.triton.*}.
+     */
+    Optional<List<String>> tritonInstances();
+
+    /** How often the addresses of {@link #tritonInstances()} are resolved again. */
+    @WithDefault("10s")
+    Duration tritonInstancesRefresh();
 }

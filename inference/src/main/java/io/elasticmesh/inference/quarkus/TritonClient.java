@@ -20,6 +20,7 @@ import io.elasticmesh.inference.triton.Phase;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.elasticmesh.inference.triton.TritonGenerator;
+import io.elasticmesh.inference.triton.TritonInstances;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.grpc.Deadline;
@@ -32,6 +33,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +41,9 @@ import java.util.Locale;
 
 /**
  * The one outbound dependency of the decoder and solution services: Triton, over its gRPC protocol
- * ({@code quarkus.grpc.clients.triton.*}). Generation is not retried: a retried generation would be charged twice
- * and could differ; a failed call fails the phase with Triton's status.
+ * ({@code quarkus.grpc.clients.triton.*}, or one of {@code mesh.inference.triton-instances} chosen by the request
+ * id, so both phases of a request meet the same prefix cache). Generation is not retried: a retried generation
+ * would be charged twice and could differ; a failed call fails the phase with Triton's status.
  * <p>
  * Each call is a {@code text_completion} span (GenAI conventions) lasting as long as the stream, and is measured:
  * {@code elastic_triton_call_duration_seconds{model,phase}}, {@code elastic_triton_errors_total{model,code}} and
@@ -50,14 +53,25 @@ import java.util.Locale;
 public class TritonClient {
 
     private final TritonGenerator generator;
+    private final TritonInstances instances;
     private final Tracer tracer;
     private final MeterRegistry registry;
 
-    public TritonClient(@GrpcClient("triton") MutinyGRPCInferenceServiceStub stub, Tracer tracer,
-            MeterRegistry registry) {
+    public TritonClient(@GrpcClient("triton") MutinyGRPCInferenceServiceStub stub, InferenceConfig config,
+            Tracer tracer, MeterRegistry registry) {
         this.generator = new TritonGenerator(stub);
+        this.instances = config.tritonInstances()
+                .map(targets -> new TritonInstances(targets, config.tritonInstancesRefresh().toNanos()))
+                .orElse(null);
         this.tracer = tracer;
         this.registry = registry;
+    }
+
+    @PreDestroy
+    void close() {
+        if (instances != null) {
+            instances.close();
+        }
     }
 
     /**
@@ -82,7 +96,8 @@ public class TritonClient {
         }
         return StreamSpan.around(span, started -> {
             Timer.Sample call = Timer.start(registry);
-            return ScannedGeneration.scan(generator.stream(request, deadline), request.stop(), timeLimit)
+            TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
+            return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), timeLimit)
                     .invoke(event -> {
                         if (event instanceof PhaseEvent.Done<ScannedGeneration> done) {
                             ended(started, phase, request.tritonModel(), done.result().generation());

@@ -33,6 +33,16 @@ public final class RawTensors {
         return ByteString.copyFrom(new byte[] { (byte) (value ? 1 : 0) });
     }
 
+    public static ByteString encodeInt32(int value) {
+        return ByteString.copyFrom(ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(value)
+                .flip());
+    }
+
+    public static ByteString encodeFp32(float value) {
+        return ByteString.copyFrom(ByteBuffer.allocate(Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).putFloat(value)
+                .flip());
+    }
+
     /** Decodes a BYTES tensor as UTF-8 strings; fails on a truncated element. */
     public static List<String> decodeStrings(ByteString raw) {
         ByteBuffer buffer = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -55,13 +65,24 @@ public final class RawTensors {
 
     /** Decodes a UINT32 tensor. */
     public static long[] decodeUint32(ByteString raw) {
+        return decode32(raw, "UINT32", true);
+    }
+
+    /** Decodes an INT32 tensor. */
+    public static long[] decodeInt32(ByteString raw) {
+        return decode32(raw, "INT32", false);
+    }
+
+    private static long[] decode32(ByteString raw, String datatype, boolean unsigned) {
         if (raw.size() % Integer.BYTES != 0) {
-            throw new IllegalArgumentException("UINT32 tensor of " + raw.size() + " bytes is not a multiple of 4");
+            throw new IllegalArgumentException(
+                    datatype + " tensor of " + raw.size() + " bytes is not a multiple of 4");
         }
         ByteBuffer buffer = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long[] values = new long[raw.size() / Integer.BYTES];
         for (int i = 0; i < values.length; i++) {
-            values[i] = Integer.toUnsignedLong(buffer.getInt());
+            int v = buffer.getInt();
+            values[i] = unsigned ? Integer.toUnsignedLong(v) : v;
         }
         return values;
     }

@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Multi;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Streams generations from a Triton model that speaks the vLLM backend contract. Each generation is its own
+ * Streams generations from a Triton model in the contract its request names. Each generation is its own
  * ModelStreamInfer call, so cancelling the returned stream (or its deadline passing) cancels the call, and Triton
  * stops generating.
  */
@@ -23,9 +23,10 @@ public final class TritonGenerator {
      * request {@code timeout}, so a request still queued there when the deadline passes is dropped by Triton.
      */
     public Multi<GenerationChunk> stream(GenerationRequest request, Deadline deadline) {
+        TritonContract contract = request.contract();
         return Multi.createFrom().deferred(() -> stub.withDeadline(deadline)
-                .modelStreamInfer(Multi.createFrom().item(VllmContract.toWire(request,
+                .modelStreamInfer(Multi.createFrom().item(contract.toWire(request,
                         deadline.timeRemaining(TimeUnit.MICROSECONDS))))
-                .map(VllmContract::fromWire));
+                .map(contract.reader(request)));
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.elasticmesh.inference.profile.Turn.Role;
+import io.elasticmesh.inference.triton.TensorRtLlmContract;
+import io.elasticmesh.inference.triton.VllmContract;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -62,6 +64,52 @@ class ModelProfilesTests {
         String prompt = smollm2.thinkingPrompt(List.of(new Turn(Role.USER, "{{ 7 * 6 }} {% if true %}x{% endif %}")));
 
         assertThat(prompt).contains("{{ 7 * 6 }} {% if true %}x{% endif %}");
+    }
+
+    @Test
+    void templateRaisingAnExceptionFailsWithTheTemplatesMessage() {
+        ChatTemplate strict = new ChatTemplate("strict",
+                "{% if messages[0]['role'] != 'user' %}{{ raise_exception('Conversation must start with a user') }}"
+                        + "{% endif %}ok", null, "</s>");
+
+        assertThat(strict.render(List.of(new Turn(Role.USER, "hi")))).isEqualTo("ok");
+        assertThatThrownBy(() -> strict.render(List.of(new Turn(Role.ASSISTANT, "hi"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("chat template 'strict' refuses the conversation: Conversation must start with a user");
+    }
+
+    @Test
+    void profilesNameTheirContractEndOfSequenceAndWhoOpensThinking() {
+        ModelProfiles profiles = ModelProfiles.load(Optional.empty());
+
+        assertThat(profiles.require("deepseek-r1-distill").endOfSequence()).isEqualTo("<｜end▁of▁sentence｜>");
+        assertThat(profiles.require("deepseek-r1-distill").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
+                .isEqualTo("<｜begin▁of▁sentence｜><｜User｜>2+2?<｜Assistant｜><think>\n");
+        assertThat(profiles.require("qwen3-8b-thinking").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
+                .isEqualTo("<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n");
+        assertThat(profiles.require("scripted-trtllm").contract()).isEqualTo(TensorRtLlmContract.INSTANCE);
+        assertThat(profiles.require("scripted").contract()).isEqualTo(VllmContract.INSTANCE);
+    }
+
+    @Test
+    void unknownContractIsRejectedNamingTheKnownOnes() {
+        String yaml = """
+                templates:
+                  t:
+                    source: "x"
+                models:
+                  m:
+                    tritonModel: t
+                    contract: grpc-magic
+                    template: t
+                    thinkingStart: "<think>"
+                    thinkingEnd: "</think>"
+                    templateOpensThinking: false
+                    temperature: 0
+                """;
+
+        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("test.yaml: model 'm'")
+                .hasMessageContaining("'grpc-magic'").hasMessageContaining("vllm, tensorrt-llm");
     }
 
     private static ModelProfiles parse(String yaml) throws java.io.IOException {

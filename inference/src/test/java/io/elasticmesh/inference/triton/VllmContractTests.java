@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 
 class VllmContractTests {
 
-    private final GenerationRequest request = new GenerationRequest("r-1", "scripted", "hello", 12,
-            List.of("</think>"), 0.0);
+    private final GenerationRequest request = new GenerationRequest("r-1", "scripted", VllmContract.INSTANCE, "hello",
+            12, List.of("</think>"), 0.0);
 
     @Test
     void requestCarriesPromptBudgetAndStopAsVllmSamplingParameters() throws Exception {
-        ModelInferRequest wire = VllmContract.toWire(request, 0);
+        ModelInferRequest wire = VllmContract.INSTANCE.toWire(request, 0);
 
         assertThat(wire.getModelName()).isEqualTo("scripted");
         assertThat(wire.getId()).isEqualTo("r-1");
@@ -39,9 +39,9 @@ class VllmContractTests {
 
     @Test
     void theDeadlineTravelsAsTritonsRequestTimeoutInMicroseconds() {
-        assertThat(VllmContract.toWire(request, 2_500_000).getParametersMap().get("timeout").getInt64Param())
+        assertThat(VllmContract.INSTANCE.toWire(request, 2_500_000).getParametersMap().get("timeout").getInt64Param())
                 .isEqualTo(2_500_000);
-        assertThat(VllmContract.toWire(request, 0).getParametersMap()).doesNotContainKey("timeout");
+        assertThat(VllmContract.INSTANCE.toWire(request, 0).getParametersMap()).doesNotContainKey("timeout");
     }
 
     @Test

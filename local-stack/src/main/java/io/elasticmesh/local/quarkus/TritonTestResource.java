@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real Triton server with the scripted model, for a service's {@code @QuarkusTest}; points the service's
- * {@code triton} gRPC client at it.
+ * The real Triton server with the scripted model in both contracts ({@code scripted}: vLLM, {@code scripted_trtllm}:
+ * TensorRT-LLM ensemble), for a service's {@code @QuarkusTest}; points the service's {@code triton} gRPC client at it.
  */
 public class TritonTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -19,7 +19,8 @@ public class TritonTestResource implements QuarkusTestResourceLifecycleManager {
         Path root = Path.of(System.getProperty("mesh.root", "..")).toAbsolutePath().normalize();
         // Under the module's target/, so `mvn clean` removes the server's copy and logs.
         Path work = Path.of("target", "triton").toAbsolutePath();
-        triton = TritonProcess.start(root, work, work.resolve("tritonserver.log"), 0, List.of("scripted"));
+        triton = TritonProcess.start(root, work, work.resolve("tritonserver.log"), 0,
+                List.of("scripted", "scripted_trtllm"));
         String port = String.valueOf(triton.grpcPort());
         // In tests Quarkus sends a client to its test-port, which otherwise defaults to the service's own.
         return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1",

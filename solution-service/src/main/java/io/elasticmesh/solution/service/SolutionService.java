@@ -37,9 +37,9 @@ public class SolutionService {
             boolean closedByModel, int budgetTokens, Deadline deadline) {
         return Multi.createFrom().deferred(() -> {
             ModelProfile profile = profiles.require(model);
-            GenerationRequest request = new GenerationRequest(requestId + ":solution", profile.tritonModel(),
+            GenerationRequest request = profile.generation(requestId + ":solution",
                     profile.solutionPrompt(thinkingPrompt, thinking), budgetTokens,
-                    List.of(profile.thinkingStart(), profile.thinkingEnd()), profile.temperature());
+                    List.of(profile.thinkingStart(), profile.thinkingEnd()));
             long start = System.nanoTime();
             int forced = closedByModel ? 0 : 1;
             return triton.generate(Phase.SOLUTION, request, deadline, null)

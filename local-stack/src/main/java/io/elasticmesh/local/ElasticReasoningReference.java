@@ -1,4 +1,4 @@
-package io.elasticmesh.it;
+package io.elasticmesh.local;
 
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.Turn;
@@ -6,6 +6,7 @@ import io.elasticmesh.inference.triton.GenerationChunk;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.VllmContract;
 import io.elasticmesh.proto.inference.GRPCInferenceServiceGrpc;
+import io.elasticmesh.proto.inference.ModelInferRequest;
 import io.elasticmesh.proto.inference.ModelStreamInferResponse;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
@@ -17,25 +18,33 @@ import java.util.concurrent.TimeUnit;
  * Elastic Reasoning as the paper states it, written apart from the mesh and calling Triton directly: think with
  * max_tokens = t, stopping at the end-of-thinking delimiter; if it did not appear, append exactly one; answer with
  * max_tokens = s until end of sequence. Plus the mesh's two documented boundary rules: a cut inside the delimiter
- * drops the fragment, and a thinking delimiter in the answer ends the answer.
+ * drops the fragment, and a thinking delimiter in the answer ends the answer. The equality tests hold the mesh to
+ * it, and the benchmark uses it as the minimal client the mesh is compared with. Safe for concurrent use.
  */
-final class ElasticReasoningReference {
+public final class ElasticReasoningReference {
+
+    private static final long DEADLINE_MINUTES = 2;
 
     /** What the procedure produced, with the backend's token counts. */
-    record Outcome(String thinking, int thinkingTokens, boolean thinkingCut, String solution, int solutionTokens,
-            boolean solutionCut, int promptTokens) {
+    public record Outcome(String thinking, int thinkingTokens, boolean thinkingCut, String solution,
+            int solutionTokens, boolean solutionCut, int promptTokens) {
     }
 
-    private record Output(String text, int tokens, int inputTokens, String finishReason) {
+    /**
+     * One generation call's result.
+     *
+     * @param firstTokenNanos from sending the request to the first response carrying a generated token
+     */
+    public record Output(String text, int tokens, int inputTokens, String finishReason, long firstTokenNanos) {
     }
 
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub triton;
 
-    ElasticReasoningReference(Channel tritonChannel) {
+    public ElasticReasoningReference(Channel tritonChannel) {
         this.triton = GRPCInferenceServiceGrpc.newStub(tritonChannel);
     }
 
-    Outcome run(ModelProfile profile, List<Turn> conversation, int t, int s) {
+    public Outcome run(ModelProfile profile, List<Turn> conversation, int t, int s) {
         String end = profile.thinkingEnd();
         String prompt = profile.thinkingPrompt(conversation);
         Output thought = generate(profile, prompt, t, List.of(end));
@@ -67,18 +76,35 @@ final class ElasticReasoningReference {
         return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 
-    private Output generate(ModelProfile profile, String prompt, int maxTokens, List<String> stop) {
+    /** One plain streamed generation on the profile's Triton model. */
+    public Output generate(ModelProfile profile, String prompt, int maxTokens, List<String> stop) {
+        return generate(wire(profile, prompt, maxTokens, stop));
+    }
+
+    /** The wire request {@link #generate(ModelProfile, String, int, List)} sends, for callers that add to it. */
+    public static ModelInferRequest wire(ModelProfile profile, String prompt, int maxTokens, List<String> stop) {
+        return VllmContract.INSTANCE.toWire(new GenerationRequest("reference", profile.tritonModel(),
+                VllmContract.INSTANCE, prompt, maxTokens, stop, profile.temperature()),
+                TimeUnit.MINUTES.toMicros(DEADLINE_MINUTES));
+    }
+
+    /** Streams {@code request} and collects its text, counts and time to the first token. */
+    public Output generate(ModelInferRequest request) {
         CompletableFuture<Output> done = new CompletableFuture<>();
         StringBuilder text = new StringBuilder();
         int[] counts = new int[2];
         String[] finish = new String[1];
-        StreamObserver<io.elasticmesh.proto.inference.ModelInferRequest> requests = triton
-                .withDeadlineAfter(2, TimeUnit.MINUTES)
+        long[] firstToken = {-1};
+        long start = System.nanoTime();
+        StreamObserver<ModelInferRequest> requests = triton.withDeadlineAfter(DEADLINE_MINUTES, TimeUnit.MINUTES)
                 .modelStreamInfer(new StreamObserver<>() {
                     @Override
                     public void onNext(ModelStreamInferResponse response) {
                         try {
                             GenerationChunk chunk = VllmContract.fromWire(response);
+                            if (firstToken[0] < 0 && chunk.outputTokens() > 0) {
+                                firstToken[0] = System.nanoTime() - start;
+                            }
                             text.append(chunk.textDelta());
                             counts[0] += chunk.outputTokens();
                             if (chunk.inputTokens() >= 0) {
@@ -88,7 +114,8 @@ final class ElasticReasoningReference {
                                 finish[0] = chunk.finishReason();
                             }
                             if (chunk.last()) {
-                                done.complete(new Output(text.toString(), counts[0], counts[1], finish[0]));
+                                done.complete(new Output(text.toString(), counts[0], counts[1], finish[0],
+                                        firstToken[0]));
                             }
                         } catch (RuntimeException e) {
                             done.completeExceptionally(e);
@@ -105,8 +132,7 @@ final class ElasticReasoningReference {
                         done.completeExceptionally(new IllegalStateException("stream ended before the final response"));
                     }
                 });
-        requests.onNext(VllmContract.toWire(new GenerationRequest("reference", profile.tritonModel(), prompt,
-                maxTokens, stop, profile.temperature()), TimeUnit.MINUTES.toMicros(2)));
+        requests.onNext(request);
         Output output = done.join();
         requests.onCompleted();
         return output;

@@ -1,0 +1,65 @@
+package io.elasticmesh.audit.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configuration of audit-service (storage, redaction, retention); owned by ops. */
+@ConfigMapping(prefix = "audit")
+public interface AuditConfig {
+
+    /**
+     * The principals file (identity module format): who may query. Role {@code compliance} reads every tenant, role
+     * {@code auditor} only its own. Required.
+     */
+    Path principalsFile();
+
+    /** Redaction applied to every event before it is stored (and hashed). */
+    Redaction redaction();
+
+    /** How long stored events are kept. */
+    Retention retention();
+
+    interface Redaction {
+
+        /**
+         * Java regular expressions; every match in the conversation, the thinking and the answer is replaced by
+         * {@link #replacement()} before the event is stored. None: nothing is redacted.
+         */
+        Optional<List<String>> patterns();
+
+        @WithDefault("[REDACTED]")
+        String replacement();
+    }
+
+    interface Retention {
+
+        /** Age (since stored) after which a tenant's events are deleted. */
+        @WithDefault("P3650D")
+        Duration defaultPeriod();
+
+        /**
+         * Per-tier periods, e.g. {@code audit.retention.tiers.economy=P90D}. A tenant's chain is only ever shortened
+         * from its oldest end, so an event whose own period has run out is deleted once every older event of its
+         * tenant may go too.
+         */
+        Map<String, Duration> tiers();
+
+        /** Per-tenant periods, overriding the tier and default periods for every event of the tenant. */
+        Map<String, Duration> tenants();
+
+        /** How often the deletion job runs. */
+        @WithDefault("1h")
+        String interval();
+
+        /**
+         * Secret that signs (HMAC-SHA-256) the checkpoint a tenant's chain starts from after deletions, so a deletion
+         * cannot be hidden by moving the checkpoint. Required; supplied from a Kubernetes Secret in production.
+         */
+        String checkpointKey();
+    }
+}

@@ -1,0 +1,120 @@
+package io.elasticmesh.audit.mapping;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import io.elasticmesh.audit.service.ChainReport;
+import io.elasticmesh.audit.service.EventFilter;
+import io.elasticmesh.audit.service.EventRecord;
+import io.elasticmesh.audit.service.Redactor;
+import io.elasticmesh.audit.service.StoredEvent;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.audit.v1.ChainBreak;
+import io.elasticmesh.proto.audit.v1.ChainLink;
+import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
+import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
+import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import java.time.Instant;
+
+/** Proto ↔ domain for audit-service: what is stored of an event, filters, and the replies. */
+public final class AuditEventMapper {
+
+    private AuditEventMapper() {
+    }
+
+    /** @throws IllegalArgumentException when the bytes are not an AuditEvent */
+    public static AuditEvent parse(byte[] payload) {
+        try {
+            return AuditEvent.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an elastic.audit.v1.AuditEvent: " + e.getMessage(), e);
+        }
+    }
+
+    /** The event with every text a person wrote or the model generated passed through {@code redactor}. */
+    public static AuditEvent redacted(AuditEvent event, Redactor redactor) {
+        if (redactor.isEmpty()) {
+            return event;
+        }
+        AuditEvent.Builder redacted = event.toBuilder();
+        for (ChatMessage.Builder message : redacted.getRequestBuilder().getMessagesBuilderList()) {
+            message.setContent(redactor.redact(message.getContent()));
+        }
+        redacted.getResponseBuilder()
+                .setThinkingText(redactor.redact(event.getResponse().getThinkingText()))
+                .setSolutionText(redactor.redact(event.getResponse().getSolutionText()));
+        return redacted.build();
+    }
+
+    /** What is stored: the columns queries filter on, and the event's bytes. */
+    public static EventRecord toRecord(AuditEvent event) {
+        return toRecord(event, event.toByteArray());
+    }
+
+    /** The columns a stored payload implies. */
+    public static EventRecord toRecord(byte[] payload) {
+        return toRecord(parse(payload), payload);
+    }
+
+    private static EventRecord toRecord(AuditEvent event, byte[] payload) {
+        var response = event.getResponse();
+        return new EventRecord(event.getEventId(), response.getRequestId(), event.getTraceId(),
+                toInstant(event.getOccurredAt()), event.getTenant(), response.getBudget().getTier(),
+                response.getBudget().getModel(), response.getThinkingTruncated(),
+                response.getTruncationReason().name(), response.getThinkingText(), payload);
+    }
+
+    /** @throws IllegalArgumentException naming the field that is out of range */
+    public static EventFilter toFilter(ListAuditEventsRequest request) {
+        if (request.getThinkingContains().length() > 200) {
+            throw new IllegalArgumentException("thinking_contains must be at most 200 characters, was "
+                    + request.getThinkingContains().length());
+        }
+        if (request.getTruncationReason() == TruncationReason.UNRECOGNIZED) {
+            throw new IllegalArgumentException("truncation_reason " + request.getTruncationReasonValue()
+                    + " is not a known TruncationReason");
+        }
+        Instant from = request.hasOccurredFrom() ? toInstant(request.getOccurredFrom()) : null;
+        Instant to = request.hasOccurredTo() ? toInstant(request.getOccurredTo()) : null;
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new IllegalArgumentException("occurred_from (" + from + ") must be before occurred_to (" + to + ")");
+        }
+        return new EventFilter(request.getTenant(), request.getTier(), request.getModel(), from, to,
+                request.getCutOnly(),
+                request.getTruncationReason() == TruncationReason.TRUNCATION_REASON_UNSPECIFIED ? ""
+                        : request.getTruncationReason().name(),
+                request.getRequestId(), request.getTraceId(), request.getThinkingContains());
+    }
+
+    public static GetAuditEventResponse toResponse(StoredEvent stored) {
+        return GetAuditEventResponse.newBuilder().setEvent(parse(stored.payload()))
+                .setLink(ChainLink.newBuilder()
+                        .setPosition(stored.position())
+                        .setPrevHash(stored.prevHash())
+                        .setHash(stored.hash())
+                        .setStoredAt(toTimestamp(stored.storedAt())))
+                .build();
+    }
+
+    public static VerifyAuditChainResponse toResponse(ChainReport report) {
+        VerifyAuditChainResponse.Builder response = VerifyAuditChainResponse.newBuilder()
+                .setIntact(report.intact())
+                .setLinksChecked(report.checked())
+                .setLinksRetired(report.retired());
+        report.firstBreak().ifPresent(b -> response.setFirstBreak(ChainBreak.newBuilder()
+                .setPosition(b.position())
+                .setEventId(b.eventId())
+                .setRequestId(b.requestId())
+                .setProblem(b.problem())));
+        return response.build();
+    }
+
+    static Instant toInstant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    static Timestamp toTimestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+}

@@ -1,0 +1,47 @@
+package io.elasticmesh.audit.service;
+
+import io.elasticmesh.identity.Authorization;
+import io.elasticmesh.identity.Principal;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * Who may read which tenant's audit trail: the {@code compliance} role every tenant, the {@code auditor} role only
+ * its own tenant, anyone else nothing.
+ */
+public final class AuditAccess {
+
+    public static final String COMPLIANCE = "compliance";
+    public static final String AUDITOR = "auditor";
+
+    private AuditAccess() {
+    }
+
+    /**
+     * The tenant a listing is confined to: for the compliance role the one asked for ({@code ""} = every tenant);
+     * for an auditor its own tenant, which it may also leave empty.
+     *
+     * @throws StatusRuntimeException PERMISSION_DENIED when the caller may not read {@code requestedTenant}
+     */
+    public static String listingScope(Principal caller, String requestedTenant) {
+        if (caller.hasRole(COMPLIANCE)) {
+            return requestedTenant;
+        }
+        String tenant = requestedTenant.isEmpty() ? caller.tenant() : requestedTenant;
+        requireRead(caller, tenant);
+        return tenant;
+    }
+
+    /** @throws StatusRuntimeException PERMISSION_DENIED unless the caller may read {@code tenant}'s events */
+    public static void requireRead(Principal caller, String tenant) {
+        if (caller.hasRole(COMPLIANCE)) {
+            return;
+        }
+        if (!caller.hasRole(AUDITOR)) {
+            throw Status.PERMISSION_DENIED.withDescription("principal '" + caller.name() + "' needs role '" + AUDITOR
+                    + "' (its own tenant) or '" + COMPLIANCE + "' (every tenant); it has " + caller.roles())
+                    .asRuntimeException();
+        }
+        Authorization.requireTenant(caller, tenant);
+    }
+}

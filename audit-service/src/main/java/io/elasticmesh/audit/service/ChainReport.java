@@ -1,0 +1,15 @@
+package io.elasticmesh.audit.service;
+
+import java.util.Optional;
+
+/** The outcome of recomputing one tenant's chain. */
+public record ChainReport(long checked, long retired, Optional<Break> firstBreak) {
+
+    /** The first link that does not hold; eventId and requestId are empty when the row is gone. */
+    public record Break(long position, String eventId, String requestId, String problem) {
+    }
+
+    public boolean intact() {
+        return firstBreak.isEmpty();
+    }
+}

@@ -1,0 +1,13 @@
+package io.elasticmesh.audit.service;
+
+import java.time.Instant;
+
+/**
+ * One audit event as stored: the columns queries filter on, derived from {@code payload}, the serialized event
+ * that the hash chain covers.
+ *
+ * @param truncationReason name of the elastic.reasoning.v1.TruncationReason value
+ */
+public record EventRecord(String eventId, String requestId, String traceId, Instant occurredAt, String tenant,
+        String tier, String model, boolean thinkingCut, String truncationReason, String thinkingText, byte[] payload) {
+}

@@ -1,0 +1,51 @@
+package io.elasticmesh.audit.service;
+
+import io.elasticmesh.audit.config.AuditConfig;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Deletes audit events whose retention period (the tenant's, else the tier's, else the default) has run out, oldest
+ * first; each tenant's chain stays verifiable from its signed checkpoint.
+ */
+@ApplicationScoped
+public class RetentionJob {
+
+    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+
+    private final AuditStore store;
+    private final AuditConfig.Retention retention;
+
+    public RetentionJob(AuditStore store, AuditConfig config) {
+        this.store = store;
+        this.retention = config.retention();
+    }
+
+    @Scheduled(every = "${audit.retention.interval}", delayed = "${audit.retention.interval}")
+    void scheduled() {
+        run(Instant.now());
+    }
+
+    /** @return events deleted across all tenants */
+    public long run(Instant now) {
+        long deleted = 0;
+        Map<String, Instant> tierCutoffs = new TreeMap<>();
+        retention.tiers().forEach((tier, period) -> tierCutoffs.put(tier, now.minus(period)));
+        for (String tenant : store.tenants()) {
+            Duration tenantPeriod = retention.tenants().get(tenant);
+            long retired = tenantPeriod != null
+                    ? store.retire(tenant, Map.of(), now.minus(tenantPeriod), retention.checkpointKey())
+                    : store.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), retention.checkpointKey());
+            if (retired > 0) {
+                LOG.infof("retention: deleted the %d oldest audit events of tenant '%s'", retired, tenant);
+            }
+            deleted += retired;
+        }
+        return deleted;
+    }
+}

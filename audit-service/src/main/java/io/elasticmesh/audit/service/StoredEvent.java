@@ -1,0 +1,7 @@
+package io.elasticmesh.audit.service;
+
+import java.time.Instant;
+
+/** A stored event's bytes and its link in the tenant's chain. */
+public record StoredEvent(String tenant, byte[] payload, long position, String prevHash, String hash, Instant storedAt, long seq) {
+}

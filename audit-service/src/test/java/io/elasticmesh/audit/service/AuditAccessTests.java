@@ -1,0 +1,57 @@
+package io.elasticmesh.audit.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.elasticmesh.identity.Principal;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class AuditAccessTests {
+
+    @Provide
+    Arbitrary<String> tenants() {
+        return Arbitraries.of("", "acme", "globex", "initech");
+    }
+
+    @Provide
+    Arbitrary<Set<String>> roles() {
+        return Arbitraries.of("client", "auditor", "compliance").set();
+    }
+
+    @Property
+    void aListingNeverReachesBeyondWhatTheRolesAllow(@ForAll("tenants") String requested,
+            @ForAll("roles") Set<String> roles) {
+        Principal caller = new Principal("p", "acme", roles);
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> AuditAccess.listingScope(caller, requested));
+
+        if (roles.contains("compliance")) {
+            assertThat(refused).isNull();
+            assertThat(AuditAccess.listingScope(caller, requested)).isEqualTo(requested);
+        } else if (roles.contains("auditor") && (requested.isEmpty() || requested.equals("acme"))) {
+            assertThat(refused).isNull();
+            assertThat(AuditAccess.listingScope(caller, requested)).isEqualTo("acme");
+        } else {
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        }
+    }
+
+    @Property
+    void readingOneTenantNeedsComplianceOrBeingItsAuditor(@ForAll("tenants") String tenant,
+            @ForAll("roles") Set<String> roles) {
+        Principal caller = new Principal("p", "acme", roles);
+        boolean allowed = roles.contains("compliance") || roles.contains("auditor") && tenant.equals("acme");
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> AuditAccess.requireRead(caller, tenant));
+
+        assertThat(refused == null).isEqualTo(allowed);
+    }
+}

@@ -1,0 +1,118 @@
+package io.elasticmesh.bench;
+
+import io.elasticmesh.local.LocalMesh;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./mesh bench [--quick|--tiny] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka, Triton with the
+ * scripted model and SmolLM2, the four services, the router on bench/tiers.yaml) on free ports with its logs and
+ * flight recordings under the work directory (default .mesh/bench), runs every measurement in one process, and
+ * writes latest.json and latest.md to the out directory (default bench/results). Progress goes to stderr.
+ */
+public final class Bench {
+
+    /** 16 tokens (8 thinking, the delimiter, 6 answer, end of sequence) at a fixed per-token delay. */
+    private static final Report.Workload SCRIPTED = new Report.Workload("think=8 close=yes answer=6 delay_ms=10",
+            64, 32, 16, 10);
+    private static final String SMOLLM2_QUESTION = "A farmer has 17 sheep and buys 3 more. How many sheep now? "
+            + "Think it through first.";
+    private static final int SMOLLM2_BUDGET = 16;
+    private static final int ADHERENCE_CONCURRENCY = 8;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Scale scale = Scale.full();
+        Path root = Path.of(System.getProperty("mesh.root", System.getenv().getOrDefault("MESH_ROOT", ".")))
+                .toAbsolutePath().normalize();
+        Path out = root.resolve("bench/results");
+        Path work = root.resolve(".mesh/bench");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> scale = Scale.quick();
+                case "--tiny" -> scale = Scale.tiny();
+                case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
+                case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
+                        + "'; usage: Bench [--quick|--tiny] [--out DIR] [--work DIR]");
+            }
+        }
+        Report.write(out, run(root, work, scale));
+        System.err.println("wrote " + out.resolve("latest.json") + " and " + out.resolve("latest.md"));
+    }
+
+    static Report.Results run(Path root, Path work, Scale scale) throws Exception {
+        long start = System.nanoTime();
+        Path recordings = work.resolve("jfr");
+        clean(recordings);
+        Files.createDirectories(recordings);
+        LocalMesh.Options options = LocalMesh.Options.ephemeral(root, work, List.of("scripted", "smollm2"))
+                .withTiersFile(root.resolve("bench/tiers.yaml"))
+                .withServiceJvmOptions(FlightRecordings.jvmOptions(recordings));
+        progress("starting the mesh (" + scale.name() + " run)");
+        Map<String, Long> pids;
+        Overhead.Result scripted;
+        Overhead.Result smollm2;
+        List<Throughput.Point> throughput = new ArrayList<>();
+        BudgetAdherence.Result adherence;
+        PrefixReuse.Result prefixReuse;
+        AuditPath.Result audit;
+        Map<String, Double> memoryMb;
+        Instant measuring;
+        try (LocalMesh mesh = LocalMesh.start(options); Endpoints endpoints = new Endpoints(mesh);
+                ResidentMemory memory = new ResidentMemory(mesh.servicePids())) {
+            pids = mesh.servicePids();
+            Endpoints.Call call = endpoints.scripted(SCRIPTED.directive(), SCRIPTED.t(), SCRIPTED.s());
+            Endpoints.Call realModel = endpoints.smollm2(SMOLLM2_QUESTION, SMOLLM2_BUDGET, SMOLLM2_BUDGET);
+
+            progress("warm-up");
+            Overhead.measure(endpoints, endpoints.scripted("think=8 close=yes answer=6", 64, 32), scale.warmup());
+            Overhead.measure(endpoints, realModel, scale.smollm2Warmup());
+            measuring = Instant.now();
+            progress("budget adherence: " + scale.adherenceRequests() + " requests");
+            adherence = BudgetAdherence.measure(endpoints, scale.adherenceRequests(), ADHERENCE_CONCURRENCY, 42);
+            progress("overhead, scripted: " + scale.overheadRequests() + " requests each way");
+            scripted = Overhead.measure(endpoints, call, scale.overheadRequests());
+            progress("overhead, SmolLM2: " + scale.smollm2Requests() + " requests each way");
+            smollm2 = Overhead.measure(endpoints, realModel, scale.smollm2Requests());
+            for (int concurrency : Scale.CONCURRENCY) {
+                progress("throughput at " + concurrency + " in flight");
+                throughput.add(Throughput.measure(endpoints, call, concurrency, scale.throughputRounds(),
+                        scale.throughputWindowMs(), memory));
+            }
+            memoryMb = memory.peakMb();
+            progress("audit path");
+            audit = AuditPath.measure(endpoints, mesh.kafkaBootstrapServers(), scale.auditLagProbes(),
+                    scale.auditEvents(), scale.auditPathPairs());
+            progress("prefix reuse, SmolLM2");
+            prefixReuse = PrefixReuse.measure(endpoints, scale.prefixReuseRuns());
+            progress("stopping the mesh (the services write their flight recordings)");
+        }
+        Map<String, FlightRecordings.Profile> profiles = FlightRecordings.read(recordings, pids, measuring, 6);
+        return new Report.Results(scale, Machine.describe(), Instant.now(), (System.nanoTime() - start) / 1e9,
+                SCRIPTED, scripted, smollm2, throughput, adherence, prefixReuse, audit, memoryMb, profiles);
+    }
+
+    private static void clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static void progress(String step) {
+        System.err.println("==> bench: " + step);
+    }
+}

@@ -1,0 +1,98 @@
+package io.elasticmesh.bench;
+
+import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.inference.profile.ModelProfile;
+import io.elasticmesh.inference.profile.ModelProfiles;
+import io.elasticmesh.local.ApiKeys;
+import io.elasticmesh.local.ElasticReasoningReference;
+import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
+import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
+import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the benchmark calls: the mesh through budget-router, and Triton directly through the minimal Elastic
+ * Reasoning client ({@link ElasticReasoningReference}), each on one channel as a client application would.
+ */
+final class Endpoints implements AutoCloseable {
+
+    /** The benchmark's tenant: not in the tier file, so no token quota applies. */
+    static final String TENANT = "bench";
+
+    /** One request shape, sent the same way through the mesh and directly. */
+    record Call(String tier, ModelProfile profile, String question, int t, int s) {
+
+        ReasonRequest meshRequest() {
+            return ReasonRequest.newBuilder().setTier(tier).setTenant(TENANT).addMessages(user())
+                    .setThinkingBudgetTokens(t).setSolutionBudgetTokens(s).build();
+        }
+
+        ChatMessage user() {
+            return ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent(question).build();
+        }
+
+        String thinkingPrompt() {
+            return profile.thinkingPrompt(ChatMessages.toTurns(List.of(user())));
+        }
+    }
+
+    private static final ModelProfiles PROFILES = ModelProfiles.load(Optional.empty());
+
+    final ModelProfile scripted = PROFILES.require("scripted");
+    final ModelProfile smollm2 = PROFILES.require("smollm2-135m");
+    private final ManagedChannel routerChannel;
+    private final ManagedChannel tritonChannel;
+    private final ManagedChannel auditChannel;
+    final ElasticReasoningReference direct;
+    final AuditServiceGrpc.AuditServiceBlockingStub audit;
+    private final BudgetRouterGrpc.BudgetRouterBlockingStub router;
+
+    Endpoints(LocalMesh mesh) {
+        routerChannel = channel(mesh.routerPort());
+        tritonChannel = channel(mesh.tritonPort());
+        auditChannel = channel(mesh.auditPort());
+        router = BudgetRouterGrpc.newBlockingStub(routerChannel);
+        audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
+        direct = new ElasticReasoningReference(tritonChannel);
+    }
+
+    private static ManagedChannel channel(int port) {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    /** A request to the scripted model following {@code directive} (see triton/models/scripted). */
+    Call scripted(String directive, int t, int s) {
+        return new Call("scripted", scripted, "Solve it. [[script " + directive + "]]", t, s);
+    }
+
+    Call smollm2(String question, int t, int s) {
+        return new Call("economy", smollm2, question, t, s);
+    }
+
+    ReasonResponse mesh(Call call) {
+        return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(call.meshRequest());
+    }
+
+    ElasticReasoningReference.Outcome direct(Call call) {
+        return direct.run(call.profile(), ChatMessages.toTurns(List.of(call.user())), call.t(), call.s());
+    }
+
+    /** One plain Triton call with max_tokens = t + s and no stop: what Elastic Reasoning's split costs against. */
+    ElasticReasoningReference.Output single(Call call) {
+        return direct.generate(call.profile(), call.thinkingPrompt(), call.t() + call.s(), List.of());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ManagedChannel c : List.of(routerChannel, tritonChannel, auditChannel)) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}

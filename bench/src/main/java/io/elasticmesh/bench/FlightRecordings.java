@@ -1,0 +1,131 @@
+package io.elasticmesh.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where the services spend their CPU: each service runs with a flight recording (JFR, profile settings: a
+ * Java-stack sample every 10 ms per running thread), written when it stops. Of the {@code jdk.ExecutionSample}
+ * events after start-up, this counts the library of the method on top of the stack (self time: Netty, gRPC,
+ * protobuf, the mesh, ...) and the first mesh method on the stack (inclusive time of the mesh's own code).
+ */
+final class FlightRecordings {
+
+    /** A method and its share of a service's execution samples, in percent. */
+    record Share(String method, double percent) {
+    }
+
+    /** Where one service's samples fall. */
+    record Profile(long samples, List<Share> selfTimeByLibrary, List<Share> meshMethods) {
+    }
+
+    private static final String MESH_PACKAGE = "io.elasticmesh.";
+    /** Generated contract code counts as protobuf / gRPC, not as the mesh's own. */
+    private static final String GENERATED_PACKAGE = "io.elasticmesh.proto.";
+    private static final Map<String, String> LIBRARIES = libraries();
+
+    private static Map<String, String> libraries() {
+        Map<String, String> byPrefix = new LinkedHashMap<>();
+        byPrefix.put(GENERATED_PACKAGE, "generated protobuf/gRPC");
+        byPrefix.put(MESH_PACKAGE, "mesh code");
+        byPrefix.put("io.netty.", "Netty");
+        byPrefix.put("io.grpc.", "grpc-java");
+        byPrefix.put("com.google.protobuf.", "protobuf");
+        byPrefix.put("io.vertx.", "Vert.x");
+        byPrefix.put("io.smallrye.", "SmallRye (Mutiny, config, messaging)");
+        byPrefix.put("io.quarkus.", "Quarkus");
+        byPrefix.put("org.apache.kafka.", "Kafka client");
+        byPrefix.put("com.hubspot.jinjava.", "Jinjava (chat template)");
+        byPrefix.put("com.fasterxml.jackson.", "Jackson");
+        byPrefix.put("org.postgresql.", "PostgreSQL JDBC");
+        byPrefix.put("io.agroal.", "Agroal (connection pool)");
+        byPrefix.put("io.opentelemetry.", "OpenTelemetry");
+        byPrefix.put("java.", "JDK");
+        byPrefix.put("javax.", "JDK");
+        byPrefix.put("jdk.", "JDK");
+        byPrefix.put("sun.", "JDK");
+        return byPrefix;
+    }
+
+    private FlightRecordings() {
+    }
+
+    /** JVM options that record into {@code dir}; the JVM names each file after its pid. */
+    static List<String> jvmOptions(Path dir) {
+        return List.of("-XX:StartFlightRecording=filename=" + dir + "/,dumponexit=true,settings=profile");
+    }
+
+    /**
+     * @param pids service pids by name, as given to the recorded JVMs
+     * @param since samples before this (start-up, warm-up) are left out
+     */
+    static Map<String, Profile> read(Path dir, Map<String, Long> pids, Instant since, int top) {
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> recording(dir, pid)
+                .ifPresent(file -> profiles.put(name, profile(file, since, top))));
+        return profiles;
+    }
+
+    private static Optional<Path> recording(Path dir, long pid) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("hotspot-pid-" + pid + "-")).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Profile profile(Path file, Instant since, int top) {
+        Map<String, Long> self = new HashMap<>();
+        Map<String, Long> meshMethods = new HashMap<>();
+        long samples = 0;
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                var event = recording.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+                        || event.getStartTime().isBefore(since)) {
+                    continue;
+                }
+                RecordedStackTrace stack = event.getStackTrace();
+                if (stack == null || stack.getFrames().isEmpty()) {
+                    continue;
+                }
+                samples++;
+                List<RecordedFrame> frames = stack.getFrames();
+                self.merge(library(name(frames.get(0))), 1L, Long::sum);
+                frames.stream().map(FlightRecordings::name)
+                        .filter(n -> n.startsWith(MESH_PACKAGE) && !n.startsWith(GENERATED_PACKAGE)).findFirst()
+                        .ifPresent(method -> meshMethods.merge(method, 1L, Long::sum));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return new Profile(samples, shares(self, samples, top), shares(meshMethods, samples, top));
+    }
+
+    private static String library(String method) {
+        return LIBRARIES.entrySet().stream().filter(e -> method.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse("other");
+    }
+
+    private static String name(RecordedFrame frame) {
+        return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    }
+
+    private static List<Share> shares(Map<String, Long> counts, long total, int top) {
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .limit(top).map(e -> new Share(e.getKey(), 100.0 * e.getValue() / Math.max(1, total))).toList();
+    }
+}

@@ -1,0 +1,193 @@
+package io.elasticmesh.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** latest.json (the fields, numbers) and latest.md (the README's table) from one run's results. */
+final class Report {
+
+    /** Everything one run measured. */
+    record Results(Scale scale, Machine machine, Instant finished, double durationS, Workload workload,
+            Overhead.Result scripted, Overhead.Result smollm2, List<Throughput.Point> throughput,
+            BudgetAdherence.Result adherence, PrefixReuse.Result prefixReuse, AuditPath.Result audit,
+            Map<String, Double> memoryMb, Map<String, FlightRecordings.Profile> profiles) {
+    }
+
+    /** The scripted request the overhead and throughput runs send. */
+    record Workload(String directive, int t, int s, int tokens, int tokenDelayMs) {
+    }
+
+    private Report() {
+    }
+
+    static void write(Path dir, Results r) throws IOException {
+        Files.createDirectories(dir);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve("latest.json").toFile(), json(r));
+        Files.writeString(dir.resolve("latest.md"), markdown(r));
+    }
+
+    static Map<String, Object> json(Results r) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("mode", r.scale().name());
+        root.put("finished_at", r.finished().truncatedTo(ChronoUnit.SECONDS).toString());
+        root.put("duration_s", round(r.durationS()));
+        root.put("machine", Map.of("cpu", r.machine().cpu(), "cores", r.machine().cores(), "memory_mb",
+                r.machine().memoryMb(), "jdk", r.machine().jdk(), "os", r.machine().os()));
+        Map<String, Object> overhead = overhead(r.scripted());
+        overhead.put("token_delay_ms", r.workload().tokenDelayMs());
+        overhead.put("tokens_per_request", r.workload().tokens());
+        overhead.put("smollm2", overhead(r.smollm2()));
+        root.put("overhead", overhead);
+        root.put("single_call", map("p50_ratio", r.scripted().singleCallP50Ratio(),
+                "single_p50_ms", r.scripted().singleP50Ms(),
+                "smollm2_p50_ratio", r.smollm2().singleCallP50Ratio(),
+                "smollm2_single_p50_ms", r.smollm2().singleP50Ms()));
+        root.put("throughput", r.throughput().stream().map(p -> map("concurrency", p.concurrency(),
+                "mesh_rps", p.meshRps(), "direct_rps", p.directRps(), "ratio", p.ratio(),
+                "mesh_errors", p.meshErrors(), "direct_errors", p.directErrors())).toList());
+        Map<String, Object> adherence = map("requests", r.adherence().requests(),
+                "violations", r.adherence().violations(), "errors", r.adherence().errors());
+        adherence.put("violations_by_invariant", r.adherence().byInvariant());
+        root.put("budget_adherence", adherence);
+        root.put("prefix_reuse", map("runs", r.prefixReuse().runs(),
+                "solution_ttft_ms_with", r.prefixReuse().solutionTtftMsWith(),
+                "solution_ttft_ms_without", r.prefixReuse().solutionTtftMsWithout()));
+        AuditPath.Result a = r.audit();
+        root.put("audit", map("events_per_s", a.eventsPerS(), "produced_events_per_s", a.producedPerS(),
+                "end_to_end_lag_p99_ms", a.lagP99Ms(),
+                "end_to_end_lag_p50_ms", a.lagP50Ms(), "request_path_added_ms_p99", a.addedMsP99(),
+                "request_path_added_ms_p50", a.addedMsP50(), "events_produced", a.eventsProduced(),
+                "events_missing", a.eventsMissing(), "lag_probes", a.lagProbes(), "path_pairs", a.pathPairs()));
+        Map<String, Object> memory = new LinkedHashMap<>();
+        r.memoryMb().forEach((service, mb) -> memory.put(service, round(mb)));
+        root.put("memory_mb", memory);
+        return root;
+    }
+
+    private static Map<String, Object> overhead(Overhead.Result o) {
+        return map("requests", o.requests(), "mesh_p50_ms", o.meshP50Ms(), "mesh_p99_ms", o.meshP99Ms(),
+                "direct_p50_ms", o.directP50Ms(), "direct_p99_ms", o.directP99Ms(), "p50_ratio", o.p50Ratio(),
+                "p99_ratio", o.p99Ratio(), "added_ms_p50", o.addedMsP50());
+    }
+
+    /** An ordered map from alternating keys and values, numbers rounded to three decimals. */
+    private static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            Object v = keysAndValues[i + 1];
+            m.put((String) keysAndValues[i], v instanceof Double d ? round(d) : v);
+        }
+        return m;
+    }
+
+    private static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
+    }
+
+    static String markdown(Results r) {
+        StringBuilder md = new StringBuilder();
+        Workload w = r.workload();
+        md.append(String.format(Locale.ROOT, "Run `%s`, finished %s, %.0f s. Machine: %s.%n%n", r.scale().name(),
+                r.finished().truncatedTo(ChronoUnit.SECONDS), r.durationS(), r.machine().summary()));
+        md.append(String.format(Locale.ROOT, "Scripted request: `%s`, t=%d, s=%d: %d tokens at %d ms each. "
+                + "\"direct\" is the same two Triton calls made by a minimal client "
+                + "(local-stack `ElasticReasoningReference`), interleaved with the mesh requests.%n%n",
+                w.directive(), w.t(), w.s(), w.tokens(), w.tokenDelayMs()));
+        md.append("| measure | mesh | baseline | ratio / result | target |\n|---|---|---|---|---|\n");
+        Overhead.Result o = r.scripted();
+        row(md, "scripted, p50 latency (" + o.requests() + " each)", ms(o.meshP50Ms()), ms(o.directP50Ms()) + " direct",
+                String.format(Locale.ROOT, "%.3f (+%.1f ms)", o.p50Ratio(), o.addedMsP50()),
+                verdict(o.p50Ratio() <= 1.05 && o.addedMsP50() <= 3, "≤ 1.05 and ≤ +3 ms"));
+        row(md, "scripted, p99 latency", ms(o.meshP99Ms()), ms(o.directP99Ms()) + " direct", ratio(o.p99Ratio()), "");
+        Overhead.Result m = r.smollm2();
+        row(md, "SmolLM2 (CPU), p50 latency (" + m.requests() + " each)", ms(m.meshP50Ms()),
+                ms(m.directP50Ms()) + " direct", String.format(Locale.ROOT, "%.3f (+%.1f ms)", m.p50Ratio(),
+                        m.addedMsP50()), "");
+        row(md, "SmolLM2 (CPU), p99 latency", ms(m.meshP99Ms()), ms(m.directP99Ms()) + " direct",
+                ratio(m.p99Ratio()), "");
+        row(md, "vs one Triton call, max_tokens = t + s, p50 (scripted)", ms(o.meshP50Ms()),
+                ms(o.singleP50Ms()) + " single", ratio(o.singleCallP50Ratio()), "");
+        row(md, "vs one Triton call, max_tokens = t + s, p50 (SmolLM2)", ms(m.meshP50Ms()),
+                ms(m.singleP50Ms()) + " single", ratio(m.singleCallP50Ratio()), "");
+        for (Throughput.Point p : r.throughput()) {
+            String errors = p.meshErrors() + p.directErrors() > 0
+                    ? String.format(" (errors: mesh %d, direct %d)", p.meshErrors(), p.directErrors()) : "";
+            row(md, "throughput, " + p.concurrency() + " in flight (scripted)",
+                    String.format(Locale.ROOT, "%.1f req/s", p.meshRps()),
+                    String.format(Locale.ROOT, "%.1f req/s direct", p.directRps()), ratio(p.ratio()) + errors,
+                    verdict(p.ratio() >= 0.95, "≥ 0.95"));
+        }
+        BudgetAdherence.Result b = r.adherence();
+        row(md, "budget adherence, random budgets and behaviours", b.requests() + " requests",
+                b.errors() + " failed", b.violations() + " violations " + (b.byInvariant().isEmpty() ? ""
+                        : b.byInvariant().toString()), verdict(b.violations() == 0, "0"));
+        PrefixReuse.Result pr = r.prefixReuse();
+        row(md, "SmolLM2 solution-phase time to first token (" + pr.runs() + " each)",
+                ms(pr.solutionTtftMsWith()) + " with prefix reuse", ms(pr.solutionTtftMsWithout()) + " without",
+                ratio(pr.solutionTtftMsWith() / pr.solutionTtftMsWithout()), "");
+        AuditPath.Result a = r.audit();
+        row(md, "audit ingest (Kafka → audit-service, " + a.eventsProduced() + " events)",
+                String.format(Locale.ROOT, "%.0f events/s", a.eventsPerS()),
+                String.format(Locale.ROOT, "%.0f events/s acknowledged by Kafka", a.producedPerS()),
+                a.eventsMissing() + " of the sampled events missing", verdict(a.eventsPerS() >= 5000, "≥ 5,000/s"));
+        row(md, "audit end-to-end lag (" + a.lagProbes() + " cut requests)", "p50 " + ms(a.lagP50Ms()),
+                "p99 " + ms(a.lagP99Ms()), "", "");
+        row(md, "request path added by auditing (cut vs not cut, " + a.pathPairs() + " pairs)",
+                "p99 " + signedMs(a.addedMsP99()), "p50 " + signedMs(a.addedMsP50()), "",
+                a.addedMsP99() < 0 ? "p99 ≤ 1 ms: not resolved (the pairs' noise exceeds the difference)"
+                        : verdict(a.addedMsP99() <= 1, "p99 ≤ 1 ms"));
+        r.memoryMb().forEach((service, mb) -> row(md, "resident memory under load, " + service,
+                String.format(Locale.ROOT, "%.0f MB", mb), "", "", ""));
+        md.append("\n## Where the time goes (JFR)\n\n");
+        md.append("Each service ran with a flight recording (JFR profile settings, a Java sample every 10 ms); samples from after the warm-up. "
+                + "Self time by the library of the method on top of the stack; then the mesh's own methods, "
+                + "inclusive (the first mesh frame on the stack):\n\n");
+        r.profiles().forEach((service, p) -> {
+            md.append(String.format(Locale.ROOT, "- **%s** (%d samples): %s; mesh code: %s%n", service, p.samples(),
+                    shares(p.selfTimeByLibrary()), shares(p.meshMethods())));
+        });
+        return md.toString();
+    }
+
+    private static String shares(List<FlightRecordings.Share> shares) {
+        return String.join(", ", shares.stream().map(s -> String.format(Locale.ROOT, "`%s` %.0f%%",
+                shortName(s.method()), s.percent())).toList());
+    }
+
+    /** Drops the package: {@code a.b.C.m} → {@code C.m}. */
+    private static String shortName(String method) {
+        int dot = method.lastIndexOf('.', method.lastIndexOf('.') - 1);
+        return dot < 0 ? method : method.substring(dot + 1);
+    }
+
+    private static void row(StringBuilder md, String measure, String mesh, String baseline, String result,
+            String target) {
+        md.append("| ").append(String.join(" | ", measure, mesh, baseline, result, target)).append(" |\n");
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, "%.1f ms", v);
+    }
+
+    private static String signedMs(double v) {
+        return String.format(Locale.ROOT, "%+.2f ms", v);
+    }
+
+    private static String ratio(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String verdict(boolean met, String target) {
+        return target + (met ? " ✓" : " ✗ missed");
+    }
+}

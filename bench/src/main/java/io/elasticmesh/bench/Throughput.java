@@ -1,0 +1,88 @@
+package io.elasticmesh.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Closed-loop throughput: {@code concurrency} clients, each sending its next request when the last one answered,
+ * until a window closes, through the mesh and directly in alternating windows (mesh first in even rounds, direct
+ * first in odd ones). The rate is the answered requests over the time until the last of them answered, so a request
+ * longer than the window still counts; failures are counted apart.
+ */
+final class Throughput {
+
+    record Point(int concurrency, double meshRps, double directRps, long meshErrors, long directErrors) {
+
+        double ratio() {
+            return meshRps / directRps;
+        }
+    }
+
+    private record Window(long completed, long errors, long nanos) {
+    }
+
+    private Throughput() {
+    }
+
+    static Point measure(Endpoints endpoints, Endpoints.Call call, int concurrency, int rounds, long windowMs,
+            ResidentMemory memory) throws Exception {
+        long meshDone = 0;
+        long directDone = 0;
+        long meshErrors = 0;
+        long directErrors = 0;
+        long meshNanos = 0;
+        long directNanos = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < 2; k++) {
+                boolean mesh = (round + k) % 2 == 0;
+                memory.sample(mesh);
+                Window w = window(concurrency, windowMs, mesh ? () -> endpoints.mesh(call) : () -> endpoints.direct(call));
+                memory.sample(false);
+                if (mesh) {
+                    meshDone += w.completed();
+                    meshErrors += w.errors();
+                    meshNanos += w.nanos();
+                } else {
+                    directDone += w.completed();
+                    directErrors += w.errors();
+                    directNanos += w.nanos();
+                }
+            }
+        }
+        return new Point(concurrency, meshDone * 1e9 / meshNanos, directDone * 1e9 / directNanos, meshErrors,
+                directErrors);
+    }
+
+    private static Window window(int concurrency, long windowMs, Runnable request) throws Exception {
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        long start = System.nanoTime();
+        try {
+            long end = start + windowMs * 1_000_000;
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < concurrency; i++) {
+                running.add(clients.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        try {
+                            request.run();
+                            completed.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        return new Window(completed.get(), errors.get(), System.nanoTime() - start);
+    }
+}

@@ -1,0 +1,48 @@
+package io.elasticmesh.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark runs end to end on the real mesh (at the smallest scale) and reports every field the issue names
+ * as a number. Timings are not asserted: CI machines are shared and noisy.
+ */
+class BenchQuickIT {
+
+    private static final List<String> FIELDS = List.of("overhead.mesh_p50_ms", "overhead.direct_p50_ms",
+            "overhead.p50_ratio", "overhead.p99_ratio", "overhead.added_ms_p50", "overhead.smollm2.p50_ratio",
+            "single_call.p50_ratio", "budget_adherence.requests", "budget_adherence.violations",
+            "prefix_reuse.solution_ttft_ms_with", "prefix_reuse.solution_ttft_ms_without", "audit.events_per_s",
+            "audit.end_to_end_lag_p99_ms", "audit.request_path_added_ms_p99", "memory_mb.budget-router",
+            "memory_mb.decoder-service", "memory_mb.solution-service", "memory_mb.audit-service");
+
+    @Test
+    void tinyRunReportsEveryFieldAsANumber() throws Exception {
+        Path work = Path.of(System.getProperty("mesh.work"));
+        Path out = work.resolve("results");
+
+        Bench.main(new String[] {"--tiny", "--out", out.toString(), "--work", work.toString()});
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve("latest.json").toFile());
+        for (String field : FIELDS) {
+            JsonNode node = json;
+            for (String key : field.split("\\.")) {
+                node = node.path(key);
+            }
+            assertThat(node.isNumber()).as(field + " is a number, was " + node).isTrue();
+        }
+        assertThat(json.path("budget_adherence").path("violations").asInt()).isZero();
+        assertThat(json.path("memory_mb").path("budget-router").asDouble()).isPositive();
+        JsonNode throughput = json.path("throughput");
+        assertThat(throughput).extracting(p -> p.path("concurrency").asInt()).containsExactly(1, 8, 32, 64);
+        throughput.forEach(p -> List.of("mesh_rps", "direct_rps", "ratio")
+                .forEach(f -> assertThat(p.path(f).isNumber()).as("throughput " + f + " of " + p).isTrue()));
+        assertThat(Files.readString(out.resolve("latest.md"))).contains("| measure |", "Where the time goes");
+    }
+}

@@ -1,0 +1,187 @@
+package io.elasticmesh.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What the issue asks of every overlay, and what makes dev-cpu and prod-gpu what they are. */
+class MeshDeploymentTests {
+
+    private static final List<String> SERVICES = List.of("budget-router", "decoder-service", "solution-service",
+            "audit-service");
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void everyServiceIsProbedOverGrpcAndScaledAndProtectedFromDisruption(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        for (String name : SERVICES) {
+            Container server = server(objects, name);
+            int grpcPort = server.getPorts().stream().filter(p -> p.getName().equals("grpc")).findFirst().orElseThrow()
+                    .getContainerPort();
+            assertThat(server.getLivenessProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
+            assertThat(server.getStartupProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
+            assertThat(server.getReadinessProbe().getHttpGet().getPath()).as(name).isEqualTo("/q/health/ready");
+            assertThat(Overlays.named(objects, HorizontalPodAutoscaler.class, name).getSpec().getScaleTargetRef().getName())
+                    .isEqualTo(name);
+            assertThat(Overlays.named(objects, PodDisruptionBudget.class, name).getSpec().getMaxUnavailable().getIntVal())
+                    .isEqualTo(1);
+        }
+        assertThat(Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec().getContainers()
+                .get(0).getLivenessProbe().getGrpc().getPort()).isEqualTo(8001);
+    }
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void theTierFileIsOneConfigMapMountedAsADirectorySoTheRouterCanReloadIt(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        ConfigMap tiers = Overlays.named(objects, ConfigMap.class, "budget-router-tiers"); // no hash suffix: updated in place
+        Deployment router = Overlays.named(objects, Deployment.class, "budget-router");
+        var volume = router.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("budget-router-tiers"))
+                .findFirst().orElseThrow();
+        var mount = server(objects, "budget-router").getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(volume.getName())).findFirst().orElseThrow();
+        String tiersFile = routerConfig(objects).getData().get("ROUTER_TIERS_FILE");
+
+        assertThat(tiers.getData()).containsKey("tiers.yaml");
+        assertThat(mount.getSubPath()).isNull();
+        assertThat(volume.getConfigMap().getItems()).isEmpty();
+        assertThat(tiersFile).isEqualTo(mount.getMountPath() + "/tiers.yaml");
+    }
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void everyTopicTheServicesUseIsAKafkaTopicHere(String overlay) throws IOException {
+        // The cluster does not create topics on first use (auto.create.topics.enable: false).
+        List<String> topics = Overlays.objects(overlay).stream().filter(KafkaTopic.class::isInstance)
+                .map(t -> ((KafkaTopic) t).getSpec().getTopicName()).toList();
+
+        assertThat(servicesTopics()).isNotEmpty().allSatisfy(topic -> assertThat(topics).contains(topic));
+    }
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void bothPhasesCanFindEveryTritonPodThroughTheHeadlessService(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        Service instances = Overlays.named(objects, Service.class, "triton-instances");
+        Deployment triton = Overlays.named(objects, Deployment.class, "triton");
+
+        assertThat(instances.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(triton.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(instances.getSpec().getSelector());
+    }
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void theCollectorPipelineUsesOnlyComponentsItDefinesAndEnvItIsGiven(String overlay) throws IOException {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        JsonNode config = new YAMLMapper().readTree(Overlays.generated(objects, "otel-collector-config").getData().get("config.yaml"));
+        ConfigMap env = Overlays.generated(objects, "otel-collector-env");
+
+        config.path("service").path("pipelines").forEach(pipeline -> {
+            for (String kind : List.of("receivers", "processors", "exporters")) {
+                pipeline.path(kind).forEach(component -> assertThat(config.path(kind).has(component.asText()))
+                        .as("%s %s is defined", kind, component.asText()).isTrue());
+            }
+        });
+        assertThat(config.path("service").path("pipelines").has("traces")).isTrue();
+        Matcher variables = Pattern.compile("\\$\\{env:([A-Z_]+)}").matcher(config.toString());
+        while (variables.find()) {
+            assertThat(env.getData()).containsKey(variables.group(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = "dev-cpu")
+    void devCpuRunsOneOfEverythingOnCpuNodes(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+
+        assertThat(objects).filteredOn(HorizontalPodAutoscaler.class::isInstance).map(HorizontalPodAutoscaler.class::cast)
+                .allSatisfy(hpa -> assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(1));
+        assertThat(Workload.in(objects)).allSatisfy(w -> assertThat(w.replicas()).as(w.id()).isIn(null, 1));
+        assertThat(Overlays.named(objects, KafkaNodePool.class, "mesh-kafka-nodes").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(Overlays.named(objects, KafkaTopic.class, "audit-events").getSpec().getReplicas()).isEqualTo(1);
+        Container triton = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(triton.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+        assertThat(triton.getArgs()).contains("--load-model=smollm2", "--load-model=scripted");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = "prod-gpu")
+    void prodGpuServesTheVllmModelFromTheConfigMapOnAGpuNode(String overlay) throws IOException {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        var pod = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
+        Container triton = pod.getContainers().get(0);
+        ConfigMap model = Overlays.generated(objects, "triton-vllm-model");
+        var repository = pod.getVolumes().stream().filter(v -> v.getName().equals("model-repository")).findFirst()
+                .orElseThrow().getConfigMap();
+        JsonNode engineArgs = new ObjectMapper().readTree(model.getData().get("model.json"));
+
+        assertThat(triton.getImage()).matches("nvcr\\.io/nvidia/tritonserver:2[4-9]\\.\\d\\d-vllm-python-py3(@.*)?");
+        assertThat(triton.getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(triton.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+        assertThat(pod.getTolerations()).anyMatch(t -> t.getKey().equals("nvidia.com/gpu"));
+        assertThat(pod.getInitContainers()).isEmpty();
+        assertThat(model.getData().get("config.pbtxt")).contains("backend: \"vllm\"");
+        assertThat(engineArgs.path("model").asText()).isNotEmpty();
+        assertThat(engineArgs.path("enable_prefix_caching").asBoolean()).isTrue();
+        var name = Pattern.compile("(?m)^name: \"([^\"]+)\"").matcher(model.getData().get("config.pbtxt"));
+        assertThat(name.find()).as("config.pbtxt names its model").isTrue();
+        // Triton requires the directory to carry the model's name, and the version directory to hold model.json.
+        assertThat(repository.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+                .containsExactlyInAnyOrder("config.pbtxt->" + name.group(1) + "/config.pbtxt",
+                        "model.json->" + name.group(1) + "/1/model.json");
+        assertThat(Workload.in(objects)).filteredOn(w -> w.name().equals("triton"))
+                .singleElement().satisfies(w -> assertThat(w.replicas()).isGreaterThan(1));
+    }
+
+    private static Container server(List<HasMetadata> objects, String name) {
+        return Overlays.named(objects, Deployment.class, name).getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static ConfigMap routerConfig(List<HasMetadata> objects) {
+        return Overlays.generated(objects, "budget-router-config");
+    }
+
+
+    /** The topics of every SmallRye channel in the services' application.properties (test profiles aside). */
+    private static List<String> servicesTopics() throws IOException {
+        List<String> topics = new ArrayList<>();
+        for (String module : SERVICES) {
+            Properties properties = new Properties();
+            Path file = Overlays.K8S.getParent().resolve(module).resolve("src/main/resources/application.properties");
+            try (var in = Files.newBufferedReader(file)) {
+                properties.load(in);
+            }
+            properties.stringPropertyNames().stream()
+                    .filter(key -> key.matches("mp\\.messaging\\.(incoming|outgoing)\\.[^.]+\\.topic"))
+                    .map(properties::getProperty).forEach(topics::add);
+        }
+        return topics;
+    }
+}

@@ -1,0 +1,77 @@
+package io.elasticmesh.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Who can reach what, by evaluating every overlay's NetworkPolicies for every port of every pod: clients reach only
+ * the router, the audit query API only the compliance namespace, and each backend only its own callers.
+ */
+class NetworkPoliciesTests {
+
+    private static final IngressPolicy.Source CLIENT_NAMESPACE = new IngressPolicy.Source(
+            Map.of("kubernetes.io/metadata.name", "clients"), Map.of("app", "client"), false);
+    private static final IngressPolicy.Source COMPLIANCE_NAMESPACE = new IngressPolicy.Source(
+            Map.of("kubernetes.io/metadata.name", "compliance"), Map.of("app", "audit-console"), false);
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void clientsOutsideTheNamespaceReachOnlyTheRoutersGrpcPort(String overlay) {
+        assertThat(reachable(overlay, CLIENT_NAMESPACE)).containsExactly("budget-router:grpc");
+    }
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void theComplianceNamespaceReachesTheAuditQueryApi(String overlay) {
+        assertThat(reachable(overlay, COMPLIANCE_NAMESPACE)).containsExactlyInAnyOrder("budget-router:grpc", "audit-service:grpc");
+    }
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void eachBackendIsReachableOnlyFromItsCallers(String overlay) {
+        assertThat(reachable(overlay, pod("budget-router"))).contains("decoder-service:grpc", "solution-service:grpc")
+                .doesNotContain("triton:grpc", "audit-service:grpc", "postgres:postgres");
+        assertThat(reachable(overlay, pod("decoder-service"))).contains("triton:grpc").doesNotContain("postgres:postgres");
+        assertThat(reachable(overlay, pod("solution-service"))).contains("triton:grpc");
+        assertThat(reachable(overlay, pod("audit-service"))).contains("postgres:postgres").doesNotContain("triton:grpc");
+        assertThat(reachable(overlay, pod("triton"))).doesNotContain("triton:http", "audit-service:grpc");
+    }
+
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void prometheusScrapesMetricsPortsButNotTritonsInferenceApi(String overlay) {
+        var monitoring = new IngressPolicy.Source(Map.of("kubernetes.io/metadata.name", "monitoring"),
+                Map.of("app.kubernetes.io/name", "prometheus"), false);
+
+        assertThat(reachable(overlay, monitoring)).contains("budget-router:http", "audit-service:http", "triton:metrics",
+                "otel-collector:metrics").doesNotContain("triton:http", "triton:grpc", "audit-service:grpc");
+    }
+
+    private static IngressPolicy.Source pod(String name) {
+        return new IngressPolicy.Source(Map.of(), Map.of("app.kubernetes.io/name", name), true);
+    }
+
+    /** Every workload:port that {@code source} may connect to. */
+    private static List<String> reachable(String overlay, IngressPolicy.Source source) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        IngressPolicy policy = new IngressPolicy(objects);
+        List<String> reachable = new ArrayList<>();
+        for (Workload workload : Workload.in(objects)) {
+            for (var container : workload.template().getSpec().getContainers()) {
+                for (ContainerPort port : container.getPorts()) {
+                    if (policy.allows(source, workload.template().getMetadata().getLabels(), port)) {
+                        reachable.add(workload.name() + ":" + port.getName());
+                    }
+                }
+            }
+        }
+        return reachable;
+    }
+}

@@ -1,0 +1,63 @@
+package io.elasticmesh.k8s;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/** The overlays under k8s/overlays, each rendered once per test run with the pinned kustomize. */
+final class Overlays {
+
+    static final Path K8S = Path.of(System.getProperty("mesh.root", "..")).resolve("k8s").normalize();
+
+    /** Secrets each overlay leaves to the platform's secret store (k8s/README.md, "Secrets"). */
+    static final Map<String, Set<String>> PLATFORM_SECRETS = Map.of(
+            "prod-gpu", Set.of("budget-router-principals", "audit-service-principals", "audit-db", "audit-service-keys"));
+
+    /** {@code @MethodSource} for tests that run once per overlay. */
+    static final String ALL = "io.elasticmesh.k8s.Overlays#names";
+
+    private static final Map<String, String> RENDERED = new ConcurrentHashMap<>();
+
+    private Overlays() {}
+
+    /** Every overlay directory: a new overlay is validated without touching the tests. */
+    static Stream<String> names() {
+        try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String yaml(String overlay) {
+        return RENDERED.computeIfAbsent(overlay, o -> Kustomize.pinned().build(K8S.resolve("overlays").resolve(o)));
+    }
+
+    static List<HasMetadata> objects(String overlay) {
+        return TypedManifests.load(yaml(overlay));
+    }
+
+    static Set<String> platformSecrets(String overlay) {
+        return PLATFORM_SECRETS.getOrDefault(overlay, Set.of());
+    }
+
+    /** A ConfigMap from configMapGenerator, by its name before kustomize's hash suffix. */
+    static ConfigMap generated(List<HasMetadata> objects, String name) {
+        return objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().startsWith(name + "-"))
+                .map(ConfigMap.class::cast).findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + name));
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+        return (T) objects.stream().filter(o -> type.isInstance(o) && o.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+    }
+}

@@ -1,0 +1,29 @@
+package io.elasticmesh.local.quarkus;
+
+import io.elasticmesh.local.Directories;
+import io.elasticmesh.local.PostgresProcess;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A fresh real PostgreSQL server (Debian's) for a service's {@code @QuarkusTest}, database {@code audit}. */
+public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private PostgresProcess postgres;
+
+    @Override
+    public Map<String, String> start() {
+        Path dir = Path.of("target", "postgres").toAbsolutePath();
+        Directories.deleteRecursively(dir);
+        postgres = PostgresProcess.start(dir.resolve("data"), dir.resolve("postgres.log"), 0, "audit");
+        return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
+                "quarkus.datasource.username", PostgresProcess.USER);
+    }
+
+    @Override
+    public void stop() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+"""The `scripted` engine: deterministic thinking and answers driven by a directive in the prompt. Served behind
+either contract (models `scripted` and `scripted_trtllm`).
+
+Directive: the LAST `[[script key=value ...]]` in text_input; keys
+  think=N (8)  close=yes|no|split (yes)  answer=M (6)  delay_ms=D (0, sleep before every token)
+  reopen=K (none: after K answer tokens the answer writes "<think>", as a model that starts thinking again)
+  status (no value): instead of generating, answer `in_flight=N cancelled=C` in one token, where N counts this
+         model's other generations still running and C the generations stopped by a cancellation since load.
+Phase: ANSWER if there is no `<think>` in text_input or the text after the last `<think>`
+contains `</think>`; THINKING otherwise.
+  THINKING: "think1 ", ..., "thinkN ", then (close=yes) "</think>", "answer1 ", ..., "answerM ", EOS;
+            (close=split) the same with the delimiter written as two tokens, "</th" and "ink>";
+            (close=no) "think1 ", "think2 ", ... forever (bounded by max_tokens).
+  ANSWER  : "answer1 ", ..., "answerM ", EOS.
+num_input_tokens = number of whitespace-separated words in text_input; sampling knobs other than
+max_tokens / stop / include_stop_str_in_output are accepted and ignored.
+"""
+
+import itertools
+import re
+import time
+
+from vllm_contract import EOS, ContractError, Engine
+
+_DIRECTIVE = re.compile(r"\[\[script((?:[^\]]|\](?!\]))*)\]\]")
+_DEFAULTS = {"think": 8, "close": "yes", "answer": 6, "delay_ms": 0, "reopen": None, "status": False}
+
+
+def parse_directive(prompt):
+    found = _DIRECTIVE.findall(prompt)
+    cfg = dict(_DEFAULTS)
+    if not found:
+        return cfg
+    for item in found[-1].split():
+        key, sep, value = item.partition("=")
+        if key == "status" and not sep:
+            cfg["status"] = True
+        elif not sep:
+            raise ContractError(f"bad [[script]] item {item!r}: expected key=value")
+        elif key == "close":
+            if value not in ("yes", "no", "split"):
+                raise ContractError(f"bad [[script]] close={value!r}: expected yes, no or split")
+            cfg["close"] = value
+        elif key in ("think", "answer", "delay_ms", "reopen"):
+            try:
+                n = int(value)
+            except ValueError:
+                n = -1
+            if n < 0:
+                raise ContractError(f"bad [[script]] {key}={value!r}: expected a non-negative integer")
+            cfg[key] = n
+        else:
+            raise ContractError(f"unknown [[script]] key {key!r}")
+    return cfg
+
+
+def is_thinking_phase(prompt):
+    i = prompt.rfind("<think>")
+    return i >= 0 and "</think>" not in prompt[i + len("<think>"):]
+
+
+def script_tokens(prompt):
+    cfg = parse_directive(prompt)
+    if is_thinking_phase(prompt):
+        if cfg["close"] == "no":
+            return cfg, (f"think{i} " for i in itertools.count(1))
+        closing = ["</th", "ink>"] if cfg["close"] == "split" else ["</think>"]
+        toks = [f"think{i} " for i in range(1, cfg["think"] + 1)] + closing
+    else:
+        toks = []
+    answer = [f"answer{i} " for i in range(1, cfg["answer"] + 1)]
+    if cfg["reopen"] is not None:
+        answer.insert(cfg["reopen"], "<think>")
+    toks += answer
+    return cfg, iter(toks + [EOS])
+
+
+class ScriptedEngine(Engine):
+    name = "scripted"
+
+    stats = None  # set by the model to its ContractServer.stats, for the status directive
+
+    def count_input_tokens(self, prompt):
+        return len(prompt.split())
+
+    def generate(self, prompt, params):
+        cfg, tokens = script_tokens(prompt)
+        if cfg["status"]:
+            s = self.stats()
+            yield f"in_flight={s['in_flight'] - 1} cancelled={s['cancelled']}"  # not counting this request
+            yield EOS
+            return
+        delay = cfg["delay_ms"] / 1000.0
+        for tok in tokens:
+            if delay:
+                time.sleep(delay)
+            yield tok

@@ -1,0 +1,74 @@
+"""The TensorRT-LLM ensemble contract, served by `scripted_trtllm` (the scripted engine behind the ensemble's I/O)."""
+
+import numpy as np
+import tritonclient.grpc as grpcclient
+
+from tritonstream import StreamSession, infer
+
+MODEL = "scripted_trtllm"
+THINK = "<|im_start|>user\nsolve it<|im_end|>\n<|im_start|>assistant\n<think>\n"
+
+
+def trtllm_inputs(prompt=None, max_tokens=None, stop_words=None, stream=True, exclude=True):
+    """The ensemble's inputs, each with its leading batch dimension of 1."""
+    inputs = []
+
+    def add(name, dtype, values):
+        array = np.array([values], dtype={"BYTES": np.object_, "BOOL": np.bool_, "INT32": np.int32}[dtype])
+        t = grpcclient.InferInput(name, list(array.shape), dtype)
+        t.set_data_from_numpy(array)
+        inputs.append(t)
+
+    if prompt is not None:
+        add("text_input", "BYTES", [prompt.encode("utf-8")])
+    if max_tokens is not None:
+        add("max_tokens", "INT32", [max_tokens])
+    if stop_words:
+        add("stop_words", "BYTES", [w.encode("utf-8") for w in stop_words])
+    add("stream", "BOOL", [stream])
+    add("exclude_input_in_output", "BOOL", [exclude])
+    add("return_num_input_tokens", "BOOL", [True])
+    add("return_num_output_tokens", "BOOL", [True])
+    return inputs
+
+
+def trtllm(url, prompt, **kw):
+    s = StreamSession(url)
+    try:
+        rid = s.send(MODEL, inputs=trtllm_inputs(prompt, **kw))
+        by_id, errors = s.collect(1, 60)
+        return by_id.get(rid, []), errors
+    finally:
+        s.close()
+
+
+def test_streams_one_response_per_token_with_the_stop_word_kept_and_the_same_text_as_the_vllm_contract(url):
+    prompt = THINK + "[[script think=3 answer=2]]"
+    rs, errors = trtllm(url, prompt, max_tokens=50, stop_words=["</think>"])
+    assert errors == []
+    assert [r.text for r in rs] == ["think1 ", "think2 ", "think3 ", "</think>"]
+    assert [r.num_output_tokens for r in rs] == [1, 1, 1, 1]
+    assert [r.final for r in rs] == [False, False, False, True]
+
+    vllm, _ = infer(url, "scripted", prompt=prompt, stream=True, exclude=True,
+                    sampling={"max_tokens": 50, "stop": ["</think>"], "include_stop_str_in_output": True})
+    assert "".join(r.text for r in vllm) == "".join(r.text for r in rs)
+    assert sum(r.num_output_tokens for r in vllm) == sum(r.num_output_tokens for r in rs)
+    assert {r.num_input_tokens for r in rs} == {vllm[0].num_input_tokens}
+
+
+def test_max_tokens_bounds_generation(url):
+    rs, _ = trtllm(url, THINK + "[[script think=10]]", max_tokens=4, stop_words=["</think>"])
+    assert "".join(r.text for r in rs) == "think1 think2 think3 think4 "
+    assert sum(r.num_output_tokens for r in rs) == 4 and rs[-1].final
+
+
+def test_end_of_sequence_is_counted_but_not_written(url):
+    rs, _ = trtllm(url, "[[script answer=2]]", max_tokens=10)
+    assert [r.text for r in rs] == ["answer1 ", "answer2 ", ""]
+    assert sum(r.num_output_tokens for r in rs) == 3
+
+
+def test_missing_max_tokens_is_an_error(url):
+    rs, errors = trtllm(url, "hi")
+    assert rs == [] and len(errors) == 1 and "max_tokens" in str(errors[0].error)

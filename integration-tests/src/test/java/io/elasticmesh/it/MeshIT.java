@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
@@ -25,6 +26,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import java.net.http.HttpResponse;
 import com.google.rpc.RetryInfo;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusRequest;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
@@ -466,5 +468,19 @@ class MeshIT {
                 () -> router.withDeadlineAfter(30, TimeUnit.SECONDS).reason(scripted("think=1").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    @Order(101)
+    void stoppedTritonMakesDecoderAndSolutionUnreadyButLeavesThemLive() {
+        for (String service : List.of("decoder-service", "solution-service")) {
+            HttpResponse<String> ready = HttpGet.get(mesh.httpPort(service), "/q/health/ready");
+            assertThat(ready.statusCode()).as(service + " ready").isEqualTo(503);
+            assertThat(ready.body()).contains("\"triton\"", "Triton unreachable");
+            assertThat(HttpGet.get(mesh.httpPort(service), "/q/health/live").statusCode()).as(service + " live")
+                    .isEqualTo(200);
+        }
+        // The router still reaches both services, so it stays ready; its requests fail UNAVAILABLE as above.
+        assertThat(HttpGet.get(mesh.httpPort("budget-router"), "/q/health/ready").statusCode()).isEqualTo(200);
     }
 }

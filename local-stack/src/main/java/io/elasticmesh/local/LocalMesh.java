@@ -26,15 +26,17 @@ public final class LocalMesh implements AutoCloseable {
      * @param models the Triton models to load
      * @param tiersFile the router's tier file; it is re-read every second, so tests may edit a copy
      * @param serviceJvmOptions extra JVM options for every service process (e.g. a flight recording)
+     * @param serviceConfig configuration given to every service (e.g. where to export traces)
      */
     public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            int postgresPort, List<String> models, Path tiersFile, List<String> serviceJvmOptions) {
+            int postgresPort, List<String> models, Path tiersFile, List<String> serviceJvmOptions,
+            Map<String, String> serviceConfig) {
 
-        /** The tier file the project ships, no extra JVM options. */
+        /** The tier file the project ships, no extra JVM options or configuration. */
         public Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
                 int postgresPort, List<String> models) {
             this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    shippedTiers(meshRoot), List.of());
+                    shippedTiers(meshRoot), List.of(), Map.of());
         }
 
         /** Free ports everywhere and the shipped tier file, for tests. */
@@ -49,12 +51,20 @@ public final class LocalMesh implements AutoCloseable {
 
         public Options withTiersFile(Path file) {
             return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    file, serviceJvmOptions);
+                    file, serviceJvmOptions, serviceConfig);
         }
 
         public Options withServiceJvmOptions(List<String> options) {
             return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    tiersFile, List.copyOf(options));
+                    tiersFile, List.copyOf(options), serviceConfig);
+        }
+
+        /** The same options, every service also configured with {@code config}. */
+        public Options withServiceConfig(Map<String, String> config) {
+            Map<String, String> merged = new LinkedHashMap<>(serviceConfig);
+            merged.putAll(config);
+            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
+                    tiersFile, serviceJvmOptions, Map.copyOf(merged));
         }
     }
 
@@ -64,6 +74,7 @@ public final class LocalMesh implements AutoCloseable {
     public static final String AUDIT_KEY_FILE = "audit-api-key";
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private Options options;
     private Path logs;
     private EmbeddedKafka kafka;
@@ -99,7 +110,8 @@ public final class LocalMesh implements AutoCloseable {
                 logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
         Map<String, String> tritonClient = Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
-                "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()));
+                "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()),
+                "mesh.inference.readiness-models", String.join(",", o.models()));
         decoder = service("decoder-service", 0, tritonClient);
         solution = service("solution-service", 0, tritonClient);
         Path principals = writeAuditPrincipals(o.workDir());
@@ -125,8 +137,21 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private ServiceProcess service(String module, int grpcPort, Map<String, String> config) {
-        return track(ServiceProcess.start(options.meshRoot(), module, grpcPort, logs, options.serviceJvmOptions(),
-                config));
+        Map<String, String> merged = new LinkedHashMap<>(options.serviceConfig());
+        merged.putAll(config);
+        ServiceProcess process = track(ServiceProcess.start(options.meshRoot(), module, grpcPort, logs,
+                options.serviceJvmOptions(), merged));
+        services.put(module, process);
+        return process;
+    }
+
+    /** Where a service serves {@code /q/health} and {@code /q/metrics}. */
+    public int httpPort(String module) {
+        ServiceProcess service = services.get(module);
+        if (service == null) {
+            throw new IllegalArgumentException("no service '" + module + "'; services: " + services.keySet());
+        }
+        return service.httpPort();
     }
 
     /**

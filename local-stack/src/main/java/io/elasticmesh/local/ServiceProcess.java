@@ -20,10 +20,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int grpcPort;
+    private final int httpPort;
 
-    private ServiceProcess(Process process, int grpcPort) {
+    private ServiceProcess(Process process, int grpcPort, int httpPort) {
         this.process = process;
         this.grpcPort = grpcPort;
+        this.httpPort = httpPort;
     }
 
     /**
@@ -51,7 +53,7 @@ public final class ServiceProcess implements AutoCloseable {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             awaitReady(module, process, httpPort, log);
-            return new ServiceProcess(process, port);
+            return new ServiceProcess(process, port, httpPort);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }
@@ -96,6 +98,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** Where {@code /q/health} and {@code /q/metrics} are served. */
+    public int httpPort() {
+        return httpPort;
     }
 
     public long pid() {

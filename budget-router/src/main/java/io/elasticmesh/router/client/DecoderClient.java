@@ -13,8 +13,10 @@ import io.elasticmesh.proto.reasoning.v1.ThinkingContinuation;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.service.Admission.Admitted;
 import io.elasticmesh.router.service.ThinkingPhase;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.elasticmesh.telemetry.StreamSpan;
+import io.elasticmesh.telemetry.TraceAttributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,20 +30,20 @@ import java.util.List;
 public class DecoderClient {
 
     private final MutinyDecoderServiceStub stub;
+    private final Tracer tracer;
 
-    public DecoderClient(@GrpcClient("decoder") MutinyDecoderServiceStub stub) {
+    public DecoderClient(@GrpcClient("decoder") MutinyDecoderServiceStub stub, Tracer tracer) {
         this.stub = stub;
+        this.tracer = tracer;
     }
 
     /** @param admitted the budget, the thinking phase's share of the deadline and the deadline itself */
-    @WithSpan(value = "DecoderClient.streamThinking", kind = SpanKind.CLIENT)
     public Multi<PhaseEvent<ThinkingPhase>> think(String requestId, List<Turn> conversation, Admitted admitted) {
         return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
                 .addAllMessages(ChatMessages.toMessages(conversation)), admitted);
     }
 
     /** Thinks further after {@code earlier}, an earlier phase's thinking. */
-    @WithSpan(value = "DecoderClient.streamThinking", kind = SpanKind.CLIENT)
     public Multi<PhaseEvent<ThinkingPhase>> resume(String requestId, ThinkingPhase earlier, Admitted admitted) {
         return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
                 .setContinuation(ThinkingContinuation.newBuilder().setPromptText(earlier.prompt())
@@ -52,9 +54,24 @@ public class DecoderClient {
         request.setModel(admitted.tier().model())
                 .setThinkingBudgetTokens(admitted.budget().thinkingTokens())
                 .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, admitted.thinkingDeadlineMs()));
-        return stub.withDeadline(admitted.deadline())
-                .streamThinking(StreamThinkingRequest.newBuilder().setRequest(request).build())
-                .map(DecoderClient::toEvent);
+        return StreamSpan.around(tracer.spanBuilder("DecoderClient.streamThinking")
+                .setAttribute(TraceAttributes.ELASTIC_THINKING_BUDGET_TOKENS, (long) request.getThinkingBudgetTokens()),
+                span -> stub.withDeadline(admitted.deadline())
+                        .streamThinking(StreamThinkingRequest.newBuilder().setRequest(request).build())
+                        .map(DecoderClient::toEvent)
+                        .invoke(event -> {
+                            if (event instanceof PhaseEvent.Done<ThinkingPhase> done) {
+                                traced(span, done.result());
+                            }
+                        }));
+    }
+
+    private static void traced(Span span, ThinkingPhase thinking) {
+        span.setAttribute(TraceAttributes.ELASTIC_THINKING_TOKENS, (long) thinking.tokens());
+        span.setAttribute(TraceAttributes.ELASTIC_THINKING_TRUNCATED, thinking.truncated());
+        if (thinking.truncated()) {
+            span.setAttribute(TraceAttributes.ELASTIC_TRUNCATION_REASON, thinking.cutReason());
+        }
     }
 
     private static PhaseEvent<ThinkingPhase> toEvent(StreamThinkingResponse response) {

@@ -11,8 +11,9 @@ import io.elasticmesh.proto.reasoning.v1.StreamSolutionResponse;
 import io.elasticmesh.router.service.SolutionPhase;
 import io.elasticmesh.router.service.ThinkingPhase;
 import io.grpc.Deadline;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.elasticmesh.telemetry.StreamSpan;
+import io.elasticmesh.telemetry.TraceAttributes;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,12 +26,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class SolutionClient {
 
     private final MutinySolutionServiceStub stub;
+    private final Tracer tracer;
 
-    public SolutionClient(@GrpcClient("solution") MutinySolutionServiceStub stub) {
+    public SolutionClient(@GrpcClient("solution") MutinySolutionServiceStub stub, Tracer tracer) {
         this.stub = stub;
+        this.tracer = tracer;
     }
 
-    @WithSpan(value = "SolutionClient.streamSolution", kind = SpanKind.CLIENT)
     public Multi<PhaseEvent<SolutionPhase>> solve(String requestId, String model, ThinkingPhase thinking,
             int budgetTokens, Deadline deadline) {
         GenerateSolutionRequest request = GenerateSolutionRequest.newBuilder()
@@ -41,9 +43,19 @@ public class SolutionClient {
                 .setThinkingClosedByModel(thinking.closedByModel())
                 .setSolutionBudgetTokens(budgetTokens)
                 .build();
-        return stub.withDeadline(deadline)
-                .streamSolution(StreamSolutionRequest.newBuilder().setRequest(request).build())
-                .map(SolutionClient::toEvent);
+        return StreamSpan.around(tracer.spanBuilder("SolutionClient.streamSolution")
+                .setAttribute(TraceAttributes.ELASTIC_SOLUTION_BUDGET_TOKENS, (long) budgetTokens),
+                span -> stub.withDeadline(deadline)
+                        .streamSolution(StreamSolutionRequest.newBuilder().setRequest(request).build())
+                        .map(SolutionClient::toEvent)
+                        .invoke(event -> {
+                            if (event instanceof PhaseEvent.Done<SolutionPhase> done) {
+                                span.setAttribute(TraceAttributes.ELASTIC_SOLUTION_TOKENS,
+                                        (long) done.result().tokens());
+                                span.setAttribute(TraceAttributes.ELASTIC_FORCED_DELIMITERS,
+                                        (long) done.result().forcedDelimiters());
+                            }
+                        }));
     }
 
     private static PhaseEvent<SolutionPhase> toEvent(StreamSolutionResponse response) {

@@ -1,6 +1,8 @@
 package io.elasticmesh.router.kafka;
 
 import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.telemetry.KafkaTraceContext;
+import io.opentelemetry.context.Context;
 import io.elasticmesh.router.config.RouterConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,7 @@ public class AuditPublisher {
 
     private static final Logger LOG = Logger.getLogger(AuditPublisher.class);
     private static final int BATCH = 500;
+    private static final int MAX_TRACED_EVENTS = 10_000;
 
     private final AuditSpool spool;
     private final KafkaProducer<String, byte[]> producer;
@@ -48,6 +52,12 @@ public class AuditPublisher {
     private final Timer publishTime;
     private final Thread sender;
     private volatile boolean running = true;
+    /**
+     * The trace each spooled event was published in, so the Kafka record carries it (W3C traceparent) and the
+     * audit consume joins the request's trace. Memory only and bounded: after a restart, or past the bound while
+     * Kafka is down, events are still delivered, outside any trace.
+     */
+    private final Map<String, Context> traceContexts = new ConcurrentHashMap<>();
 
     public AuditPublisher(RouterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
             MeterRegistry metrics) {
@@ -80,6 +90,9 @@ public class AuditPublisher {
      */
     public void publish(AuditEvent event) {
         long start = System.nanoTime();
+        if (traceContexts.size() < MAX_TRACED_EVENTS) {
+            traceContexts.put(event.getEventId(), Context.current());
+        }
         try {
             spool.append(event.toByteArray()).get(config.maxBlock().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -127,13 +140,22 @@ public class AuditPublisher {
 
     private void send(List<AuditSpool.Entry> batch) throws Exception {
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        List<String> eventIds = new ArrayList<>(batch.size());
         for (AuditSpool.Entry entry : batch) {
-            String tenant = AuditEvent.parseFrom(entry.bytes()).getTenant();
-            acks.add(producer.send(new ProducerRecord<>(config.topic(), tenant, entry.bytes())));
+            AuditEvent event = AuditEvent.parseFrom(entry.bytes());
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.getTenant(),
+                    entry.bytes());
+            Context trace = traceContexts.get(event.getEventId());
+            if (trace != null) {
+                KafkaTraceContext.inject(trace, record.headers());
+            }
+            eventIds.add(event.getEventId());
+            acks.add(producer.send(record));
         }
         for (Future<RecordMetadata> ack : acks) {
             ack.get();
         }
+        eventIds.forEach(traceContexts::remove);
     }
 
     private void pause() {

@@ -153,9 +153,8 @@ public class Admission {
                 + result.solution().tokens(), now));
         speeds.observe(result.tier().model(), thinking, result.timings().thinkingMillis(), result.solution(),
                 result.timings().solutionMillis());
-        String cut = !thinking.truncated() ? null : thinking.deadlineCut() ? "deadline" : "token_budget";
         metrics.answered(result.tier().name(), result.tier().model(), thinking.tokens(), result.solution().tokens(),
-                cut, result.timings().totalMillis() <= result.tier().deadlineMs());
+                thinking.cutReason(), result.timings().totalMillis() <= result.tier().deadlineMs());
     }
 
     private void ended(String tier, Throwable failure, boolean cancelled, long startNanos) {

@@ -5,19 +5,31 @@ import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
 import io.elasticmesh.router.kafka.AuditPublisher;
 import io.elasticmesh.router.mapping.AuditMapper;
+import io.elasticmesh.telemetry.StreamSpan;
+import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Deadline;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Elastic Reasoning for one request: admission fixes the tier, (t, s) and the deadline, the decoder thinks for at
  * most t tokens (or its share of the deadline), the solution service answers within s, and a cut thinking phase is
  * published for audit and held for continuation. Both phases stream; the unary forms are the streams' last events.
+ * <p>
+ * Each admitted request is one {@code chat {model}} span (GenAI conventions plus the mesh's {@code elastic.*}
+ * attributes), parent of both phases and of the audit event's publication.
  */
 @ApplicationScoped
 public class ReasoningService {
@@ -27,23 +39,27 @@ public class ReasoningService {
     private final SolutionClient solution;
     private final AuditPublisher audit;
     private final ThinkingHold hold;
+    private final Tracer tracer;
 
     public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution, AuditPublisher audit,
-            ThinkingHold hold) {
+            ThinkingHold hold, Tracer tracer) {
         this.admission = admission;
         this.decoder = decoder;
         this.solution = solution;
         this.audit = audit;
         this.hold = hold;
+        this.tracer = tracer;
     }
 
     /**
      * @param callerDeadline the client's gRPC deadline, or null; the earlier of it and the tier's deadline applies
      */
     public Multi<ReasonEvent> stream(ReasonCommand command, Deadline callerDeadline) {
+        Context call = Context.current();
         return admission.admit(command, callerDeadline, admitted -> {
             String requestId = UUID.randomUUID().toString();
-            return run(requestId, command, admitted, decoder.think(requestId, command.conversation(), admitted));
+            return run(call, requestId, command, admitted,
+                    () -> decoder.think(requestId, command.conversation(), admitted));
         });
     }
 
@@ -60,6 +76,7 @@ public class ReasoningService {
      */
     public Uni<ReasonResult> continueReasoning(String requestId, int extraThinkingTokens, String tenant,
             Deadline callerDeadline) {
+        Context call = Context.current();
         return completion(Multi.createFrom().deferred(() -> {
             if (extraThinkingTokens < 1) {
                 throw new IllegalArgumentException("extra_thinking_tokens must be at least 1, was " + extraThinkingTokens);
@@ -75,45 +92,92 @@ public class ReasoningService {
                     OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
-                return run(continuationId, command, admitted,
-                        decoder.resume(continuationId, earlier.thinking(), admitted));
+                return run(call, continuationId, command, admitted,
+                        () -> decoder.resume(continuationId, earlier.thinking(), admitted));
             });
         }));
     }
 
-    private Multi<ReasonEvent> run(String requestId, ReasonCommand command, Admission.Admitted admitted,
-            Multi<PhaseEvent<ThinkingPhase>> thinking) {
+    /**
+     * @param call the context of the call that asked, the request span's parent (admission may grant the slot on
+     *     another thread)
+     */
+    private Multi<ReasonEvent> run(Context call, String requestId, ReasonCommand command,
+            Admission.Admitted admitted, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
         Tier tier = admitted.tier();
-        return thinking.onItem().transformToMultiAndConcatenate(event -> {
-            if (event instanceof PhaseEvent.Delta<ThinkingPhase> delta) {
-                return Multi.createFrom().<ReasonEvent>item(new ReasonEvent.ThinkingDelta(delta.text(), delta.tokens()));
-            }
-            ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
-            long thoughtNanos = System.nanoTime();
-            Budget budget = admitted.budget().withRollover(
-                    BudgetPolicy.rollover(tier, admitted.budget(), thought.tokens(), thought.truncated()));
-            Multi<ReasonEvent> answer = solution.solve(requestId, tier.model(), thought, budget.solutionTokens(),
-                    admitted.deadline()).map(step -> {
-                        if (step instanceof PhaseEvent.Delta<SolutionPhase> delta) {
-                            return new ReasonEvent.SolutionDelta(delta.text(), delta.tokens());
+        try (Scope ignored = call.makeCurrent()) {
+            return StreamSpan.around(requestSpan(requestId, admitted), span -> {
+                Context request = Context.current();
+                return thinking.get().onItem().transformToMultiAndConcatenate(event -> {
+                    if (event instanceof PhaseEvent.Delta<ThinkingPhase> delta) {
+                        return Multi.createFrom().<ReasonEvent>item(
+                                new ReasonEvent.ThinkingDelta(delta.text(), delta.tokens()));
+                    }
+                    ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
+                    long thoughtNanos = System.nanoTime();
+                    Budget budget = admitted.budget().withRollover(
+                            BudgetPolicy.rollover(tier, admitted.budget(), thought.tokens(), thought.truncated()));
+                    Multi<PhaseEvent<SolutionPhase>> answer;
+                    try (Scope inRequest = request.makeCurrent()) {
+                        answer = solution.solve(requestId, tier.model(), thought, budget.solutionTokens(),
+                                admitted.deadline());
+                    }
+                    return Multi.createBy().concatenating().streams(
+                            Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),
+                            answer.map(step -> {
+                                if (step instanceof PhaseEvent.Delta<SolutionPhase> delta) {
+                                    return new ReasonEvent.SolutionDelta(delta.text(), delta.tokens());
+                                }
+                                long end = System.nanoTime();
+                                return new ReasonEvent.Completed(new ReasonResult(requestId, admitted.receivedAt(),
+                                        admitted.tenant(), tier, budget, admitted.deadlineMs(), command.conversation(),
+                                        thought, ((PhaseEvent.Done<SolutionPhase>) step).result(),
+                                        new ReasonResult.Timings(millis(thoughtNanos - admitted.startNanos()),
+                                                millis(end - thoughtNanos), millis(end - admitted.startNanos())),
+                                        admitted.configVersion(), new ReasonResult.Requested(
+                                                command.thinkingBudgetTokens(), command.solutionBudgetTokens())));
+                            }));
+                }).invoke(event -> {
+                    if (event instanceof ReasonEvent.Completed completed) {
+                        traced(span, completed.result());
+                        hold.keep(completed.result());
+                        try (Scope inRequest = request.makeCurrent()) {
+                            auditIfCut(completed.result());
                         }
-                        long end = System.nanoTime();
-                        return new ReasonEvent.Completed(new ReasonResult(requestId, admitted.receivedAt(),
-                                admitted.tenant(), tier, budget, admitted.deadlineMs(), command.conversation(),
-                                thought, ((PhaseEvent.Done<SolutionPhase>) step).result(), new ReasonResult.Timings(
-                                        millis(thoughtNanos - admitted.startNanos()), millis(end - thoughtNanos),
-                                        millis(end - admitted.startNanos())), admitted.configVersion(),
-                                new ReasonResult.Requested(command.thinkingBudgetTokens(),
-                                        command.solutionBudgetTokens())));
-                    });
-            return Multi.createBy().concatenating().streams(
-                    Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)), answer);
-        }).invoke(event -> {
-            if (event instanceof ReasonEvent.Completed completed) {
-                hold.keep(completed.result());
-                auditIfCut(completed.result());
-            }
-        });
+                    }
+                });
+            });
+        }
+    }
+
+    private SpanBuilder requestSpan(String requestId, Admission.Admitted admitted) {
+        Budget budget = admitted.budget();
+        return tracer.spanBuilder(TraceAttributes.CHAT + " " + admitted.tier().model())
+                .setAttribute(TraceAttributes.GEN_AI_OPERATION_NAME, TraceAttributes.CHAT)
+                .setAttribute(TraceAttributes.GEN_AI_PROVIDER_NAME, TraceAttributes.PROVIDER)
+                .setAttribute(TraceAttributes.GEN_AI_REQUEST_MODEL, admitted.tier().model())
+                .setAttribute(TraceAttributes.GEN_AI_REQUEST_MAX_TOKENS,
+                        (long) budget.thinkingTokens() + budget.solutionTokens())
+                .setAttribute(TraceAttributes.GEN_AI_RESPONSE_ID, requestId)
+                .setAttribute(TraceAttributes.ELASTIC_TIER, admitted.tier().name())
+                .setAttribute(TraceAttributes.ELASTIC_THINKING_BUDGET_TOKENS, (long) budget.thinkingTokens())
+                .setAttribute(TraceAttributes.ELASTIC_SOLUTION_BUDGET_TOKENS, (long) budget.solutionTokens());
+    }
+
+    private static void traced(Span span, ReasonResult result) {
+        ThinkingPhase thinking = result.thinking();
+        SolutionPhase solution = result.solution();
+        span.setAttribute(TraceAttributes.GEN_AI_USAGE_INPUT_TOKENS, (long) thinking.promptTokens());
+        span.setAttribute(TraceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, (long) thinking.tokens() + solution.tokens());
+        span.setAttribute(TraceAttributes.GEN_AI_RESPONSE_FINISH_REASONS,
+                List.of(solution.budgetReached() ? "length" : "stop"));
+        span.setAttribute(TraceAttributes.ELASTIC_THINKING_TOKENS, (long) thinking.tokens());
+        span.setAttribute(TraceAttributes.ELASTIC_SOLUTION_TOKENS, (long) solution.tokens());
+        span.setAttribute(TraceAttributes.ELASTIC_FORCED_DELIMITERS, (long) solution.forcedDelimiters());
+        span.setAttribute(TraceAttributes.ELASTIC_THINKING_TRUNCATED, thinking.truncated());
+        if (thinking.truncated()) {
+            span.setAttribute(TraceAttributes.ELASTIC_TRUNCATION_REASON, thinking.cutReason());
+        }
     }
 
     private static Uni<ReasonResult> completion(Multi<ReasonEvent> events) {

@@ -6,4 +6,9 @@ package io.elasticmesh.router.service;
  */
 public record ThinkingPhase(String prompt, String text, boolean closedByModel, boolean truncated, int promptTokens,
         int tokens, long firstTokenMillis, boolean deadlineCut) {
+
+    /** Why thinking was cut, as metrics and spans name it ({@code token_budget}, {@code deadline}); null if it was not. */
+    public String cutReason() {
+        return !truncated ? null : deadlineCut ? "deadline" : "token_budget";
+    }
 }

@@ -6,6 +6,7 @@ import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
+import io.elasticmesh.inference.triton.Phase;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.grpc.Deadline;
@@ -61,7 +62,7 @@ public class ThinkingService {
         GenerationRequest request = profile.generation(requestId + ":thinking", prompt + priorThinking,
                 limits.budgetTokens(), List.of(profile.thinkingEnd()));
         long start = System.nanoTime();
-        return triton.generate(request, limits.deadline(), limits.timeLimit())
+        return triton.generate(Phase.THINKING, request, limits.deadline(), limits.timeLimit())
                 .map(event -> event.mapResult(scanned -> interpret(prompt, priorThinking, scanned, start)));
     }
 

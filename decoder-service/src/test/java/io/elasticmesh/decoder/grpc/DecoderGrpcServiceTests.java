@@ -3,6 +3,7 @@ package io.elasticmesh.decoder.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elasticmesh.local.quarkus.GrpcCalls;
+import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.local.quarkus.TritonTestResource;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
@@ -112,6 +113,24 @@ class DecoderGrpcServiceTests {
         assertThat(r.getThinkingTokens()).isEqualTo(5);
         assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
         assertThat(r.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_LENGTH);
+    }
+
+    @Test
+    void readyWhileTritonAndItsModelAreReady() {
+        var ready = HttpGet.get(8201, "/q/health/ready");
+
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"triton\"");
+    }
+
+    @Test
+    void tritonCallsAndTheirTokensAreMeasuredForThePhase() {
+        think(request("think=2 close=yes", 10).build());
+
+        assertThat(HttpGet.get(8201, "/q/metrics").body()).contains(
+                "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"thinking\"}",
+                "gen_ai_client_token_usage_sum{elastic_phase=\"thinking\",gen_ai_operation_name=\"text_completion\","
+                        + "gen_ai_request_model=\"scripted\",gen_ai_token_type=\"output\"}");
     }
 
     @Test

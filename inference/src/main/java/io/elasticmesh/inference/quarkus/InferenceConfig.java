@@ -19,6 +19,16 @@ public interface InferenceConfig {
     Duration defaultDeadline();
 
     /**
+     * The Triton models that must be ready for this service to report ready; by default the Triton model of every
+     * model profile.
+     */
+    Optional<List<String>> readinessModels();
+
+    /** How long the readiness check waits for Triton's answer before reporting DOWN. */
+    @WithDefault("3s")
+    Duration readinessTimeout();
+
+    /**
      * Triton instances as {@code host:port}, when there are several (in Kubernetes, the headless Service
      * {@code triton-instances:8001}, whose name resolves to every pod). Both phases of a request then go to the
      * instance its request id hashes to, so the solution phase finds prompt and thinking in that instance's prefix

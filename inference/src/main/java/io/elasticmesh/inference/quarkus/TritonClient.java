@@ -1,38 +1,70 @@
 package io.elasticmesh.inference.quarkus;
 
+import static io.elasticmesh.telemetry.TraceAttributes.ELASTIC_PHASE;
+import static io.elasticmesh.telemetry.TraceAttributes.ELASTIC_TIME_LIMIT_MS;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_OPERATION_NAME;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_PROVIDER_NAME;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_MAX_TOKENS;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_MODEL;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_STOP_SEQUENCES;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_TEMPERATURE;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_USAGE_INPUT_TOKENS;
+import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
+import static io.elasticmesh.telemetry.TraceAttributes.PROVIDER;
+import static io.elasticmesh.telemetry.TraceAttributes.TEXT_COMPLETION;
+
+import io.elasticmesh.inference.triton.Generation;
+import io.elasticmesh.inference.triton.GenerationRequest;
+import io.elasticmesh.inference.triton.Phase;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
-import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.TritonGenerator;
 import io.elasticmesh.inference.triton.TritonInstances;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
+import io.elasticmesh.telemetry.StreamSpan;
 import io.grpc.Deadline;
+import io.grpc.Status;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The one outbound dependency of the decoder and solution services: Triton, over its gRPC protocol
  * ({@code quarkus.grpc.clients.triton.*}, or one of {@code mesh.inference.triton-instances} chosen by the request
  * id, so both phases of a request meet the same prefix cache). Generation is not retried: a retried generation
  * would be charged twice and could differ; a failed call fails the phase with Triton's status.
+ * <p>
+ * Each call is a {@code text_completion} span (GenAI conventions) lasting as long as the stream, and is measured:
+ * {@code elastic_triton_call_duration_seconds{model,phase}}, {@code elastic_triton_errors_total{model,code}} and
+ * the tokens of each phase, {@code gen_ai_client_token_usage{gen_ai_token_type=input|output,elastic_phase,…}}.
  */
 @ApplicationScoped
 public class TritonClient {
 
     private final TritonGenerator generator;
     private final TritonInstances instances;
+    private final Tracer tracer;
+    private final MeterRegistry registry;
 
-    public TritonClient(@GrpcClient("triton") MutinyGRPCInferenceServiceStub stub, InferenceConfig config) {
+    public TritonClient(@GrpcClient("triton") MutinyGRPCInferenceServiceStub stub, InferenceConfig config,
+            Tracer tracer, MeterRegistry registry) {
         this.generator = new TritonGenerator(stub);
         this.instances = config.tritonInstances()
                 .map(targets -> new TritonInstances(targets, config.tritonInstancesRefresh().toNanos()))
                 .orElse(null);
+        this.tracer = tracer;
+        this.registry = registry;
     }
 
     @PreDestroy
@@ -47,17 +79,58 @@ public class TritonClient {
      * fails with Triton's gRPC status or a {@code TritonModelException}. Cancelling the stream cancels the call.
      *
      * @param timeLimit when not null, the generation is cut after this long (the call is cancelled, so Triton stops)
-     *     and ends as far as it got, with {@link io.elasticmesh.inference.triton.Generation.Finish#TIME_LIMIT}
+     *     and ends as far as it got, with {@link Generation.Finish#TIME_LIMIT}
      */
-    @WithSpan(value = "TritonClient.generate", kind = SpanKind.CLIENT)
-    public Multi<PhaseEvent<ScannedGeneration>> generate(GenerationRequest request, Deadline deadline,
+    public Multi<PhaseEvent<ScannedGeneration>> generate(Phase phase, GenerationRequest request, Deadline deadline,
             Duration timeLimit) {
-        Span.current().setAttribute("gen_ai.request.model", request.tritonModel());
-        Span.current().setAttribute("gen_ai.request.max_tokens", request.maxTokens());
+        var span = tracer.spanBuilder(TEXT_COMPLETION + " " + request.tritonModel()).setSpanKind(SpanKind.CLIENT)
+                .setAttribute(GEN_AI_OPERATION_NAME, TEXT_COMPLETION)
+                .setAttribute(GEN_AI_PROVIDER_NAME, PROVIDER)
+                .setAttribute(GEN_AI_REQUEST_MODEL, request.tritonModel())
+                .setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) request.maxTokens())
+                .setAttribute(GEN_AI_REQUEST_TEMPERATURE, request.temperature())
+                .setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, request.stop())
+                .setAttribute(ELASTIC_PHASE, phase.label());
         if (timeLimit != null) {
-            Span.current().setAttribute("elastic.time_limit_ms", timeLimit.toMillis());
+            span.setAttribute(ELASTIC_TIME_LIMIT_MS, timeLimit.toMillis());
         }
-        TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
-        return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), timeLimit);
+        return StreamSpan.around(span, started -> {
+            Timer.Sample call = Timer.start(registry);
+            TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
+            return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), timeLimit)
+                    .invoke(event -> {
+                        if (event instanceof PhaseEvent.Done<ScannedGeneration> done) {
+                            ended(started, phase, request.tritonModel(), done.result().generation());
+                        }
+                    })
+                    .onTermination().invoke((failure, cancelled) -> {
+                        call.stop(Timer.builder("elastic.triton.call.duration")
+                                .description("Triton generation calls, from the call to the stream's end")
+                                .tags("model", request.tritonModel(), "phase", phase.label())
+                                .publishPercentileHistogram().register(registry));
+                        if (failure != null) {
+                            registry.counter("elastic.triton.errors", "model", request.tritonModel(),
+                                    "code", Status.fromThrowable(GrpcErrors.toStatus(failure)).getCode().name())
+                                    .increment();
+                        }
+                    });
+        });
+    }
+
+    private void ended(Span span, Phase phase, String model, Generation generation) {
+        span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) generation.inputTokens());
+        span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, (long) generation.outputTokens());
+        span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS,
+                List.of(generation.finishReason().name().toLowerCase(Locale.ROOT)));
+        tokens(phase, model, "input").record(generation.inputTokens());
+        tokens(phase, model, "output").record(generation.outputTokens());
+    }
+
+    private DistributionSummary tokens(Phase phase, String model, String type) {
+        return DistributionSummary.builder("gen_ai.client.token.usage")
+                .description("Tokens per Triton call, prompt (input) and generated (output), counted by Triton")
+                .tags("gen_ai.operation.name", TEXT_COMPLETION, "gen_ai.request.model", model,
+                        "gen_ai.token.type", type, "elastic.phase", phase.label())
+                .publishPercentileHistogram().register(registry);
     }
 }

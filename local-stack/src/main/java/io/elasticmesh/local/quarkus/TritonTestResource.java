@@ -25,7 +25,8 @@ public class TritonTestResource implements QuarkusTestResourceLifecycleManager {
         // In tests Quarkus sends a client to its test-port, which otherwise defaults to the service's own.
         return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1",
                 "quarkus.grpc.clients.triton.port", port,
-                "quarkus.grpc.clients.triton.test-port", port);
+                "quarkus.grpc.clients.triton.test-port", port,
+                "mesh.inference.readiness-models", "scripted");
     }
 
     @Override

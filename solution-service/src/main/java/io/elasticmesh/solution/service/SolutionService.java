@@ -5,6 +5,7 @@ import io.elasticmesh.inference.profile.ModelProfiles;
 import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
+import io.elasticmesh.inference.triton.Phase;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.grpc.Deadline;
@@ -41,7 +42,7 @@ public class SolutionService {
                     List.of(profile.thinkingStart(), profile.thinkingEnd()));
             long start = System.nanoTime();
             int forced = closedByModel ? 0 : 1;
-            return triton.generate(request, deadline, null)
+            return triton.generate(Phase.SOLUTION, request, deadline, null)
                     .map(event -> event.mapResult(scanned -> interpret(scanned, forced, start)));
         });
     }

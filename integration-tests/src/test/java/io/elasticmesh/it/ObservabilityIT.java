@@ -72,7 +72,8 @@ class ObservabilityIT {
         ReasonResponse r = BudgetRouterGrpc.newBlockingStub(routerChannel).withDeadlineAfter(2, TimeUnit.MINUTES)
                 .reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).setSolutionBudgetTokens(5).build());
         // The audit consumer has run once its record is queryable.
-        AuditEvents.await(ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey()), r.getRequestId(), Duration.ofSeconds(60));
+        AuditEvents.await(ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey()),
+                r.getRequestId(), Duration.ofSeconds(60));
         return r;
     }
 

@@ -1,13 +1,13 @@
 package io.elasticmesh.router.mapping;
 
 import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.inference.mapping.TextDeltas;
 import io.elasticmesh.proto.reasoning.v1.AppliedBudget;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.PhaseTimings;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
-import io.elasticmesh.proto.reasoning.v1.TextDelta;
 import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
@@ -74,7 +74,7 @@ public final class ReasonMapper {
     public static StreamReasonResponse toStreamResponse(ReasonEvent event) {
         StreamReasonResponse.Builder response = StreamReasonResponse.newBuilder();
         if (event instanceof ReasonEvent.ThinkingDelta delta) {
-            response.setThinkingDelta(TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()));
+            response.setThinkingDelta(TextDeltas.toProto(delta.text(), delta.tokens()));
         } else if (event instanceof ReasonEvent.ThinkingEnded ended) {
             response.setThinkingEnd(ThinkingEnd.newBuilder()
                     .setTruncated(ended.thinking().truncated())
@@ -82,7 +82,7 @@ public final class ReasonMapper {
                     .setThinkingTokens(ended.thinking().tokens())
                     .setForcedDelimiters(ended.thinking().closedByModel() ? 0 : 1));
         } else if (event instanceof ReasonEvent.SolutionDelta delta) {
-            response.setSolutionDelta(TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()));
+            response.setSolutionDelta(TextDeltas.toProto(delta.text(), delta.tokens()));
         } else {
             response.setCompleted(toResponse(((ReasonEvent.Completed) event).result()));
         }

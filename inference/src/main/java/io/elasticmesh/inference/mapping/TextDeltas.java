@@ -10,7 +10,11 @@ public final class TextDeltas {
     }
 
     public static TextDelta toProto(PhaseEvent.Delta<?> delta) {
-        return TextDelta.newBuilder().setText(delta.text()).setTokens(delta.tokens()).build();
+        return toProto(delta.text(), delta.tokens());
+    }
+
+    public static TextDelta toProto(String text, int tokens) {
+        return TextDelta.newBuilder().setText(text).setTokens(tokens).build();
     }
 
     public static <T> PhaseEvent.Delta<T> fromProto(TextDelta delta) {

@@ -9,17 +9,24 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
- * Audit events in PostgreSQL, one hash chain per tenant. An event is linked to its tenant's chain head inside the
- * transaction that stores it, with the tenant's chain row locked, so links follow store order exactly; an event id
+ * Audit events in PostgreSQL, one hash chain per tenant. Events are linked to their tenant's chain head inside the
+ * transaction that stores them, with the tenant's chain row locked, so links follow store order exactly; an event id
  * already stored is skipped, so redelivered events are stored once.
  */
 @ApplicationScoped
@@ -37,9 +44,17 @@ public class AuditStore {
         this.db = db;
     }
 
-    /** @return true when the event was new, false when its event id was already stored */
-    public boolean append(EventRecord event) {
-        return transaction("cannot store audit event " + event.eventId(), c -> appendLocked(c, event));
+    /**
+     * Stores a batch of events in one transaction (one commit per batch, not per event, is what lets the store keep
+     * up with the topic).
+     *
+     * @return the ids of the events that were new; an id already stored, or repeated within the batch, is skipped
+     */
+    public Set<String> appendAll(List<EventRecord> events) {
+        if (events.isEmpty()) {
+            return Set.of();
+        }
+        return transaction("cannot store " + events.size() + " audit events", c -> appendLocked(c, events));
     }
 
     /** Work inside one transaction, committed when it returns, rolled back when it throws. */
@@ -63,32 +78,80 @@ public class AuditStore {
         }
     }
 
-    private boolean appendLocked(Connection c, EventRecord e) throws SQLException {
-        update(c, "INSERT INTO audit_chain (tenant, head_position, head_hash, retired_position, retired_hash, "
-                + "checkpoint_mac) VALUES (?, 0, ?, 0, ?, '') ON CONFLICT (tenant) DO NOTHING",
-                e.tenant(), ChainHash.GENESIS, ChainHash.GENESIS);
-        long headPosition;
-        String headHash;
-        try (PreparedStatement s = prepare(c, "SELECT head_position, head_hash FROM audit_chain WHERE tenant = ? "
-                + "FOR UPDATE", e.tenant()); ResultSet r = s.executeQuery()) {
-            r.next();
-            headPosition = r.getLong(1);
-            headHash = r.getString(2);
+    private Set<String> appendLocked(Connection c, List<EventRecord> events) throws SQLException {
+        Map<String, List<EventRecord>> byTenant = events.stream()
+                .collect(Collectors.groupingBy(EventRecord::tenant, LinkedHashMap::new, Collectors.toList()));
+        Map<String, ChainHead> heads = lockHeads(c, byTenant.keySet());
+        // Checked under the tenants' locks: a concurrent store of the same event waits for them, so it is seen here.
+        Set<String> stored = storedIds(c, events);
+        Set<String> fresh = new LinkedHashSet<>();
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (tenant, position, event_id, "
+                + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, thinking_text, "
+                + "payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement moveHead = c.prepareStatement(
+                        "UPDATE audit_chain SET head_position = ?, head_hash = ? WHERE tenant = ?")) {
+            for (Map.Entry<String, List<EventRecord>> tenant : byTenant.entrySet()) {
+                ChainHead head = heads.get(tenant.getKey());
+                long position = head.position();
+                String hash = head.hash();
+                for (EventRecord e : tenant.getValue()) {
+                    if (stored.contains(e.eventId()) || !fresh.add(e.eventId())) {
+                        continue;
+                    }
+                    String prev = hash;
+                    position++;
+                    hash = ChainHash.link(prev, e.payload());
+                    bind(insert, e.tenant(), position, e.eventId(), e.requestId(), e.traceId(),
+                            Timestamp.from(micros(e.occurredAt())), e.tier(), e.model(), e.thinkingCut(),
+                            e.truncationReason(), e.thinkingText(), e.payload(), prev, hash);
+                    insert.addBatch();
+                }
+                if (position != head.position()) {
+                    bind(moveHead, position, hash, tenant.getKey());
+                    moveHead.addBatch();
+                }
+            }
+            insert.executeBatch();
+            moveHead.executeBatch();
         }
-        long position = headPosition + 1;
-        String hash = ChainHash.link(headHash, e.payload());
-        int inserted = update(c, "INSERT INTO audit_event (tenant, position, event_id, request_id, trace_id, "
-                + "occurred_at, tier, model, thinking_cut, truncation_reason, thinking_text, payload, prev_hash, hash) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-                e.tenant(), position, e.eventId(), e.requestId(), e.traceId(), Timestamp.from(micros(e.occurredAt())),
-                e.tier(), e.model(), e.thinkingCut(), e.truncationReason(), e.thinkingText(), e.payload(), headHash,
-                hash);
-        if (inserted == 0) {
-            return false;
+        return fresh;
+    }
+
+    private record ChainHead(long position, String hash) {
+    }
+
+    /** Creates missing chains and locks every tenant's chain row, in name order so that lockers cannot deadlock. */
+    private static Map<String, ChainHead> lockHeads(Connection c, Collection<String> tenants) throws SQLException {
+        try (PreparedStatement create = c.prepareStatement("INSERT INTO audit_chain (tenant, head_position, "
+                + "head_hash, retired_position, retired_hash, checkpoint_mac) VALUES (?, 0, ?, 0, ?, '') "
+                + "ON CONFLICT (tenant) DO NOTHING")) {
+            for (String tenant : tenants) {
+                bind(create, tenant, ChainHash.GENESIS, ChainHash.GENESIS);
+                create.addBatch();
+            }
+            create.executeBatch();
         }
-        update(c, "UPDATE audit_chain SET head_position = ?, head_hash = ? WHERE tenant = ?", position, hash,
-                e.tenant());
-        return true;
+        Map<String, ChainHead> heads = new HashMap<>();
+        try (PreparedStatement s = prepare(c, "SELECT tenant, head_position, head_hash FROM audit_chain "
+                + "WHERE tenant = ANY(?) ORDER BY tenant FOR UPDATE", c.createArrayOf("text", tenants.toArray()));
+                ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                heads.put(r.getString(1), new ChainHead(r.getLong(2), r.getString(3)));
+            }
+        }
+        return heads;
+    }
+
+    private static Set<String> storedIds(Connection c, List<EventRecord> events) throws SQLException {
+        Object[] ids = events.stream().map(EventRecord::eventId).toArray();
+        Set<String> stored = new HashSet<>();
+        try (PreparedStatement s = prepare(c, "SELECT event_id FROM audit_event WHERE event_id = ANY(?)",
+                c.createArrayOf("text", ids)); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                stored.add(r.getString(1));
+            }
+        }
+        return stored;
     }
 
     public Optional<StoredEvent> findByRequestId(String requestId) {
@@ -344,10 +407,14 @@ public class AuditStore {
 
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);
+        bind(s, params);
+        return s;
+    }
+
+    private static void bind(PreparedStatement s, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             s.setObject(i + 1, params[i]);
         }
-        return s;
     }
 
     private static int update(Connection c, String sql, Object... params) throws SQLException {

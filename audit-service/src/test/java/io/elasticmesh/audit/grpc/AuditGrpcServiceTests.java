@@ -29,6 +29,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -116,12 +118,17 @@ class AuditGrpcServiceTests {
         return event(tenant, r -> r);
     }
 
-    private void publish(AuditEvent... events) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
-            for (AuditEvent event : events) {
-                producer.send(new ProducerRecord<>(TOPIC, event.getTenant(), event.toByteArray())).get();
-            }
+    /** Sends the events keyed by tenant, as the router does. */
+    private void publish(AuditEvent... events) {
+        publish(Stream.of(events).map(e -> new ProducerRecord<>(TOPIC, e.getTenant(), e.toByteArray())).toList());
+    }
+
+    /** Sends the records in order and flushes once, so that they usually reach the consumer in one poll. */
+    private void publish(List<ProducerRecord<String, byte[]>> records) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                bootstrapServers, "linger.ms", 50), new StringSerializer(), new ByteArraySerializer())) {
+            records.forEach(producer::send);
+            producer.flush();
         }
     }
 
@@ -194,22 +201,67 @@ class AuditGrpcServiceTests {
         assertThat(stored.getLink().getHash()).hasSize(64).isNotEqualTo(stored.getLink().getPrevHash());
     }
 
+    private static AuditEvent replayOf(AuditEvent event) {
+        return event.toBuilder().setResponse(event.getResponse().toBuilder().setThinkingText("replayed")).build();
+    }
+
     @Test
     void redeliveredEventIsStoredOnceAndTheChainHolds() throws Exception {
         String tenant = tenant();
         AuditEvent first = event(tenant);
         AuditEvent marker = event(tenant);
+        publish(first);
+        awaitStored(first);
 
-        publish(first, first.toBuilder().setResponse(first.getResponse().toBuilder().setThinkingText("replayed"))
-                .build(), marker);
+        // A replay of an event stored earlier, and one repeated within the same batch.
+        publish(replayOf(first), marker, replayOf(marker));
 
         awaitStored(marker);
         assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant(tenant)))
                 .containsExactly(id(marker), id(first));
         assertThat(get(id(first)).getEvent().getResponse().getThinkingText()).isEqualTo("think1 think2 ");
+        assertThat(get(id(marker)).getEvent().getResponse().getThinkingText()).isEqualTo("think1 think2 ");
         VerifyAuditChainResponse chain = verify(tenant);
         assertThat(chain.getIntact()).isTrue();
         assertThat(chain.getLinksChecked()).isEqualTo(2);
+    }
+
+    @Test
+    void interleavedTenantsEachExtendTheirOwnChainInArrivalOrder() throws Exception {
+        String a = tenant();
+        String b = tenant();
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            events.add(event(i % 3 == 0 ? b : a));
+        }
+
+        publish(events.toArray(AuditEvent[]::new));
+
+        awaitStored(events.get(events.size() - 1));
+        awaitStored(events.get(events.size() - 2));
+        for (String tenant : List.of(a, b)) {
+            List<AuditEvent> ofTenant = events.stream().filter(e -> e.getTenant().equals(tenant)).toList();
+            for (int position = 1; position <= ofTenant.size(); position++) {
+                assertThat(awaitStored(ofTenant.get(position - 1)).getLink().getPosition()).isEqualTo(position);
+            }
+            VerifyAuditChainResponse chain = verify(tenant);
+            assertThat(chain.getIntact()).isTrue();
+            assertThat(chain.getLinksChecked()).isEqualTo(ofTenant.size());
+        }
+    }
+
+    @Test
+    void recordThatIsNotAnAuditEventIsSkippedAndTheRestOfItsBatchIsStored() throws Exception {
+        AuditEvent before = event(tenant());
+        AuditEvent after = event(tenant());
+
+        // One key, so all three land in one partition in this order.
+        publish(List.of(new ProducerRecord<>(TOPIC, "k", before.toByteArray()),
+                new ProducerRecord<>(TOPIC, "k", "not a protobuf".getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>(TOPIC, "k", after.toByteArray())));
+
+        assertThat(awaitStored(before).getEvent()).isEqualTo(before);
+        assertThat(awaitStored(after).getEvent()).isEqualTo(after);
     }
 
     @Test

@@ -105,8 +105,8 @@ class ObservabilityIT {
         assertThat(routerCall.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
         assertThat(routerCall.name()).isEqualTo("elastic.reasoning.v1.BudgetRouter/Reason");
 
-        ReceivedSpan thinkingPhase = only(trace, "budget-router", "DecoderClient.streamThinking");
-        ReceivedSpan solutionPhase = only(trace, "budget-router", "SolutionClient.streamSolution");
+        ReceivedSpan thinkingPhase = only(trace, "budget-router", "DecoderClient.generateThinking");
+        ReceivedSpan solutionPhase = only(trace, "budget-router", "SolutionClient.generateSolution");
         assertThat(thinkingPhase.parentSpanId()).isEqualTo(chat.spanId());
         assertThat(solutionPhase.parentSpanId()).isEqualTo(chat.spanId());
         assertThat(thinkingPhase.flag("elastic.thinking_truncated")).isTrue();

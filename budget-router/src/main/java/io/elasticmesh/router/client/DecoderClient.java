@@ -23,8 +23,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * decoder-service ({@code quarkus.grpc.clients.decoder.*}), streamed. Not retried: thinking is generation, and a
- * retry would spend the budget twice. The deadline is the request's; cancelling the stream cancels the call.
+ * decoder-service ({@code quarkus.grpc.clients.decoder.*}). Streamed when the caller wants the text as it is
+ * generated, unary otherwise, so a unary request sends no per-token messages between the services. Not retried:
+ * thinking is generation, and a retry would spend the budget twice. The deadline is the request's; cancelling the
+ * stream cancels the call.
  */
 @ApplicationScoped
 public class DecoderClient {
@@ -37,28 +39,37 @@ public class DecoderClient {
         this.tracer = tracer;
     }
 
-    /** @param admitted the budget, the thinking phase's share of the deadline and the deadline itself */
-    public Multi<PhaseEvent<ThinkingPhase>> think(String requestId, List<Turn> conversation, Admitted admitted) {
+    /**
+     * @param admitted the budget, the thinking phase's share of the deadline and the deadline itself
+     * @param deltas whether to stream the text as it is generated; without, the only event is the phase's result
+     */
+    public Multi<PhaseEvent<ThinkingPhase>> think(String requestId, List<Turn> conversation, Admitted admitted,
+            boolean deltas) {
         return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
-                .addAllMessages(ChatMessages.toMessages(conversation)), admitted);
+                .addAllMessages(ChatMessages.toMessages(conversation)), admitted, deltas);
     }
 
     /** Thinks further after {@code earlier}, an earlier phase's thinking. */
-    public Multi<PhaseEvent<ThinkingPhase>> resume(String requestId, ThinkingPhase earlier, Admitted admitted) {
+    public Multi<PhaseEvent<ThinkingPhase>> resume(String requestId, ThinkingPhase earlier, Admitted admitted,
+            boolean deltas) {
         return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
                 .setContinuation(ThinkingContinuation.newBuilder().setPromptText(earlier.prompt())
-                        .setThinkingText(earlier.text())), admitted);
+                        .setThinkingText(earlier.text())), admitted, deltas);
     }
 
-    private Multi<PhaseEvent<ThinkingPhase>> call(GenerateThinkingRequest.Builder request, Admitted admitted) {
+    private Multi<PhaseEvent<ThinkingPhase>> call(GenerateThinkingRequest.Builder request, Admitted admitted,
+            boolean deltas) {
         request.setModel(admitted.tier().model())
                 .setThinkingBudgetTokens(admitted.budget().thinkingTokens())
                 .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, admitted.thinkingDeadlineMs()));
-        return StreamSpan.around(tracer.spanBuilder("DecoderClient.streamThinking")
+        MutinyDecoderServiceStub decoder = stub.withDeadline(admitted.deadline());
+        return StreamSpan.around(tracer.spanBuilder(deltas ? "DecoderClient.streamThinking"
+                        : "DecoderClient.generateThinking")
                 .setAttribute(TraceAttributes.ELASTIC_THINKING_BUDGET_TOKENS, (long) request.getThinkingBudgetTokens()),
-                span -> stub.withDeadline(admitted.deadline())
-                        .streamThinking(StreamThinkingRequest.newBuilder().setRequest(request).build())
-                        .map(DecoderClient::toEvent)
+                span -> (deltas
+                        ? decoder.streamThinking(StreamThinkingRequest.newBuilder().setRequest(request).build())
+                                .map(DecoderClient::toEvent)
+                        : decoder.generateThinking(request.build()).toMulti().map(DecoderClient::done))
                         .invoke(event -> {
                             if (event instanceof PhaseEvent.Done<ThinkingPhase> done) {
                                 traced(span, done.result());
@@ -78,7 +89,10 @@ public class DecoderClient {
         if (response.hasThinkingDelta()) {
             return TextDeltas.fromProto(response.getThinkingDelta());
         }
-        GenerateThinkingResponse r = response.getCompleted();
+        return done(response.getCompleted());
+    }
+
+    private static PhaseEvent<ThinkingPhase> done(GenerateThinkingResponse r) {
         return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),
                 r.getTruncated(), r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(),
                 r.getTruncationReason() == TruncationReason.TRUNCATION_REASON_DEADLINE));

@@ -33,8 +33,9 @@ public class SolutionClient {
         this.tracer = tracer;
     }
 
+    /** @param deltas whether to stream the text as it is generated; without, the only event is the result */
     public Multi<PhaseEvent<SolutionPhase>> solve(String requestId, String model, ThinkingPhase thinking,
-            int budgetTokens, Deadline deadline) {
+            int budgetTokens, Deadline deadline, boolean deltas) {
         GenerateSolutionRequest request = GenerateSolutionRequest.newBuilder()
                 .setRequestId(requestId)
                 .setModel(model)
@@ -43,11 +44,14 @@ public class SolutionClient {
                 .setThinkingClosedByModel(thinking.closedByModel())
                 .setSolutionBudgetTokens(budgetTokens)
                 .build();
-        return StreamSpan.around(tracer.spanBuilder("SolutionClient.streamSolution")
+        MutinySolutionServiceStub solution = stub.withDeadline(deadline);
+        return StreamSpan.around(tracer.spanBuilder(deltas ? "SolutionClient.streamSolution"
+                        : "SolutionClient.generateSolution")
                 .setAttribute(TraceAttributes.ELASTIC_SOLUTION_BUDGET_TOKENS, (long) budgetTokens),
-                span -> stub.withDeadline(deadline)
-                        .streamSolution(StreamSolutionRequest.newBuilder().setRequest(request).build())
-                        .map(SolutionClient::toEvent)
+                span -> (deltas
+                        ? solution.streamSolution(StreamSolutionRequest.newBuilder().setRequest(request).build())
+                                .map(SolutionClient::toEvent)
+                        : solution.generateSolution(request).toMulti().map(SolutionClient::done))
                         .invoke(event -> {
                             if (event instanceof PhaseEvent.Done<SolutionPhase> done) {
                                 span.setAttribute(TraceAttributes.ELASTIC_SOLUTION_TOKENS,
@@ -62,7 +66,10 @@ public class SolutionClient {
         if (response.hasSolutionDelta()) {
             return TextDeltas.fromProto(response.getSolutionDelta());
         }
-        GenerateSolutionResponse r = response.getCompleted();
+        return done(response.getCompleted());
+    }
+
+    private static PhaseEvent<SolutionPhase> done(GenerateSolutionResponse r) {
         return new PhaseEvent.Done<>(new SolutionPhase(r.getSolutionText(), r.getSolutionTokens(),
                 r.getForcedDelimiters(), r.getFinishReason() == FinishReason.FINISH_REASON_LENGTH,
                 r.getStoppedAtThinkingDelimiter(), r.getFirstTokenMs()));

@@ -55,16 +55,21 @@ public class ReasoningService {
      * @param callerDeadline the client's gRPC deadline, or null; the earlier of it and the tier's deadline applies
      */
     public Multi<ReasonEvent> stream(ReasonCommand command, Deadline callerDeadline) {
+        return events(command, callerDeadline, true);
+    }
+
+    /** As {@link #stream}, but the phases are called unary: nobody reads their text until it is complete. */
+    public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
+        return completion(events(command, callerDeadline, false));
+    }
+
+    private Multi<ReasonEvent> events(ReasonCommand command, Deadline callerDeadline, boolean deltas) {
         Context call = Context.current();
         return admission.admit(command, callerDeadline, admitted -> {
             String requestId = UUID.randomUUID().toString();
-            return run(call, requestId, command, admitted,
-                    () -> decoder.think(requestId, command.conversation(), admitted));
+            return run(call, requestId, command, admitted, deltas,
+                    () -> decoder.think(requestId, command.conversation(), admitted, deltas));
         });
-    }
-
-    public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
-        return completion(stream(command, callerDeadline));
     }
 
     /**
@@ -92,8 +97,8 @@ public class ReasoningService {
                     OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
-                return run(call, continuationId, command, admitted,
-                        () -> decoder.resume(continuationId, earlier.thinking(), admitted));
+                return run(call, continuationId, command, admitted, false,
+                        () -> decoder.resume(continuationId, earlier.thinking(), admitted, false));
             });
         }));
     }
@@ -101,9 +106,10 @@ public class ReasoningService {
     /**
      * @param call the context of the call that asked, the request span's parent (admission may grant the slot on
      *     another thread)
+     * @param deltas whether the phases stream their text (see {@link DecoderClient#think})
      */
     private Multi<ReasonEvent> run(Context call, String requestId, ReasonCommand command,
-            Admission.Admitted admitted, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
+            Admission.Admitted admitted, boolean deltas, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
         Tier tier = admitted.tier();
         try (Scope ignored = call.makeCurrent()) {
             return StreamSpan.around(requestSpan(requestId, admitted), span -> {
@@ -120,7 +126,7 @@ public class ReasoningService {
                     Multi<PhaseEvent<SolutionPhase>> answer;
                     try (Scope inRequest = request.makeCurrent()) {
                         answer = solution.solve(requestId, tier.model(), thought, budget.solutionTokens(),
-                                admitted.deadline());
+                                admitted.deadline(), deltas);
                     }
                     return Multi.createBy().concatenating().streams(
                             Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),

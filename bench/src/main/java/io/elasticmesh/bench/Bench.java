@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -71,6 +72,11 @@ public final class Bench {
         try (LocalMesh mesh = LocalMesh.start(options); Endpoints endpoints = new Endpoints(mesh);
                 ResidentMemory memory = new ResidentMemory(mesh.servicePids())) {
             pids = mesh.servicePids();
+            Map<String, Long> processes = new LinkedHashMap<>(pids);
+            processes.put("triton", mesh.tritonPid());
+            // This JVM: the load generator, the direct client and the embedded Kafka broker.
+            processes.put("client", ProcessHandle.current().pid());
+            CpuTime cpu = new CpuTime(processes);
             Endpoints.Call call = endpoints.scripted(SCRIPTED.directive(), SCRIPTED.t(), SCRIPTED.s());
             Endpoints.Call realModel = endpoints.smollm2(SMOLLM2_QUESTION, SMOLLM2_BUDGET, SMOLLM2_BUDGET);
 
@@ -87,7 +93,7 @@ public final class Bench {
             for (int concurrency : Scale.CONCURRENCY) {
                 progress("throughput at " + concurrency + " in flight");
                 throughput.add(Throughput.measure(endpoints, call, concurrency, scale.throughputRounds(),
-                        scale.throughputWindowMs(), memory));
+                        scale.throughputWindowMs(), memory, cpu));
             }
             memoryMb = memory.peakMb();
             progress("audit path");

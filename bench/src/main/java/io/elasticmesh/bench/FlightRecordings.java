@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -36,6 +37,7 @@ final class FlightRecordings {
     /** Generated contract code counts as protobuf / gRPC, not as the mesh's own. */
     private static final String GENERATED_PACKAGE = "io.elasticmesh.proto.";
     private static final Map<String, String> LIBRARIES = libraries();
+    private static final Pattern HIDDEN_LAMBDA = Pattern.compile("\\$\\$Lambda.*$");
 
     private static Map<String, String> libraries() {
         Map<String, String> byPrefix = new LinkedHashMap<>();
@@ -120,8 +122,10 @@ final class FlightRecordings {
                 .findFirst().orElse("other");
     }
 
+    /** Class and method; a lambda's hidden class ({@code Outer$$Lambda$867+0x…/0x…}) is named after its outer class. */
     private static String name(RecordedFrame frame) {
-        return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+        return HIDDEN_LAMBDA.matcher(frame.getMethod().getType().getName()).replaceFirst("\\$\\$Lambda") + "."
+                + frame.getMethod().getName();
     }
 
     private static List<Share> shares(Map<String, Long> counts, long total, int top) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** latest.json (the fields, numbers) and latest.md (the README's table) from one run's results. */
 final class Report {
@@ -54,7 +55,9 @@ final class Report {
                 "smollm2_single_p50_ms", r.smollm2().singleP50Ms()));
         root.put("throughput", r.throughput().stream().map(p -> map("concurrency", p.concurrency(),
                 "mesh_rps", p.meshRps(), "direct_rps", p.directRps(), "ratio", p.ratio(),
-                "mesh_errors", p.meshErrors(), "direct_errors", p.directErrors())).toList());
+                "mesh_errors", p.meshErrors(), "direct_errors", p.directErrors(),
+                "mesh_cpu_ms_per_request", rounded(p.meshCpuMs()),
+                "direct_cpu_ms_per_request", rounded(p.directCpuMs()))).toList());
         Map<String, Object> adherence = map("requests", r.adherence().requests(),
                 "violations", r.adherence().violations(), "errors", r.adherence().errors());
         adherence.put("violations_by_invariant", r.adherence().byInvariant());
@@ -68,10 +71,27 @@ final class Report {
                 "end_to_end_lag_p50_ms", a.lagP50Ms(), "request_path_added_ms_p99", a.addedMsP99(),
                 "request_path_added_ms_p50", a.addedMsP50(), "events_produced", a.eventsProduced(),
                 "events_missing", a.eventsMissing(), "lag_probes", a.lagProbes(), "path_pairs", a.pathPairs()));
-        Map<String, Object> memory = new LinkedHashMap<>();
-        r.memoryMb().forEach((service, mb) -> memory.put(service, round(mb)));
-        root.put("memory_mb", memory);
+        root.put("memory_mb", rounded(r.memoryMb()));
         return root;
+    }
+
+    private static double total(Map<String, Double> cpuMs) {
+        return cpuMs.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** "12.3 ms: triton 5.1, client 2.0, …", the processes that used any CPU, largest first. */
+    private static String cpu(Map<String, Double> cpuMs) {
+        return String.format(Locale.ROOT, "%.1f ms: ", total(cpuMs)) + cpuMs.entrySet().stream()
+                .filter(e -> e.getValue() >= 0.05)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static Map<String, Object> rounded(Map<String, Double> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((name, value) -> out.put(name, round(value)));
+        return out;
     }
 
     private static Map<String, Object> overhead(Overhead.Result o) {
@@ -126,6 +146,12 @@ final class Report {
                     String.format(Locale.ROOT, "%.1f req/s", p.meshRps()),
                     String.format(Locale.ROOT, "%.1f req/s direct", p.directRps()), ratio(p.ratio()) + errors,
                     verdict(p.ratio() >= 0.95, "≥ 0.95"));
+        }
+        for (Throughput.Point p : r.throughput()) {
+            double mesh = total(p.meshCpuMs());
+            double direct = total(p.directCpuMs());
+            row(md, "CPU per request, " + p.concurrency() + " in flight (scripted)", cpu(p.meshCpuMs()),
+                    cpu(p.directCpuMs()) + " direct", ratio(mesh / direct), "");
         }
         BudgetAdherence.Result b = r.adherence();
         row(md, "budget adherence, random budgets and behaviours", b.requests() + " requests",

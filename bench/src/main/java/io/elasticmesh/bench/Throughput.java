@@ -1,7 +1,9 @@
 package io.elasticmesh.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,7 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Throughput {
 
-    record Point(int concurrency, double meshRps, double directRps, long meshErrors, long directErrors) {
+    /**
+     * @param meshCpuMs CPU milliseconds per answered request, per process tree, in the mesh windows
+     * @param directCpuMs the same in the direct windows
+     */
+    record Point(int concurrency, double meshRps, double directRps, long meshErrors, long directErrors,
+            Map<String, Double> meshCpuMs, Map<String, Double> directCpuMs) {
 
         double ratio() {
             return meshRps / directRps;
@@ -29,7 +36,9 @@ final class Throughput {
     }
 
     static Point measure(Endpoints endpoints, Endpoints.Call call, int concurrency, int rounds, long windowMs,
-            ResidentMemory memory) throws Exception {
+            ResidentMemory memory, CpuTime cpu) throws Exception {
+        Map<String, Double> meshCpu = new LinkedHashMap<>();
+        Map<String, Double> directCpu = new LinkedHashMap<>();
         long meshDone = 0;
         long directDone = 0;
         long meshErrors = 0;
@@ -40,7 +49,10 @@ final class Throughput {
             for (int k = 0; k < 2; k++) {
                 boolean mesh = (round + k) % 2 == 0;
                 memory.sample(mesh);
+                Map<String, Double> before = cpu.snapshotMs();
                 Window w = window(concurrency, windowMs, mesh ? () -> endpoints.mesh(call) : () -> endpoints.direct(call));
+                CpuTime.perRequest(before, cpu.snapshotMs(), 1)
+                        .forEach((name, ms) -> (mesh ? meshCpu : directCpu).merge(name, ms, Double::sum));
                 memory.sample(false);
                 if (mesh) {
                     meshDone += w.completed();
@@ -54,7 +66,8 @@ final class Throughput {
             }
         }
         return new Point(concurrency, meshDone * 1e9 / meshNanos, directDone * 1e9 / directNanos, meshErrors,
-                directErrors);
+                directErrors, CpuTime.perRequest(Map.of(), meshCpu, meshDone),
+                CpuTime.perRequest(Map.of(), directCpu, directDone));
     }
 
     private static Window window(int concurrency, long windowMs, Runnable request) throws Exception {

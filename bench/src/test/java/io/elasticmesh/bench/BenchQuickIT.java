@@ -43,6 +43,23 @@ class BenchQuickIT {
         assertThat(throughput).extracting(p -> p.path("concurrency").asInt()).containsExactly(1, 8, 32, 64);
         throughput.forEach(p -> List.of("mesh_rps", "direct_rps", "ratio")
                 .forEach(f -> assertThat(p.path(f).isNumber()).as("throughput " + f + " of " + p).isTrue()));
-        assertThat(Files.readString(out.resolve("latest.md"))).contains("| measure |", "Where the time goes");
+        // CPU is counted per process tree: the services and Triton (with its model stubs) in the mesh windows,
+        // Triton without the services in the direct ones.
+        throughput.forEach(p -> assertThat(p.path("mesh_cpu_ms_per_request").size()).as("processes counted in " + p)
+                .isEqualTo(6));
+        assertThat(sum(throughput, "mesh_cpu_ms_per_request", "decoder-service")).isPositive();
+        assertThat(sum(throughput, "direct_cpu_ms_per_request", "triton")).isPositive();
+        assertThat(sum(throughput, "direct_cpu_ms_per_request", "decoder-service")).isLessThan(
+                sum(throughput, "mesh_cpu_ms_per_request", "decoder-service"));
+        assertThat(Files.readString(out.resolve("latest.md"))).contains("| measure |", "Where the time goes",
+                "CPU per request");
+    }
+
+    private static double sum(JsonNode throughput, String side, String process) {
+        double total = 0;
+        for (JsonNode point : throughput) {
+            total += point.path(side).path(process).asDouble();
+        }
+        return total;
     }
 }

@@ -196,6 +196,11 @@ public final class LocalMesh implements AutoCloseable {
         return audit.grpcPort();
     }
 
+    /** Triton's launcher process id (the server and its model stubs run below it). */
+    public long tritonPid() {
+        return triton.pid();
+    }
+
     /** The operating-system process id of each service, by module name, e.g. to read its resident memory. */
     public Map<String, Long> servicePids() {
         Map<String, Long> pids = new LinkedHashMap<>();

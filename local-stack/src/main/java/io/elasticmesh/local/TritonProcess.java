@@ -29,6 +29,11 @@ public final class TritonProcess implements AutoCloseable {
         this.grpcPort = grpcPort;
     }
 
+    /** The launcher's process id; the server and its Python-backend stubs are its descendants. */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * Starts Triton serving {@code models} on {@code grpcPort} (0 picks a free one); blocks until ready.
      *

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code ./mesh bench [--quick|--tiny] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka, Triton with the
+ * {@code ./mesh bench [--quick] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka, Triton with the
  * scripted model and SmolLM2, the four services, the router on bench/tiers.yaml) on free ports with its logs and
  * flight recordings under the work directory (default .mesh/bench), runs every measurement in one process, and
  * writes latest.json and latest.md to the out directory (default bench/results). Progress goes to stderr.
@@ -40,11 +40,10 @@ public final class Bench {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> scale = Scale.quick();
-                case "--tiny" -> scale = Scale.tiny();
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: Bench [--quick|--tiny] [--out DIR] [--work DIR]");
+                        + "'; usage: Bench [--quick] [--out DIR] [--work DIR]");
             }
         }
         Report.write(out, run(root, work, scale));

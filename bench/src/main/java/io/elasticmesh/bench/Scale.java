@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * How much each part of the benchmark does. {@code full} is the run the README quotes; {@code quick} finishes in a
- * few minutes on two cores; {@code tiny} only proves in CI that every part runs and reports.
+ * few minutes on two cores, and is what CI runs (BenchQuickIT) to prove that every part runs and reports.
  */
 record Scale(String name, int warmup, int smollm2Warmup, int adherenceRequests, int overheadRequests,
         int smollm2Requests,
@@ -19,9 +19,5 @@ record Scale(String name, int warmup, int smollm2Warmup, int adherenceRequests, 
 
     static Scale quick() {
         return new Scale("quick", 40, 0, 400, 40, 2, 1, 2_000, 40, 5_000, 100, 3);
-    }
-
-    static Scale tiny() {
-        return new Scale("tiny", 4, 0, 24, 3, 1, 1, 300, 4, 200, 4, 1);
     }
 }

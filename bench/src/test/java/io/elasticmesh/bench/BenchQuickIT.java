@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark runs end to end on the real mesh (at the smallest scale) and reports every field the issue names
- * as a number. Timings are not asserted: CI machines are shared and noisy.
+ * {@code ./mesh bench --quick} runs end to end on the real mesh and reports every field the issue names as a
+ * number. Timings are not asserted: CI machines are shared and noisy.
  */
 class BenchQuickIT {
 
@@ -23,11 +23,11 @@ class BenchQuickIT {
             "memory_mb.decoder-service", "memory_mb.solution-service", "memory_mb.audit-service");
 
     @Test
-    void tinyRunReportsEveryFieldAsANumber() throws Exception {
+    void quickRunReportsEveryFieldAsANumber() throws Exception {
         Path work = Path.of(System.getProperty("mesh.work"));
         Path out = work.resolve("results");
 
-        Bench.main(new String[] {"--tiny", "--out", out.toString(), "--work", work.toString()});
+        Bench.main(new String[] {"--quick", "--out", out.toString(), "--work", work.toString()});
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("latest.json").toFile());
         for (String field : FIELDS) {

@@ -11,8 +11,11 @@ import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +81,23 @@ final class Endpoints implements AutoCloseable {
 
     ReasonResponse mesh(Call call) {
         return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(call.meshRequest());
+    }
+
+    /** One StreamReason call read to its end: when the first thinking delta and the completed event arrived. */
+    record Streamed(long firstTokenNanos, long totalNanos) {
+    }
+
+    Streamed meshStreamed(Call call) {
+        long start = System.nanoTime();
+        long first = -1;
+        Iterator<StreamReasonResponse> events = router.withDeadlineAfter(2, TimeUnit.MINUTES)
+                .streamReason(StreamReasonRequest.newBuilder().setRequest(call.meshRequest()).build());
+        while (events.hasNext()) {
+            if (events.next().hasThinkingDelta() && first < 0) {
+                first = System.nanoTime() - start;
+            }
+        }
+        return new Streamed(first, System.nanoTime() - start);
     }
 
     ElasticReasoningReference.Outcome direct(Call call) {

@@ -17,6 +17,7 @@ class BenchQuickIT {
 
     private static final List<String> FIELDS = List.of("overhead.mesh_p50_ms", "overhead.direct_p50_ms",
             "overhead.p50_ratio", "overhead.p99_ratio", "overhead.added_ms_p50", "overhead.smollm2.p50_ratio",
+            "overhead.stream.p50_ratio", "overhead.stream.first_token_added_ms_p50",
             "single_call.p50_ratio", "budget_adherence.requests", "budget_adherence.violations",
             "prefix_reuse.solution_ttft_ms_with", "prefix_reuse.solution_ttft_ms_without", "audit.events_per_s",
             "audit.end_to_end_lag_p99_ms", "audit.request_path_added_ms_p99", "memory_mb.budget-router",

@@ -25,9 +25,14 @@ public final class ElasticReasoningReference {
 
     private static final long DEADLINE_MINUTES = 2;
 
-    /** What the procedure produced, with the backend's token counts. */
+    /**
+     * What the procedure produced, with the backend's token counts.
+     *
+     * @param firstThinkingTokenNanos from sending the thinking call to its first generated token, what a client
+     *     streaming the thinking would wait for
+     */
     public record Outcome(String thinking, int thinkingTokens, boolean thinkingCut, String solution,
-            int solutionTokens, boolean solutionCut, int promptTokens) {
+            int solutionTokens, boolean solutionCut, int promptTokens, long firstThinkingTokenNanos) {
     }
 
     /**
@@ -67,7 +72,8 @@ public final class ElasticReasoningReference {
             solution = solution.substring(0, delimiter);
         }
         return new Outcome(thinking, thought.tokens(), cut, solution, answer.tokens(),
-                delimiter < 0 && answer.finishReason().equals("length"), thought.inputTokens());
+                delimiter < 0 && answer.finishReason().equals("length"), thought.inputTokens(),
+                thought.firstTokenNanos());
     }
 
     private static int firstOf(String text, String a, String b) {

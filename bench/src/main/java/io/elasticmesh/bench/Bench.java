@@ -2,6 +2,7 @@ package io.elasticmesh.bench;
 
 import io.elasticmesh.local.LocalMesh;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -96,8 +97,9 @@ public final class Bench {
             }
             memoryMb = memory.peakMb();
             progress("audit path");
-            audit = AuditPath.measure(endpoints, mesh.kafkaBootstrapServers(), scale.auditLagProbes(),
-                    scale.auditEvents(), scale.auditPathPairs());
+            audit = AuditPath.measure(endpoints, mesh.kafkaBootstrapServers(),
+                    URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
+                    scale.auditLagProbes(), scale.auditEvents(), scale.auditPathPairs());
             progress("prefix reuse, SmolLM2");
             prefixReuse = PrefixReuse.measure(endpoints, scale.prefixReuseRuns());
             progress("stopping the mesh (the services write their flight recordings)");

@@ -1,8 +1,11 @@
 package io.elasticmesh.router.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,14 +93,39 @@ class AuditSpoolTests {
         try (AuditSpool spool = AuditSpool.open(dir, 1 << 20, 100)) {
             appendAll(spool, 0, 5);
         }
-        Path segment = segments().get(0);
-        // A crash in the middle of writing a sixth record: a header promising more bytes than follow.
-        Files.write(segment, new byte[] { 0, 0, 0, 40, 1, 2, 3, 4, 'x' }, StandardOpenOption.APPEND);
+        // A crash in the middle of writing a sixth record, right after the fifth: a header promising more bytes than
+        // follow.
+        long end = 5L * (8 + record(0).length);
+        try (FileChannel segment = FileChannel.open(segments().get(0), StandardOpenOption.WRITE)) {
+            segment.write(ByteBuffer.wrap(new byte[] { 0, 0, 0, 40, 1, 2, 3, 4, 'x' }), end);
+        }
 
         try (AuditSpool reopened = AuditSpool.open(dir, 1 << 20, 100)) {
             appendAll(reopened, 5, 7);
 
             assertThat(drain(reopened)).isEqualTo(names(0, 7));
+        }
+    }
+
+    @Test
+    void segmentsAreZeroFilledToTheirSizeSoAppendsNeverGrowAFile() throws Exception {
+        try (AuditSpool spool = AuditSpool.open(dir, 4096, 100)) {
+            appendAll(spool, 0, 5);
+            assertThat(Files.size(segments().get(0))).isEqualTo(4096);
+        }
+        try (AuditSpool reopened = AuditSpool.open(dir, 4096, 100)) {
+            appendAll(reopened, 5, 7);
+
+            assertThat(drain(reopened)).isEqualTo(names(0, 7));
+            assertThat(segments()).hasSize(1);
+            assertThat(Files.size(segments().get(0))).isEqualTo(4096);
+        }
+    }
+
+    @Test
+    void emptyRecordsAreRefusedBecauseZeroLengthMarksTheEnd() {
+        try (AuditSpool spool = AuditSpool.open(dir, 4096, 100)) {
+            assertThatThrownBy(() -> spool.append(new byte[0])).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

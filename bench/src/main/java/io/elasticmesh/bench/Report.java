@@ -69,6 +69,7 @@ final class Report {
         root.put("audit", map("events_per_s", a.eventsPerS(), "produced_events_per_s", a.producedPerS(),
                 "end_to_end_lag_p99_ms", a.lagP99Ms(),
                 "end_to_end_lag_p50_ms", a.lagP50Ms(), "request_path_added_ms_p99", a.publishP99Ms(),
+                "request_path_added_ms_p50", a.publishP50Ms(), "spool_sync_ms_p99", a.syncP99Ms(),
                 "pairs_difference_ms_p99", a.pairsDiffMsP99(), "pairs_difference_ms_p50", a.pairsDiffMsP50(),
                 "events_produced", a.eventsProduced(),
                 "events_missing", a.eventsMissing(), "lag_probes", a.lagProbes(), "path_pairs", a.pathPairs()));
@@ -179,7 +180,9 @@ final class Report {
         row(md, "audit end-to-end lag (" + a.lagProbes() + " cut requests)", "p50 " + ms(a.lagP50Ms()),
                 "p99 " + ms(a.lagP99Ms()), "", "");
         row(md, "request path added by auditing (the router's elastic_audit_publish_seconds)",
-                String.format(Locale.ROOT, "p99 %.2f ms", a.publishP99Ms()), "", "",
+                String.format(Locale.ROOT, "p99 %.2f ms", a.publishP99Ms()),
+                String.format(Locale.ROOT, "p50 %.2f ms", a.publishP50Ms()),
+                String.format(Locale.ROOT, "disk write + fsync p99 %.2f ms", a.syncP99Ms()),
                 verdict(a.publishP99Ms() <= 1, "p99 ≤ 1 ms"));
         row(md, "check: cut minus not cut (" + a.pathPairs() + " interleaved pairs)",
                 "p99 " + signedMs(a.pairsDiffMsP99()), "p50 " + signedMs(a.pairsDiffMsP50()), "", "");

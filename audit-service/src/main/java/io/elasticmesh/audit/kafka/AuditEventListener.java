@@ -6,6 +6,8 @@ import io.elasticmesh.audit.service.EventRecord;
 import io.elasticmesh.audit.service.Redactor;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.telemetry.KafkaTraceContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +35,15 @@ public class AuditEventListener {
 
     private final AuditStore store;
     private final Redactor redactor;
+    /** What the ElasticMeshAuditNotStoring alert and the dashboard watch. */
+    private final Counter storedEvents;
 
-    public AuditEventListener(AuditStore store, Redactor redactor) {
+    public AuditEventListener(AuditStore store, Redactor redactor, MeterRegistry metrics) {
         this.store = store;
         this.redactor = redactor;
+        this.storedEvents = Counter.builder("elastic.audit.events.stored")
+                .description("Audit events written to PostgreSQL (redelivered ones not counted again)")
+                .register(metrics);
     }
 
     @Incoming("audit-events")
@@ -56,6 +63,7 @@ public class AuditEventListener {
             }
         }
         Set<String> stored = store.appendAll(redacted);
+        storedEvents.increment(stored.size());
         if (LOG.isDebugEnabled()) {
             for (Received r : received) {
                 if (stored.contains(r.event().getEventId())) {

@@ -62,7 +62,11 @@ public class AuditPublisher {
     public AuditPublisher(RouterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
             MeterRegistry metrics) {
         this.config = config.audit();
-        this.spool = AuditSpool.open(this.config.spoolDir(), this.config.segmentBytes(), this.config.queueCapacity());
+        Timer sync = Timer.builder("elastic.audit.spool.sync")
+                .description("Time the spool's disk takes to write and fsync a group of audit events")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.spool = AuditSpool.open(this.config.spoolDir(), this.config.segmentBytes(), this.config.queueCapacity(),
+                nanos -> sync.record(nanos, TimeUnit.NANOSECONDS));
         int timeoutMs = (int) this.config.sendTimeout().toMillis();
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

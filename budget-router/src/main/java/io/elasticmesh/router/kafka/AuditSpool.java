@@ -17,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -53,6 +54,7 @@ public final class AuditSpool implements AutoCloseable {
 
     private final Path dir;
     private final long segmentBytes;
+    private final LongConsumer syncNanos;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
     /** First sequence number of each segment file. */
@@ -69,9 +71,10 @@ public final class AuditSpool implements AutoCloseable {
     private long readPosition;
     private volatile boolean closed;
 
-    private AuditSpool(Path dir, long segmentBytes, int queueCapacity) {
+    private AuditSpool(Path dir, long segmentBytes, int queueCapacity, LongConsumer syncNanos) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.syncNanos = syncNanos;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.writer = new Thread(this::writeLoop, "audit-spool-writer");
         this.writer.setDaemon(true);
@@ -84,7 +87,12 @@ public final class AuditSpool implements AutoCloseable {
      * @param queueCapacity records that may wait for the writer; beyond it {@link #append} fails at once
      */
     public static AuditSpool open(Path dir, long segmentBytes, int queueCapacity) {
-        AuditSpool spool = new AuditSpool(dir, segmentBytes, queueCapacity);
+        return open(dir, segmentBytes, queueCapacity, nanos -> { });
+    }
+
+    /** @param syncNanos told how long each group's write and fsync took, in nanoseconds (the disk's share) */
+    public static AuditSpool open(Path dir, long segmentBytes, int queueCapacity, LongConsumer syncNanos) {
+        AuditSpool spool = new AuditSpool(dir, segmentBytes, queueCapacity, syncNanos);
         try {
             spool.recover();
         } catch (IOException e) {
@@ -195,7 +203,9 @@ public final class AuditSpool implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, 1_000);
+                long start = System.nanoTime();
                 writeDurably(batch);
+                syncNanos.accept(System.nanoTime() - start);
                 batch.forEach(p -> p.durable().complete(null));
             } catch (IOException | RuntimeException e) {
                 batch.forEach(p -> p.durable().completeExceptionally(e));

@@ -51,8 +51,6 @@ final class AuditPath {
      * @param eventsPerS events produced over the time until audit-service had the last of them
      * @param producedPerS the same events over the time until the broker had acknowledged all of them: when it is
      *     much higher than {@code eventsPerS}, the consumer is the bottleneck
-     */
-    /**
      * @param publishP99Ms p99 of the time requests spent publishing their audit event, as the router measures it
      * @param syncP99Ms p99 of the spool's group write and fsync, the disk's share of it
      * @param pairsDiffMsP50 p50 of the cut requests minus p50 of the uncut ones ({@code pairsDiffMsP99} likewise)

@@ -32,10 +32,17 @@ final class CpuTime {
         return used;
     }
 
-    /** {@code after - before} per tree, divided by {@code requests}. */
-    static Map<String, Double> perRequest(Map<String, Double> before, Map<String, Double> after, long requests) {
-        Map<String, Double> per = new LinkedHashMap<>();
-        after.forEach((name, ms) -> per.put(name, (ms - before.getOrDefault(name, 0.0)) / Math.max(1, requests)));
+    /** CPU milliseconds each tree used since {@code before}, an earlier {@link #snapshotMs()}. */
+    Map<String, Double> usedSinceMs(Map<String, Double> before) {
+        Map<String, Double> used = snapshotMs();
+        used.replaceAll((name, ms) -> ms - before.getOrDefault(name, 0.0));
+        return used;
+    }
+
+    /** Each tree's CPU milliseconds divided by {@code requests}. */
+    static Map<String, Double> perRequest(Map<String, Double> usedMs, long requests) {
+        Map<String, Double> per = new LinkedHashMap<>(usedMs);
+        per.replaceAll((name, ms) -> ms / Math.max(1, requests));
         return per;
     }
 

@@ -122,7 +122,10 @@ final class FlightRecordings {
                 .findFirst().orElse("other");
     }
 
-    /** Class and method; a lambda's hidden class ({@code Outer$$Lambda$867+0x…/0x…}) is named after its outer class. */
+    /**
+     * Class and method; a lambda's hidden class ({@code Outer$$Lambda$867+0x…/0x…}) is named after its outer
+     * class.
+     */
     private static String name(RecordedFrame frame) {
         return HIDDEN_LAMBDA.matcher(frame.getMethod().getType().getName()).replaceFirst("\\$\\$Lambda") + "."
                 + frame.getMethod().getName();

@@ -51,8 +51,8 @@ final class Throughput {
                 memory.sample(mesh);
                 Map<String, Double> before = cpu.snapshotMs();
                 Window w = window(concurrency, windowMs, mesh ? () -> endpoints.mesh(call) : () -> endpoints.direct(call));
-                CpuTime.perRequest(before, cpu.snapshotMs(), 1)
-                        .forEach((name, ms) -> (mesh ? meshCpu : directCpu).merge(name, ms, Double::sum));
+                Map<String, Double> windowCpu = mesh ? meshCpu : directCpu;
+                cpu.usedSinceMs(before).forEach((name, ms) -> windowCpu.merge(name, ms, Double::sum));
                 memory.sample(false);
                 if (mesh) {
                     meshDone += w.completed();
@@ -66,8 +66,7 @@ final class Throughput {
             }
         }
         return new Point(concurrency, meshDone * 1e9 / meshNanos, directDone * 1e9 / directNanos, meshErrors,
-                directErrors, CpuTime.perRequest(Map.of(), meshCpu, meshDone),
-                CpuTime.perRequest(Map.of(), directCpu, directDone));
+                directErrors, CpuTime.perRequest(meshCpu, meshDone), CpuTime.perRequest(directCpu, directDone));
     }
 
     private static Window window(int concurrency, long windowMs, Runnable request) throws Exception {

@@ -28,9 +28,8 @@ import java.util.zip.CRC32C;
  * number, each record framed as {@code [length][crc32c][bytes]}. A segment is zero-filled to its full size when it is
  * started, so that an fsync after an append flushes only data, never the file's size (on ext4 that halves the median
  * and cuts the tail of an fsync several times); a zero length marks the end of the records. One writer thread
- * appends and fsyncs in groups
- * (every record appended while the previous fsync ran shares the next one); {@link #append} completes when its
- * record is on disk. A reader takes durable records in order and {@link #acknowledge}s them once delivered; the
+ * appends and fsyncs in groups (every record appended while the previous fsync ran shares the next one);
+ * {@link #append} completes when its record is on disk. A reader takes durable records in order and {@link #acknowledge}s them once delivered; the
  * acknowledged sequence number is itself stored durably (written aside, fsynced, renamed), and segments whose
  * records are all acknowledged are deleted.
  *

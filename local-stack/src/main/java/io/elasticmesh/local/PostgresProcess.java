@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  *
  * <p>PostgreSQL refuses to run as root. When this JVM is root (CI, containers), both commands run as the
  * {@code postgres} system user that the Debian package creates, through {@code setpriv} (util-linux), which
- * execs the server in place so the child process is the server itself; the data directory is handed to that user.
- * As any other user they run directly.
+ * execs the server in place so the child process is the server itself; the data directory is handed to that user,
+ * and placed where that user can reach it ({@link PostgresDataDirectory}). As any other user they run directly.
  */
 public final class PostgresProcess implements AutoCloseable {
 
@@ -47,14 +47,15 @@ public final class PostgresProcess implements AutoCloseable {
      * Starts the server on {@code port} (0 picks a free one) with {@code database} created; blocks until it accepts
      * connections. A data directory left by an earlier run is reused, so data survives restarts.
      *
-     * @param dataDir the cluster's directory (created and initialised when missing)
+     * @param cluster the cluster's directory (created and initialised when missing)
      * @param log the server's log file
      */
-    public static PostgresProcess start(Path dataDir, Path log, int port, String database) {
+    public static PostgresProcess start(Path cluster, Path log, int port, String database) {
         Path bin = binaries();
         int chosen = port == 0 ? Ports.free() : port;
         try {
             Files.createDirectories(log.getParent());
+            Path dataDir = PostgresDataDirectory.place(cluster);
             if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
                 initialise(bin, dataDir, log);
             }
@@ -68,7 +69,7 @@ public final class PostgresProcess implements AutoCloseable {
             server.createDatabase(log);
             return server;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+            throw new UncheckedIOException("cannot start PostgreSQL in " + cluster, e);
         }
     }
 
@@ -89,11 +90,11 @@ public final class PostgresProcess implements AutoCloseable {
         }
     }
 
-    private static boolean root() {
+    static boolean root() {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static List<String> asServerUser(List<String> command) {
+    static List<String> asServerUser(List<String> command) {
         if (!root()) {
             return command;
         }

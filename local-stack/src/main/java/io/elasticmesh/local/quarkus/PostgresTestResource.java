@@ -1,6 +1,7 @@
 package io.elasticmesh.local.quarkus;
 
 import io.elasticmesh.local.Directories;
+import io.elasticmesh.local.PostgresDataDirectory;
 import io.elasticmesh.local.PostgresProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
@@ -9,11 +10,12 @@ import java.util.Map;
 /** A fresh real PostgreSQL server (Debian's) for a service's {@code @QuarkusTest}, database {@code audit}. */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
+    private final Path dir = Path.of("target", "postgres").toAbsolutePath();
     private PostgresProcess postgres;
 
     @Override
     public Map<String, String> start() {
-        Path dir = Path.of("target", "postgres").toAbsolutePath();
+        PostgresDataDirectory.delete(dir.resolve("data"));
         Directories.deleteRecursively(dir);
         postgres = PostgresProcess.start(dir.resolve("data"), dir.resolve("postgres.log"), 0, "audit");
         return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
@@ -24,6 +26,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public void stop() {
         if (postgres != null) {
             postgres.close();
+            PostgresDataDirectory.delete(dir.resolve("data"));
         }
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ import java.util.UUID;
 public final class LocalMesh implements AutoCloseable {
 
     /**
-     * Where and on which ports to run; a port of 0 picks a free one.
+     * Where and on which ports to run; a port of 0 picks a free one. A service given a gRPC port serves HTTP 1000
+     * below it (router 9100 and 8100, audit 9400 and 8400, as deployed); decoder and solution always get free ports.
      *
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
      * @param workDir logs and data; PostgreSQL's data and the router's audit spool survive restarts there
@@ -83,6 +85,7 @@ public final class LocalMesh implements AutoCloseable {
     private ServiceProcess solution;
     private ServiceProcess router;
     private ServiceProcess audit;
+    private PostgresProcess postgres;
     private Map<String, String> auditConfig;
     private String auditApiKey;
 
@@ -104,7 +107,7 @@ public final class LocalMesh implements AutoCloseable {
         options = o;
         logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
-        PostgresProcess postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"),
+        postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"),
                 logs.resolve("postgres.log"), o.postgresPort(), "audit"));
         triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
                 logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
@@ -137,9 +140,13 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private ServiceProcess service(String module, int grpcPort, Map<String, String> config) {
+        return service(module, grpcPort, grpcPort == 0 ? 0 : grpcPort - 1000, config);
+    }
+
+    private ServiceProcess service(String module, int grpcPort, int httpPort, Map<String, String> config) {
         Map<String, String> merged = new LinkedHashMap<>(options.serviceConfig());
         merged.putAll(config);
-        ServiceProcess process = track(ServiceProcess.start(options.meshRoot(), module, grpcPort, logs,
+        ServiceProcess process = track(ServiceProcess.start(options.meshRoot(), module, grpcPort, httpPort, logs,
                 options.serviceJvmOptions(), merged));
         services.put(module, process);
         return process;
@@ -232,10 +239,9 @@ public final class LocalMesh implements AutoCloseable {
 
     /** Stops audit-service and starts it again on the same port and database. */
     public void restartAudit() {
-        int port = audit.grpcPort();
         audit.close();
         started.remove(audit);
-        audit = service("audit-service", port, auditConfig);
+        audit = service("audit-service", audit.grpcPort(), audit.httpPort(), auditConfig);
     }
 
     /** Stops Triton while the services keep running, to see how the mesh fails. */
@@ -257,17 +263,35 @@ public final class LocalMesh implements AutoCloseable {
         started.clear();
     }
 
-    /** {@code ./mesh up}: runs the mesh on its default ports until this process is stopped. */
+    /** Every endpoint of the running mesh, one per line, as {@code ./mesh up} prints them. */
+    public String endpoints() {
+        StringBuilder out = new StringBuilder();
+        services.forEach((module, service) -> out.append("%-17s gRPC 127.0.0.1:%-6d HTTP 127.0.0.1:%d%n"
+                .formatted(module, service.grpcPort(), service.httpPort())));
+        out.append("%-17s gRPC 127.0.0.1:%d%n".formatted("triton", triton.grpcPort()));
+        out.append("%-17s %s%n".formatted("kafka", kafka.bootstrapServers()));
+        out.append("%-17s 127.0.0.1:%d database audit, user %s%n".formatted("postgresql", postgres.port(),
+                PostgresProcess.USER));
+        out.append("%-17s %s%n".formatted("audit API key", options.workDir().resolve(AUDIT_KEY_FILE)));
+        out.append("%-17s %s%n".formatted("logs", logs));
+        return out.toString();
+    }
+
+    /**
+     * {@code ./mesh up}: runs the mesh on its default ports until this process is stopped; once it is ready, writes
+     * its endpoints to {@code .mesh/ready}, which the script waits for and prints.
+     */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getenv().getOrDefault("MESH_ROOT", ".")).toAbsolutePath().normalize();
         Path work = root.resolve(".mesh");
         Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"));
         LocalMesh mesh = start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "mesh-shutdown"));
-        String ready = "MESH READY router=127.0.0.1:" + mesh.routerPort() + " audit=127.0.0.1:" + mesh.auditPort()
-                + " kafka=" + mesh.kafkaBootstrapServers() + " postgres=127.0.0.1:" + options.postgresPort();
-        Files.writeString(work.resolve("ready"), ready + "\n");
-        System.out.println(ready);
+        String ready = "MESH READY\n" + mesh.endpoints();
+        Path partial = work.resolve("ready.partial");
+        Files.writeString(partial, ready);
+        Files.move(partial, work.resolve("ready"), StandardCopyOption.ATOMIC_MOVE);
+        System.out.print(ready);
         Thread.currentThread().join();
     }
 }

@@ -118,7 +118,8 @@ public final class PostgresDataDirectory {
             for (Path target : entries) {
                 Path record = record(target);
                 Path link = Files.exists(record) ? Path.of(Files.readString(record).strip()) : null;
-                boolean linked = link != null && Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target);
+                boolean linked = link != null && Files.isSymbolicLink(link)
+                        && Files.readSymbolicLink(link).equals(target);
                 if (!linked) {
                     deleteRelocated(target);
                 }

@@ -30,19 +30,21 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * @param module the Maven module, e.g. {@code budget-router}
+     * @param grpcPort its gRPC port; 0 picks a free one
+     * @param httpPort its HTTP port ({@code /q/health}, {@code /q/metrics}); 0 picks a free one
      * @param jvmOptions extra JVM options, e.g. a flight recording
      * @param config Quarkus configuration overrides, passed as system properties
      */
-    public static ServiceProcess start(Path meshRoot, String module, int grpcPort, Path logDir,
+    public static ServiceProcess start(Path meshRoot, String module, int grpcPort, int httpPort, Path logDir,
             List<String> jvmOptions, Map<String, String> config) {
         Path jar = meshRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build the mesh first (mvn package)");
+            throw new IllegalStateException(jar + " is missing: build the mesh first (./mesh setup)");
         }
         int port = grpcPort == 0 ? Ports.free() : grpcPort;
-        int httpPort = Ports.free();
+        int http = httpPort == 0 ? Ports.free() : httpPort;
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + http,
                 "-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -52,8 +54,8 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = logDir.resolve(module + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            awaitReady(module, process, httpPort, log);
-            return new ServiceProcess(process, port, httpPort);
+            awaitReady(module, process, http, log);
+            return new ServiceProcess(process, port, http);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }

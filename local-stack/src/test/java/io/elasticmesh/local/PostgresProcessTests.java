@@ -22,8 +22,7 @@ class PostgresProcessTests {
 
     @Test
     void aClusterInAPrivateDirectoryStartsKeepsItsDataAcrossRestartsAndIsDeletedWithIt() throws Exception {
-        Path home = Files.createDirectory(tmp.resolve("home"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path home = privateHome();
         Path cluster = home.resolve("checkout/.mesh/postgres");
         Path log = home.resolve("checkout/.mesh/logs/postgres.log");
         try (PostgresProcess first = PostgresProcess.start(cluster, log, 0, "audit")) {
@@ -47,8 +46,7 @@ class PostgresProcessTests {
 
     @Test
     void aRelocatedClusterWhoseCheckoutWasDeletedIsCollectedByTheNextStart() throws Exception {
-        Path home = Files.createDirectory(tmp.resolve("home"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path home = privateHome();
         Path checkout = home.resolve("checkout");
         Path cluster = checkout.resolve(".mesh/postgres");
         Path log = home.resolve("postgres.log");
@@ -64,6 +62,12 @@ class PostgresProcessTests {
         }
 
         assertThat(relocated).doesNotExist();
+    }
+
+    /** A directory only its owner may enter, like root's home or {@code mktemp -d}. */
+    private Path privateHome() throws IOException {
+        return Files.createDirectory(tmp.resolve("home"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     private static String psql(PostgresProcess server, String sql) throws IOException, InterruptedException {

@@ -256,6 +256,7 @@ class VllmWire:
     parse = ParsedRequest
     response = staticmethod(_response)
     error_response = staticmethod(_error_response)
+    counts_eos = True  # num_output_tokens includes the end-of-sequence token
 
 
 def _cancelled_response():
@@ -363,7 +364,7 @@ class ContractServer:
 
         text = ""           # detokenized output so far (already cut at a stop string)
         sent = 0            # characters of `text` already streamed
-        n_out = 0           # sampled tokens so far (incl. EOS / the stop-completing token)
+        n_out = 0           # output tokens so far (the stop-completing token; EOS when the wire counts it)
         n_reported = 0      # tokens already reported in num_output_tokens
         finish = None
         cancelled = False
@@ -382,8 +383,9 @@ class ContractServer:
                 if isinstance(piece, Special):
                     added = piece.text
                     if piece.kind == "eos":
-                        n_out += 1
                         saw_eos = not p.ignore_eos
+                        # vLLM counts the end-of-sequence token; TensorRT-LLM does not (the wire's rule).
+                        n_out += 1 if self.wire.counts_eos or not saw_eos else 0
                     else:
                         ctx_full = True
                 else:

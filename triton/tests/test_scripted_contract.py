@@ -205,25 +205,42 @@ def status(url, model=MODEL):
     return dict(item.split("=") for item in rs[0].text.split())
 
 
-@pytest.mark.parametrize("model", [MODEL, "scripted_trtllm"])
-def test_status_counts_generations_in_flight_until_a_cancelled_one_has_stopped(url, model):
-    before = status(url, model)
-    assert before["in_flight"] == "0"
+def start_long_generation(url, model, max_tokens):
+    """A stream generating max_tokens tokens 50 ms apart, seen running (three responses in)."""
     s = StreamSession(url)
-    prompt = THINK + "[[script close=no delay_ms=50]]"  # 2000 tokens would take 100 s
+    prompt = THINK + "[[script close=no delay_ms=50]]"
     if model == MODEL:
-        s.send(model, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": 2000})
+        s.send(model, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": max_tokens})
     else:
-        s.send(model, inputs=trtllm_inputs(prompt, max_tokens=2000))
+        s.send(model, inputs=trtllm_inputs(prompt, max_tokens=max_tokens))
     for _ in range(3):
         _result, error, _t = s.q.get(timeout=20)
         assert error is None
     assert status(url, model)["in_flight"] == "1"
-    s.close(cancel_requests=True)
-    deadline = time.monotonic() + 10
+    return s
+
+
+def wait_until_idle(url, model, seconds):
+    deadline = time.monotonic() + seconds
     while (now := status(url, model))["in_flight"] != "0" and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert now == {"in_flight": "0", "cancelled": str(int(before["cancelled"]) + 1)}
+    return now
+
+
+def test_status_counts_generations_in_flight_until_a_cancelled_one_has_stopped(url):
+    before = status(url)
+    assert before["in_flight"] == "0"
+    start_long_generation(url, MODEL, 2000).close(cancel_requests=True)  # 2000 tokens would take 100 s
+    assert wait_until_idle(url, MODEL, 10) == {"in_flight": "0", "cancelled": str(int(before["cancelled"]) + 1)}
+
+
+def test_cancelling_the_tensorrt_llm_ensemble_does_not_stop_its_generation(url):
+    """As on the real ensemble: the cancel never reaches the running tensorrt_llm step, which generates to the end."""
+    model = "scripted_trtllm"
+    before = status(url, model)
+    start_long_generation(url, model, 60).close(cancel_requests=True)  # 3 s of generation left
+    assert status(url, model)["in_flight"] == "1", "still generating after the cancel"
+    assert wait_until_idle(url, model, 30) == {"in_flight": "0", "cancelled": before["cancelled"]}
 
 
 def test_tritons_request_timeout_does_not_end_a_decoupled_request_so_the_mesh_does_not_send_it(url):

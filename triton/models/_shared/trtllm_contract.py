@@ -18,6 +18,7 @@ config.pbtxt (Triton itself rejects an input a config does not declare):
 * stream=true : one response per generated token with the delta text; the last one is flagged FINAL. There is
             no finish_reason output: a client knows generation hit max_tokens when the summed num_output_tokens
             reaches it without the text ending in a stop word.
+* cancelling a request does not stop its generation (the ensemble's running tensorrt_llm step is never told).
 * stop words are kept in the output (TensorRT-LLM detokenizes every generated id, the stop word's included);
   the end-of-sequence token is neither written nor counted: its response carries "" and num_output_tokens 0.
 """
@@ -84,3 +85,6 @@ class TrtllmWire:
     response = staticmethod(_response)
     error_response = staticmethod(_error_response)
     counts_eos = False
+    # Triton cancels an ensemble only in the steps it schedules after the cancel (core ensemble_scheduler.cc); the
+    # tensorrt_llm step already streaming is not among them, so the engine generates on to max_tokens or EOS.
+    cancel_reaches_engine = False

@@ -24,7 +24,8 @@ engine, so that the mesh sees the same wire behaviour as with `backend: "vllm"`:
             (vLLM counts every sampled token id).
 * errors  : a response with a TritonError and text_output ["N/A"], flagged FINAL.
 * cancel  : response_sender.is_cancelled() is checked before every token; generation stops and a
-            CANCELLED error response is sent, flagged FINAL.
+            CANCELLED error response is sent, flagged FINAL (a wire whose cancel_reaches_engine is False
+            generates on, as TensorRT-LLM's ensemble does).
 """
 
 import json
@@ -257,6 +258,7 @@ class VllmWire:
     response = staticmethod(_response)
     error_response = staticmethod(_error_response)
     counts_eos = True  # num_output_tokens includes the end-of-sequence token
+    cancel_reaches_engine = True  # the vLLM backend aborts the engine's request when Triton cancels it
 
 
 def _cancelled_response():
@@ -372,7 +374,7 @@ class ContractServer:
         t0 = time.monotonic()
         try:
             while finish is None:
-                if sender.is_cancelled():
+                if self.wire.cancel_reaches_engine and sender.is_cancelled():
                     cancelled = True
                     break
                 try:

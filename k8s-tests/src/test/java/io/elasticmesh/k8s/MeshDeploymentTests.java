@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -135,11 +137,10 @@ class MeshDeploymentTests {
     @ValueSource(strings = { "prod-gpu", "prod-gpu-object-storage" })
     void prodGpuServesTheVllmModelFromTheConfigMapOnAGpuNode(String overlay) throws IOException {
         List<HasMetadata> objects = Overlays.objects(overlay);
-        var pod = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
+        PodSpec pod = tritonPod(objects);
         Container triton = pod.getContainers().get(0);
         ConfigMap model = Overlays.generated(objects, "triton-vllm-model");
-        var repository = pod.getVolumes().stream().filter(v -> v.getName().equals("model-repository")).findFirst()
-                .orElseThrow().getConfigMap();
+        var repository = volume(pod, "model-repository").getConfigMap();
         JsonNode engineArgs = new ObjectMapper().readTree(model.getData().get("model.json"));
 
         assertThat(triton.getImage()).matches("nvcr\\.io/nvidia/tritonserver:2[4-9]\\.\\d\\d-vllm-python-py3(@.*)?");
@@ -169,8 +170,8 @@ class MeshDeploymentTests {
     @ValueSource(strings = "prod-gpu")
     void prodGpuKeepsTheWeightsOnAClaimEveryReplicaShares(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
-        var pod = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
-        var cache = pod.getVolumes().stream().filter(v -> v.getName().equals("hf-cache")).findFirst().orElseThrow();
+        PodSpec pod = tritonPod(objects);
+        Volume cache = volume(pod, "hf-cache");
         PersistentVolumeClaim claim = Overlays.named(objects, PersistentVolumeClaim.class,
                 cache.getPersistentVolumeClaim().getClaimName());
 
@@ -184,8 +185,8 @@ class MeshDeploymentTests {
     @ValueSource(strings = "prod-gpu-object-storage")
     void theObjectStorageVariantCopiesTheWeightsIntoThePodAndNeverReachesTheHub(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
-        var pod = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
-        var cache = pod.getVolumes().stream().filter(v -> v.getName().equals("hf-cache")).findFirst().orElseThrow();
+        PodSpec pod = tritonPod(objects);
+        Volume cache = volume(pod, "hf-cache");
         Container copy = pod.getInitContainers().stream().filter(c -> c.getName().equals("weights")).findFirst()
                 .orElseThrow();
 
@@ -196,6 +197,15 @@ class MeshDeploymentTests {
         assertThat(copy.getArgs()).first().isEqualTo("copy");
         assertThat(pod.getContainers().get(0).getEnv())
                 .anyMatch(e -> e.getName().equals("HF_HUB_OFFLINE") && e.getValue().equals("1"));
+    }
+
+    private static PodSpec tritonPod(List<HasMetadata> objects) {
+        return Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
+    }
+
+    private static Volume volume(PodSpec pod, String name) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     private static Container server(List<HasMetadata> objects, String name) {

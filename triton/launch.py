@@ -12,9 +12,9 @@ Run it with the venv's interpreter (created by triton/setup.sh):
         --metrics-port 8002 --models scripted,smollm2 [--workdir DIR] [--log FILE]
         [--model-repository DIR] [--server-arg=--FLAG=VALUE ...]
 
---server-arg passes a tritonserver flag through; a flag named there replaces launch.py's own of that name (model
-control: --model-control-mode replaces the --model-control-mode=explicit --load-model=... pair), which is how
-k8s-tests runs a manifest's own flags on a Kubernetes-shaped repository.
+--server-arg passes a tritonserver flag through; a flag named there replaces launch.py's own of that name (a
+--model-control-mode replaces its --load-model flags too), which is how k8s-tests runs a manifest's own flags on a
+Kubernetes-shaped repository.
 """
 
 import argparse
@@ -74,16 +74,13 @@ def parse_args():
     return a
 
 
-def flag_name(arg):
-    name = arg.split("=", 1)[0]
-    # --load-model belongs to model control: a replaced --model-control-mode drops launch.py's --load-model too.
-    return "--model-control-mode" if name == "--load-model" else name
-
-
 def server_flags(own, passed):
-    """launch.py's flags, minus those a passed flag replaces, then the passed ones."""
-    replaced = {flag_name(arg) for arg in passed}
-    return [arg for arg in own if flag_name(arg) not in replaced] + list(passed)
+    """launch.py's flags, minus those a passed flag replaces, then the passed ones. A passed --model-control-mode
+    replaces launch.py's --load-model flags too (they belong to its explicit mode)."""
+    replaced = {arg.split("=", 1)[0] for arg in passed}
+    if "--model-control-mode" in replaced:
+        replaced.add("--load-model")
+    return [arg for arg in own if arg.split("=", 1)[0] not in replaced] + list(passed)
 
 
 def site_dirs():

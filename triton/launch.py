@@ -10,6 +10,11 @@ server (SIGKILL after a grace period). Exits non-zero if the server fails to sta
 Run it with the venv's interpreter (created by triton/setup.sh):
     $MESH_CACHE/venv/bin/python triton/launch.py --grpc-port 8001 --http-port 8000 \
         --metrics-port 8002 --models scripted,smollm2 [--workdir DIR] [--log FILE]
+        [--model-repository DIR] [--server-arg=--FLAG=VALUE ...]
+
+--server-arg passes a tritonserver flag through; a flag named there replaces launch.py's own of that name (a
+--model-control-mode replaces its --load-model flags too), which is how k8s-tests runs a manifest's own flags on a
+Kubernetes-shaped repository.
 """
 
 import argparse
@@ -51,6 +56,9 @@ def parse_args():
     ap.add_argument("--models", default="scripted,smollm2", help="comma-separated model names to load")
     ap.add_argument("--workdir", help="where to copy the server tree (default: a fresh temp dir, removed on exit)")
     ap.add_argument("--log", help="server log file (default: <workdir>/tritonserver.log)")
+    ap.add_argument("--model-repository", default=MODEL_REPOSITORY, help="model repository (default: triton/models)")
+    ap.add_argument("--server-arg", action="append", default=[], metavar="--FLAG=VALUE",
+                    help="a tritonserver flag, replacing launch.py's own of the same name (repeatable)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for readiness")
     ap.add_argument("--grace", type=float, default=8.0, help="seconds between SIGTERM and SIGKILL at shutdown")
     a = ap.parse_args()
@@ -58,9 +66,21 @@ def parse_args():
     if not a.models:
         ap.error("--models is empty")
     for m in a.models:
-        if m.startswith("_") or not os.path.isfile(os.path.join(MODEL_REPOSITORY, m, "config.pbtxt")):
-            ap.error(f"unknown model {m!r} (no {MODEL_REPOSITORY}/{m}/config.pbtxt)")
+        if m.startswith("_") or not os.path.isfile(os.path.join(a.model_repository, m, "config.pbtxt")):
+            ap.error(f"unknown model {m!r} (no {a.model_repository}/{m}/config.pbtxt)")
+    for arg in a.server_arg:
+        if not arg.startswith("--"):
+            ap.error(f"--server-arg {arg!r} is not a --flag")
     return a
+
+
+def server_flags(own, passed):
+    """launch.py's flags, minus those a passed flag replaces, then the passed ones. A passed --model-control-mode
+    replaces launch.py's --load-model flags too (they belong to its explicit mode)."""
+    replaced = {arg.split("=", 1)[0] for arg in passed}
+    if "--model-control-mode" in replaced:
+        replaced.add("--load-model")
+    return [arg for arg in own if arg.split("=", 1)[0] not in replaced] + list(passed)
 
 
 def site_dirs():
@@ -144,9 +164,8 @@ def main():
     env["PYTHONNOUSERSITE"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
 
-    cmd = [
-        os.path.join(tree, "bin", "tritonserver"),
-        f"--model-repository={MODEL_REPOSITORY}",
+    cmd = [os.path.join(tree, "bin", "tritonserver")] + server_flags([
+        f"--model-repository={os.path.abspath(a.model_repository)}",
         f"--backend-directory={os.path.join(tree, 'backends')}",
         "--model-control-mode=explicit",
         *[f"--load-model={m}" for m in a.models],
@@ -157,7 +176,7 @@ def main():
         "--pinned-memory-pool-byte-size=0",  # CPU only: no CUDA driver, skip the pinned pool
         "--exit-timeout-secs=5",
         "--log-info=true",
-    ]
+    ], a.server_arg)
     logf = open(log_file, "ab", buffering=0)
     logf.write(("launch.py: " + " ".join(cmd) + "\n").encode())
     proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=logf,

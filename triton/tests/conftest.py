@@ -78,7 +78,7 @@ def launch(tmp_dir, models):
 
 @pytest.fixture(scope="session")
 def triton(tmp_path_factory):
-    server = launch(str(tmp_path_factory.mktemp("triton")), "scripted,scripted_trtllm,smollm2")
+    server = launch(str(tmp_path_factory.mktemp("triton")), "scripted,scripted_trtllm,scripted_trtllm_v0_16,smollm2")
     yield server
     rc = server.stop()
     assert rc == 0, f"launch.py exited with {rc} on SIGTERM"

@@ -4,9 +4,10 @@ import os
 import re
 import signal
 import socket
+import sys
 import time
 
-from conftest import launch
+from conftest import TRITON_DIR, launch
 
 
 def port_open(port):
@@ -42,3 +43,16 @@ def test_launcher_exits_non_zero_when_the_server_dies(tmp_path):
         assert server.proc.wait(20) != 0
     finally:
         server.stop()
+
+
+def test_passed_server_flags_replace_the_launchers_own_of_the_same_name():
+    sys.path.insert(0, TRITON_DIR)
+    import launch as launcher
+
+    own = ["--model-repository=/r", "--model-control-mode=explicit", "--load-model=a", "--load-model=b",
+           "--grpc-port=1"]
+    assert launcher.server_flags(own, ["--model-control-mode=none", "--exit-on-error=true"]) == [
+        "--model-repository=/r", "--grpc-port=1", "--model-control-mode=none", "--exit-on-error=true"]
+    assert launcher.server_flags(own, ["--load-model=c"]) == [
+        "--model-repository=/r", "--model-control-mode=explicit", "--grpc-port=1", "--load-model=c"]
+    assert launcher.server_flags(own, []) == own

@@ -200,26 +200,73 @@ def status(url, model=MODEL):
         rs, errors = stream(url, "[[script status]]", max_tokens=4)
     else:
         rs, errors = trtllm(url, "[[script status]]", max_tokens=4)
-    assert errors == [] and [r.num_output_tokens for r in rs] == [1, 1]
+    # The answer token, then the end of sequence: counted by vLLM, not by TensorRT-LLM.
+    assert errors == [] and [r.num_output_tokens for r in rs] == ([1, 1] if model == MODEL else [1, 0])
     return dict(item.split("=") for item in rs[0].text.split())
 
 
-@pytest.mark.parametrize("model", [MODEL, "scripted_trtllm"])
-def test_status_counts_generations_in_flight_until_a_cancelled_one_has_stopped(url, model):
-    before = status(url, model)
-    assert before["in_flight"] == "0"
+def start_long_generation(url, model, max_tokens):
+    """A stream generating max_tokens tokens 50 ms apart, seen running (three responses in)."""
     s = StreamSession(url)
-    prompt = THINK + "[[script close=no delay_ms=50]]"  # 2000 tokens would take 100 s
+    prompt = THINK + "[[script close=no delay_ms=50]]"
     if model == MODEL:
-        s.send(model, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": 2000})
+        s.send(model, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": max_tokens})
     else:
-        s.send(model, inputs=trtllm_inputs(prompt, max_tokens=2000))
+        s.send(model, inputs=trtllm_inputs(prompt, max_tokens=max_tokens))
     for _ in range(3):
         _result, error, _t = s.q.get(timeout=20)
         assert error is None
     assert status(url, model)["in_flight"] == "1"
-    s.close(cancel_requests=True)
-    deadline = time.monotonic() + 10
+    return s
+
+
+def wait_until_idle(url, model, seconds):
+    deadline = time.monotonic() + seconds
     while (now := status(url, model))["in_flight"] != "0" and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert now == {"in_flight": "0", "cancelled": str(int(before["cancelled"]) + 1)}
+    return now
+
+
+def test_status_counts_generations_in_flight_until_a_cancelled_one_has_stopped(url):
+    before = status(url)
+    assert before["in_flight"] == "0"
+    start_long_generation(url, MODEL, 2000).close(cancel_requests=True)  # 2000 tokens would take 100 s
+    assert wait_until_idle(url, MODEL, 10) == {"in_flight": "0", "cancelled": str(int(before["cancelled"]) + 1)}
+
+
+def test_cancelling_the_tensorrt_llm_ensemble_does_not_stop_its_generation(url):
+    """As on the real ensemble: the cancel never reaches the running tensorrt_llm step, which generates to the end."""
+    model = "scripted_trtllm"
+    before = status(url, model)
+    start_long_generation(url, model, 60).close(cancel_requests=True)  # 3 s of generation left
+    assert status(url, model)["in_flight"] == "1", "still generating after the cancel"
+    assert wait_until_idle(url, model, 30) == {"in_flight": "0", "cancelled": before["cancelled"]}
+
+
+def test_tritons_request_timeout_does_not_end_a_decoupled_request_so_the_mesh_does_not_send_it(url):
+    """Triton applies a request's `timeout` only in a dynamic batcher's queue policy or the sequence batcher; a
+    decoupled model's execute() hands the request to its engine at once, so a request far past a 1 microsecond
+    timeout still streams to its end. Only the gRPC deadline (cancellation) ends one."""
+    import queue
+
+    import tritonclient.grpc as grpcclient
+
+    from tritonstream import Response, build_inputs
+
+    got = queue.Queue()
+    client = grpcclient.InferenceServerClient(url=url)
+    client.start_stream(callback=lambda result, error: got.put((result, error)))
+    try:
+        client.async_stream_infer(MODEL, build_inputs(prompt="[[script answer=3 delay_ms=50]]", stream=True,
+                                                      exclude=True, sampling={"max_tokens": 10}),
+                                  request_id="timeout-1us", timeout=1, enable_empty_final_response=True)
+        rs = []
+        while not rs or not rs[-1].final:
+            result, error = got.get(timeout=60)
+            assert error is None, error
+            rs.append(Response(result))
+    finally:
+        client.stop_stream()
+        client.close()
+    assert "".join(r.text for r in rs) == "answer1 answer2 answer3 "
+    assert rs[-1].finish_reason == "stop"

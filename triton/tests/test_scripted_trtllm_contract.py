@@ -1,5 +1,7 @@
 """The TensorRT-LLM ensemble contract, served by `scripted_trtllm` (the scripted engine behind the ensemble's I/O)."""
 
+import re
+
 import numpy as np
 import tritonclient.grpc as grpcclient
 
@@ -9,8 +11,8 @@ MODEL = "scripted_trtllm"
 THINK = "<|im_start|>user\nsolve it<|im_end|>\n<|im_start|>assistant\n<think>\n"
 
 
-def trtllm_inputs(prompt=None, max_tokens=None, stop_words=None, stream=True, exclude=True):
-    """The ensemble's inputs, each with its leading batch dimension of 1."""
+def trtllm_inputs(prompt=None, max_tokens=None, stop_words=None, stream=True, exclude=True, counts=True):
+    """The ensemble's inputs, each with its leading batch dimension of 1; `counts` asks for the token counts."""
     inputs = []
 
     def add(name, dtype, values):
@@ -27,15 +29,16 @@ def trtllm_inputs(prompt=None, max_tokens=None, stop_words=None, stream=True, ex
         add("stop_words", "BYTES", [w.encode("utf-8") for w in stop_words])
     add("stream", "BOOL", [stream])
     add("exclude_input_in_output", "BOOL", [exclude])
-    add("return_num_input_tokens", "BOOL", [True])
-    add("return_num_output_tokens", "BOOL", [True])
+    if counts:
+        add("return_num_input_tokens", "BOOL", [True])
+        add("return_num_output_tokens", "BOOL", [True])
     return inputs
 
 
-def trtllm(url, prompt, **kw):
+def trtllm(url, prompt, model=MODEL, **kw):
     s = StreamSession(url)
     try:
-        rid = s.send(MODEL, inputs=trtllm_inputs(prompt, **kw))
+        rid = s.send(model, inputs=trtllm_inputs(prompt, **kw))
         by_id, errors = s.collect(1, 60)
         return by_id.get(rid, []), errors
     finally:
@@ -53,7 +56,7 @@ def test_streams_one_response_per_token_with_the_stop_word_kept_and_the_same_tex
     vllm, _ = infer(url, "scripted", prompt=prompt, stream=True, exclude=True,
                     sampling={"max_tokens": 50, "stop": ["</think>"], "include_stop_str_in_output": True})
     assert "".join(r.text for r in vllm) == "".join(r.text for r in rs)
-    assert sum(r.num_output_tokens for r in vllm) == sum(r.num_output_tokens for r in rs)
+    assert sum(r.num_output_tokens for r in vllm) == sum(r.num_output_tokens for r in rs), "no EOS involved"
     assert {r.num_input_tokens for r in rs} == {vllm[0].num_input_tokens}
 
 
@@ -63,10 +66,28 @@ def test_max_tokens_bounds_generation(url):
     assert sum(r.num_output_tokens for r in rs) == 4 and rs[-1].final
 
 
-def test_end_of_sequence_is_counted_but_not_written(url):
+def test_end_of_sequence_is_neither_written_nor_counted_unlike_vllm(url):
     rs, _ = trtllm(url, "[[script answer=2]]", max_tokens=10)
     assert [r.text for r in rs] == ["answer1 ", "answer2 ", ""]
-    assert sum(r.num_output_tokens for r in rs) == 3
+    assert [r.num_output_tokens for r in rs] == [1, 1, 0]
+
+    vllm, _ = infer(url, "scripted", prompt="[[script answer=2]]", stream=True, exclude=True,
+                    sampling={"max_tokens": 10})
+    assert sum(r.num_output_tokens for r in vllm) == 3, "vLLM counts the end-of-sequence token"
+
+
+def test_the_0_16_ensemble_layout_rejects_the_token_count_inputs_as_triton_does(url):
+    rs, errors = trtllm(url, "[[script answer=2]]", model="scripted_trtllm_v0_16", max_tokens=10)
+    assert rs == [] and len(errors) == 1
+    assert re.search(r"unexpected inference input 'return_num_(in|out)put_tokens' for model 'scripted_trtllm_v0_16'",
+                     str(errors[0].error))
+
+
+def test_the_0_16_ensemble_layout_serves_without_counts(url):
+    rs, errors = trtllm(url, "[[script answer=2]]", model="scripted_trtllm_v0_16", max_tokens=10, counts=False)
+    assert errors == []
+    assert [r.text for r in rs] == ["answer1 ", "answer2 ", ""] and rs[-1].final
+    assert {r.num_output_tokens for r in rs} == {None}, "the 0.16 ensemble has no count outputs"
 
 
 def test_missing_max_tokens_is_an_error(url):

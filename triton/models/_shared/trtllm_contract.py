@@ -1,20 +1,26 @@
 """The request/response contract of TensorRT-LLM's Triton `ensemble` model, for CPU test models.
 
 A model built on this module serves the same engines as vllm_contract.py (same generation loop, same
-cancellation and token counting) but speaks the ensemble's I/O. The ensemble has max_batch_size > 0, so every
-tensor carries a leading batch dimension of 1:
+cancellation) but speaks the ensemble's I/O and counts tokens as TensorRT-LLM does. The ensemble has
+max_batch_size > 0, so every tensor carries a leading batch dimension of 1. Two layouts, chosen by the model's
+config.pbtxt (Triton itself rejects an input a config does not declare):
+
+* TensorRT-LLM >= 1.0 (`scripted_trtllm`): the token-count inputs and outputs below;
+* TensorRT-LLM 0.16 - 0.19 (`scripted_trtllm_v0_16`): no return_num_* inputs, no count outputs, and the seed is
+  `random_seed`.
 
 * inputs  : text_input STRING[1,1] (required), max_tokens INT32[1,1] (required), stop_words STRING[1,n],
             bad_words STRING[1,n] (accepted, ignored), stream BOOL[1,1], exclude_input_in_output BOOL[1,1],
-            temperature FP32[1,1], top_k INT32[1,1], top_p FP32[1,1], seed UINT64[1,1],
+            temperature FP32[1,1], top_k INT32[1,1], top_p FP32[1,1], seed / random_seed UINT64[1,1],
             return_num_input_tokens / return_num_output_tokens BOOL[1,1]
 * outputs : text_output STRING[1,1], num_input_tokens INT32[1,1],
             num_output_tokens INT32[1,1] (tokens generated in THIS response: one per streamed response)
 * stream=true : one response per generated token with the delta text; the last one is flagged FINAL. There is
             no finish_reason output: a client knows generation hit max_tokens when the summed num_output_tokens
             reaches it without the text ending in a stop word.
+* cancelling a request does not stop its generation (the ensemble's running tensorrt_llm step is never told).
 * stop words are kept in the output (TensorRT-LLM detokenizes every generated id, the stop word's included);
-  the end-of-sequence token is counted but never appears as text.
+  the end-of-sequence token is neither written nor counted: its response carries "" and num_output_tokens 0.
 """
 
 import numpy as np
@@ -41,7 +47,7 @@ class TrtllmRequest:
             w.decode("utf-8") if isinstance(w, bytes) else str(w) for w in stop.as_numpy().reshape(-1)]
         sampling = {"max_tokens": int(max_tokens), "stop": stop_words, "include_stop_str_in_output": True}
         for name, key, kind in (("temperature", "temperature", float), ("top_k", "top_k", int),
-                                ("top_p", "top_p", float), ("seed", "seed", int)):
+                                ("top_p", "top_p", float), ("seed", "seed", int), ("random_seed", "seed", int)):
             value = _scalar(request, name)
             if value is not None:
                 sampling[key] = kind(value)
@@ -78,3 +84,7 @@ class TrtllmWire:
     parse = TrtllmRequest
     response = staticmethod(_response)
     error_response = staticmethod(_error_response)
+    counts_eos = False
+    # Triton cancels an ensemble only in the steps it schedules after the cancel (core ensemble_scheduler.cc); the
+    # tensorrt_llm step already streaming is not among them, so the engine generates on to max_tokens or EOS.
+    cancel_reaches_engine = False

@@ -24,7 +24,8 @@ engine, so that the mesh sees the same wire behaviour as with `backend: "vllm"`:
             (vLLM counts every sampled token id).
 * errors  : a response with a TritonError and text_output ["N/A"], flagged FINAL.
 * cancel  : response_sender.is_cancelled() is checked before every token; generation stops and a
-            CANCELLED error response is sent, flagged FINAL.
+            CANCELLED error response is sent, flagged FINAL (a wire whose cancel_reaches_engine is False
+            generates on, as TensorRT-LLM's ensemble does).
 """
 
 import json
@@ -256,6 +257,8 @@ class VllmWire:
     parse = ParsedRequest
     response = staticmethod(_response)
     error_response = staticmethod(_error_response)
+    counts_eos = True  # num_output_tokens includes the end-of-sequence token
+    cancel_reaches_engine = True  # the vLLM backend aborts the engine's request when Triton cancels it
 
 
 def _cancelled_response():
@@ -363,7 +366,7 @@ class ContractServer:
 
         text = ""           # detokenized output so far (already cut at a stop string)
         sent = 0            # characters of `text` already streamed
-        n_out = 0           # sampled tokens so far (incl. EOS / the stop-completing token)
+        n_out = 0           # output tokens so far (the stop-completing token; EOS when the wire counts it)
         n_reported = 0      # tokens already reported in num_output_tokens
         finish = None
         cancelled = False
@@ -371,7 +374,7 @@ class ContractServer:
         t0 = time.monotonic()
         try:
             while finish is None:
-                if sender.is_cancelled():
+                if self.wire.cancel_reaches_engine and sender.is_cancelled():
                     cancelled = True
                     break
                 try:
@@ -382,8 +385,9 @@ class ContractServer:
                 if isinstance(piece, Special):
                     added = piece.text
                     if piece.kind == "eos":
-                        n_out += 1
                         saw_eos = not p.ignore_eos
+                        # vLLM counts the end-of-sequence token; TensorRT-LLM does not (the wire's rule).
+                        n_out += 1 if self.wire.counts_eos or not saw_eos else 0
                     else:
                         ctx_full = True
                 else:

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -123,6 +124,11 @@ public final class ManifestChecks {
             } else {
                 volume.getConfigMap().getItems().forEach(item -> requireKey(where, map, item.getKey()));
             }
+        }
+        if (volume.getPersistentVolumeClaim() != null
+                && !exists(PersistentVolumeClaim.class, volume.getPersistentVolumeClaim().getClaimName())) {
+            problems.add(where + ": PersistentVolumeClaim " + volume.getPersistentVolumeClaim().getClaimName()
+                    + " does not exist");
         }
         if (volume.getSecret() != null && !Boolean.TRUE.equals(volume.getSecret().getOptional())) {
             String secretName = volume.getSecret().getSecretName();

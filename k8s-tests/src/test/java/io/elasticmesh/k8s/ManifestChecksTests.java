@@ -72,6 +72,15 @@ class ManifestChecksTests {
     }
 
     @Test
+    void aVolumeClaimThatDoesNotExist() {
+        List<HasMetadata> prod = new java.util.ArrayList<>(Overlays.objects("prod-gpu"));
+        prod.removeIf(o -> o instanceof io.fabric8.kubernetes.api.model.PersistentVolumeClaim);
+
+        assertThat(ManifestChecks.check(prod, Overlays.platformSecrets("prod-gpu")))
+                .contains("Deployment triton volume hf-cache: PersistentVolumeClaim triton-hf-cache does not exist");
+    }
+
+    @Test
     void anAutoscalerWithoutTargetOrFightingTheReplicaCount() {
         assertThat(problemsAfter(o -> named(o, HorizontalPodAutoscaler.class, "budget-router").getSpec().getScaleTargetRef().setName("router")))
                 .contains("HorizontalPodAutoscaler budget-router: scale target Deployment router does not exist");

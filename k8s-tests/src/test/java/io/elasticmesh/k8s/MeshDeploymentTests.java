@@ -8,8 +8,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -131,14 +134,13 @@ class MeshDeploymentTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = "prod-gpu")
+    @ValueSource(strings = { "prod-gpu", "prod-gpu-object-storage" })
     void prodGpuServesTheVllmModelFromTheConfigMapOnAGpuNode(String overlay) throws IOException {
         List<HasMetadata> objects = Overlays.objects(overlay);
-        var pod = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
+        PodSpec pod = tritonPod(objects);
         Container triton = pod.getContainers().get(0);
         ConfigMap model = Overlays.generated(objects, "triton-vllm-model");
-        var repository = pod.getVolumes().stream().filter(v -> v.getName().equals("model-repository")).findFirst()
-                .orElseThrow().getConfigMap();
+        var repository = volume(pod, "model-repository").getConfigMap();
         JsonNode engineArgs = new ObjectMapper().readTree(model.getData().get("model.json"));
 
         assertThat(triton.getImage()).matches("nvcr\\.io/nvidia/tritonserver:2[4-9]\\.\\d\\d-vllm-python-py3(@.*)?");
@@ -146,18 +148,64 @@ class MeshDeploymentTests {
         assertThat(triton.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
         assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
         assertThat(pod.getTolerations()).anyMatch(t -> t.getKey().equals("nvidia.com/gpu"));
-        assertThat(pod.getInitContainers()).isEmpty();
+        assertThat(pod.getInitContainers()).extracting(Container::getName).doesNotContain("model-repository");
         assertThat(model.getData().get("config.pbtxt")).contains("backend: \"vllm\"");
         assertThat(engineArgs.path("model").asText()).isNotEmpty();
         assertThat(engineArgs.path("enable_prefix_caching").asBoolean()).isTrue();
+        assertThat(engineArgs.path("disable_log_requests").asBoolean()).as("vLLM logs no prompts").isTrue();
         var name = Pattern.compile("(?m)^name: \"([^\"]+)\"").matcher(model.getData().get("config.pbtxt"));
         assertThat(name.find()).as("config.pbtxt names its model").isTrue();
+        // A ConfigMap volume's ..data and ..<timestamp> entries must not be loaded as models (ProdGpuTritonStartsTests).
+        assertThat(triton.getArgs()).contains("--model-control-mode=explicit", "--load-model=" + name.group(1))
+                .noneMatch(a -> a.equals("--model-control-mode=none") || a.equals("--model-control-mode=poll"));
         // Triton requires the directory to carry the model's name, and the version directory to hold model.json.
         assertThat(repository.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
                 .containsExactlyInAnyOrder("config.pbtxt->" + name.group(1) + "/config.pbtxt",
                         "model.json->" + name.group(1) + "/1/model.json");
         assertThat(Workload.in(objects)).filteredOn(w -> w.name().equals("triton"))
                 .singleElement().satisfies(w -> assertThat(w.replicas()).isGreaterThan(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = "prod-gpu")
+    void prodGpuKeepsTheWeightsOnAClaimEveryReplicaShares(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        PodSpec pod = tritonPod(objects);
+        Volume cache = volume(pod, "hf-cache");
+        PersistentVolumeClaim claim = Overlays.named(objects, PersistentVolumeClaim.class,
+                cache.getPersistentVolumeClaim().getClaimName());
+
+        assertThat(claim.getSpec().getAccessModes()).as("the replicas share it").containsExactly("ReadWriteMany");
+        assertThat(pod.getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals("HF_HOME")
+                && e.getValue().startsWith(pod.getContainers().get(0).getVolumeMounts().stream()
+                        .filter(m -> m.getName().equals("hf-cache")).findFirst().orElseThrow().getMountPath()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = "prod-gpu-object-storage")
+    void theObjectStorageVariantCopiesTheWeightsIntoThePodAndNeverReachesTheHub(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        PodSpec pod = tritonPod(objects);
+        Volume cache = volume(pod, "hf-cache");
+        Container copy = pod.getInitContainers().stream().filter(c -> c.getName().equals("weights")).findFirst()
+                .orElseThrow();
+
+        assertThat(cache.getEmptyDir()).isNotNull();
+        assertThat(cache.getPersistentVolumeClaim()).isNull();
+        assertThat(objects).noneMatch(PersistentVolumeClaim.class::isInstance);
+        assertThat(copy.getVolumeMounts()).anyMatch(m -> m.getName().equals("hf-cache"));
+        assertThat(copy.getArgs()).first().isEqualTo("copy");
+        assertThat(pod.getContainers().get(0).getEnv())
+                .anyMatch(e -> e.getName().equals("HF_HUB_OFFLINE") && e.getValue().equals("1"));
+    }
+
+    private static PodSpec tritonPod(List<HasMetadata> objects) {
+        return Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
+    }
+
+    private static Volume volume(PodSpec pod, String name) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     private static Container server(List<HasMetadata> objects, String name) {

@@ -18,8 +18,11 @@ final class Overlays {
     static final Path K8S = Path.of(System.getProperty("mesh.root", "..")).resolve("k8s").normalize();
 
     /** Secrets each overlay leaves to the platform's secret store (k8s/README.md, "Secrets"). */
+    private static final Set<String> PROD_SECRETS = Set.of("budget-router-principals", "audit-service-principals",
+            "audit-db", "audit-service-keys");
     static final Map<String, Set<String>> PLATFORM_SECRETS = Map.of(
-            "prod-gpu", Set.of("budget-router-principals", "audit-service-principals", "audit-db", "audit-service-keys"));
+            "prod-gpu", PROD_SECRETS,
+            "prod-gpu-object-storage", union(PROD_SECRETS, Set.of("triton-weights-rclone")));
 
     /** {@code @MethodSource} for tests that run once per overlay. */
     static final String ALL = "io.elasticmesh.k8s.Overlays#names";
@@ -43,6 +46,10 @@ final class Overlays {
 
     static List<HasMetadata> objects(String overlay) {
         return TypedManifests.load(yaml(overlay));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).collect(java.util.stream.Collectors.toSet());
     }
 
     static Set<String> platformSecrets(String overlay) {

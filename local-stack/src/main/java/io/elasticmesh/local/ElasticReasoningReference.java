@@ -90,8 +90,7 @@ public final class ElasticReasoningReference {
     /** The wire request {@link #generate(ModelProfile, String, int, List)} sends, for callers that add to it. */
     public static ModelInferRequest wire(ModelProfile profile, String prompt, int maxTokens, List<String> stop) {
         return VllmContract.INSTANCE.toWire(new GenerationRequest("reference", profile.tritonModel(),
-                VllmContract.INSTANCE, prompt, maxTokens, stop, profile.temperature()),
-                TimeUnit.MINUTES.toMicros(DEADLINE_MINUTES));
+                VllmContract.INSTANCE, prompt, maxTokens, stop, profile.temperature()));
     }
 
     /** Streams {@code request} and collects its text, counts and time to the first token. */

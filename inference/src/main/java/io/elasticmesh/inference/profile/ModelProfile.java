@@ -19,19 +19,29 @@ import java.util.List;
  * @param solutionPrefix text after the delimiter where the solution starts; empty for models trained to think
  *     (the paper appends the delimiter alone)
  * @param temperature sampling temperature for both phases; 0 is greedy
+ * @param backendAddsBos true when the serving backend tokenizes the prompt with special tokens added, so puts the
+ *     tokenizer's BOS in front itself (Triton's vLLM backend with the DeepSeek-R1-Distill tokenizer): the prompt is
+ *     then sent without the BOS its template writes, and the model sees exactly one
  */
 public record ModelProfile(String name, String tritonModel, TritonContract contract, ChatTemplate chatTemplate,
         String thinkingStart, String thinkingEnd, boolean templateOpensThinking, String solutionPrefix,
-        double temperature) {
+        double temperature, boolean backendAddsBos) {
 
     /** The text of the model's end-of-sequence token, as its tokenizer writes it. */
     public String endOfSequence() {
         return chatTemplate.eosToken();
     }
 
-    /** The prompt for the thinking phase: the rendered conversation, ending inside an open thinking block. */
+    /**
+     * The prompt for the thinking phase: the rendered conversation, ending inside an open thinking block, without a
+     * leading BOS when the backend adds one.
+     */
     public String thinkingPrompt(List<Turn> conversation) {
         String rendered = chatTemplate.render(conversation);
+        String bos = chatTemplate.bosToken();
+        if (backendAddsBos && bos != null && rendered.startsWith(bos)) {
+            rendered = rendered.substring(bos.length());
+        }
         return templateOpensThinking ? rendered : rendered + thinkingStart + "\n";
     }
 

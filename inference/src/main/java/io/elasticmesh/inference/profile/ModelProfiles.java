@@ -72,6 +72,10 @@ public final class ModelProfiles {
                 throw new IllegalArgumentException(
                         source + ": model '" + name + "' names unknown template '" + entry.template() + "'");
             }
+            if (entry.backendAddsBos() && template.bosToken() == null) {
+                throw new IllegalArgumentException(source + ": model '" + name
+                        + "': backendAddsBos needs the bosToken of template '" + entry.template() + "'");
+            }
             ModelProfile profile;
             try {
                 profile = new ModelProfile(name, entry.tritonModel(),
@@ -79,7 +83,8 @@ public final class ModelProfiles {
                         new ChatTemplate(entry.template(), template.text(), template.bosToken(),
                                 template.eosToken()),
                         entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
-                        entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature());
+                        entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature(),
+                        entry.backendAddsBos());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
             }
@@ -118,8 +123,12 @@ public final class ModelProfiles {
         }
     }
 
-    /** @param contract {@code vllm} (the default) or {@code tensorrt-llm} */
+    /**
+     * @param contract {@code vllm} (the default) or {@code tensorrt-llm}
+     * @param backendAddsBos whether the backend puts the tokenizer's BOS in front of the prompt (default false)
+     */
     record ModelEntry(String tritonModel, String contract, String template, String thinkingStart,
-            String thinkingEnd, boolean templateOpensThinking, String solutionPrefix, double temperature) {
+            String thinkingEnd, boolean templateOpensThinking, String solutionPrefix, double temperature,
+            boolean backendAddsBos) {
     }
 }

@@ -18,21 +18,13 @@ final class StreamedResponses {
     private StreamedResponses() {
     }
 
-    /**
-     * A streaming request for {@code request}'s model, asking for an empty final response so the end is seen, with
-     * Triton's request {@code timeout} when {@code timeoutMicros > 0} (a request still queued when it passes is
-     * dropped by Triton).
-     */
-    static ModelInferRequest.Builder newRequest(GenerationRequest request, long timeoutMicros) {
-        ModelInferRequest.Builder wire = ModelInferRequest.newBuilder()
+    /** A streaming request for {@code request}'s model, asking for an empty final response so the end is seen. */
+    static ModelInferRequest.Builder newRequest(GenerationRequest request) {
+        return ModelInferRequest.newBuilder()
                 .setModelName(request.tritonModel())
                 .setId(request.requestId())
                 .putParameters("triton_enable_empty_final_response",
                         InferParameter.newBuilder().setBoolParam(true).build());
-        if (timeoutMicros > 0) {
-            wire.putParameters("timeout", InferParameter.newBuilder().setInt64Param(timeoutMicros).build());
-        }
-        return wire;
     }
 
     /** Adds one input as raw tensor contents, so there is one encoding path. */

@@ -3,31 +3,59 @@ package io.elasticmesh.inference.triton;
 import com.google.protobuf.ByteString;
 import io.elasticmesh.proto.inference.ModelInferRequest;
 import io.elasticmesh.proto.inference.ModelStreamInferResponse;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.LongStream;
 
 /**
- * The I/O contract of TensorRT-LLM's Triton {@code ensemble} model (tensorrtllm_backend
- * {@code all_models/inflight_batcher_llm/ensemble/config.pbtxt}). The ensemble batches ({@code max_batch_size > 0}),
- * so every tensor has a leading batch dimension of 1: {@code text_input} BYTES[1,1], {@code max_tokens}
- * INT32[1,1], {@code stop_words} BYTES[1,n], {@code stream}, {@code exclude_input_in_output} and
- * {@code return_num_input_tokens}/{@code return_num_output_tokens} BOOL[1,1]; greedy decoding is {@code top_k}
- * INT32[1,1] = 1, otherwise {@code temperature} FP32[1,1]. Back come {@code text_output} BYTES[1,n] and
+ * The I/O contract of TensorRT-LLM's Triton {@code ensemble} model (TensorRT-LLM {@code triton_backend/all_models/
+ * inflight_batcher_llm/ensemble/config.pbtxt}) as it is from TensorRT-LLM 1.0: the token-count inputs and outputs
+ * arrived with TensorRT-LLM PR #5445 (merged 2025-06-27); the ensembles of 0.16 (Triton 24.12) to 0.19 lack them,
+ * and Triton rejects any request that sends them, which the readiness check ({@link #missingFrom}) catches first.
+ * The ensemble batches ({@code max_batch_size > 0}), so every tensor has a leading batch dimension of 1:
+ * {@code text_input} BYTES[1,1], {@code max_tokens} INT32[1,1], {@code stop_words} BYTES[1,n], {@code stream},
+ * {@code exclude_input_in_output} and {@code return_num_input_tokens}/{@code return_num_output_tokens} BOOL[1,1],
+ * and the sampling tensors. Back come {@code text_output} BYTES[1,n] and
  * {@code num_input_tokens}/{@code num_output_tokens} INT32[1,1].
  *
+ * <p>Sampling: TensorRT-LLM's defaults are {@code top_k} = 0 and {@code top_p} = 0, which is greedy whatever the
+ * temperature, so a sampled request sends {@code top_k} = 0 (no limit) and {@code top_p} = 1 (the whole
+ * distribution) with its {@code temperature}; a greedy one sends {@code top_k} = 1.
+ *
  * <p>Token counts are exact, never estimated: streaming, TensorRT-LLM sends one response per decoding step and
- * {@code num_output_tokens} counts the tokens of that response (its end-of-sequence token included), which the
- * mesh sums. The ensemble has no finish-reason output, so it is derived on the final response: {@code length}
- * when the summed count reached {@code max_tokens} and the text does not end with a stop word (stop words are kept
- * in TensorRT-LLM's output), else {@code stop}. A model that ends its turn exactly on its last allowed token is
- * therefore reported as {@code length}: the one case the two contracts tell apart differently.
+ * {@code num_output_tokens} counts the tokens of that response, which the mesh sums. Unlike vLLM it leaves the
+ * end-of-sequence token out; the mesh counts every sampled token (the vLLM rule), so the final response of a
+ * generation that ended on that token is charged one more. The ensemble has no finish-reason output, so it is
+ * derived on the final response: {@code stop} when the text ends with a stop word (TensorRT-LLM keeps stop words in
+ * its output), else {@code length} when the count reached {@code max_tokens}, else {@code stop} (end of sequence).
  */
 public enum TensorRtLlmContract implements TritonContract {
     INSTANCE;
 
     @Override
-    public ModelInferRequest toWire(GenerationRequest request, long timeoutMicros) {
-        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request, timeoutMicros);
+    public String contractName() {
+        return "tensorrt-llm";
+    }
+
+    @Override
+    public Set<String> inputs() {
+        return Set.of("text_input", "max_tokens", "stop_words", "top_k", "top_p", "temperature", "stream",
+                "exclude_input_in_output", "return_num_input_tokens", "return_num_output_tokens");
+    }
+
+    @Override
+    public Set<String> outputs() {
+        return Set.of("text_output", "num_input_tokens", "num_output_tokens");
+    }
+
+    @Override
+    public String minimumBackend() {
+        return "TensorRT-LLM 1.0 or later (token counts from TensorRT-LLM PR #5445; 0.16 to 0.19 lack them)";
+    }
+
+    @Override
+    public ModelInferRequest toWire(GenerationRequest request) {
+        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request);
         StreamedResponses.addInput(wire, "text_input", "BYTES", RawTensors.encodeString(request.prompt()), 1, 1);
         StreamedResponses.addInput(wire, "max_tokens", "INT32", RawTensors.encodeInt32(request.maxTokens()), 1, 1);
         if (!request.stop().isEmpty()) {
@@ -39,6 +67,8 @@ public enum TensorRtLlmContract implements TritonContract {
         } else {
             StreamedResponses.addInput(wire, "temperature", "FP32",
                     RawTensors.encodeFp32((float) request.temperature()), 1, 1);
+            StreamedResponses.addInput(wire, "top_k", "INT32", RawTensors.encodeInt32(0), 1, 1);
+            StreamedResponses.addInput(wire, "top_p", "FP32", RawTensors.encodeFp32(1.0f), 1, 1);
         }
         for (String flag : new String[] { "stream", "exclude_input_in_output", "return_num_input_tokens",
                 "return_num_output_tokens" }) {
@@ -61,13 +91,15 @@ public enum TensorRtLlmContract implements TritonContract {
                 int input = response.output("num_input_tokens").map(TensorRtLlmContract::int32).orElse(-1);
                 text.append(delta);
                 outputTokens += tokens;
-                String finish = response.last() ? finishReason() : null;
-                return new GenerationChunk(delta, tokens, input, finish, response.last());
-            }
-
-            private String finishReason() {
-                boolean stopped = request.stop().stream().anyMatch(s -> text.toString().endsWith(s));
-                return outputTokens >= request.maxTokens() && !stopped ? "length" : "stop";
+                if (!response.last()) {
+                    return new GenerationChunk(delta, tokens, input, null, false);
+                }
+                boolean stopWord = request.stop().stream().anyMatch(s -> text.toString().endsWith(s));
+                if (!stopWord && outputTokens >= request.maxTokens()) {
+                    return new GenerationChunk(delta, tokens, input, "length", true);
+                }
+                // Ended on a stop word (counted) or on the end-of-sequence token (not counted by TensorRT-LLM).
+                return new GenerationChunk(delta, stopWord ? tokens : tokens + 1, input, "stop", true);
             }
         };
     }

@@ -3,7 +3,6 @@ package io.elasticmesh.inference.triton;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Streams generations from a Triton model in the contract its request names. Each generation is its own
@@ -19,14 +18,14 @@ public final class TritonGenerator {
     }
 
     /**
-     * The chunks of one generation; completes after the final response. Triton gets the deadline too, as its
-     * request {@code timeout}, so a request still queued there when the deadline passes is dropped by Triton.
+     * The chunks of one generation; completes after the final response. When the deadline passes the gRPC call is
+     * cancelled, which is what stops the request on Triton (its request {@code timeout} does not apply to these
+     * models: {@link TritonContract#toWire}).
      */
     public Multi<GenerationChunk> stream(GenerationRequest request, Deadline deadline) {
         TritonContract contract = request.contract();
         return Multi.createFrom().deferred(() -> stub.withDeadline(deadline)
-                .modelStreamInfer(Multi.createFrom().item(contract.toWire(request,
-                        deadline.timeRemaining(TimeUnit.MICROSECONDS))))
+                .modelStreamInfer(Multi.createFrom().item(contract.toWire(request)))
                 .map(contract.reader(request)));
     }
 }

@@ -6,13 +6,15 @@ import com.google.protobuf.ByteString;
 import io.elasticmesh.proto.inference.ModelInferRequest;
 import io.elasticmesh.proto.inference.ModelStreamInferResponse;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.LongStream;
 
 /**
  * The I/O contract of Triton's vLLM backend (r24.12+), the mesh's primary one: a prompt in `text_input`, vLLM
  * sampling parameters as JSON in `sampling_parameters`, streamed deltas in `text_output`, and the finish reason
- * and token counts as extra outputs (`num_output_tokens` is the count since the previous response).
+ * and token counts as extra outputs (`num_output_tokens` is the count since the previous response, the
+ * end-of-sequence token included: the mesh's counting rule, which the other contracts follow).
  */
 public enum VllmContract implements TritonContract {
     INSTANCE;
@@ -20,7 +22,28 @@ public enum VllmContract implements TritonContract {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public ModelInferRequest toWire(GenerationRequest request, long timeoutMicros) {
+    public String contractName() {
+        return "vllm";
+    }
+
+    @Override
+    public Set<String> inputs() {
+        return Set.of("text_input", "stream", "sampling_parameters", "exclude_input_in_output",
+                "return_finish_reason", "return_num_input_tokens", "return_num_output_tokens");
+    }
+
+    @Override
+    public Set<String> outputs() {
+        return Set.of("text_output", "finish_reason", "num_input_tokens", "num_output_tokens");
+    }
+
+    @Override
+    public String minimumBackend() {
+        return "Triton's vLLM backend from release 24.12 (the return_* inputs)";
+    }
+
+    @Override
+    public ModelInferRequest toWire(GenerationRequest request) {
         ObjectNode sampling = JSON.createObjectNode()
                 .put("max_tokens", request.maxTokens())
                 .put("temperature", request.temperature())
@@ -28,7 +51,7 @@ public enum VllmContract implements TritonContract {
                 .put("include_stop_str_in_output", true);
         sampling.putArray("stop").addAll(request.stop().stream().map(sampling::textNode).toList());
 
-        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request, timeoutMicros);
+        ModelInferRequest.Builder wire = StreamedResponses.newRequest(request);
         StreamedResponses.addInput(wire, "text_input", "BYTES", RawTensors.encodeString(request.prompt()), 1);
         StreamedResponses.addInput(wire, "stream", "BOOL", RawTensors.encodeBool(true), 1);
         StreamedResponses.addInput(wire, "sampling_parameters", "BYTES",

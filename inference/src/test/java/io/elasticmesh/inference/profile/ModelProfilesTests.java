@@ -10,7 +10,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ModelProfilesTests {
 
@@ -84,11 +87,67 @@ class ModelProfilesTests {
 
         assertThat(profiles.require("deepseek-r1-distill").endOfSequence()).isEqualTo("<｜end▁of▁sentence｜>");
         assertThat(profiles.require("deepseek-r1-distill").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
-                .isEqualTo("<｜begin▁of▁sentence｜><｜User｜>2+2?<｜Assistant｜><think>\n");
+                .as("without the BOS vLLM adds").isEqualTo("<｜User｜>2+2?<｜Assistant｜><think>\n");
         assertThat(profiles.require("qwen3-8b-thinking").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
                 .isEqualTo("<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n");
         assertThat(profiles.require("scripted-trtllm").contract()).isEqualTo(TensorRtLlmContract.INSTANCE);
         assertThat(profiles.require("scripted").contract()).isEqualTo(VllmContract.INSTANCE);
+    }
+
+    static Stream<String> shippedProfiles() {
+        return ModelProfiles.load(Optional.empty()).names().stream();
+    }
+
+    /**
+     * What the model sees is the prompt after the backend's own BOS, if it adds one: the BOS must appear once when
+     * the template or the backend puts it there, never twice (a doubled BOS is out of distribution).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shippedProfiles")
+    void theModelSeesItsBosOnceNeverTwice(String name) {
+        ModelProfile profile = ModelProfiles.load(Optional.empty()).require(name);
+        List<Turn> conversation = List.of(new Turn(Role.SYSTEM, "Be brief."), new Turn(Role.USER, "2+2?"));
+        String bos = profile.chatTemplate().bosToken();
+        String prompt = profile.thinkingPrompt(conversation);
+        if (bos == null) {
+            assertThat(profile.backendAddsBos()).as("a backend can only add a BOS the tokenizer has").isFalse();
+            return;
+        }
+        boolean templateWritesBos = profile.chatTemplate().render(conversation).startsWith(bos);
+        String seen = (profile.backendAddsBos() ? bos : "") + prompt;
+
+        assertThat(seen).doesNotStartWith(bos + bos);
+        assertThat(seen.startsWith(bos)).isEqualTo(templateWritesBos || profile.backendAddsBos());
+    }
+
+    @Test
+    void backendsThatAddBosAreNamedInTheirProfiles() {
+        ModelProfiles profiles = ModelProfiles.load(Optional.empty());
+
+        assertThat(profiles.names().stream().filter(n -> profiles.require(n).backendAddsBos()))
+                .containsExactlyInAnyOrder("deepseek-r1-distill", "e1-math-1.5b");
+        assertThat(profiles.require("e1-math-1.5b").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
+                .startsWith("<｜User｜>");
+    }
+
+    @Test
+    void backendAddingBosNeedsTheTemplatesBosToken() {
+        String yaml = """
+                templates:
+                  t:
+                    source: "x"
+                models:
+                  m:
+                    tritonModel: t
+                    template: t
+                    thinkingStart: "<think>"
+                    thinkingEnd: "</think>"
+                    templateOpensThinking: false
+                    temperature: 0
+                    backendAddsBos: true
+                """;
+
+        assertThatThrownBy(() -> parse(yaml)).hasMessage("test.yaml: model 'm': backendAddsBos needs the bosToken of template 't'");
     }
 
     @Test

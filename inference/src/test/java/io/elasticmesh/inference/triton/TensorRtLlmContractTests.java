@@ -7,7 +7,9 @@ import io.elasticmesh.proto.inference.ModelInferRequest;
 import io.elasticmesh.proto.inference.ModelInferRequest.InferInputTensor;
 import io.elasticmesh.proto.inference.ModelInferResponse;
 import io.elasticmesh.proto.inference.ModelInferResponse.InferOutputTensor;
+import io.elasticmesh.proto.inference.ModelMetadataResponse;
 import io.elasticmesh.proto.inference.ModelStreamInferResponse;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ class TensorRtLlmContractTests {
 
     @Test
     void requestCarriesTheEnsembleTensorsWithTheirBatchDimension() {
-        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(request, 0);
+        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(request);
 
         assertThat(wire.getModelName()).isEqualTo("scripted_trtllm");
         assertThat(wire.getInputsCount()).isEqualTo(wire.getRawInputContentsCount());
@@ -32,6 +34,63 @@ class TensorRtLlmContractTests {
                 .singleElement().extracting(InferInputTensor::getDatatype).isEqualTo("INT32");
         assertThat(input(wire, "stream").toByteArray()).containsExactly(1);
         assertThat(input(wire, "return_num_output_tokens").toByteArray()).containsExactly(1);
+    }
+
+    @Test
+    void samplingSendsTopKAndTopPExplicitlySinceTensorRtLlmDefaultsAreGreedy() {
+        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(new GenerationRequest("r-1", "m",
+                TensorRtLlmContract.INSTANCE, "hello", 3, List.of(), 0.6));
+
+        assertThat(RawTensors.decodeInt32(input(wire, "top_k"))).as("no top-k limit").containsExactly(0);
+        assertThat(input(wire, "top_p").asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat())
+                .as("the whole distribution").isEqualTo(1.0f);
+        assertThat(input(wire, "temperature").asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat())
+                .isEqualTo(0.6f);
+    }
+
+    @Test
+    void everyTensorSentIsOneTheReadinessCheckLooksFor() {
+        for (double temperature : new double[] { 0.0, 0.6 }) {
+            ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(new GenerationRequest("r-1", "m",
+                    TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), temperature));
+            assertThat(TensorRtLlmContract.INSTANCE.inputs())
+                    .containsAll(wire.getInputsList().stream().map(InferInputTensor::getName).toList());
+        }
+    }
+
+    @Test
+    void anEnsembleWithoutTokenCountsIsNamedWithWhatItLacksAndTheReleaseItNeeds() {
+        // The inputs and outputs of TensorRT-LLM 0.16's ensemble that the contract uses.
+        ModelMetadataResponse v016 = ModelMetadataResponse.newBuilder().setName("ensemble")
+                .addAllInputs(tensors("text_input", "max_tokens", "stop_words", "top_k", "top_p", "temperature",
+                        "stream", "exclude_input_in_output", "random_seed"))
+                .addAllOutputs(tensors("text_output", "cum_log_probs")).build();
+
+        assertThat(TensorRtLlmContract.INSTANCE.missingFrom(v016)).hasValue("model 'ensemble' lacks inputs "
+                + "[return_num_input_tokens, return_num_output_tokens] and outputs [num_input_tokens, "
+                + "num_output_tokens] of the tensorrt-llm contract; it needs "
+                + TensorRtLlmContract.INSTANCE.minimumBackend());
+        assertThat(TensorRtLlmContract.INSTANCE.minimumBackend()).contains("TensorRT-LLM 1.0");
+    }
+
+    @Test
+    void anEnsembleWithEveryTensorLacksNothing() {
+        ModelMetadataResponse current = ModelMetadataResponse.newBuilder().setName("ensemble")
+                .addAllInputs(tensors(TensorRtLlmContract.INSTANCE.inputs().toArray(String[]::new)))
+                .addAllInputs(tensors("bad_words", "seed"))
+                .addAllOutputs(tensors(TensorRtLlmContract.INSTANCE.outputs().toArray(String[]::new))).build();
+
+        assertThat(TensorRtLlmContract.INSTANCE.missingFrom(current)).isEmpty();
+    }
+
+    @Test
+    void endingOnTheEndOfSequenceTokenChargesItThoughTensorRtLlmLeavesItUncounted() {
+        Function<ModelStreamInferResponse, GenerationChunk> reader = TensorRtLlmContract.INSTANCE.reader(request);
+
+        assertThat(reader.apply(response("answer1 ", 1, false)).outputTokens()).isEqualTo(1);
+        GenerationChunk end = reader.apply(response("", 0, true));
+        assertThat(end.outputTokens()).as("the end-of-sequence token").isEqualTo(1);
+        assertThat(end.finishReason()).isEqualTo("stop");
     }
 
     @Test
@@ -50,9 +109,9 @@ class TensorRtLlmContractTests {
 
         assertThat(reader.apply(response("answer1 ", 1, false)))
                 .isEqualTo(new GenerationChunk("answer1 ", 1, 7, null, false));
-        assertThat(reader.apply(response("", 1, false)).finishReason()).as("end of sequence, not final").isNull();
-        assertThat(reader.apply(response("", 0, true))).as("empty final response")
-                .isEqualTo(new GenerationChunk("", 0, 7, "stop", true));
+        assertThat(reader.apply(response("answer2 ", 1, false)).finishReason()).as("not final").isNull();
+        assertThat(reader.apply(response("", 0, true))).as("empty final response, the end of sequence charged")
+                .isEqualTo(new GenerationChunk("", 1, 7, "stop", true));
     }
 
     /** The finish reason read from one token per response, the last one final. */
@@ -75,6 +134,11 @@ class TensorRtLlmContractTests {
                 .addOutputs(InferOutputTensor.newBuilder().setName("num_input_tokens"))
                 .addRawOutputContents(RawTensors.encodeInt32(7)))
                 .build();
+    }
+
+    private static List<ModelMetadataResponse.TensorMetadata> tensors(String... names) {
+        return java.util.Arrays.stream(names)
+                .map(n -> ModelMetadataResponse.TensorMetadata.newBuilder().setName(n).build()).toList();
     }
 
     private static com.google.protobuf.ByteString input(ModelInferRequest wire, String name) {

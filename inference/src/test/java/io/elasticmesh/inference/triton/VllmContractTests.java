@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.elasticmesh.proto.inference.InferParameter;
 import io.elasticmesh.proto.inference.ModelInferRequest;
+import io.elasticmesh.proto.inference.ModelInferRequest.InferInputTensor;
 import io.elasticmesh.proto.inference.ModelInferResponse;
 import io.elasticmesh.proto.inference.ModelInferResponse.InferOutputTensor;
 import io.elasticmesh.proto.inference.ModelStreamInferResponse;
@@ -22,7 +23,7 @@ class VllmContractTests {
 
     @Test
     void requestCarriesPromptBudgetAndStopAsVllmSamplingParameters() throws Exception {
-        ModelInferRequest wire = VllmContract.INSTANCE.toWire(request, 0);
+        ModelInferRequest wire = VllmContract.INSTANCE.toWire(request);
 
         assertThat(wire.getModelName()).isEqualTo("scripted");
         assertThat(wire.getId()).isEqualTo("r-1");
@@ -38,10 +39,18 @@ class VllmContractTests {
     }
 
     @Test
-    void theDeadlineTravelsAsTritonsRequestTimeoutInMicroseconds() {
-        assertThat(VllmContract.INSTANCE.toWire(request, 2_500_000).getParametersMap().get("timeout").getInt64Param())
-                .isEqualTo(2_500_000);
-        assertThat(VllmContract.INSTANCE.toWire(request, 0).getParametersMap()).doesNotContainKey("timeout");
+    void noTritonRequestTimeoutIsSentSinceTritonIgnoresItForDecoupledModels() {
+        // triton/tests/test_scripted_contract.py shows the real server serving a request past its timeout.
+        assertThat(VllmContract.INSTANCE.toWire(request).getParametersMap())
+                .containsOnlyKeys("triton_enable_empty_final_response");
+    }
+
+    @Test
+    void everyTensorSentIsOneTheReadinessCheckLooksFor() {
+        ModelInferRequest wire = VllmContract.INSTANCE.toWire(request);
+
+        assertThat(wire.getInputsList()).extracting(InferInputTensor::getName)
+                .containsExactlyInAnyOrderElementsOf(VllmContract.INSTANCE.inputs());
     }
 
     @Test

@@ -1,0 +1,1 @@
+../../scripted_trtllm/1/model.py

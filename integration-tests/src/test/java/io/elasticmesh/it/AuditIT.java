@@ -5,21 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.AuditCli;
 import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
+import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
+import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsRequest;
+import io.elasticmesh.proto.reasoning.v1.QuarantinedAuditEvent;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.ReplayQuarantinedAuditEventRequest;
+import io.elasticmesh.proto.reasoning.v1.RouterAdminGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +45,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Audit delivery through the whole mesh (packaged services, real Triton with the scripted model, real Kafka, real
- * PostgreSQL) while its parts fail: nothing is lost and nothing is stored twice.
+ * PostgreSQL) while its parts fail: Kafka stopped, PostgreSQL crashed, audit-service and the router killed, an event
+ * too large to deliver. Each test counts the cut requests answered against the events stored (nothing lost, nothing
+ * stored twice, the tenant's chain intact) and follows readiness down and back up.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditIT {
@@ -64,7 +74,8 @@ class AuditIT {
         if (auditChannel != null) {
             auditChannel.shutdownNow();
         }
-        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext().build();
+        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext()
+                .maxInboundMessageSize(AuditCli.MAX_REPLY_BYTES).build();
     }
 
     private AuditServiceGrpc.AuditServiceBlockingStub audit() {
@@ -81,11 +92,63 @@ class AuditIT {
 
     /** A request whose thinking is cut at 3 tokens, so its tier audits it. */
     private ReasonResponse cutRequest(String tenant, int i) {
+        return cutRequest(tenant, "Request " + i + ".");
+    }
+
+    private ReasonResponse cutRequest(String tenant, String message) {
         return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(ReasonRequest.newBuilder().setTier("scripted")
                 .setTenant(tenant).setThinkingBudgetTokens(3).setSolutionBudgetTokens(2)
                 .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
-                        .setContent("Request " + i + ". [[script close=no answer=1]]"))
+                        .setContent(message + " [[script close=no answer=1]]"))
                 .build());
+    }
+
+    /**
+     * Cut requests one after another until {@code stop} completes; completes with the request ids of every answered
+     * one (a request the router did not answer is not counted: it promised no audit event).
+     */
+    private CompletableFuture<List<String>> burstUntil(String tenant, CompletableFuture<Void> stop) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; !stop.isDone(); i++) {
+                ids.add(cutRequest(tenant, i).getRequestId());
+            }
+            return ids;
+        });
+    }
+
+    /** The HTTP status of a service's health endpoint, or 0 while nothing answers on its port. */
+    private int health(String module, String endpoint) {
+        try {
+            return HttpGet.get(mesh.httpPort(module), "/q/health/" + endpoint).statusCode();
+        } catch (UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    private void awaitHealth(String module, String endpoint, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (health(module, endpoint) != status) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(module + " /q/health/" + endpoint + " never answered " + status);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private void awaitLog(String module, String line) throws Exception {
+        Path log = workDir.resolve("logs").resolve(module + ".log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!Files.readString(log).contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(module + " never logged '" + line + "'");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private RouterAdminGrpc.RouterAdminBlockingStub admin() {
+        return RouterAdminGrpc.newBlockingStub(routerChannel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private List<String> storedRequestIds(String tenant) {
@@ -134,6 +197,7 @@ class AuditIT {
         List<String> sent = new ArrayList<>();
         mesh.stopKafka();
         try {
+            awaitHealth("audit-service", "ready", 503);
             for (int i = 0; i < BURST; i++) {
                 long start = System.nanoTime();
                 sent.add(cutRequest(tenant, i).getRequestId());
@@ -144,10 +208,13 @@ class AuditIT {
             // router's spool, to be replayed from there.
             Thread.sleep(4_000);
             assertThat(storedRequestIds(tenant)).isEmpty();
+            // The router answers from its spool: Kafka is not its readiness.
+            assertThat(health("budget-router", "ready")).isEqualTo(200);
         } finally {
             mesh.resumeKafka();
         }
 
+        awaitHealth("audit-service", "ready", 200);
         List<String> stored = awaitStored(tenant, BURST);
 
         assertThat(stored).containsExactlyInAnyOrderElementsOf(sent);
@@ -177,6 +244,128 @@ class AuditIT {
         List<String> stored = awaitStored(tenant, BURST);
         assertThat(stored).containsExactlyInAnyOrderElementsOf(sent);
         assertChainIntact(tenant, BURST);
+    }
+
+    @Test
+    void databaseCrashedMidBurstIsRiddenOutLosingAndDuplicatingNothing() throws Exception {
+        String tenant = "pg-crash-" + UUID.randomUUID();
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        CompletableFuture<List<String>> sending = burstUntil(tenant, stop);
+        try {
+            while (storedRequestIds(tenant).isEmpty()) {
+                Thread.sleep(100);
+            }
+            mesh.crashPostgres();
+            try {
+                awaitHealth("audit-service", "ready", 503);
+                // Events keep arriving; the listener meets the dead database and retries, its channel alive.
+                awaitLog("audit-service", "audit events was not stored");
+                Thread.sleep(5_000);
+                assertThat(health("audit-service", "live")).isEqualTo(200);
+            } finally {
+                mesh.startPostgres();
+            }
+            awaitHealth("audit-service", "ready", 200);
+            awaitLog("audit-service", "audit store reachable again");
+        } finally {
+            stop.complete(null);
+        }
+        List<String> sent = sending.get(5, TimeUnit.MINUTES);
+
+        List<String> stored = awaitStored(tenant, sent.size());
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(sent);
+        assertChainIntact(tenant, sent.size());
+        assertThat(health("audit-service", "live")).isEqualTo(200);
+    }
+
+    @Test
+    void auditServiceKilledMidBurstLosesAndDuplicatesNothing() throws Exception {
+        String tenant = "audit-kill-" + UUID.randomUUID();
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        CompletableFuture<List<String>> sending = burstUntil(tenant, stop);
+        try {
+            while (storedRequestIds(tenant).isEmpty()) {
+                Thread.sleep(100);
+            }
+            mesh.killService("audit-service");
+            assertThat(health("audit-service", "ready")).isZero();
+            mesh.startService("audit-service", Map.of());
+            connectAudit();
+            assertThat(health("audit-service", "ready")).isEqualTo(200);
+        } finally {
+            stop.complete(null);
+        }
+        List<String> sent = sending.get(5, TimeUnit.MINUTES);
+
+        List<String> stored = awaitStored(tenant, sent.size());
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(sent);
+        assertChainIntact(tenant, sent.size());
+    }
+
+    @Test
+    void routerKilledWithSpooledEventsDeliversThemAfterItsRestart() throws Exception {
+        String tenant = "router-kill-" + UUID.randomUUID();
+        List<String> sent = new ArrayList<>();
+        mesh.stopKafka();
+        try {
+            for (int i = 0; i < BURST; i++) {
+                sent.add(cutRequest(tenant, i).getRequestId());
+            }
+            // Every answered event is on the router's disk, none in Kafka: kill -9 now loses only memory.
+            mesh.killService("budget-router");
+            assertThat(health("budget-router", "ready")).isZero();
+        } finally {
+            mesh.resumeKafka();
+        }
+        mesh.startService("budget-router", Map.of());
+        assertThat(health("budget-router", "ready")).isEqualTo(200);
+
+        List<String> stored = awaitStored(tenant, BURST);
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(sent);
+        assertChainIntact(tenant, BURST);
+    }
+
+    @Test
+    void anEventTooLargeToDeliverIsQuarantinedVisiblyBlocksNothingAndIsReplayedOnceTheLimitAllowsIt()
+            throws Exception {
+        String tenant = "large-" + UUID.randomUUID();
+        String large = "Request with a long attachment: " + "x".repeat(3 << 19);
+        // A router whose limit (1 MiB) is below the 1.5 MiB event: the event can never be delivered.
+        mesh.startService("budget-router", Map.of("router.audit.max-event-bytes", String.valueOf(1 << 20)));
+        ReasonResponse tooLarge = cutRequest(tenant, large);
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            after.add(cutRequest(tenant, i).getRequestId());
+        }
+
+        assertThat(awaitStored(tenant, after.size())).containsExactlyInAnyOrderElementsOf(after);
+        QuarantinedAuditEvent quarantined = admin().listQuarantinedAuditEvents(
+                ListQuarantinedAuditEventsRequest.getDefaultInstance()).getEventsList().stream()
+                .filter(e -> e.getRequestId().equals(tooLarge.getRequestId())).findFirst().orElseThrow();
+        assertThat(quarantined.getTenant()).isEqualTo(tenant);
+        assertThat(quarantined.getSizeBytes()).isGreaterThan(1 << 20);
+        assertThat(quarantined.getReason()).contains("above router.audit.max-event-bytes (1048576)");
+        assertThat(HttpGet.get(mesh.httpPort("budget-router"), "/q/metrics").body())
+                .containsPattern("(?m)^elastic_audit_quarantine_depth\\S* [1-9]");
+        awaitLog("budget-router", "audit event " + quarantined.getEventId() + " of request "
+                + tooLarge.getRequestId());
+
+        // The shipped limit (8 MiB, and Kafka's sizes to match) takes it: replay it, and send another one like it.
+        mesh.startService("budget-router", Map.of());
+        admin().replayQuarantinedAuditEvent(ReplayQuarantinedAuditEventRequest.newBuilder()
+                .setSpoolSequence(quarantined.getSpoolSequence()).build());
+        ReasonResponse large2 = cutRequest(tenant, large);
+
+        List<String> all = new ArrayList<>(after);
+        all.add(tooLarge.getRequestId());
+        all.add(large2.getRequestId());
+        assertThat(awaitStored(tenant, all.size())).containsExactlyInAnyOrderElementsOf(all);
+        assertChainIntact(tenant, all.size());
+        assertThat(admin().listQuarantinedAuditEvents(ListQuarantinedAuditEventsRequest.getDefaultInstance())
+                .getEventsList()).noneMatch(e -> e.getRequestId().equals(tooLarge.getRequestId()));
+        AuditEvent stored = audit().getAuditEvent(GetAuditEventRequest.newBuilder()
+                .setRequestId(tooLarge.getRequestId()).build()).getEvent();
+        assertThat(stored.getRequest().getMessages(0).getContent()).startsWith(large);
     }
 
     private String cli(String... args) {

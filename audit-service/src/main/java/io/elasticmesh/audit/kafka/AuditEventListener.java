@@ -113,10 +113,10 @@ public class AuditEventListener {
                     throw e;
                 }
                 long pauseMs = backoff.backoff(failures);
-                if (failures == 0) {
-                    LOG.warnf("a batch of %d audit events was not stored (%s); retrying until the database takes it, "
-                            + "first after %d ms, then less often (its offsets stay uncommitted)", redacted.size(),
-                            e.getMessage(), pauseMs);
+                if (failures % 10 == 0) {
+                    LOG.warnf("a batch of %d audit events was not stored (attempt %d: %s); retrying until the "
+                            + "database takes it, next in %d ms (its offsets stay uncommitted)", redacted.size(),
+                            failures + 1, e.getMessage(), pauseMs);
                 }
                 try {
                     Thread.sleep(pauseMs);

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.ExponentialBackoff;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.ExponentialBackoff;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 

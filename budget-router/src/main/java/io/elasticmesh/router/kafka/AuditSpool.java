@@ -176,8 +176,8 @@ public final class AuditSpool implements AutoCloseable {
     /**
      * Queues a record for the writer; never blocks.
      *
-     * @return completes with the record's sequence number once it is on disk; fails at once when the writer is this far behind (the queue is
-     *         full) or the spool is closed, and later when the disk refuses the write
+     * @return completes with the record's sequence number once it is on disk; fails at once when the writer is this
+     *         far behind (the queue is full) or the spool is closed, and later when the disk refuses the write
      */
     public CompletableFuture<Long> append(byte[] bytes) {
         if (bytes.length == 0) {

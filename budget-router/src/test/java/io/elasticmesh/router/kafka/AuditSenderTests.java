@@ -108,7 +108,8 @@ class AuditSenderTests {
     @Test
     void bytesThatAreNoAuditEventAreQuarantined() throws Exception {
         sender();
-        AuditSpool.Entry garbage = new AuditSpool.Entry(1, "\u00ff\u00ff not protobuf".getBytes(StandardCharsets.UTF_8));
+        AuditSpool.Entry garbage = new AuditSpool.Entry(1,
+                "\u00ff\u00ff not protobuf".getBytes(StandardCharsets.UTF_8));
 
         AuditSender.Pass pass = send(List.of(garbage, event(2, 10)), (RuntimeException) null);
 

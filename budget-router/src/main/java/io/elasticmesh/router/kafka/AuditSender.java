@@ -67,7 +67,12 @@ final class AuditSender {
     Pass send(List<AuditSpool.Entry> batch) throws InterruptedException {
         List<Attempt> attempts = new ArrayList<>(batch.size());
         for (AuditSpool.Entry entry : batch) {
-            attempts.add(attempt(entry));
+            Attempt attempt = attempt(entry);
+            attempts.add(attempt);
+            if (failedRetriably(attempt.ack())) {
+                // Kafka already said no (e.g. no metadata within max.block.ms): each further send would wait as long.
+                break;
+            }
         }
         long handled = 0;
         int quarantined = 0;
@@ -113,6 +118,21 @@ final class AuditSender {
             KafkaTraceContext.inject(trace, record.headers());
         }
         return new Attempt(entry, event, producer.send(record), null);
+    }
+
+    private static boolean failedRetriably(Future<RecordMetadata> ack) {
+        if (ack == null || !ack.isDone()) {
+            return false;
+        }
+        try {
+            ack.get();
+            return false;
+        } catch (ExecutionException e) {
+            return permanentFailure(e.getCause()).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /**

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -129,6 +133,28 @@ class AuditSenderTests {
         assertThat(pass.handledThrough()).isEqualTo(1);
         assertThat(pass.retriable()).containsInstanceOf(NetworkException.class);
         assertThat(quarantine.size()).isZero();
+    }
+
+    @Test
+    void aSendThatFailsAtOnceStopsThePassWithoutSendingTheRest() throws Exception {
+        List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
+        // As KafkaProducer answers when no broker gave it metadata within max.block.ms: a future failed at once.
+        MockProducer<String, byte[]> noBroker = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
+                sent.add(record);
+                return CompletableFuture.failedFuture(new TimeoutException("audit not present in metadata"));
+            }
+        };
+        sender = new AuditSender(noBroker, new AuditQuarantine(dir), "audit", MAX_EVENT_BYTES,
+                new ConcurrentHashMap<>());
+
+        AuditSender.Pass pass = sender.send(List.of(event(1, 10), event(2, 10), event(3, 10)));
+
+        assertThat(pass.handledThrough()).isZero();
+        assertThat(pass.retriable()).containsInstanceOf(TimeoutException.class);
+        assertThat(sent).hasSize(1);
     }
 
     @Test

@@ -142,6 +142,7 @@ final class AuditPath {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         String run = UUID.randomUUID().toString();
         Endpoints.Call cutCall = endpoints.scripted("think=64 close=no answer=2 delay_ms=0", 64, 8);
         ReasonResponse cut = endpoints.mesh(cutCall);

@@ -158,10 +158,10 @@ class ObservabilityIT {
         assertThat(metrics("solution-service")).contains(
                 "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"solution\"}",
                 "gen_ai_client_token_usage_count{elastic_phase=\"solution\"");
-        assertThat(metrics("audit-service")).contains("elastic_audit_kafka_lag{")
+        assertThat(metrics("audit-service")).contains("elastic_audit_kafka_lag{", "elastic_audit_store_failures_total")
                 .containsPattern("elastic_audit_events_stored_total(\\{[^}]*\\})? [1-9]");
         assertThat(metrics("budget-router")).contains("elastic_audit_publish_seconds{",
-                "elastic_audit_spool_sync_seconds{");
+                "elastic_audit_spool_sync_seconds{", "elastic_audit_quarantine_depth");
     }
 
     @Test

@@ -42,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AuditCli {
 
+    /** Largest reply read from audit-service, bytes: an event of the largest size and its chain link. */
+    public static final int MAX_REPLY_BYTES = 16 << 20;
+
     private static final String USAGE = """
             usage: ./mesh audit list [--tenant T] [--tier T] [--model M] [--since 1h|ISO-8601] [--until 1h|ISO-8601]
                                      [--cut-only] [--reason token-budget|deadline] [--request-id ID] [--trace-id ID]
@@ -75,7 +78,9 @@ public final class AuditCli {
                 default -> command.add(arg);
             }
         }
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        // One audit event may be up to 8 MiB (README, "Sizes"), above gRPC's 4 MiB default for a reply.
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
+                .maxInboundMessageSize(MAX_REPLY_BYTES).build();
         int status;
         try {
             AuditServiceBlockingStub stub = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(channel), apiKey);

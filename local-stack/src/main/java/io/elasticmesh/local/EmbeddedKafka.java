@@ -50,6 +50,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "true");
+        // The audit topic's size limit (k8s/base/kafka.yaml sets the same on the topic): an 8 MiB event and its
+        // framing, compressed (README, "Sizes").
+        props.put("message.max.bytes", "8454144");
         try {
             // Each start is a fresh cluster: the controller port changes, so old metadata would not match.
             Directories.deleteRecursively(dataDir);

@@ -77,16 +77,13 @@ public final class LocalMesh implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** The configuration each service was started with, to start it again after a kill. */
+    private final Map<String, Map<String, String>> serviceConfigs = new LinkedHashMap<>();
     private Options options;
     private Path logs;
     private EmbeddedKafka kafka;
-    private TritonProcess triton;
-    private ServiceProcess decoder;
-    private ServiceProcess solution;
-    private ServiceProcess router;
-    private ServiceProcess audit;
     private PostgresProcess postgres;
-    private Map<String, String> auditConfig;
+    private TritonProcess triton;
     private String auditApiKey;
 
     private LocalMesh() {
@@ -107,58 +104,85 @@ public final class LocalMesh implements AutoCloseable {
         options = o;
         logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
-        postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"),
-                logs.resolve("postgres.log"), o.postgresPort(), "audit"));
+        postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"), logs.resolve("postgres.log"),
+                o.postgresPort(), "audit"));
         triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
                 logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
         Map<String, String> tritonClient = Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()),
                 "mesh.inference.readiness-models", String.join(",", o.models()));
-        decoder = service("decoder-service", 0, tritonClient);
-        solution = service("solution-service", 0, tritonClient);
+        ServiceProcess decoder = service("decoder-service", 0, tritonClient);
+        ServiceProcess solution = service("solution-service", 0, tritonClient);
         Path principals = writeAuditPrincipals(o.workDir());
-        auditConfig = Map.of(
+        service("audit-service", o.auditPort(), Map.of(
                 "audit.principals-file", principals.toString(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.username", PostgresProcess.USER,
-                "audit.retention.checkpoint-key", LOCAL_CHECKPOINT_KEY);
-        audit = service("audit-service", o.auditPort(), auditConfig);
-        router = service("budget-router", o.routerPort(), Map.of(
-                "router.tiers-file", o.tiersFile().toString(),
-                "router.tiers-reload-interval", "1s",
-                "quarkus.grpc.clients.decoder.host", "127.0.0.1",
-                "quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort()),
-                "quarkus.grpc.clients.solution.host", "127.0.0.1",
-                "quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort()),
-                "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString(),
-                // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the spool.
-                "router.audit.send-timeout", "2s",
-                "router.audit.retry-backoff", "500ms"));
+                "audit.retention.checkpoint-key", LOCAL_CHECKPOINT_KEY,
+                // Back soon after a database restart in the tests (production: up to 30 s between attempts).
+                "audit.store-retry.max-backoff", "2s"));
+        service("budget-router", o.routerPort(), Map.ofEntries(
+                Map.entry("router.tiers-file", o.tiersFile().toString()),
+                Map.entry("router.tiers-reload-interval", "1s"),
+                Map.entry("quarkus.grpc.clients.decoder.host", "127.0.0.1"),
+                Map.entry("quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort())),
+                Map.entry("quarkus.grpc.clients.solution.host", "127.0.0.1"),
+                Map.entry("quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort())),
+                Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
+                Map.entry("router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString()),
+                // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the spool,
+                // retried at most every 2 s so that a test sees them delivered soon after the broker is back.
+                Map.entry("router.audit.send-timeout", "2s"),
+                Map.entry("router.audit.retry-backoff", "500ms"),
+                Map.entry("router.audit.retry-backoff-max", "2s")));
     }
 
+    /** A service on {@code grpcPort} and HTTP 1000 below it (./mesh up's 9100/8100 …), or both free when 0. */
     private ServiceProcess service(String module, int grpcPort, Map<String, String> config) {
-        return service(module, grpcPort, grpcPort == 0 ? 0 : grpcPort - 1000, config);
-    }
-
-    private ServiceProcess service(String module, int grpcPort, int httpPort, Map<String, String> config) {
         Map<String, String> merged = new LinkedHashMap<>(options.serviceConfig());
         merged.putAll(config);
+        serviceConfigs.put(module, merged);
+        return launch(module, grpcPort, grpcPort == 0 ? 0 : grpcPort - 1000, merged);
+    }
+
+    private ServiceProcess launch(String module, int grpcPort, int httpPort, Map<String, String> config) {
         ServiceProcess process = track(ServiceProcess.start(options.meshRoot(), module, grpcPort, httpPort, logs,
-                options.serviceJvmOptions(), merged));
+                options.serviceJvmOptions(), config));
         services.put(module, process);
         return process;
     }
 
-    /** Where a service serves {@code /q/health} and {@code /q/metrics}. */
-    public int httpPort(String module) {
+    private ServiceProcess process(String module) {
         ServiceProcess service = services.get(module);
         if (service == null) {
             throw new IllegalArgumentException("no service '" + module + "'; services: " + services.keySet());
         }
-        return service.httpPort();
+        return service;
+    }
+
+    /** Where a service serves {@code /q/health} and {@code /q/metrics}. */
+    public int httpPort(String module) {
+        return process(module).httpPort();
+    }
+
+    /** {@code kill -9} of a service, as a crash; {@link #startService} brings it back. */
+    public void killService(String module) {
+        process(module).kill();
+    }
+
+    /**
+     * Starts a service again after {@link #killService} (or stops it first when it runs), on the same gRPC port with
+     * the configuration it was started with plus {@code overrides}; returns once it is ready.
+     */
+    public void startService(String module, Map<String, String> overrides) {
+        ServiceProcess old = process(module);
+        old.close();
+        started.remove(old);
+        Map<String, String> config = new LinkedHashMap<>(serviceConfigs.get(module));
+        config.putAll(overrides);
+        launch(module, old.grpcPort(), old.httpPort(), config);
     }
 
     /**
@@ -191,7 +215,7 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     public int routerPort() {
-        return router.grpcPort();
+        return process("budget-router").grpcPort();
     }
 
     /** Triton's gRPC port, for tests that call the model directly. */
@@ -200,7 +224,7 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     public int auditPort() {
-        return audit.grpcPort();
+        return process("audit-service").grpcPort();
     }
 
     /** Triton's launcher process id (the server and its model stubs run below it). */
@@ -211,10 +235,9 @@ public final class LocalMesh implements AutoCloseable {
     /** The operating-system process id of each service, by module name, e.g. to read its resident memory. */
     public Map<String, Long> servicePids() {
         Map<String, Long> pids = new LinkedHashMap<>();
-        pids.put("budget-router", router.pid());
-        pids.put("decoder-service", decoder.pid());
-        pids.put("solution-service", solution.pid());
-        pids.put("audit-service", audit.pid());
+        for (String module : List.of("budget-router", "decoder-service", "solution-service", "audit-service")) {
+            pids.put(module, process(module).pid());
+        }
         return pids;
     }
 
@@ -239,9 +262,21 @@ public final class LocalMesh implements AutoCloseable {
 
     /** Stops audit-service and starts it again on the same port and database. */
     public void restartAudit() {
-        audit.close();
-        started.remove(audit);
-        audit = service("audit-service", audit.grpcPort(), audit.httpPort(), auditConfig);
+        startService("audit-service", Map.of());
+    }
+
+    /** Immediate shutdown of PostgreSQL, as a crash; {@link #startPostgres()} brings it back. */
+    public void crashPostgres() {
+        postgres.crash();
+    }
+
+    /** Starts PostgreSQL again on the same port and data (it recovers from its write-ahead log). */
+    public void startPostgres() {
+        started.remove(postgres);
+        postgres = PostgresProcess.start(options.workDir().resolve("postgres"), logs.resolve("postgres.log"),
+                postgres.port(), "audit");
+        // Stopped after the services, as at the first start.
+        started.add(1, postgres);
     }
 
     /** Stops Triton while the services keep running, to see how the mesh fails. */

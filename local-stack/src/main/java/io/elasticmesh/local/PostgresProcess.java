@@ -176,9 +176,21 @@ public final class PostgresProcess implements AutoCloseable {
     /** Fast shutdown (open sessions are ended, everything committed is on disk), then waits for the server. */
     @Override
     public void close() {
+        stop("fast");
+    }
+
+    /**
+     * Immediate shutdown, as a crash: every server process quits at once without a checkpoint, and the next start
+     * recovers from the write-ahead log. Then waits for the server.
+     */
+    public void crash() {
+        stop("immediate");
+    }
+
+    private void stop(String mode) {
         try {
             new ProcessBuilder(asServerUser(List.of(bin.resolve("pg_ctl").toString(), "stop", "-D",
-                    dataDir.toString(), "-m", "fast", "-w"))).redirectErrorStream(true)
+                    dataDir.toString(), "-m", mode, "-w"))).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         } catch (IOException e) {
             // pg_ctl could not run: fall back to signals

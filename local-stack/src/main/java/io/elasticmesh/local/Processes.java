@@ -19,4 +19,14 @@ final class Processes {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** SIGKILL, then waits for the process to be gone. */
+    static void kill(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -111,6 +111,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** SIGKILL, as a crash: no shutdown hook runs, nothing is flushed. */
+    public void kill() {
+        Processes.kill(process);
+    }
+
     @Override
     public void close() {
         Processes.stop(process);

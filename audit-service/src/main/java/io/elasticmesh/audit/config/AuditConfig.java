@@ -24,6 +24,19 @@ public interface AuditConfig {
     /** How long stored events are kept. */
     Retention retention();
 
+    /** Retrying a batch the database did not store (e.g. while PostgreSQL restarts). */
+    StoreRetry storeRetry();
+
+    interface StoreRetry {
+
+        /** Pause after the first failed attempt; it doubles with each further failure, up to {@link #maxBackoff()}. */
+        @WithDefault("500ms")
+        Duration initialBackoff();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
+    }
+
     interface Redaction {
 
         /**

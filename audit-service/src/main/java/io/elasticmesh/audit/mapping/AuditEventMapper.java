@@ -62,7 +62,15 @@ public final class AuditEventMapper {
         return new EventRecord(event.getEventId(), response.getRequestId(), event.getTraceId(),
                 toInstant(event.getOccurredAt()), event.getTenant(), response.getBudget().getTier(),
                 response.getBudget().getModel(), response.getThinkingTruncated(),
-                response.getTruncationReason().name(), response.getThinkingText(), payload);
+                response.getTruncationReason().name(), storable(response.getThinkingText()), payload);
+    }
+
+    /**
+     * A model may generate U+0000, which a PostgreSQL text column refuses: such an event could never be stored and
+     * would hold up every event behind it. The column shows U+FFFD instead; the payload keeps the text as generated.
+     */
+    static String storable(String text) {
+        return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
     }
 
     /** @throws IllegalArgumentException naming the field that is out of range */

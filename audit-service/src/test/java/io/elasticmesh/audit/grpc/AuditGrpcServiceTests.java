@@ -265,6 +265,20 @@ class AuditGrpcServiceTests {
     }
 
     @Test
+    void thinkingWithANulCharacterIsStoredAsGeneratedAndHoldsUpNothing() throws Exception {
+        String tenant = tenant();
+        // PostgreSQL's text columns refuse U+0000, which a model can generate.
+        AuditEvent nul = event(tenant, r -> r.setThinkingText("before\u0000after"));
+        AuditEvent after = event(tenant);
+
+        publish(nul, after);
+
+        assertThat(awaitStored(nul).getEvent()).isEqualTo(nul);
+        assertThat(awaitStored(after).getEvent()).isEqualTo(after);
+        assertThat(verify(tenant).getIntact()).isTrue();
+    }
+
+    @Test
     void everyFilterKeepsExactlyTheMatchingEvents() throws Exception {
         String tenant = tenant();
         AuditEvent plain = event(tenant);

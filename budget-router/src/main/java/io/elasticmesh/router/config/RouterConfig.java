@@ -63,9 +63,24 @@ public interface RouterConfig {
         @WithDefault("10s")
         Duration sendTimeout();
 
-        /** Pause between delivery attempts while Kafka is unreachable. */
+        /**
+         * Pause after the first failed delivery attempt (Kafka unreachable); it doubles with each further failure,
+         * up to {@link #retryBackoffMax()}.
+         */
         @WithDefault("1s")
         Duration retryBackoff();
+
+        /** Longest pause between delivery attempts. */
+        @WithDefault("30s")
+        Duration retryBackoffMax();
+
+        /**
+         * Largest audit event (serialized) sent to Kafka, bytes; a larger one is quarantined. The producer's
+         * max.request.size follows it; the topic's max.message.bytes and audit-service's max.partition.fetch.bytes
+         * must allow it too (README, "Sizes").
+         */
+        @WithDefault("8388608")
+        int maxEventBytes();
     }
 
     /** Cut requests held for ContinueReasoning. */

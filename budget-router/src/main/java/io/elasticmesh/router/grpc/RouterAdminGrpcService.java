@@ -7,19 +7,28 @@ import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTenantsRequest;
 import io.elasticmesh.proto.reasoning.v1.ListTenantsResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTiersRequest;
+import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsRequest;
+import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTiersResponse;
+import io.elasticmesh.proto.reasoning.v1.ReplayQuarantinedAuditEventRequest;
+import io.elasticmesh.proto.reasoning.v1.ReplayQuarantinedAuditEventResponse;
 import io.elasticmesh.proto.reasoning.v1.RouterAdmin;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.config.TierTableStore;
+import io.elasticmesh.router.kafka.AuditPublisher;
 import io.elasticmesh.router.mapping.AdminMapper;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.elasticmesh.router.service.Admission;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Operators' view of the tiers, tenants and tier file in force; principals need the admin role. */
+/**
+ * Operators' view of the tiers, tenants and tier file in force, and the audit events this replica quarantined;
+ * principals need the admin role.
+ */
 @GrpcService
 public class RouterAdminGrpcService implements RouterAdmin {
 
@@ -27,13 +36,15 @@ public class RouterAdminGrpcService implements RouterAdmin {
     private final Admission admission;
     private final RouterMetrics metrics;
     private final RouterConfig config;
+    private final AuditPublisher audit;
 
     public RouterAdminGrpcService(TierTableStore store, Admission admission, RouterMetrics metrics,
-            RouterConfig config) {
+            RouterConfig config, AuditPublisher audit) {
         this.store = store;
         this.admission = admission;
         this.metrics = metrics;
         this.config = config;
+        this.audit = audit;
     }
 
     @Override
@@ -50,6 +61,32 @@ public class RouterAdminGrpcService implements RouterAdmin {
     public Uni<GetConfigStatusResponse> getConfigStatus(GetConfigStatusRequest request) {
         return asAdmin(() -> AdminMapper.toStatus(config.tiersFile().toString(), store.status(),
                 metrics.configReloadFailures()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ListQuarantinedAuditEventsResponse> listQuarantinedAuditEvents(
+            ListQuarantinedAuditEventsRequest request) {
+        return asAdmin(() -> AdminMapper.toQuarantined(audit.quarantined()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ReplayQuarantinedAuditEventResponse> replayQuarantinedAuditEvent(
+            ReplayQuarantinedAuditEventRequest request) {
+        return asAdmin(() -> {
+            if (request.getSpoolSequence() < 1) {
+                throw new IllegalArgumentException("spool_sequence must be at least 1, was "
+                        + Long.toUnsignedString(request.getSpoolSequence()));
+            }
+            try {
+                return ReplayQuarantinedAuditEventResponse.newBuilder()
+                        .setNewSpoolSequence(audit.replay(request.getSpoolSequence())).build();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while replaying", e);
+            }
+        });
     }
 
     /** Answers principals with the admin role (everyone when authentication is off), PERMISSION_DENIED others. */

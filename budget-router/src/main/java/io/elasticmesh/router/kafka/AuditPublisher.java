@@ -10,20 +10,18 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.ExponentialBackoff;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -32,7 +30,10 @@ import org.jboss.logging.Logger;
  * {@link AuditSpool} (fsynced) and waits for that at most {@code router.audit.max-block}; one sender thread feeds
  * Kafka from the spool in order, with an idempotent producer and {@code acks=all}, keyed by tenant, and
  * acknowledges in the spool only what the broker acknowledged. While Kafka is unreachable the spool grows; when it
- * returns the sender replays from the first unacknowledged event.
+ * returns the sender replays from the first unacknowledged event. A record that can never be delivered (larger
+ * than {@code router.audit.max-event-bytes}, refused by Kafka as too large, not an audit event) is moved to the
+ * {@link AuditQuarantine} ({@code <spool-dir>/quarantine}), logged and counted in
+ * {@code elastic_audit_quarantine_depth}, so it holds up no other event; ops list and replay it through RouterAdmin.
  *
  * <p>Guarantees: an event is durable once {@code publish} returned without a logged error; it reaches Kafka at least
  * once, in spool order; it reaches Kafka twice only when the router stopped between the broker's acknowledgement
@@ -46,11 +47,16 @@ public class AuditPublisher {
     private static final int BATCH = 500;
     private static final int MAX_TRACED_EVENTS = 10_000;
 
+    /** Room for the key, headers and batch framing around the largest event in one produce request, bytes. */
+    static final int RECORD_OVERHEAD_BYTES = 64 << 10;
+
     private final AuditSpool spool;
     private final KafkaProducer<String, byte[]> producer;
+    private final AuditQuarantine quarantine;
+    private final AuditSender sender;
     private final RouterConfig.Audit config;
     private final Timer publishTime;
-    private final Thread sender;
+    private final Thread senderThread;
     private volatile boolean running = true;
     /**
      * The trace each spooled event was published in, so the Kafka record carries it (W3C traceparent) and the
@@ -68,24 +74,35 @@ public class AuditPublisher {
         this.spool = AuditSpool.open(this.config.spoolDir(), this.config.segmentBytes(), this.config.queueCapacity(),
                 nanos -> sync.record(nanos, TimeUnit.NANOSECONDS));
         int timeoutMs = (int) this.config.sendTimeout().toMillis();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 5),
+        // Sizes end to end (README, "Sizes"): the producer checks a record's uncompressed size against
+        // max.request.size, the broker the compressed batch against the topic's max.message.bytes.
+        this.producer = new KafkaProducer<>(Map.ofEntries(
+                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+                Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
+                Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
+                Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs),
+                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs),
+                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 5),
+                Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, this.config.maxEventBytes() + RECORD_OVERHEAD_BYTES),
+                // Text compresses well; lz4 is fast and falls back to pure Java where its native code cannot load.
+                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")),
                 new StringSerializer(), new ByteArraySerializer());
         this.publishTime = Timer.builder("elastic.audit.publish")
                 .description("Time the request path spends handing an audit event to the durable spool")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         Gauge.builder("elastic.audit.spool.depth", spool, AuditSpool::backlog)
                 .description("Audit events on disk not yet acknowledged by Kafka").register(metrics);
-        this.sender = new Thread(this::sendLoop, "audit-kafka-sender");
-        this.sender.setDaemon(true);
-        this.sender.start();
+        this.quarantine = new AuditQuarantine(this.config.spoolDir().resolve("quarantine"));
+        Gauge.builder("elastic.audit.quarantine.depth", quarantine, AuditQuarantine::size)
+                .description("Audit events that can never be delivered, waiting in quarantine for ops")
+                .register(metrics);
+        this.sender = new AuditSender(producer, quarantine, this.config.topic(), this.config.maxEventBytes(),
+                traceContexts);
+        this.senderThread = new Thread(this::sendLoop, "audit-kafka-sender");
+        this.senderThread.setDaemon(true);
+        this.senderThread.start();
     }
 
     /**
@@ -113,58 +130,76 @@ public class AuditPublisher {
     }
 
     private void sendLoop() {
-        boolean reachable = true;
+        // Retriable failures (Kafka down, a leader moving) back off exponentially with jitter, from retry-backoff up
+        // to retry-backoff-max, and start again from retry-backoff after the next success.
+        ExponentialBackoff backoff = new ExponentialBackoff(config.retryBackoff().toMillis(), 2,
+                Math.max(config.retryBackoff().toMillis(), config.retryBackoffMax().toMillis()), 0.2);
+        int failures = 0;
         while (running) {
+            Exception failure;
             try {
                 List<AuditSpool.Entry> batch = spool.next(BATCH, 1, TimeUnit.SECONDS);
                 if (batch.isEmpty()) {
                     continue;
                 }
-                send(batch);
-                spool.acknowledge(batch.get(batch.size() - 1).sequence());
-                if (!reachable) {
-                    LOG.infof("Kafka reachable again; audit events delivered up to spool record %d",
-                            batch.get(batch.size() - 1).sequence());
-                    reachable = true;
+                AuditSender.Pass pass = sender.send(batch);
+                if (pass.handledThrough() > 0) {
+                    spool.acknowledge(pass.handledThrough());
                 }
+                if (pass.retriable().isEmpty()) {
+                    if (failures > 0) {
+                        LOG.infof("Kafka reachable again; audit events delivered up to spool record %d",
+                                pass.handledThrough());
+                        failures = 0;
+                    }
+                    continue;
+                }
+                failure = pass.retriable().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (Exception e) {
-                if (reachable) {
-                    LOG.warnf("audit events not delivered (%s); they stay in the spool (%s) and are retried every %s",
-                            e.getMessage(), config.spoolDir(), config.retryBackoff());
-                    reachable = false;
-                }
-                spool.rewind();
-                pause();
+            } catch (RuntimeException e) {
+                failure = e;
             }
+            if (failures == 0) {
+                LOG.warnf("audit events not delivered (%s); they stay in the spool (%s) and are retried, first after "
+                        + "%s, then less often, up to every %s", failure.getMessage(), config.spoolDir(),
+                        config.retryBackoff(), config.retryBackoffMax());
+            }
+            spool.rewind();
+            pause(backoff.backoff(failures++));
         }
     }
 
-    private void send(List<AuditSpool.Entry> batch) throws Exception {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-        List<String> eventIds = new ArrayList<>(batch.size());
-        for (AuditSpool.Entry entry : batch) {
-            AuditEvent event = AuditEvent.parseFrom(entry.bytes());
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.getTenant(),
-                    entry.bytes());
-            Context trace = traceContexts.get(event.getEventId());
-            if (trace != null) {
-                KafkaTraceContext.inject(trace, record.headers());
-            }
-            eventIds.add(event.getEventId());
-            acks.add(producer.send(record));
-        }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get();
-        }
-        eventIds.forEach(traceContexts::remove);
+    /** Every quarantined event of this replica, oldest first. */
+    public List<AuditQuarantine.Entry> quarantined() {
+        return quarantine.list();
     }
 
-    private void pause() {
+    /**
+     * Puts a quarantined event back at the end of the spool, and out of the quarantine once it is on disk.
+     *
+     * @return its new spool sequence
+     * @throws NoSuchElementException when no event is quarantined under {@code sequence}
+     */
+    public long replay(long sequence) throws InterruptedException {
+        AuditQuarantine.Entry entry = quarantine.get(sequence).orElseThrow(() -> new NoSuchElementException(
+                "no quarantined audit event has spool_sequence " + sequence));
+        long replayed;
         try {
-            Thread.sleep(config.retryBackoff().toMillis());
+            replayed = spool.append(entry.bytes()).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot put quarantined audit event " + sequence + " back into the spool: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+        quarantine.remove(sequence);
+        LOG.infof("quarantined audit event (spool record %d) replayed as spool record %d", sequence, replayed);
+        return replayed;
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -173,9 +208,9 @@ public class AuditPublisher {
     @PreDestroy
     void stop() {
         running = false;
-        sender.interrupt();
+        senderThread.interrupt();
         try {
-            sender.join(TimeUnit.SECONDS.toMillis(10));
+            senderThread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ public final class AuditSpool implements AutoCloseable {
     private static final int HEADER_BYTES = 8;
     private static final int MAX_RECORD_BYTES = 64 << 20;
 
-    private record Pending(byte[] bytes, CompletableFuture<Void> durable) {
+    private record Pending(byte[] bytes, CompletableFuture<Long> durable) {
     }
 
     private final Path dir;
@@ -177,14 +176,14 @@ public final class AuditSpool implements AutoCloseable {
     /**
      * Queues a record for the writer; never blocks.
      *
-     * @return completes once the record is on disk; fails at once when the writer is this far behind (the queue is
-     *         full) or the spool is closed, and later when the disk refuses the write
+     * @return completes with the record's sequence number once it is on disk; fails at once when the writer is this
+     *         far behind (the queue is full) or the spool is closed, and later when the disk refuses the write
      */
-    public CompletableFuture<Void> append(byte[] bytes) {
+    public CompletableFuture<Long> append(byte[] bytes) {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("an empty record cannot be told from the end of a segment");
         }
-        CompletableFuture<Void> durable = new CompletableFuture<>();
+        CompletableFuture<Long> durable = new CompletableFuture<>();
         if (closed || !queue.offer(new Pending(bytes, durable))) {
             durable.completeExceptionally(new IllegalStateException(
                     closed ? "the audit spool is closed" : "the audit spool's queue is full (the disk is too slow)"));
@@ -203,9 +202,11 @@ public final class AuditSpool implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, 1_000);
                 long start = System.nanoTime();
-                writeDurably(batch);
+                long sequence = writeDurably(batch);
                 syncNanos.accept(System.nanoTime() - start);
-                batch.forEach(p -> p.durable().complete(null));
+                for (Pending pending : batch) {
+                    pending.durable().complete(sequence++);
+                }
             } catch (IOException | RuntimeException e) {
                 batch.forEach(p -> p.durable().completeExceptionally(e));
             } catch (InterruptedException e) {
@@ -217,7 +218,9 @@ public final class AuditSpool implements AutoCloseable {
         }
     }
 
-    private synchronized void writeDurably(List<Pending> batch) throws IOException {
+    /** @return the sequence number of the batch's first record (the others follow it) */
+    private synchronized long writeDurably(List<Pending> batch) throws IOException {
+        long first = nextSequence;
         for (Pending pending : batch) {
             ByteBuffer record = ByteBuffer.allocate(HEADER_BYTES + pending.bytes().length);
             // A record larger than a segment gets one of its own, which grows past the zero-filled size.
@@ -235,6 +238,7 @@ public final class AuditSpool implements AutoCloseable {
         active.force(false);
         durableSequence = nextSequence - 1;
         notifyAll();
+        return first;
     }
 
     private void startSegment() throws IOException {
@@ -243,7 +247,7 @@ public final class AuditSpool implements AutoCloseable {
         writePosition = 0;
         preallocate();
         segments.put(nextSequence, segment);
-        forceDirectory();
+        DurableFiles.forceDirectory(dir);
     }
 
     /** Zero-fills the active segment from the write position to its full size, and makes that durable. */
@@ -256,13 +260,6 @@ public final class AuditSpool implements AutoCloseable {
             }
         }
         active.force(true);
-    }
-
-    /** Makes a created, renamed or deleted file name durable. */
-    private void forceDirectory() throws IOException {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        }
     }
 
     /**
@@ -330,17 +327,11 @@ public final class AuditSpool implements AutoCloseable {
             return;
         }
         try {
-            Path aside = dir.resolve(CURSOR + ".tmp");
-            try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(ByteBuffer.wrap(Long.toString(sequence).getBytes(StandardCharsets.US_ASCII)));
-                out.force(true);
-            }
-            Files.move(aside, dir.resolve(CURSOR), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.replace(dir.resolve(CURSOR),
+                    ByteBuffer.wrap(Long.toString(sequence).getBytes(StandardCharsets.US_ASCII)));
             acknowledged = sequence;
             deleteAcknowledgedSegments();
-            forceDirectory();
+            DurableFiles.forceDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record audit spool progress in " + dir, e);
         }

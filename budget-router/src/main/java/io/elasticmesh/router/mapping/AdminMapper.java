@@ -1,17 +1,23 @@
 package io.elasticmesh.router.mapping;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTenantsResponse;
+import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTiersResponse;
+import io.elasticmesh.proto.reasoning.v1.QuarantinedAuditEvent;
 import io.elasticmesh.proto.reasoning.v1.TenantInfo;
 import io.elasticmesh.proto.reasoning.v1.TierInfo;
 import io.elasticmesh.router.config.ReloadableFile;
+import io.elasticmesh.router.kafka.AuditQuarantine;
 import io.elasticmesh.router.service.AdmissionQueue;
 import io.elasticmesh.router.service.Tenant;
 import io.elasticmesh.router.service.Tier;
 import io.elasticmesh.router.service.TierTable;
 import java.time.Instant;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
@@ -62,6 +68,27 @@ public final class AdminMapper {
                 .setReloadFailures(failures);
         status.lastError().ifPresent(reply::setLastError);
         status.lastErrorAt().ifPresent(at -> reply.setLastErrorAt(timestamp(at)));
+        return reply.build();
+    }
+
+    /** Identifiers only: the conversation and thinking stay in the quarantine file. */
+    public static ListQuarantinedAuditEventsResponse toQuarantined(List<AuditQuarantine.Entry> entries) {
+        ListQuarantinedAuditEventsResponse.Builder reply = ListQuarantinedAuditEventsResponse.newBuilder();
+        for (AuditQuarantine.Entry entry : entries) {
+            QuarantinedAuditEvent.Builder event = QuarantinedAuditEvent.newBuilder()
+                    .setSpoolSequence(entry.sequence())
+                    .setSizeBytes(entry.bytes().length)
+                    .setReason(entry.reason())
+                    .setQuarantinedAt(timestamp(entry.quarantinedAt()));
+            try {
+                AuditEvent audited = AuditEvent.parseFrom(entry.bytes());
+                event.setEventId(audited.getEventId()).setRequestId(audited.getResponse().getRequestId())
+                        .setTenant(audited.getTenant());
+            } catch (InvalidProtocolBufferException e) {
+                // Quarantined because it is not an audit event: the reason says so, there are no ids to show.
+            }
+            reply.addEvents(event);
+        }
         return reply.build();
     }
 

@@ -50,6 +50,16 @@ class AuditSpoolTests {
     }
 
     @Test
+    void appendReportsEachRecordsSequenceNumber() throws Exception {
+        try (AuditSpool spool = AuditSpool.open(dir, 1 << 20, 100)) {
+            appendAll(spool, 0, 3);
+
+            assertThat(spool.append(record(3)).get()).isEqualTo(4);
+            assertThat(spool.next(10, 0, TimeUnit.MILLISECONDS).get(3).sequence()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void recordsAreHandedOutInAppendOrder() throws Exception {
         try (AuditSpool spool = AuditSpool.open(dir, 1 << 20, 100)) {
             appendAll(spool, 0, 20);

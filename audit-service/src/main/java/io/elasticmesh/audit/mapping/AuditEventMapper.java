@@ -101,7 +101,8 @@ public final class AuditEventMapper {
         VerifyAuditChainResponse.Builder response = VerifyAuditChainResponse.newBuilder()
                 .setIntact(report.intact())
                 .setLinksChecked(report.checked())
-                .setLinksRetired(report.retired());
+                .setLinksRetired(report.retired())
+                .setAnchoredPosition(report.anchored());
         report.firstBreak().ifPresent(b -> response.setFirstBreak(ChainBreak.newBuilder()
                 .setPosition(b.position())
                 .setEventId(b.eventId())

@@ -20,10 +20,12 @@ public class RetentionJob {
 
     private final AuditStore store;
     private final AuditConfig.Retention retention;
+    private final ChainKey key;
 
-    public RetentionJob(AuditStore store, AuditConfig config) {
+    public RetentionJob(AuditStore store, AuditConfig config, ChainKey key) {
         this.store = store;
         this.retention = config.retention();
+        this.key = key;
     }
 
     @Scheduled(every = "${audit.retention.interval}", delayed = "${audit.retention.interval}")
@@ -39,8 +41,8 @@ public class RetentionJob {
         for (String tenant : store.tenants()) {
             Duration tenantPeriod = retention.tenants().get(tenant);
             long retired = tenantPeriod != null
-                    ? store.retire(tenant, Map.of(), now.minus(tenantPeriod), retention.checkpointKey())
-                    : store.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), retention.checkpointKey());
+                    ? store.retire(tenant, Map.of(), now.minus(tenantPeriod), key.value())
+                    : store.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), key.value());
             if (retired > 0) {
                 LOG.infof("retention: deleted the %d oldest audit events of tenant '%s'", retired, tenant);
             }

@@ -61,14 +61,15 @@ public class KafkaAnchorLog implements AnchorLog {
         if (anchors.isEmpty()) {
             return;
         }
-        if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
-                    new StringSerializer(), new ByteArraySerializer());
-        }
         try {
+            if (producer == null) {
+                producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 3,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
+                        new StringSerializer(), new ByteArraySerializer());
+            }
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ChainAnchor anchor : anchors) {
                 sent.add(producer.send(new ProducerRecord<>(topic, anchor.tenant(), toProto(anchor).toByteArray())));

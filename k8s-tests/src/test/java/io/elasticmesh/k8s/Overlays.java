@@ -19,7 +19,8 @@ final class Overlays {
 
     /** Secrets each overlay leaves to the platform's secret store (k8s/README.md, "Secrets"). */
     static final Map<String, Set<String>> PLATFORM_SECRETS = Map.of(
-            "prod-gpu", Set.of("budget-router-principals", "audit-service-principals", "audit-db", "audit-service-keys"));
+            "prod-gpu", Set.of("budget-router-principals", "audit-service-principals", "audit-db", "audit-db-service",
+                    "audit-service-keys"));
 
     /** {@code @MethodSource} for tests that run once per overlay. */
     static final String ALL = "io.elasticmesh.k8s.Overlays#names";

@@ -1,8 +1,8 @@
 package io.elasticmesh.audit.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Timestamp;
 import io.elasticmesh.audit.config.AuditConfig;
+import io.elasticmesh.audit.mapping.AuditEventMapper;
 import io.elasticmesh.audit.service.AnchorLog;
 import io.elasticmesh.audit.service.ChainAnchor;
 import io.grpc.Status;
@@ -10,7 +10,6 @@ import io.grpc.StatusRuntimeException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +71,7 @@ public class KafkaAnchorLog implements AnchorLog {
             }
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ChainAnchor anchor : anchors) {
-                sent.add(producer.send(new ProducerRecord<>(topic, anchor.tenant(), toProto(anchor).toByteArray())));
+                sent.add(producer.send(new ProducerRecord<>(topic, anchor.tenant(), AuditEventMapper.toProto(anchor).toByteArray())));
             }
             for (Future<RecordMetadata> ack : sent) {
                 ack.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -121,7 +120,7 @@ public class KafkaAnchorLog implements AnchorLog {
     private static void keep(Map<String, ChainAnchor> newest, ConsumerRecord<String, byte[]> record, String key) {
         ChainAnchor anchor;
         try {
-            anchor = fromProto(io.elasticmesh.proto.audit.v1.ChainAnchor.parseFrom(record.value()));
+            anchor = AuditEventMapper.toAnchor(record.value());
         } catch (InvalidProtocolBufferException e) {
             LOG.errorf("skipped record %s-%d@%d: not a chain anchor", record.topic(), record.partition(),
                     record.offset());
@@ -133,23 +132,6 @@ public class KafkaAnchorLog implements AnchorLog {
             return;
         }
         newest.merge(anchor.tenant(), anchor, (kept, later) -> later.position() > kept.position() ? later : kept);
-    }
-
-    static io.elasticmesh.proto.audit.v1.ChainAnchor toProto(ChainAnchor anchor) {
-        return io.elasticmesh.proto.audit.v1.ChainAnchor.newBuilder()
-                .setTenant(anchor.tenant())
-                .setPosition(anchor.position())
-                .setHash(anchor.hash())
-                .setAnchoredAt(Timestamp.newBuilder().setSeconds(anchor.anchoredAt().getEpochSecond())
-                        .setNanos(anchor.anchoredAt().getNano()))
-                .setSignature(anchor.signature())
-                .build();
-    }
-
-    static ChainAnchor fromProto(io.elasticmesh.proto.audit.v1.ChainAnchor anchor) {
-        return new ChainAnchor(anchor.getTenant(), anchor.getPosition(), anchor.getHash(),
-                Instant.ofEpochSecond(anchor.getAnchoredAt().getSeconds(), anchor.getAnchoredAt().getNanos()),
-                anchor.getSignature());
     }
 
     private static StatusRuntimeException unavailable(String message, Exception cause) {

@@ -71,7 +71,8 @@ public class KafkaAnchorLog implements AnchorLog {
             }
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ChainAnchor anchor : anchors) {
-                sent.add(producer.send(new ProducerRecord<>(topic, anchor.tenant(), AuditEventMapper.toProto(anchor).toByteArray())));
+                byte[] value = AuditEventMapper.toProto(anchor).toByteArray();
+                sent.add(producer.send(new ProducerRecord<>(topic, anchor.tenant(), value)));
             }
             for (Future<RecordMetadata> ack : sent) {
                 ack.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -54,8 +54,9 @@ public class AnchorJob {
         for (AuditStore.Chain chain : store.chains()) {
             inDatabase.add(chain.tenant());
             ChainAnchor last = newest.get(chain.tenant());
-            if (chain.headPosition() == 0
-                    || last != null && last.position() == chain.headPosition() && last.hash().equals(chain.headHash())) {
+            boolean anchored = last != null && last.position() == chain.headPosition()
+                    && last.hash().equals(chain.headHash());
+            if (chain.headPosition() == 0 || anchored) {
                 continue;
             }
             Optional<String> contradiction = last == null ? Optional.empty()

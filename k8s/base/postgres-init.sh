@@ -4,6 +4,6 @@
 # it what it may do: insert and read audit events, never update or delete them.
 set -eu
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
-  --set=role="$AUDIT_SERVICE_USER" --set=password="$AUDIT_SERVICE_PASSWORD" <<'SQL'
-CREATE ROLE :"role" LOGIN PASSWORD :'password';
+  --set=service_role="$AUDIT_SERVICE_USER" --set=password="$AUDIT_SERVICE_PASSWORD" <<'SQL'
+CREATE ROLE :"service_role" LOGIN PASSWORD :'password';
 SQL

@@ -19,7 +19,7 @@ final class Overlays {
 
     /** Secrets each overlay leaves to the platform's secret store (k8s/README.md, "Secrets"). */
     private static final Set<String> PROD_SECRETS = Set.of("budget-router-principals", "audit-service-principals",
-            "audit-db", "audit-service-keys");
+            "audit-db", "audit-db-service", "audit-service-keys");
     static final Map<String, Set<String>> PLATFORM_SECRETS = Map.of(
             "prod-gpu", PROD_SECRETS,
             "prod-gpu-object-storage", union(PROD_SECRETS, Set.of("triton-weights-rclone")));

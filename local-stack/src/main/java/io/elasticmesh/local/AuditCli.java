@@ -214,8 +214,10 @@ public final class AuditCli {
         VerifyAuditChainResponse report = audit.withDeadlineAfter(5, TimeUnit.MINUTES)
                 .verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant(tenant).build());
         if (report.getIntact()) {
-            out.printf("chain of tenant '%s' intact: %d link(s) checked, %d retired by retention%n", tenant,
-                    report.getLinksChecked(), report.getLinksRetired());
+            out.printf("chain of tenant '%s' intact: %d link(s) checked, %d retired by retention, %s%n", tenant,
+                    report.getLinksChecked(), report.getLinksRetired(), report.getAnchoredPosition() == 0
+                            ? "not anchored outside the database yet"
+                            : "matches its anchor at link " + report.getAnchoredPosition());
             return 0;
         }
         var broken = report.getFirstBreak();

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,8 +73,11 @@ public final class LocalMesh implements AutoCloseable {
         }
     }
 
-    /** Signs audit-service's retention checkpoints; a local mesh has no secrets to protect. */
-    private static final String LOCAL_CHECKPOINT_KEY = "local-mesh-checkpoint-key";
+    /**
+     * audit-service's chain key (signs its retention checkpoints and chain anchors), generated once per work
+     * directory and kept, so that the chains stored in its PostgreSQL keep verifying across restarts.
+     */
+    public static final String CHAIN_KEY_FILE = "audit-chain-key";
     /** Where the compliance officer's API key of a local mesh is written (and read by ./mesh audit). */
     public static final String AUDIT_KEY_FILE = "audit-api-key";
 
@@ -115,14 +121,14 @@ public final class LocalMesh implements AutoCloseable {
         ServiceProcess decoder = service("decoder-service", 0, tritonClient);
         ServiceProcess solution = service("solution-service", 0, tritonClient);
         Path principals = writeAuditPrincipals(o.workDir());
-        service("audit-service", o.auditPort(), Map.of(
+        Map<String, String> auditConfig = new LinkedHashMap<>(postgres.auditServiceConfig());
+        auditConfig.putAll(Map.of(
                 "audit.principals-file", principals.toString(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
-                "quarkus.datasource.username", PostgresProcess.USER,
-                "audit.retention.checkpoint-key", LOCAL_CHECKPOINT_KEY,
+                "audit.chain-key-file", chainKey(o.workDir()).toString(),
                 // Back soon after a database restart in the tests (production: up to 30 s between attempts).
                 "audit.store-retry.max-backoff", "2s"));
+        service("audit-service", o.auditPort(), auditConfig);
         service("budget-router", o.routerPort(), Map.ofEntries(
                 Map.entry("router.tiers-file", o.tiersFile().toString()),
                 Map.entry("router.tiers-reload-interval", "1s"),
@@ -207,6 +213,22 @@ public final class LocalMesh implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + principals, e);
         }
         return principals;
+    }
+
+    private static Path chainKey(Path workDir) {
+        Path file = workDir.resolve(CHAIN_KEY_FILE);
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                Files.createDirectories(workDir);
+                Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
     }
 
     private <T extends AutoCloseable> T track(T component) {

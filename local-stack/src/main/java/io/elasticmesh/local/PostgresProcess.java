@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,10 @@ public final class PostgresProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** The superuser initdb creates; local trust authentication on loopback, nothing listens elsewhere. */
     public static final String USER = "mesh";
+    /** audit-service's own role, which its migrations create: it may insert and read events, not change them. */
+    public static final String AUDIT_SERVICE_USER = "audit_service";
+    /** Trust authentication ignores passwords, but Flyway's own connection needs one to be set. */
+    private static final String TRUSTED = "ignored-under-trust-authentication";
 
     private final Process process;
     private final Path bin;
@@ -171,6 +176,14 @@ public final class PostgresProcess implements AutoCloseable {
     /** JDBC URL of the database; user {@link #USER}, no password. */
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** audit-service's database settings: it connects as {@link #AUDIT_SERVICE_USER}, migrates as {@link #USER}. */
+    public Map<String, String> auditServiceConfig() {
+        return Map.of("quarkus.datasource.jdbc.url", jdbcUrl(),
+                "quarkus.datasource.username", AUDIT_SERVICE_USER,
+                "quarkus.flyway.username", USER,
+                "quarkus.flyway.password", TRUSTED);
     }
 
     /** Fast shutdown (open sessions are ended, everything committed is on disk), then waits for the server. */

@@ -18,6 +18,16 @@ public interface AuditConfig {
      */
     Path principalsFile();
 
+    /**
+     * A file holding the chain key: the secret (at least 32 characters; surrounding white space is ignored) that
+     * signs (HMAC-SHA-256) the retention checkpoints and the chain anchors. The database never holds it, so nobody
+     * with rights there alone can forge either. Required; a Kubernetes Secret mounted as a file in production.
+     */
+    Path chainKeyFile();
+
+    /** Where the signed chain heads are kept, outside the database. */
+    Anchors anchors();
+
     /** Redaction applied to every event before it is stored (and hashed). */
     Redaction redaction();
 
@@ -68,11 +78,19 @@ public interface AuditConfig {
         /** How often the deletion job runs. */
         @WithDefault("1h")
         String interval();
+    }
+
+    interface Anchors {
+
+        /** The Kafka topic (key: tenant; compacted or append-only, never writable by the database's admins). */
+        @WithDefault("elastic.audit.anchors.v1")
+        String topic();
 
         /**
-         * Secret that signs (HMAC-SHA-256) the checkpoint a tenant's chain starts from after deletions, so a deletion
-         * cannot be hidden by moving the checkpoint. Required; supplied from a Kubernetes Secret in production.
+         * How often each tenant's head is signed and published when it moved: the longest time a newly stored event
+         * is vouched for by the database alone.
          */
-        String checkpointKey();
+        @WithDefault("10s")
+        String interval();
     }
 }

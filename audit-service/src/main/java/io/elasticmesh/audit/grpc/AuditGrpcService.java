@@ -1,8 +1,5 @@
 package io.elasticmesh.audit.grpc;
 
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.TextFormat;
-import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
 import io.elasticmesh.audit.mapping.PageToken;
 import io.elasticmesh.audit.service.AuditQueries;
@@ -22,7 +19,10 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
-/** The compliance API; the caller's principal is read here, where the call's context is, and passed on. */
+/**
+ * The compliance API; the caller's principal is read here, where the call's context is, and passed on. Every call is
+ * recorded in the query log by {@link TenantAuthentication}, whatever its outcome.
+ */
 @GrpcService
 @Blocking
 public class AuditGrpcService implements AuditService {
@@ -31,11 +31,9 @@ public class AuditGrpcService implements AuditService {
     private static final int MAX_PAGE_SIZE = 500;
 
     private final AuditQueries queries;
-    private final AuditConfig config;
 
-    public AuditGrpcService(AuditQueries queries, AuditConfig config) {
+    public AuditGrpcService(AuditQueries queries) {
         this.queries = queries;
-        this.config = config;
     }
 
     @Override
@@ -45,7 +43,7 @@ public class AuditGrpcService implements AuditService {
             if (request.getRequestId().isBlank()) {
                 throw invalid("request_id must be set");
             }
-            return queries.find(caller, request.getRequestId(), text(request)).map(AuditEventMapper::toResponse)
+            return queries.find(caller, request.getRequestId()).map(AuditEventMapper::toResponse)
                     .orElseThrow(() -> Status.NOT_FOUND.withDescription("no audit event for request '"
                             + request.getRequestId() + "' (a tier that audits cut requests only keeps none for a "
                             + "request whose thinking was not cut)").asRuntimeException());
@@ -69,7 +67,7 @@ public class AuditGrpcService implements AuditService {
                 throw invalid(e.getMessage());
             }
             AuditStore.Page page = queries.list(caller, filter, beforeSeq,
-                    request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize(), text(request));
+                    request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize());
             ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
             page.events().forEach(e -> response.addEvents(AuditEventMapper.parse(e.payload())));
             page.nextBeforeSeq().ifPresent(seq -> response.setNextPageToken(PageToken.encode(seq, filter)));
@@ -84,13 +82,9 @@ public class AuditGrpcService implements AuditService {
             if (request.getTenant().isBlank()) {
                 throw invalid("tenant must be set");
             }
-            return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(), AuditEventMapper::toRecord,
-                    config.retention().checkpointKey(), text(request)));
+            return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(),
+                    AuditEventMapper::toRecord));
         });
-    }
-
-    private static String text(MessageOrBuilder request) {
-        return TextFormat.printer().shortDebugString(request);
     }
 
     private static RuntimeException invalid(String message) {

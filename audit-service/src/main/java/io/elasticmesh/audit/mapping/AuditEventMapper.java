@@ -2,6 +2,7 @@ package io.elasticmesh.audit.mapping;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import io.elasticmesh.audit.service.ChainAnchor;
 import io.elasticmesh.audit.service.ChainReport;
 import io.elasticmesh.audit.service.EventFilter;
 import io.elasticmesh.audit.service.EventRecord;
@@ -17,7 +18,7 @@ import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import java.time.Instant;
 
-/** Proto ↔ domain for audit-service: what is stored of an event, filters, and the replies. */
+/** Proto ↔ domain for audit-service: what is stored of an event, filters, the replies, and chain anchors. */
 public final class AuditEventMapper {
 
     private AuditEventMapper() {
@@ -109,13 +110,31 @@ public final class AuditEventMapper {
         VerifyAuditChainResponse.Builder response = VerifyAuditChainResponse.newBuilder()
                 .setIntact(report.intact())
                 .setLinksChecked(report.checked())
-                .setLinksRetired(report.retired());
+                .setLinksRetired(report.retired())
+                .setAnchoredPosition(report.anchored());
         report.firstBreak().ifPresent(b -> response.setFirstBreak(ChainBreak.newBuilder()
                 .setPosition(b.position())
                 .setEventId(b.eventId())
                 .setRequestId(b.requestId())
                 .setProblem(b.problem())));
         return response.build();
+    }
+
+    public static io.elasticmesh.proto.audit.v1.ChainAnchor toProto(ChainAnchor anchor) {
+        return io.elasticmesh.proto.audit.v1.ChainAnchor.newBuilder()
+                .setTenant(anchor.tenant())
+                .setPosition(anchor.position())
+                .setHash(anchor.hash())
+                .setAnchoredAt(toTimestamp(anchor.anchoredAt()))
+                .setSignature(anchor.signature())
+                .build();
+    }
+
+    /** @throws InvalidProtocolBufferException when the bytes are not a ChainAnchor */
+    public static ChainAnchor toAnchor(byte[] bytes) throws InvalidProtocolBufferException {
+        var anchor = io.elasticmesh.proto.audit.v1.ChainAnchor.parseFrom(bytes);
+        return new ChainAnchor(anchor.getTenant(), anchor.getPosition(), anchor.getHash(),
+                toInstant(anchor.getAnchoredAt()), anchor.getSignature());
     }
 
     static Instant toInstant(Timestamp timestamp) {

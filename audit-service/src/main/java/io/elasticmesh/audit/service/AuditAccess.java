@@ -34,14 +34,27 @@ public final class AuditAccess {
 
     /** @throws StatusRuntimeException PERMISSION_DENIED unless the caller may read {@code tenant}'s events */
     public static void requireRead(Principal caller, String tenant) {
-        if (caller.hasRole(COMPLIANCE)) {
-            return;
+        requireAuditRole(caller);
+        if (!mayRead(caller, tenant)) {
+            Authorization.requireTenant(caller, tenant);
         }
-        if (!caller.hasRole(AUDITOR)) {
+    }
+
+    /**
+     * Checked before anything is looked up, so that this refusal says nothing about what is stored.
+     *
+     * @throws StatusRuntimeException PERMISSION_DENIED unless the caller has an audit role at all
+     */
+    public static void requireAuditRole(Principal caller) {
+        if (!caller.hasRole(COMPLIANCE) && !caller.hasRole(AUDITOR)) {
             throw Status.PERMISSION_DENIED.withDescription("principal '" + caller.name() + "' needs role '" + AUDITOR
                     + "' (its own tenant) or '" + COMPLIANCE + "' (every tenant); it has " + caller.roles())
                     .asRuntimeException();
         }
-        Authorization.requireTenant(caller, tenant);
+    }
+
+    /** Whether the caller may read {@code tenant}'s events. */
+    public static boolean mayRead(Principal caller, String tenant) {
+        return caller.hasRole(COMPLIANCE) || caller.hasRole(AUDITOR) && caller.tenant().equals(tenant);
     }
 }

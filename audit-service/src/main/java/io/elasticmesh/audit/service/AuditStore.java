@@ -225,18 +225,21 @@ public class AuditStore {
     }
 
     /**
-     * Recomputes {@code tenant}'s chain from its retention checkpoint to its head.
+     * Recomputes {@code tenant}'s chain from its retention checkpoint to its head, and checks it against the
+     * tenant's newest anchor.
      *
      * @param decode the columns an event's payload implies, to catch a column changed without its payload
      * @param checkpointKey the key that signed the retention checkpoint
+     * @param anchor the tenant's newest signed head, kept outside the database; empty when it has none
      */
-    public ChainReport verify(String tenant, Function<byte[], EventRecord> decode, String checkpointKey) {
+    public ChainReport verify(String tenant, Function<byte[], EventRecord> decode, String checkpointKey,
+            Optional<ChainAnchor> anchor) {
         try (Connection c = db.getConnection()) {
             // One snapshot for the whole walk, so events stored meanwhile do not look like a broken head.
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                return verify(c, tenant, decode, checkpointKey);
+                return verify(c, tenant, decode, checkpointKey, anchor);
             } finally {
                 c.rollback();
             }
@@ -247,7 +250,8 @@ public class AuditStore {
     }
 
     private ChainReport verify(Connection c, String tenant, Function<byte[], EventRecord> decode,
-            String checkpointKey) throws SQLException {
+            String checkpointKey, Optional<ChainAnchor> anchor) throws SQLException {
+        long anchored = anchor.map(ChainAnchor::position).orElse(0L);
         long headPosition;
         String headHash;
         long retired;
@@ -255,17 +259,22 @@ public class AuditStore {
         try (PreparedStatement s = prepare(c, "SELECT head_position, head_hash, retired_position, retired_hash, "
                 + "checkpoint_mac FROM audit_chain WHERE tenant = ?", tenant); ResultSet r = s.executeQuery()) {
             if (!r.next()) {
-                return new ChainReport(0, 0, Optional.empty());
+                return anchor.map(a -> broken(0, 0, anchored, a.position(), "", "", "the tenant's chain was anchored "
+                        + "at link " + a.position() + " at " + a.anchoredAt() + " but the database has no chain for "
+                        + "it: its events and chain row were deleted"))
+                        .orElse(new ChainReport(0, 0, 0, Optional.empty()));
             }
             headPosition = r.getLong(1);
             headHash = r.getString(2);
             retired = r.getLong(3);
             prev = r.getString(4);
             if (retired > 0 && !ChainHash.checkpointMac(checkpointKey, tenant, retired, prev).equals(r.getString(5))) {
-                return broken(0, retired, retired, "", "", "the retention checkpoint at position " + retired
+                return broken(0, retired, anchored, retired, "", "", "the retention checkpoint at position " + retired
                         + " is not signed with the checkpoint key: it was altered");
             }
         }
+        // The hash the database holds at the anchor's position, once the walk has vouched for it.
+        Optional<String> hashAtAnchor = anchored == retired ? Optional.of(prev) : Optional.empty();
         long expected = retired + 1;
         long checked = 0;
         try (PreparedStatement s = prepare(c, "SELECT position, prev_hash, hash, payload, event_id, request_id, "
@@ -278,42 +287,51 @@ public class AuditStore {
                     String eventId = r.getString(5);
                     String requestId = r.getString(6);
                     if (position != expected) {
-                        return broken(checked, retired, expected, "", "", "link " + expected
+                        return broken(checked, retired, anchored, expected, "", "", "link " + expected
                                 + " is missing: its row was deleted");
                     }
                     if (!r.getString(2).equals(prev)) {
-                        return broken(checked, retired, position, eventId, requestId, "its previous hash does not "
-                                + "match link " + (position - 1) + ": that link was rewritten");
+                        return broken(checked, retired, anchored, position, eventId, requestId, "its previous hash "
+                                + "does not match link " + (position - 1) + ": that link was rewritten");
                     }
                     byte[] payload = r.getBytes(4);
                     if (!ChainHash.link(prev, payload).equals(r.getString(3))) {
-                        return broken(checked, retired, position, eventId, requestId, "its hash does not match the "
-                                + "stored event: the row was altered");
+                        return broken(checked, retired, anchored, position, eventId, requestId, "its hash does not "
+                                + "match the stored event: the row was altered");
                     }
                     EventRecord stored = new EventRecord(eventId, requestId, r.getString(7),
                             r.getTimestamp(8).toInstant(), r.getString(9), r.getString(10), r.getString(11),
                             r.getBoolean(12), r.getString(13), r.getString(14), payload);
                     Optional<String> column = differingColumn(stored, decode.apply(payload));
                     if (column.isPresent()) {
-                        return broken(checked, retired, position, eventId, requestId, "its column " + column.get()
-                                + " does not match the stored event: the row was altered");
+                        return broken(checked, retired, anchored, position, eventId, requestId, "its column "
+                                + column.get() + " does not match the stored event: the row was altered");
                     }
                     prev = r.getString(3);
+                    if (position == anchored) {
+                        hashAtAnchor = Optional.of(prev);
+                    }
                     expected++;
                     checked++;
                 }
             }
         }
         if (expected - 1 != headPosition || !prev.equals(headHash)) {
-            return broken(checked, retired, expected, "", "", "the chain ends at link " + (expected - 1)
+            return broken(checked, retired, anchored, expected, "", "", "the chain ends at link " + (expected - 1)
                     + " but its head is link " + headPosition + ": the newest rows were deleted");
         }
-        return new ChainReport(checked, retired, Optional.empty());
+        if (anchor.isPresent()) {
+            Optional<String> problem = anchor.get().contradiction(headPosition, retired, hashAtAnchor);
+            if (problem.isPresent()) {
+                return broken(checked, retired, anchored, anchored, "", "", problem.get());
+            }
+        }
+        return new ChainReport(checked, retired, anchored, Optional.empty());
     }
 
-    private static ChainReport broken(long checked, long retired, long position, String eventId, String requestId,
-            String problem) {
-        return new ChainReport(checked, retired,
+    private static ChainReport broken(long checked, long retired, long anchored, long position, String eventId,
+            String requestId, String problem) {
+        return new ChainReport(checked, retired, anchored,
                 Optional.of(new ChainReport.Break(position, eventId, requestId, problem)));
     }
 
@@ -367,12 +385,53 @@ public class AuditStore {
                 last = r.getLong(1);
                 hash = r.getString(2);
             }
-            long deleted = update(c, "DELETE FROM audit_event WHERE tenant = ? AND position <= ?", tenant, last);
-            update(c, "UPDATE audit_chain SET retired_position = ?, retired_hash = ?, checkpoint_mac = ? "
-                    + "WHERE tenant = ?", last, hash, ChainHash.checkpointMac(checkpointKey, tenant, last, hash),
-                    tenant);
-            return deleted;
+            // The service role may not delete: audit_retire (V2) deletes, moves the checkpoint and logs it.
+            try (PreparedStatement retire = prepare(c, "SELECT audit_retire(?, ?, ?, ?)", tenant, last, hash,
+                    ChainHash.checkpointMac(checkpointKey, tenant, last, hash)); ResultSet r = retire.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
         });
+    }
+
+    /** One tenant's chain as the database holds it. */
+    public record Chain(String tenant, long headPosition, String headHash, long retiredPosition, String retiredHash) {
+
+        /** The hash the database holds at {@code position}, when that is the retention checkpoint or the head. */
+        Optional<String> knownHash(long position) {
+            return position == headPosition ? Optional.of(headHash)
+                    : position == retiredPosition ? Optional.of(retiredHash) : Optional.empty();
+        }
+    }
+
+    /** Every tenant's chain. */
+    public List<Chain> chains() {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT tenant, "
+                + "head_position, head_hash, retired_position, retired_hash FROM audit_chain ORDER BY tenant");
+                ResultSet r = s.executeQuery()) {
+            List<Chain> chains = new ArrayList<>();
+            while (r.next()) {
+                chains.add(new Chain(r.getString(1), r.getLong(2), r.getString(3), r.getLong(4), r.getString(5)));
+            }
+            return chains;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the chain heads: " + e.getMessage(), e);
+        }
+    }
+
+    /** The hash the database holds at {@code position} of {@code chain}: a stored link's, or the checkpoint's. */
+    public Optional<String> hashAt(Chain chain, long position) {
+        Optional<String> known = chain.knownHash(position);
+        if (known.isPresent()) {
+            return known;
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = prepare(c, "SELECT hash FROM audit_event "
+                + "WHERE tenant = ? AND position = ?", chain.tenant(), position); ResultSet r = s.executeQuery()) {
+            return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read link " + position + " of tenant '" + chain.tenant() + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Tenants that have a chain. */
@@ -392,9 +451,9 @@ public class AuditStore {
     /** Records one compliance query. */
     public void logQuery(QueryLogEntry entry) {
         try (Connection c = db.getConnection()) {
-            update(c, "INSERT INTO audit_query_log (principal, principal_tenant, roles, rpc, request, outcome) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", entry.principal(), entry.principalTenant(), entry.roles(),
-                    entry.rpc(), entry.request(), entry.outcome());
+            update(c, "INSERT INTO audit_query_log (principal, principal_tenant, roles, peer, rpc, request, outcome) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", entry.principal(), entry.principalTenant(), entry.roles(),
+                    entry.peer(), entry.rpc(), entry.request(), entry.outcome());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the query: " + e.getMessage(), e);
         }

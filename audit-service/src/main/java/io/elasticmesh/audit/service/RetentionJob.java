@@ -20,10 +20,12 @@ public class RetentionJob {
 
     private final AuditStore store;
     private final AuditConfig.Retention retention;
+    private final ChainKey key;
 
-    public RetentionJob(AuditStore store, AuditConfig config) {
+    public RetentionJob(AuditStore store, AuditConfig config, ChainKey key) {
         this.store = store;
         this.retention = config.retention();
+        this.key = key;
     }
 
     @Scheduled(every = "${audit.retention.interval}", delayed = "${audit.retention.interval}")
@@ -38,9 +40,16 @@ public class RetentionJob {
         retention.tiers().forEach((tier, period) -> tierCutoffs.put(tier, now.minus(period)));
         for (String tenant : store.tenants()) {
             Duration tenantPeriod = retention.tenants().get(tenant);
-            long retired = tenantPeriod != null
-                    ? store.retire(tenant, Map.of(), now.minus(tenantPeriod), retention.checkpointKey())
-                    : store.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), retention.checkpointKey());
+            long retired;
+            try {
+                retired = tenantPeriod != null
+                        ? store.retire(tenant, Map.of(), now.minus(tenantPeriod), key.value())
+                        : store.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), key.value());
+            } catch (IllegalStateException e) {
+                // E.g. a period shorter than the database's retention floor: one tenant's refusal stops no other's.
+                LOG.errorf("retention: tenant '%s' keeps its events this time: %s", tenant, e.getMessage());
+                continue;
+            }
             if (retired > 0) {
                 LOG.infof("retention: deleted the %d oldest audit events of tenant '%s'", retired, tenant);
             }

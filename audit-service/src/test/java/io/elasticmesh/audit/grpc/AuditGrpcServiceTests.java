@@ -1,8 +1,11 @@
 package io.elasticmesh.audit.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
+import io.elasticmesh.audit.service.AnchorJob;
+import io.elasticmesh.audit.service.ChainHash;
 import io.elasticmesh.audit.service.RetentionJob;
 import io.elasticmesh.local.quarkus.KafkaTestResource;
 import io.elasticmesh.local.quarkus.PostgresTestResource;
@@ -31,8 +34,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,8 +80,17 @@ class AuditGrpcServiceTests {
     @Inject
     RetentionJob retention;
 
+    @Inject
+    AnchorJob anchors;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.flyway.username")
+    String owner;
 
     @BeforeEach
     void authenticate() {
@@ -172,12 +186,44 @@ class AuditGrpcServiceTests {
                 .await().atMost(Duration.ofSeconds(10));
     }
 
+    /** The schema's owner, a superuser here: what a database administrator can do. */
+    private Connection asOwner() throws Exception {
+        return DriverManager.getConnection(jdbcUrl, owner, "");
+    }
+
+    /** Runs a statement as the owner. */
     private void sql(String statement, Object... params) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
+        try (Connection c = asOwner()) {
+            update(c, statement, params);
+        }
+    }
+
+    private static int update(Connection c, String statement, Object... params) throws Exception {
+        try (PreparedStatement s = c.prepareStatement(statement)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
-            s.executeUpdate();
+            return s.executeUpdate();
+        }
+    }
+
+    /** Rows of a query run as the owner, each row's columns joined by a space. */
+    private List<String> rows(String query, Object... params) throws Exception {
+        try (Connection c = asOwner(); PreparedStatement s = c.prepareStatement(query)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<String> rows = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    List<String> columns = new ArrayList<>();
+                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                        columns.add(r.getString(i));
+                    }
+                    rows.add(String.join(" ", columns));
+                }
+            }
+            return rows;
         }
     }
 
@@ -527,8 +573,16 @@ class AuditGrpcServiceTests {
 
         assertStatus(failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder()
                 .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
-        assertStatus(failure(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(theirs))
-                .build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+        // Another tenant's event is answered exactly as one that does not exist: its tenant is not revealed.
+        Throwable hidden = failure(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder()
+                .setRequestId(id(theirs)).build()));
+        Throwable missing = failure(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder()
+                .setRequestId(id(theirs).replace('-', '0')).build()));
+        assertStatus(hidden, Status.Code.NOT_FOUND, id(theirs));
+        assertThat(((StatusRuntimeException) hidden).getStatus().getDescription())
+                .isEqualTo(((StatusRuntimeException) missing).getStatus().getDescription()
+                        .replace(id(theirs).replace('-', '0'), id(theirs)))
+                .doesNotContain(theirs.getTenant());
         assertStatus(failure(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder()
                 .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
     }
@@ -545,9 +599,18 @@ class AuditGrpcServiceTests {
     }
 
     @Test
-    void callersWithoutAnAuditRoleOrKeyAreRefused() {
+    void callersWithoutAnAuditRoleOrKeyAreRefused() throws Exception {
+        AuditEvent stored = event("acme");
+        publish(stored);
+        awaitStored(stored);
+
         assertStatus(failure(acmeApp.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
                 Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
+        // Refused before anything is looked up: whether the event exists makes no difference.
+        assertStatus(failure(acmeApp.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(stored))
+                .build())), Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
+        assertStatus(failure(acmeApp.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId("no-such-id")
+                .build())), Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
         assertStatus(failure(anonymous.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
                 Status.Code.UNAUTHENTICATED, "x-api-key");
         assertStatus(failure(withKey("guessed").listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
@@ -560,18 +623,170 @@ class AuditGrpcServiceTests {
         failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder().setTenant(tenant).build()));
         list(ListAuditEventsRequest.newBuilder().setTenant(tenant));
 
-        List<String> log = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT principal, rpc, "
-                + "outcome FROM audit_query_log WHERE request LIKE ? ORDER BY id")) {
-            s.setString(1, "%" + tenant + "%");
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    log.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3));
-                }
-            }
-        }
+        List<String> log = rows("SELECT principal, rpc, outcome FROM audit_query_log WHERE request LIKE ? ORDER BY id",
+                "%" + tenant + "%");
         assertThat(log).hasSize(2);
         assertThat(log.get(0)).startsWith("acme-auditor ListAuditEvents refused: PERMISSION_DENIED");
         assertThat(log.get(1)).isEqualTo("compliance-officer ListAuditEvents allowed");
+    }
+
+    private List<String> queryLogAfter(long id, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            // Refusals before authentication are recorded off the event loop, moments after the reply.
+            List<String> log = rows("SELECT principal, principal_tenant, roles, rpc, request, outcome, peer "
+                    + "FROM audit_query_log WHERE id > ? ORDER BY id", id);
+            if (log.size() >= expected || System.nanoTime() > deadline) {
+                return log;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void refusedQueriesAreRecordedAuthenticatedOrNotAndNeverWithTheKey() throws Exception {
+        long before = Long.parseLong(rows("SELECT coalesce(max(id), 0) FROM audit_query_log").get(0));
+
+        failure(anonymous.listAuditEvents(ListAuditEventsRequest.getDefaultInstance()));
+        failure(withKey("guessed-key-4711").verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant("acme")
+                .build()));
+        failure(audit.getAuditEvent(GetAuditEventRequest.getDefaultInstance()));
+        failure(audit.listAuditEvents(ListAuditEventsRequest.newBuilder().setPageSize(501).build()));
+        failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId("no-such-request").build()));
+        failure(acmeApp.verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant("acme").build()));
+
+        List<String> log = queryLogAfter(before, 6);
+        assertThat(log).hasSize(6).noneMatch(row -> row.contains("guessed-key-4711"))
+                .allMatch(row -> row.matches(".* /?127\\.0\\.0\\.1:\\d+$"));
+        // principal, its tenant and roles (empty when unauthenticated), RPC, request, outcome, then the peer
+        assertThat(List.of(
+                "   ListAuditEvents  refused: UNAUTHENTICATED: missing x-api-key",
+                "   VerifyAuditChain  refused: UNAUTHENTICATED: unknown API key",
+                "compliance-officer ops compliance GetAuditEvent  refused: INVALID_ARGUMENT: request_id must be set",
+                "compliance-officer ops compliance ListAuditEvents page_size: 501 refused: INVALID_ARGUMENT: page_size",
+                "compliance-officer ops compliance GetAuditEvent request_id: \"no-such-request\" refused: NOT_FOUND",
+                "acme-app acme client VerifyAuditChain tenant: \"acme\" refused: PERMISSION_DENIED"))
+                .allSatisfy(entry -> assertThat(log).anyMatch(row -> row.startsWith(entry)));
+    }
+
+    @Test
+    void theServiceRoleCannotChangeOrDeleteEvents() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = storedChain(tenant, 2);
+
+        try (Connection c = db.getConnection()) {
+            assertThat(c.getMetaData().getUserName()).isEqualTo("audit_service");
+            for (String statement : List.of("UPDATE audit_event SET thinking_text = 'x' WHERE tenant = ?",
+                    "DELETE FROM audit_event WHERE tenant = ?",
+                    "UPDATE audit_chain SET retired_position = 1 WHERE tenant = ?",
+                    "DELETE FROM audit_chain WHERE tenant = ?",
+                    "DELETE FROM audit_query_log WHERE principal = ?",
+                    "TRUNCATE audit_event")) {
+                Object[] params = statement.contains("?") ? new Object[] { tenant } : new Object[0];
+                assertThatThrownBy(() -> update(c, statement, params))
+                        .as(statement).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            }
+            // Its head may only move forward, even for the role that moves it.
+            assertThatThrownBy(() -> update(c, "UPDATE audit_chain SET head_position = 1 WHERE tenant = ?", tenant))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("only moves forward");
+            // Retention's own path refuses events younger than the floor (1 s in tests), whatever it is asked.
+            String head = rows("SELECT hash FROM audit_event WHERE tenant = ? AND position = 2", tenant).get(0);
+            assertThatThrownBy(() -> update(c, "SELECT audit_retire(?, 2, ?, 'mac')", tenant, head))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("minimum retention");
+        }
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant(tenant))).hasSize(events.size());
+        assertThat(verify(tenant).getIntact()).isTrue();
+    }
+
+    /** What an administrator could do: replace a payload and recompute every later hash and the head. */
+    private void rewriteWithRecomputedHashes(String tenant, long position, byte[] payload) throws Exception {
+        try (Connection c = asOwner()) {
+            c.setAutoCommit(false);
+            update(c, "SET LOCAL session_replication_role = replica");
+            List<String> links = rows("SELECT position, prev_hash, payload FROM audit_event WHERE tenant = ? "
+                    + "ORDER BY position", tenant);
+            String prev = links.get(0).split(" ")[1];
+            for (long at = 1; at <= links.size(); at++) {
+                byte[] bytes;
+                if (at == position) {
+                    bytes = payload;
+                    update(c, "UPDATE audit_event SET payload = ? WHERE tenant = ? AND position = ?", payload, tenant,
+                            at);
+                } else {
+                    bytes = storedPayload(c, tenant, at);
+                }
+                String hash = ChainHash.link(prev, bytes);
+                update(c, "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE tenant = ? AND position = ?", prev,
+                        hash, tenant, at);
+                prev = hash;
+            }
+            update(c, "UPDATE audit_chain SET head_hash = ? WHERE tenant = ?", prev, tenant);
+            c.commit();
+        }
+    }
+
+    private static byte[] storedPayload(Connection c, String tenant, long position) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("SELECT payload FROM audit_event WHERE tenant = ? AND "
+                + "position = ?")) {
+            s.setString(1, tenant);
+            s.setLong(2, position);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getBytes(1);
+            }
+        }
+    }
+
+    @Test
+    void anAdministratorsRewriteWithRecomputedHashesIsReportedAgainstTheAnchor() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = storedChain(tenant, 3);
+        anchors.run(Instant.now());
+        assertThat(verify(tenant).getAnchoredPosition()).isEqualTo(3);
+        AuditEvent forged = events.get(0).toBuilder().setResponse(events.get(0).getResponse().toBuilder()
+                .setSolutionText("a nicer answer")).build();
+
+        rewriteWithRecomputedHashes(tenant, 1, forged.toByteArray());
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(3);
+        assertThat(broken.getProblem()).contains("anchored").contains("rewritten");
+        // The anchor job refuses to vouch for the rewritten chain.
+        assertThat(anchors.run(Instant.now())).noneMatch(anchor -> anchor.tenant().equals(tenant));
+        assertThat(firstBreak(tenant).getPosition()).isEqualTo(3);
+    }
+
+    @Test
+    void aTenantsDeletedRowsAndChainRowAreReportedAgainstTheAnchor() throws Exception {
+        String tenant = tenant();
+        storedChain(tenant, 2);
+        anchors.run(Instant.now());
+
+        sql("DELETE FROM audit_event WHERE tenant = ?", tenant);
+        sql("DELETE FROM audit_chain WHERE tenant = ?", tenant);
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(2);
+        assertThat(broken.getProblem()).contains("no chain").contains("deleted");
+    }
+
+    @Test
+    void aChainRewoundByAnAdministratorIsReportedAgainstTheAnchor() throws Exception {
+        String tenant = tenant();
+        List<AuditEvent> events = storedChain(tenant, 3);
+        anchors.run(Instant.now());
+        String second = get(id(events.get(1))).getLink().getHash();
+
+        try (Connection c = asOwner()) {
+            c.setAutoCommit(false);
+            update(c, "SET LOCAL session_replication_role = replica");
+            update(c, "DELETE FROM audit_event WHERE tenant = ? AND position = 3", tenant);
+            update(c, "UPDATE audit_chain SET head_position = 2, head_hash = ? WHERE tenant = ?", second, tenant);
+            c.commit();
+        }
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(3);
+        assertThat(broken.getProblem()).contains("newest links were deleted");
     }
 }

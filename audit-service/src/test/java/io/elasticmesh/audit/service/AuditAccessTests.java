@@ -54,4 +54,22 @@ class AuditAccessTests {
 
         assertThat(refused == null).isEqualTo(allowed);
     }
+
+    @Property
+    void withoutAnAuditRoleNothingIsReadableAndTheRefusalNamesNoTenant(@ForAll("tenants") String tenant,
+            @ForAll("roles") Set<String> roles) {
+        Principal caller = new Principal("p", "acme", roles);
+        boolean auditRole = roles.contains("compliance") || roles.contains("auditor");
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> AuditAccess.requireAuditRole(caller));
+
+        assertThat(refused == null).isEqualTo(auditRole);
+        if (refused != null) {
+            assertThat(refused.getStatus().getDescription()).doesNotContain("globex", "initech");
+        }
+        // mayRead answers exactly what requireRead enforces.
+        assertThat(AuditAccess.mayRead(caller, tenant)).isEqualTo(catchThrowableOfType(StatusRuntimeException.class,
+                () -> AuditAccess.requireRead(caller, tenant)) == null);
+    }
 }

@@ -7,7 +7,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A fresh real PostgreSQL server (Debian's) for a service's {@code @QuarkusTest}, database {@code audit}. */
+/**
+ * A fresh real PostgreSQL server (Debian's) for a service's {@code @QuarkusTest}, database {@code audit}: the
+ * service connects as its own role, migrations run as the owner.
+ */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
     private final Path dir = Path.of("target", "postgres").toAbsolutePath();
@@ -18,8 +21,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         PostgresDataDirectory.delete(dir.resolve("data"));
         Directories.deleteRecursively(dir);
         postgres = PostgresProcess.start(dir.resolve("data"), dir.resolve("postgres.log"), 0, "audit");
-        return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
-                "quarkus.datasource.username", PostgresProcess.USER);
+        return postgres.auditServiceConfig();
     }
 
     @Override

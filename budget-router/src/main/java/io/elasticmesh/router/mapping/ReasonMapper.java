@@ -11,11 +11,13 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.elasticmesh.router.service.BudgetPolicy;
 import io.elasticmesh.router.service.ReasonCommand;
 import io.elasticmesh.router.service.ReasonEvent;
 import io.elasticmesh.router.service.ReasonResult;
 import io.elasticmesh.router.service.ThinkingPhase;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** Proto ↔ domain for the router's public contract. */
 public final class ReasonMapper {
@@ -33,9 +35,10 @@ public final class ReasonMapper {
         }
         return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
                 tenant, authenticated,
-                request.hasThinkingBudgetTokens() ? OptionalInt.of(request.getThinkingBudgetTokens()) : OptionalInt.empty(),
+                request.hasThinkingBudgetTokens() ? OptionalLong.of(request.getThinkingBudgetTokens())
+                        : OptionalLong.empty(),
                 request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty(),
-                request.getClampBudgets());
+                request.getClampBudgets(), BudgetPolicy.THINKING_FIELD);
     }
 
     public static ReasonResponse toResponse(ReasonResult result) {

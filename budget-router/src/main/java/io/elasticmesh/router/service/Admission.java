@@ -78,8 +78,8 @@ public class Admission {
             Tier tier = resolveTier(table, tenant, command);
             tierLabel[0] = tier.name();
             authorize(tenant, tier);
-            Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens(),
-                    command.clampBudgets());
+            Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetField(), command.thinkingBudgetTokens(),
+                    command.solutionBudgetTokens(), command.clampBudgets());
             Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
             Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
             long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);

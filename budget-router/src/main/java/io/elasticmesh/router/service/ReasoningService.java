@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -33,6 +34,8 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class ReasoningService {
+
+    private static final String EXTRA_THINKING_FIELD = "extra_thinking_tokens";
 
     private final Admission admission;
     private final DecoderClient decoder;
@@ -79,12 +82,13 @@ public class ReasoningService {
      * @throws NoSuchElementException when the request is not held
      * @throws SecurityException when it belongs to another tenant
      */
-    public Uni<ReasonResult> continueReasoning(String requestId, int extraThinkingTokens, String tenant,
+    public Uni<ReasonResult> continueReasoning(String requestId, long extraThinkingTokens, String tenant,
             Deadline callerDeadline) {
         Context call = Context.current();
         return completion(Multi.createFrom().deferred(() -> {
             if (extraThinkingTokens < 1) {
-                throw new IllegalArgumentException("extra_thinking_tokens must be at least 1, was " + extraThinkingTokens);
+                throw new IllegalArgumentException(EXTRA_THINKING_FIELD + " must be at least 1, was "
+                        + extraThinkingTokens);
             }
             ReasonResult earlier = hold.find(requestId).orElseThrow(() -> new NoSuchElementException("request '"
                     + requestId + "' cannot be continued: it is unknown, its thinking was not cut, or it is no "
@@ -94,7 +98,7 @@ public class ReasoningService {
             }
             // The same tenant as the request continued, which was authenticated and admitted to this tier then.
             ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant, false,
-                    OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
+                    OptionalLong.of(extraThinkingTokens), OptionalInt.empty(), false, EXTRA_THINKING_FIELD);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
                 return run(call, continuationId, command, admitted, false,
@@ -141,7 +145,7 @@ public class ReasoningService {
                                         new ReasonResult.Timings(millis(thoughtNanos - admitted.startNanos()),
                                                 millis(end - thoughtNanos), millis(end - admitted.startNanos())),
                                         admitted.configVersion(), new ReasonResult.Requested(
-                                                command.thinkingBudgetTokens(), command.solutionBudgetTokens())));
+                                                requestedThinking(command), command.solutionBudgetTokens())));
                             }));
                 }).invoke(event -> {
                     if (event instanceof ReasonEvent.Completed completed) {
@@ -184,6 +188,12 @@ public class ReasoningService {
         if (thinking.truncated()) {
             span.setAttribute(TraceAttributes.ELASTIC_TRUNCATION_REASON, thinking.cutReason());
         }
+    }
+
+    /** The thinking budget asked for; admission has checked that it is within the tier's ceiling, so an int. */
+    private static OptionalInt requestedThinking(ReasonCommand command) {
+        return command.thinkingBudgetTokens().isPresent()
+                ? OptionalInt.of((int) command.thinkingBudgetTokens().getAsLong()) : OptionalInt.empty();
     }
 
     private static Uni<ReasonResult> completion(Multi<ReasonEvent> events) {

@@ -4,6 +4,7 @@ import io.elasticmesh.decoder.mapping.ThinkingMapper;
 import io.elasticmesh.decoder.service.Thinking;
 import io.elasticmesh.decoder.service.ThinkingService;
 import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
@@ -44,10 +45,9 @@ public class DecoderGrpcService implements DecoderService {
     private Multi<PhaseEvent<Thinking>> events(GenerateThinkingRequest request) {
         long arrived = System.nanoTime();
         return Multi.createFrom().deferred(() -> {
-            if (request.getThinkingBudgetTokens() == 0) {
-                throw new IllegalArgumentException("thinking_budget_tokens must be at least 1");
-            }
-            ThinkingService.Limits limits = new ThinkingService.Limits(request.getThinkingBudgetTokens(),
+            int budget = Uint32.within("thinking_budget_tokens", request.getThinkingBudgetTokens(), 1,
+                    Integer.MAX_VALUE);
+            ThinkingService.Limits limits = new ThinkingService.Limits(budget,
                     timeLimit(request, arrived), CallDeadline.current(config));
             if (request.hasContinuation()) {
                 if (request.getContinuation().getPromptText().isEmpty()) {
@@ -69,7 +69,7 @@ public class DecoderGrpcService implements DecoderService {
         if (request.getThinkingDeadlineMs() == 0) {
             return null;
         }
-        Duration left = Duration.ofMillis(request.getThinkingDeadlineMs()).minusNanos(System.nanoTime() - arrivedNanos);
+        Duration left = Duration.ofMillis(Uint32.value(request.getThinkingDeadlineMs())).minusNanos(System.nanoTime() - arrivedNanos);
         // Timers need at least 1 ms: a phase whose time is already spent stops at its first chance.
         return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
     }

@@ -150,6 +150,26 @@ class DecoderGrpcServiceTests {
     }
 
     @Test
+    void uint32FieldsAreReadUnsignedAndQuotedAsSent() {
+        // 4294967295 arrives as -1 in Java.
+        Status e = failure(request("", -1).build());
+
+        assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getDescription()).isEqualTo("thinking_budget_tokens must be at most 2147483647, was 4294967295");
+        // A thinking_deadline_ms above 2^31 is a long time, not a negative one.
+        assertThat(think(request("think=1 close=yes", 4).setThinkingDeadlineMs(-1).build()).getTruncated()).isFalse();
+    }
+
+    @Test
+    void anEmptyUserMessageIsInvalidAndNamesIt() {
+        Status e = failure(request("", 4).addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER))
+                .build());
+
+        assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getDescription()).startsWith("messages[1].content must not be empty");
+    }
+
+    @Test
     void modelErrorIsInternalWithTritonsMessage() {
         Status e = failure(request("close=maybe", 4).build());
 

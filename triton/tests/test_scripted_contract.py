@@ -223,3 +223,23 @@ def test_status_counts_generations_in_flight_until_a_cancelled_one_has_stopped(u
     while (now := status(url, model))["in_flight"] != "0" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert now == {"in_flight": "0", "cancelled": str(int(before["cancelled"]) + 1)}
+
+
+def test_thinking_reopened_inside_thinking_is_written_in_two_tokens(url):
+    rs, _ = stream(url, THINK + "[[script think=3 rethink=1 answer=1]]", max_tokens=64, stop=["</think>"],
+                   include_stop_str_in_output=True)
+    assert [r.text for r in rs] == ["think1 ", "<think", ">", "think2 ", "think3 ", "</think>"]
+
+
+def test_a_prompt_as_long_as_the_context_window_is_refused_like_vllm(url):
+    prompt = "w " * 4091 + THINK  # 4091 words + the 5 of THINK = 4096, the window
+    message = only_error(url, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": 4})
+    assert "maximum context length is 4096 tokens; the prompt has 4096" in message
+
+
+def test_generation_ends_with_length_when_prompt_and_output_fill_the_context_window(url):
+    prompt = "w " * 4080 + THINK + "[[script close=no]]"  # 4087 words: room for 9 tokens
+    rs, errors = stream(url, prompt, max_tokens=64)
+    assert errors == []
+    assert rs[0].num_input_tokens == 4087
+    assert sum(r.num_output_tokens for r in rs) == 9 and rs[-1].finish_reason == "length"

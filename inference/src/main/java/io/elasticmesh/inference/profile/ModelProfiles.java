@@ -79,7 +79,8 @@ public final class ModelProfiles {
                         new ChatTemplate(entry.template(), template.text(), template.bosToken(),
                                 template.eosToken()),
                         entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
-                        entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature());
+                        entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature(),
+                        entry.contextWindowTokens(), entry.closingTokens() == null ? 1 : entry.closingTokens());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
             }
@@ -88,6 +89,11 @@ public final class ModelProfiles {
                 profile.thinkingPrompt(List.of(new Turn(Turn.Role.USER, "ping")));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
+            }
+            if (profile.contextWindowTokens() < 1 || profile.closingTokens() < 1) {
+                throw new IllegalArgumentException(source + ": model '" + name + "': contextWindowTokens (the "
+                        + "model's maximum context length, e.g. vLLM's max_model_len) must be set and closingTokens, "
+                        + "when set, must be at least 1");
             }
             profiles.put(name, profile);
         });
@@ -118,8 +124,12 @@ public final class ModelProfiles {
         }
     }
 
-    /** @param contract {@code vllm} (the default) or {@code tensorrt-llm} */
+    /**
+     * @param contract {@code vllm} (the default) or {@code tensorrt-llm}
+     * @param closingTokens default 1
+     */
     record ModelEntry(String tritonModel, String contract, String template, String thinkingStart,
-            String thinkingEnd, boolean templateOpensThinking, String solutionPrefix, double temperature) {
+            String thinkingEnd, boolean templateOpensThinking, String solutionPrefix, double temperature,
+            int contextWindowTokens, Integer closingTokens) {
     }
 }

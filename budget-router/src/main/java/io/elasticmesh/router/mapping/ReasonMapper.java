@@ -2,6 +2,7 @@ package io.elasticmesh.router.mapping;
 
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.mapping.TruncationReasons;
 import io.elasticmesh.proto.reasoning.v1.AppliedBudget;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.PhaseTimings;
@@ -93,11 +94,7 @@ public final class ReasonMapper {
     }
 
     public static TruncationReason truncationReason(ThinkingPhase thinking) {
-        if (!thinking.truncated()) {
-            return TruncationReason.TRUNCATION_REASON_UNSPECIFIED;
-        }
-        return thinking.deadlineCut() ? TruncationReason.TRUNCATION_REASON_DEADLINE
-                : TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET;
+        return TruncationReasons.toProto(thinking.cut());
     }
 
     public static FinishReason finishReason(boolean budgetReached) {

@@ -8,6 +8,7 @@ import io.elasticmesh.router.mapping.AuditMapper;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.Tracer;
@@ -118,19 +119,25 @@ public class ReasoningService {
         try (Scope ignored = call.makeCurrent()) {
             return StreamSpan.around(requestSpan(requestId, admitted), span -> {
                 Context request = Context.current();
-                return thinking.get().onItem().transformToMultiAndConcatenate(event -> {
+                return thinking.get().onFailure().transform(f -> missedDeadline(f, "thinking", admitted))
+                        .onItem().transformToMultiAndConcatenate(event -> {
                     if (event instanceof PhaseEvent.Delta<ThinkingPhase> delta) {
                         return Multi.createFrom().<ReasonEvent>item(
                                 new ReasonEvent.ThinkingDelta(delta.text(), delta.tokens()));
                     }
                     ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
                     long thoughtNanos = System.nanoTime();
-                    Budget budget = admitted.budget().withRollover(
-                            BudgetPolicy.rollover(tier, admitted.budget(), thought.tokens(), thought.truncated()));
+                    // The decoder lowers t when the request's prompt, t and s do not fit the context window.
+                    Budget fitted = thought.budgetTokens() > 0
+                            && thought.budgetTokens() < admitted.budget().thinkingTokens()
+                            ? admitted.budget().fittedToContextWindow(thought.budgetTokens()) : admitted.budget();
+                    Budget budget = fitted.withRollover(
+                            BudgetPolicy.rollover(tier, fitted, thought.tokens(), thought.truncated()));
                     Multi<PhaseEvent<SolutionPhase>> answer;
                     try (Scope inRequest = request.makeCurrent()) {
                         answer = solution.solve(requestId, tier.model(), thought, budget.solutionTokens(),
-                                admitted.deadline(), deltas);
+                                admitted.deadline(), deltas)
+                                .onFailure().transform(f -> missedDeadline(f, "solution", admitted));
                     }
                     return Multi.createBy().concatenating().streams(
                             Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),
@@ -158,6 +165,23 @@ public class ReasoningService {
                 });
             });
         }
+    }
+
+    /**
+     * A deadline missed anyway says what to change. Thinking is cut to keep the answer's reserve at the speed the
+     * model shows, so this is an answer that needed more than its reserve (or a deadline shorter than any answer).
+     */
+    private static Throwable missedDeadline(Throwable failure, String phase, Admission.Admitted admitted) {
+        Status status = Status.fromThrowable(failure);
+        if (status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
+            return failure;
+        }
+        String cause = String.valueOf(status.getDescription());
+        return Status.DEADLINE_EXCEEDED.withDescription("the request missed its deadline of " + admitted.deadlineMs()
+                + " ms in the " + phase + " phase (" + cause.substring(0, Math.min(200, cause.length())) + "); "
+                + "raise the tier's deadline-ms (or the call's deadline), or lower solution_budget_tokens (was "
+                + admitted.budget().solutionTokens() + ") so the answer fits the time left after thinking")
+                .asRuntimeException();
     }
 
     private SpanBuilder requestSpan(String requestId, Admission.Admitted admitted) {

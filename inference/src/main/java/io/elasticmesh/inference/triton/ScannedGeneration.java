@@ -2,10 +2,11 @@ package io.elasticmesh.inference.triton;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -56,12 +57,12 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
      * Passes chunks on until the time limit comes due, then cancels them and completes. The limit is asked again at
      * every chunk, and a timer wakes at the limit it last gave (to ask again: a stall may have moved it).
      */
-    private static final class TimedChunks {
+    private static final class TimedChunks implements MultiSubscriber<GenerationChunk> {
 
         private final TimeLimit limit;
         private final long startNanos;
         private final MultiEmitter<? super GenerationChunk> emitter;
-        private final Cancellable upstream;
+        private Flow.Subscription upstream;
         private long firstTokenNanos;
         private int tokens;
         private ScheduledFuture<?> timer;
@@ -73,17 +74,20 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
             this.startNanos = startNanos;
             this.emitter = emitter;
             emitter.onTermination(this::stop);
-            synchronized (this) {
-                this.upstream = chunks.subscribe().with(this::onChunk, this::onFailure, this::onComplete);
-                if (done) {
-                    upstream.cancel();
-                } else {
-                    check();
-                }
+            chunks.subscribe().withSubscriber(this);
+        }
+
+        @Override
+        public synchronized void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            check();
+            if (!done) {
+                subscription.request(Long.MAX_VALUE);
             }
         }
 
-        private synchronized void onChunk(GenerationChunk chunk) {
+        @Override
+        public synchronized void onItem(GenerationChunk chunk) {
             if (done) {
                 return;
             }
@@ -95,7 +99,8 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
             check();
         }
 
-        private synchronized void onFailure(Throwable failure) {
+        @Override
+        public synchronized void onFailure(Throwable failure) {
             if (!done) {
                 done = true;
                 cancelTimer();
@@ -103,7 +108,8 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
             }
         }
 
-        private synchronized void onComplete() {
+        @Override
+        public synchronized void onCompletion() {
             if (!done) {
                 done = true;
                 cancelTimer();
@@ -111,7 +117,7 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
             }
         }
 
-        /** Completes when the limit is due; otherwise sets the timer to the limit. */
+        /** Completes (cancelling the chunks) when the limit is due; otherwise sets the timer to the limit. */
         private synchronized void check() {
             if (done) {
                 return;
@@ -121,15 +127,14 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
             cancelTimer();
             if (now >= stopAt) {
                 done = true;
-                if (upstream != null) { // else the constructor cancels it
-                    upstream.cancel();
-                }
+                upstream.cancel();
                 emitter.complete();
                 return;
             }
             timer = Infrastructure.getDefaultWorkerPool().schedule(this::check, stopAt - now, TimeUnit.NANOSECONDS);
         }
 
+        /** The consumer cancelled, or the stream ended: nothing more is wanted from upstream. */
         private synchronized void stop() {
             cancelTimer();
             if (!done) {

@@ -17,7 +17,7 @@ public record ThinkingPhase(String prompt, String text, boolean closedByModel, T
         return cut != ThinkingCut.NONE;
     }
 
-    /** Why thinking was cut, as metrics and spans name it ({@code token_budget}, {@code deadline}, …); null if not. */
+    /** Why thinking was cut, as metrics and spans name it ({@code token_budget}, {@code deadline}, …), or null. */
     public String cutReason() {
         return cut.label();
     }

@@ -62,7 +62,8 @@ public class ThinkingService {
     /** Thinks further after {@code priorThinking}, an earlier phase's thinking on {@code prompt}. */
     public Multi<PhaseEvent<Thinking>> resume(String requestId, String model, String prompt, String priorThinking,
             Limits limits) {
-        return Multi.createFrom().deferred(() -> run(profiles.require(model), requestId, prompt, priorThinking, limits));
+        return Multi.createFrom().deferred(() -> run(profiles.require(model), requestId, prompt, priorThinking,
+                limits));
     }
 
     /**

@@ -69,7 +69,8 @@ class ContextWindowRuleTests {
     /** The byte bound may only err towards counting: a text judged to fit surely fits, whatever its tokens. */
     @Property
     void aPromptJudgedToFitByItsSizeFitsWhateverItsTokens(@ForAll @StringLength(max = 3_000) String prompt,
-            @ForAll @IntRange(min = 1, max = 1_000) int thinking, @ForAll @IntRange(min = 1, max = 1_000) int solution) {
+            @ForAll @IntRange(min = 1, max = 1_000) int thinking,
+            @ForAll @IntRange(min = 1, max = 1_000) int solution) {
         ModelProfile profile = smollm2();
         if (!profile.mayOverflow(prompt, thinking, solution)) {
             // No tokenizer makes more tokens than UTF-8 bytes, plus a BOS and one more.

@@ -85,6 +85,7 @@ class SolutionGrpcServiceTests {
         Status status = GrpcCalls.failureOf(solution.generateSolution(request(false, -1).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).isEqualTo("solution_budget_tokens must be at most 2147483647, was 4294967295");
+        assertThat(status.getDescription())
+                .isEqualTo("solution_budget_tokens must be at most 2147483647, was 4294967295");
     }
 }

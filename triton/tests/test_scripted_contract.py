@@ -270,3 +270,23 @@ def test_tritons_request_timeout_does_not_end_a_decoupled_request_so_the_mesh_do
         client.close()
     assert "".join(r.text for r in rs) == "answer1 answer2 answer3 "
     assert rs[-1].finish_reason == "stop"
+
+
+def test_thinking_reopened_inside_thinking_is_written_in_two_tokens(url):
+    rs, _ = stream(url, THINK + "[[script think=3 rethink=1 answer=1]]", max_tokens=64, stop=["</think>"],
+                   include_stop_str_in_output=True)
+    assert [r.text for r in rs] == ["think1 ", "<think", ">", "think2 ", "think3 ", "</think>"]
+
+
+def test_a_prompt_as_long_as_the_context_window_is_refused_like_vllm(url):
+    prompt = "w " * 4091 + THINK  # 4091 words + the 5 of THINK = 4096, the window
+    message = only_error(url, prompt=prompt, stream=True, exclude=True, sampling={"max_tokens": 4})
+    assert "maximum context length is 4096 tokens; the prompt has 4096" in message
+
+
+def test_generation_ends_with_length_when_prompt_and_output_fill_the_context_window(url):
+    prompt = "w " * 4080 + THINK + "[[script close=no]]"  # 4087 words: room for 9 tokens
+    rs, errors = stream(url, prompt, max_tokens=64)
+    assert errors == []
+    assert rs[0].num_input_tokens == 4087
+    assert sum(r.num_output_tokens for r in rs) == 9 and rs[-1].finish_reason == "length"

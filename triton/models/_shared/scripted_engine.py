@@ -4,6 +4,8 @@ either contract (models `scripted` and `scripted_trtllm`).
 Directive: the LAST `[[script key=value ...]]` in text_input; keys
   think=N (8)  close=yes|no|split (yes)  answer=M (6)  delay_ms=D (0, sleep before every token)
   reopen=K (none: after K answer tokens the answer writes "<think>", as a model that starts thinking again)
+  rethink=K (none: after K thinking tokens the thinking writes "<think>" again, in two tokens "<think" and ">",
+         as SmolLM2 does when asked to think)
   status (no value): instead of generating, answer `in_flight=N cancelled=C` in one token, where N counts this
          model's other generations still running and C the generations stopped by a cancellation since load.
 Phase: ANSWER if there is no `<think>` in text_input or the text after the last `<think>`
@@ -14,16 +16,21 @@ contains `</think>`; THINKING otherwise.
   ANSWER  : "answer1 ", ..., "answerM ", EOS.
 num_input_tokens = number of whitespace-separated words in text_input; sampling knobs other than
 max_tokens / stop / include_stop_str_in_output are accepted and ignored.
+Context window: the model config parameter `context_window_tokens` (words), enforced as vLLM enforces
+max_model_len (see vllm_contract.Engine): a longer prompt is refused, and generation stops with "length" when the
+prompt and the output fill it.
 """
 
 import itertools
+import json
 import re
 import time
 
 from vllm_contract import EOS, ContractError, Engine
 
 _DIRECTIVE = re.compile(r"\[\[script((?:[^\]]|\](?!\]))*)\]\]")
-_DEFAULTS = {"think": 8, "close": "yes", "answer": 6, "delay_ms": 0, "reopen": None, "status": False}
+_DEFAULTS = {"think": 8, "close": "yes", "answer": 6, "delay_ms": 0, "reopen": None, "rethink": None,
+             "status": False}
 
 
 def parse_directive(prompt):
@@ -41,7 +48,7 @@ def parse_directive(prompt):
             if value not in ("yes", "no", "split"):
                 raise ContractError(f"bad [[script]] close={value!r}: expected yes, no or split")
             cfg["close"] = value
-        elif key in ("think", "answer", "delay_ms", "reopen"):
+        elif key in ("think", "answer", "delay_ms", "reopen", "rethink"):
             try:
                 n = int(value)
             except ValueError:
@@ -62,10 +69,15 @@ def is_thinking_phase(prompt):
 def script_tokens(prompt):
     cfg = parse_directive(prompt)
     if is_thinking_phase(prompt):
+        thinking = (f"think{i} " for i in itertools.count(1))
+        if cfg["rethink"] is not None:
+            k = cfg["rethink"]
+            thinking = itertools.chain(itertools.islice(thinking, k), ["<think", ">"], thinking)
         if cfg["close"] == "no":
-            return cfg, (f"think{i} " for i in itertools.count(1))
+            return cfg, thinking
         closing = ["</th", "ink>"] if cfg["close"] == "split" else ["</think>"]
-        toks = [f"think{i} " for i in range(1, cfg["think"] + 1)] + closing
+        extra = 0 if cfg["rethink"] is None or cfg["rethink"] > cfg["think"] else 2
+        toks = list(itertools.islice(thinking, cfg["think"] + extra)) + closing
     else:
         toks = []
     answer = [f"answer{i} " for i in range(1, cfg["answer"] + 1)]
@@ -79,6 +91,14 @@ class ScriptedEngine(Engine):
     name = "scripted"
 
     stats = None  # set by the model to its ContractServer.stats, for the status directive
+
+    def __init__(self, model_args):
+        """model_args: the Python backend's initialize() arguments (the model config as JSON)."""
+        config = json.loads(model_args["model_config"])
+        window = config.get("parameters", {}).get("context_window_tokens", {}).get("string_value")
+        if window is None or not window.isdigit() or int(window) < 1:
+            raise RuntimeError(f"model parameter context_window_tokens must be a positive integer, was {window!r}")
+        self.context_window = int(window)
 
     def count_input_tokens(self, prompt):
         return len(prompt.split())

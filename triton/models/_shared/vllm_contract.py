@@ -286,9 +286,14 @@ class Engine:
     """What a model provides. generate() yields one item per sampled token: its text delta
     (possibly "" while a UTF-8 character is incomplete) or EOS / eos(tail); context_full(tail)
     ends the generation with "length"; returning without EOS counts as an EOS. It must be a generator so that
-    closing it releases whatever it holds (e.g. a model lock)."""
+    closing it releases whatever it holds (e.g. a model lock).
+
+    context_window: when set, ContractServer enforces it as vLLM enforces max_model_len: a prompt of that many
+    tokens or more is refused, and generation ends with "length" when prompt + output fill it. (An engine with a
+    window of its own, like smollm2's llama.cpp context, enforces it itself and leaves this None.)"""
 
     name = "engine"
+    context_window = None
 
     def count_input_tokens(self, prompt):
         raise NotImplementedError
@@ -360,6 +365,9 @@ class ContractServer:
         req = self.wire.parse(request)
         p = req.params
         n_in = self.engine.count_input_tokens(req.prompt)
+        window = self.engine.context_window
+        if window is not None and n_in >= window:
+            raise ContractError(f"This model's maximum context length is {window} tokens; the prompt has {n_in}.")
         hold_back = 0
         if p.stop and not p.include_stop_str_in_output:
             hold_back = max(len(s) for s in p.stop) - 1
@@ -406,6 +414,8 @@ class ContractServer:
                 if finish is None and ctx_full:
                     finish = "length"
                 if finish is None and n_out >= p.max_tokens:
+                    finish = "length"
+                if finish is None and window is not None and n_in + n_out >= window:
                     finish = "length"
                 if req.stream:
                     visible = len(text) if finish is not None else max(sent, len(text) - hold_back)

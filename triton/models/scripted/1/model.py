@@ -13,7 +13,7 @@ from vllm_contract import ContractServer  # noqa: E402
 
 class TritonPythonModel:
     def initialize(self, args):
-        engine = ScriptedEngine()
+        engine = ScriptedEngine(args)
         self.server = ContractServer(engine, pb_utils.Logger)
         engine.stats = self.server.stats
 

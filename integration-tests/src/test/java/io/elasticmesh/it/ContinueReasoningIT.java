@@ -72,6 +72,22 @@ class ContinueReasoningIT {
                 .contains("its thinking was not cut");
     }
 
+    /** extra_thinking_tokens is a uint32: refusals name it (not the Reason field) and quote it as sent. */
+    @Test
+    void extraThinkingTokensAboveTheCeilingAreRefusedNamingTheFieldAndItsValueAsSent() {
+        String id = cut().getRequestId();
+
+        StatusRuntimeException intMax = refusal(id, Integer.MAX_VALUE, "it-tenant");
+        assertThat(intMax.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(intMax.getStatus().getDescription())
+                .startsWith("extra_thinking_tokens must be at most 64 (the ceiling of tier 'scripted'), was 2147483647")
+                .doesNotContain("thinking_budget_tokens").doesNotContain("clamp_budgets");
+        // 4294967295 is a legal uint32, -1 as a Java int.
+        StatusRuntimeException uintMax = refusal(id, -1, "it-tenant");
+        assertThat(uintMax.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(uintMax.getStatus().getDescription()).contains("extra_thinking_tokens").contains("was 4294967295");
+    }
+
     private static StatusRuntimeException refusal(String id, int extra, String tenant) {
         return catchThrowableOfType(StatusRuntimeException.class, () -> continueReasoning(id, extra, tenant));
     }

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * ./mesh audit list [--tenant T] [--tier T] [--model M] [--since 1h|2026-11-28T10:00:00Z] [--until …] [--cut-only]
- *                   [--reason token-budget|deadline] [--request-id ID] [--trace-id ID] [--text WORDS] [--limit N]
+ *                   [--reason token-budget|deadline|context-window] [--request-id ID] [--trace-id ID]
+ *                   [--text WORDS] [--limit N]
  * ./mesh audit show REQUEST_ID
  * ./mesh audit verify --tenant T
  * </pre>
@@ -47,8 +48,8 @@ public final class AuditCli {
 
     private static final String USAGE = """
             usage: ./mesh audit list [--tenant T] [--tier T] [--model M] [--since 1h|ISO-8601] [--until 1h|ISO-8601]
-                                     [--cut-only] [--reason token-budget|deadline] [--request-id ID] [--trace-id ID]
-                                     [--text WORDS] [--limit N]
+                                     [--cut-only] [--reason token-budget|deadline|context-window]
+                                     [--request-id ID] [--trace-id ID] [--text WORDS] [--limit N]
                    ./mesh audit show REQUEST_ID
                    ./mesh audit verify --tenant T
             options for all: --audit HOST:PORT (default $MESH_AUDIT or 127.0.0.1:9400), --api-key KEY ($MESH_API_KEY)
@@ -248,8 +249,9 @@ public final class AuditCli {
         return switch (text) {
             case "token-budget" -> TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET;
             case "deadline" -> TruncationReason.TRUNCATION_REASON_DEADLINE;
-            default -> throw new IllegalArgumentException("--reason takes token-budget or deadline, was '" + text
-                    + "'");
+            case "context-window" -> TruncationReason.TRUNCATION_REASON_CONTEXT_WINDOW;
+            default -> throw new IllegalArgumentException("--reason takes token-budget, deadline or context-window, "
+                    + "was '" + text + "'");
         };
     }
 

@@ -41,7 +41,7 @@ public final class TraceAttributes {
     public static final AttributeKey<Long> ELASTIC_SOLUTION_TOKENS = AttributeKey.longKey("elastic.solution_tokens");
     public static final AttributeKey<Boolean> ELASTIC_THINKING_TRUNCATED =
             AttributeKey.booleanKey("elastic.thinking_truncated");
-    /** Set only when thinking was cut: {@code token_budget} or {@code deadline}. */
+    /** Set only when thinking was cut: {@code token_budget}, {@code deadline}, {@code context_window}. */
     public static final AttributeKey<String> ELASTIC_TRUNCATION_REASON = AttributeKey.stringKey("elastic.truncation_reason");
     public static final AttributeKey<Long> ELASTIC_FORCED_DELIMITERS = AttributeKey.longKey("elastic.forced_delimiters");
     public static final AttributeKey<Long> ELASTIC_TIME_LIMIT_MS = AttributeKey.longKey("elastic.time_limit_ms");

@@ -54,9 +54,10 @@ public class AuditGrpcService implements AuditService {
     public Uni<ListAuditEventsResponse> listAuditEvents(ListAuditEventsRequest request) {
         Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
-            if (request.getPageSize() > MAX_PAGE_SIZE) {
+            // uint32: read unsigned, so 4294967295 is refused as sent instead of passing as -1.
+            if (Integer.compareUnsigned(request.getPageSize(), MAX_PAGE_SIZE) > 0) {
                 throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + DEFAULT_PAGE_SIZE
-                        + "), was " + request.getPageSize());
+                        + "), was " + Integer.toUnsignedString(request.getPageSize()));
             }
             EventFilter filter;
             long beforeSeq;

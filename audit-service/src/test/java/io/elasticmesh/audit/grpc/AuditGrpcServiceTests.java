@@ -395,6 +395,11 @@ class AuditGrpcServiceTests {
         ListAuditEventsRequest.Builder request = ListAuditEventsRequest.newBuilder().setTenant("acme");
         assertStatus(failure(audit.listAuditEvents(request.clone().setPageSize(501).build())),
                 Status.Code.INVALID_ARGUMENT, "page_size");
+        // uint32 4294967295 is -1 in Java: refused, and quoted as sent.
+        assertStatus(failure(audit.listAuditEvents(request.clone().setPageSize(-1).build())),
+                Status.Code.INVALID_ARGUMENT, "page_size must be between 1 and 500 (0 for ");
+        assertStatus(failure(audit.listAuditEvents(request.clone().setPageSize(-1).build())),
+                Status.Code.INVALID_ARGUMENT, "was 4294967295");
         assertStatus(failure(audit.listAuditEvents(request.clone().setPageToken("bogus").build())),
                 Status.Code.INVALID_ARGUMENT, "page_token");
         assertStatus(failure(audit.listAuditEvents(request.clone().setThinkingContains("x".repeat(201)).build())),

@@ -3,14 +3,15 @@ package io.elasticmesh.router.client;
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.mapping.TruncationReasons;
 import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.inference.triton.ThinkingCut;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc.MutinyDecoderServiceStub;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingContinuation;
-import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.service.Admission.Admitted;
 import io.elasticmesh.router.service.ThinkingPhase;
 import io.elasticmesh.telemetry.StreamSpan;
@@ -61,7 +62,12 @@ public class DecoderClient {
             boolean deltas) {
         request.setModel(admitted.tier().model())
                 .setThinkingBudgetTokens(admitted.budget().thinkingTokens())
-                .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, admitted.thinkingDeadlineMs()));
+                .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, admitted.thinkingDeadlineMs()))
+                // The answer's share: its tokens in the context window, its time at the speed thinking shows.
+                .setSolutionBudgetTokens(admitted.budget().solutionTokens())
+                .setFitThinkingToContextWindow(admitted.clampBudgets())
+                .setSolutionOverheadMs((int) Math.min(Integer.MAX_VALUE, admitted.solutionOverheadMillis()))
+                .setReserveSafetyFactor(admitted.safetyFactor());
         MutinyDecoderServiceStub decoder = stub.withDeadline(admitted.deadline());
         return StreamSpan.around(tracer.spanBuilder(deltas ? "DecoderClient.streamThinking"
                         : "DecoderClient.generateThinking")
@@ -94,7 +100,7 @@ public class DecoderClient {
 
     private static PhaseEvent<ThinkingPhase> done(GenerateThinkingResponse r) {
         return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),
-                r.getTruncated(), r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(),
-                r.getTruncationReason() == TruncationReason.TRUNCATION_REASON_DEADLINE));
+                r.getTruncated() ? TruncationReasons.fromProto(r.getTruncationReason()) : ThinkingCut.NONE,
+                r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(), r.getThinkingBudgetTokens()));
     }
 }

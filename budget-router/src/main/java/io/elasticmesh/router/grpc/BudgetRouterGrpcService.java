@@ -1,5 +1,6 @@
 package io.elasticmesh.router.grpc;
 
+import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningRequest;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningResponse;
@@ -57,7 +58,8 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                     if (request.getRequestId().isBlank()) {
                         throw new IllegalArgumentException("request_id must be set");
                     }
-                    return reasoning.continueReasoning(request.getRequestId(), request.getExtraThinkingTokens(),
+                    return reasoning.continueReasoning(request.getRequestId(),
+                            Uint32.value(request.getExtraThinkingTokens()),
                             Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
                             Context.current().getDeadline());
                 })

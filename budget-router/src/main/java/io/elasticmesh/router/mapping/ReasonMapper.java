@@ -2,6 +2,7 @@ package io.elasticmesh.router.mapping;
 
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.mapping.TruncationReasons;
 import io.elasticmesh.proto.reasoning.v1.AppliedBudget;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.PhaseTimings;
@@ -11,11 +12,13 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.elasticmesh.router.service.BudgetPolicy;
 import io.elasticmesh.router.service.ReasonCommand;
 import io.elasticmesh.router.service.ReasonEvent;
 import io.elasticmesh.router.service.ReasonResult;
 import io.elasticmesh.router.service.ThinkingPhase;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** Proto ↔ domain for the router's public contract. */
 public final class ReasonMapper {
@@ -33,9 +36,10 @@ public final class ReasonMapper {
         }
         return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
                 tenant, authenticated,
-                request.hasThinkingBudgetTokens() ? OptionalInt.of(request.getThinkingBudgetTokens()) : OptionalInt.empty(),
+                request.hasThinkingBudgetTokens() ? OptionalLong.of(request.getThinkingBudgetTokens())
+                        : OptionalLong.empty(),
                 request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty(),
-                request.getClampBudgets());
+                request.getClampBudgets(), BudgetPolicy.THINKING_FIELD);
     }
 
     public static ReasonResponse toResponse(ReasonResult result) {
@@ -90,11 +94,7 @@ public final class ReasonMapper {
     }
 
     public static TruncationReason truncationReason(ThinkingPhase thinking) {
-        if (!thinking.truncated()) {
-            return TruncationReason.TRUNCATION_REASON_UNSPECIFIED;
-        }
-        return thinking.deadlineCut() ? TruncationReason.TRUNCATION_REASON_DEADLINE
-                : TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET;
+        return TruncationReasons.toProto(thinking.cut());
     }
 
     public static FinishReason finishReason(boolean budgetReached) {

@@ -48,9 +48,13 @@ public class Admission {
      *     at least 1
      * @param receivedAt arrival, before any queueing
      * @param startNanos arrival, as {@link System#nanoTime()}
+     * @param clampBudgets the request may have t lowered (to its tier's ceiling, or to fit the context window)
+     * @param solutionOverheadMillis the model's measured solution overhead, for the decoder's own reserve
+     * @param safetyFactor what the solution's expected time is multiplied by
      */
     public record Admitted(Tier tier, String tenant, Budget budget, Deadline deadline, long deadlineMs,
-            long thinkingDeadlineMs, String configVersion, Instant receivedAt, long startNanos) {
+            long thinkingDeadlineMs, String configVersion, Instant receivedAt, long startNanos, boolean clampBudgets,
+            long solutionOverheadMillis, double safetyFactor) {
     }
 
     public Admission(TierTableStore store, RouterConfig config, RouterMetrics metrics) {
@@ -78,8 +82,8 @@ public class Admission {
             Tier tier = resolveTier(table, tenant, command);
             tierLabel[0] = tier.name();
             authorize(tenant, tier);
-            Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetTokens(), command.solutionBudgetTokens(),
-                    command.clampBudgets());
+            Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetField(), command.thinkingBudgetTokens(),
+                    command.solutionBudgetTokens(), command.clampBudgets());
             Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
             Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
             long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
@@ -90,6 +94,9 @@ public class Admission {
             long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
             metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
             Ticket ticket = queue.enter(tier, start, latestStart);
+            long[] workStart = {0};
+            ReasonEvent.ThinkingEnded[] thought = {null};
+            long[] thoughtMillis = {0};
             return Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext)
                     // Timers need at least 1 ms; a request with no time to wait only gets a slot that is free now.
                     .ifNoItem().after(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
@@ -97,16 +104,27 @@ public class Admission {
                             + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
                             .asRuntimeException())
                     .onItem().transformToMulti(granted -> {
+                        workStart[0] = System.nanoTime();
                         metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
                         long thinkingMs = DeadlineSplit.of(deadline.timeRemaining(TimeUnit.MILLISECONDS),
                                 budget.solutionTokens(), speed, safetyFactor).thinkingMillis();
                         return work.apply(new Admitted(tier, command.tenant(), budget, deadline, deadlineMs,
-                                Math.max(1, thinkingMs), table.version(), receivedAt, start));
+                                Math.max(1, thinkingMs), table.version(), receivedAt, start, command.clampBudgets(),
+                                (long) Math.ceil(speed.solutionOverheadMillis()), safetyFactor));
                     })
                     .onTermination().invoke(() -> queue.release(ticket, System.nanoTime()))
                     .invoke(event -> {
-                        if (event instanceof ReasonEvent.Completed completed) {
+                        if (event instanceof ReasonEvent.ThinkingEnded ended) {
+                            thought[0] = ended;
+                            thoughtMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - workStart[0]);
+                        } else if (event instanceof ReasonEvent.Completed completed) {
                             learn(tenant, completed.result());
+                        }
+                    })
+                    .onFailure().invoke(failure -> {
+                        // Failed after thinking (the answer missed the deadline, say): its speed still teaches.
+                        if (thought[0] != null) {
+                            speeds.observeThinking(tier.model(), thought[0].thinking(), thoughtMillis[0]);
                         }
                     });
         }).onTermination().invoke((failure, cancelled) -> ended(tierLabel[0], failure, cancelled, start));

@@ -3,7 +3,8 @@ package io.elasticmesh.router.service;
 /**
  * The token budgets applied to one request: thinking {@code t} and solution {@code s}, both at least 1.
  *
- * @param thinkingClamped the request asked for more thinking than the tier's ceiling and asked to clamp
+ * @param thinkingClamped the request asked for more thinking than the tier's ceiling and asked to clamp, or t was
+ *     lowered to fit the model's context window
  * @param solutionClamped the same for the solution budget
  * @param solutionRolloverTokens unused thinking tokens added to {@code s} (tiers with rollover only); included in
  *     {@code solutionTokens}
@@ -13,6 +14,11 @@ public record Budget(int thinkingTokens, int solutionTokens, boolean thinkingCla
 
     public Budget(int thinkingTokens, int solutionTokens) {
         this(thinkingTokens, solutionTokens, false, false, 0);
+    }
+
+    /** This budget with t lowered to {@code thinking} to fit the context window (s stays). */
+    public Budget fittedToContextWindow(int thinking) {
+        return new Budget(thinking, solutionTokens, true, solutionClamped, solutionRolloverTokens);
     }
 
     /** This budget with {@code tokens} more for the solution, rolled over from thinking. */

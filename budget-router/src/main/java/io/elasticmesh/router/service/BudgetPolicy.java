@@ -1,6 +1,7 @@
 package io.elasticmesh.router.service;
 
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Turns a tier and a request's optional budgets into the budgets applied. A request may lower its tier's budgets;
@@ -12,6 +13,9 @@ public final class BudgetPolicy {
     private BudgetPolicy() {
     }
 
+    /** The request field that carries a thinking budget in {@code Reason}. */
+    public static final String THINKING_FIELD = "thinking_budget_tokens";
+
     /**
      * @throws IllegalArgumentException naming the field when a requested budget is below 1
      * @throws BudgetAboveCeiling naming the field and the ceiling when one is above the tier's and {@code clamp} is
@@ -19,10 +23,21 @@ public final class BudgetPolicy {
      */
     public static Budget assign(Tier tier, OptionalInt requestedThinking, OptionalInt requestedSolution,
             boolean clamp) {
-        int thinking = pick("thinking_budget_tokens", tier, tier.thinkingBudgetTokens(),
-                tier.thinkingBudgetCeilingTokens(), requestedThinking, clamp);
+        return assign(tier, THINKING_FIELD, requestedThinking.isPresent()
+                ? OptionalLong.of(requestedThinking.getAsInt()) : OptionalLong.empty(), requestedSolution, clamp);
+    }
+
+    /**
+     * As above, for a thinking budget sent in {@code thinkingField} (e.g. ContinueReasoning's uint32
+     * {@code extra_thinking_tokens}, read unsigned): refusals name that field and its value as sent.
+     */
+    public static Budget assign(Tier tier, String thinkingField, OptionalLong requestedThinking,
+            OptionalInt requestedSolution, boolean clamp) {
+        int thinking = pick(thinkingField, tier, tier.thinkingBudgetTokens(), tier.thinkingBudgetCeilingTokens(),
+                requestedThinking, clamp);
         int solution = pick("solution_budget_tokens", tier, tier.solutionBudgetTokens(), tier.solutionBudgetTokens(),
-                requestedSolution, clamp);
+                requestedSolution.isPresent() ? OptionalLong.of(requestedSolution.getAsInt()) : OptionalLong.empty(),
+                clamp);
         return new Budget(thinking, solution, requestedThinking.orElse(0) > tier.thinkingBudgetCeilingTokens(),
                 requestedSolution.orElse(0) > tier.solutionBudgetTokens(), 0);
     }
@@ -39,12 +54,12 @@ public final class BudgetPolicy {
         return Math.max(0, budget.thinkingTokens() - thinkingTokensUsed);
     }
 
-    private static int pick(String field, Tier tier, int byDefault, int ceiling, OptionalInt requested,
+    private static int pick(String field, Tier tier, int byDefault, int ceiling, OptionalLong requested,
             boolean clamp) {
         if (requested.isEmpty()) {
             return byDefault;
         }
-        int value = requested.getAsInt();
+        long value = requested.getAsLong();
         if (value < 1) {
             throw new IllegalArgumentException(field + " must be at least 1, was " + value);
         }
@@ -52,9 +67,11 @@ public final class BudgetPolicy {
             if (clamp) {
                 return ceiling;
             }
+            boolean clampable = field.equals(THINKING_FIELD) || field.equals("solution_budget_tokens");
             throw new BudgetAboveCeiling(field + " must be at most " + ceiling + " (the ceiling of tier '"
-                    + tier.name() + "'), was " + value + "; lower it, or set clamp_budgets to apply the ceiling");
+                    + tier.name() + "'), was " + value + "; lower it"
+                    + (clampable ? ", or set clamp_budgets to apply the ceiling" : ""));
         }
-        return value;
+        return (int) value;
     }
 }

@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The live decode speed of each model and the measured cost of its solution phase, as exponential moving averages
- * over finished requests. A model not yet measured has the configured initial speed, and its first measurement is
- * smoothed into it like any other: a cold first request (JIT, new channels) must not set a reserve so large that
+ * over finished requests (and, for the speed, over requests that failed after thinking). It sets the queue's wait
+ * limit and the thinking phase's first share of the deadline; the decoder then follows the speed each request
+ * itself shows (decoder_service.proto solution_overhead_ms), so a change of speed is followed at once. A model not
+ * yet measured has the configured initial speed, and its first measurement is smoothed into it like any other: a cold first request (JIT, new channels) must not set a reserve so large that
  * every later request of its tiers has no time left to think.
  */
 public final class ModelSpeeds {
@@ -33,15 +35,27 @@ public final class ModelSpeeds {
     public void observe(String model, ThinkingPhase thinking, long thinkingMillis, SolutionPhase solution,
             long solutionMillis) {
         speeds.compute(model, (m, old) -> {
-            ModelSpeed current = old == null ? initial : old;
-            double perToken = current.millisPerToken();
-            if (thinking.tokens() >= 2 && thinkingMillis > thinking.firstTokenMillis()) {
-                double measured = (double) (thinkingMillis - thinking.firstTokenMillis()) / (thinking.tokens() - 1);
-                perToken = smooth(perToken, measured);
-            }
-            double overhead = Math.max(0, solutionMillis - solution.tokens() * perToken);
-            return new ModelSpeed(perToken, smooth(current.solutionOverheadMillis(), overhead));
+            ModelSpeed current = withThinking(old == null ? initial : old, thinking, thinkingMillis);
+            double overhead = Math.max(0, solutionMillis - solution.tokens() * current.millisPerToken());
+            return new ModelSpeed(current.millisPerToken(), smooth(current.solutionOverheadMillis(), overhead));
         });
+    }
+
+    /**
+     * Learns the decode speed from a thinking phase whose request then failed (its answer missed the deadline,
+     * say): a failure after thinking still shows how fast the model runs, so the tier does not keep failing on an
+     * estimate that no request corrects.
+     */
+    public void observeThinking(String model, ThinkingPhase thinking, long thinkingMillis) {
+        speeds.compute(model, (m, old) -> withThinking(old == null ? initial : old, thinking, thinkingMillis));
+    }
+
+    private ModelSpeed withThinking(ModelSpeed current, ThinkingPhase thinking, long thinkingMillis) {
+        if (thinking.tokens() < 2 || thinkingMillis <= thinking.firstTokenMillis()) {
+            return current;
+        }
+        double measured = (double) (thinkingMillis - thinking.firstTokenMillis()) / (thinking.tokens() - 1);
+        return new ModelSpeed(smooth(current.millisPerToken(), measured), current.solutionOverheadMillis());
     }
 
     private double smooth(double old, double measured) {

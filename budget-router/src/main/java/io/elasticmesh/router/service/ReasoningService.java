@@ -8,6 +8,7 @@ import io.elasticmesh.router.mapping.AuditMapper;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.Tracer;
@@ -19,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -33,6 +35,8 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class ReasoningService {
+
+    private static final String EXTRA_THINKING_FIELD = "extra_thinking_tokens";
 
     private final Admission admission;
     private final DecoderClient decoder;
@@ -79,12 +83,13 @@ public class ReasoningService {
      * @throws NoSuchElementException when the request is not held
      * @throws SecurityException when it belongs to another tenant
      */
-    public Uni<ReasonResult> continueReasoning(String requestId, int extraThinkingTokens, String tenant,
+    public Uni<ReasonResult> continueReasoning(String requestId, long extraThinkingTokens, String tenant,
             Deadline callerDeadline) {
         Context call = Context.current();
         return completion(Multi.createFrom().deferred(() -> {
             if (extraThinkingTokens < 1) {
-                throw new IllegalArgumentException("extra_thinking_tokens must be at least 1, was " + extraThinkingTokens);
+                throw new IllegalArgumentException(EXTRA_THINKING_FIELD + " must be at least 1, was "
+                        + extraThinkingTokens);
             }
             ReasonResult earlier = hold.find(requestId).orElseThrow(() -> new NoSuchElementException("request '"
                     + requestId + "' cannot be continued: it is unknown, its thinking was not cut, or it is no "
@@ -94,7 +99,7 @@ public class ReasoningService {
             }
             // The same tenant as the request continued, which was authenticated and admitted to this tier then.
             ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant, false,
-                    OptionalInt.of(extraThinkingTokens), OptionalInt.empty(), false);
+                    OptionalLong.of(extraThinkingTokens), OptionalInt.empty(), false, EXTRA_THINKING_FIELD);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
                 return run(call, continuationId, command, admitted, false,
@@ -114,19 +119,25 @@ public class ReasoningService {
         try (Scope ignored = call.makeCurrent()) {
             return StreamSpan.around(requestSpan(requestId, admitted), span -> {
                 Context request = Context.current();
-                return thinking.get().onItem().transformToMultiAndConcatenate(event -> {
+                return thinking.get().onFailure().transform(f -> missedDeadline(f, "thinking", admitted))
+                        .onItem().transformToMultiAndConcatenate(event -> {
                     if (event instanceof PhaseEvent.Delta<ThinkingPhase> delta) {
                         return Multi.createFrom().<ReasonEvent>item(
                                 new ReasonEvent.ThinkingDelta(delta.text(), delta.tokens()));
                     }
                     ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
                     long thoughtNanos = System.nanoTime();
-                    Budget budget = admitted.budget().withRollover(
-                            BudgetPolicy.rollover(tier, admitted.budget(), thought.tokens(), thought.truncated()));
+                    // The decoder lowers t when the request's prompt, t and s do not fit the context window.
+                    Budget fitted = thought.budgetTokens() > 0
+                            && thought.budgetTokens() < admitted.budget().thinkingTokens()
+                            ? admitted.budget().fittedToContextWindow(thought.budgetTokens()) : admitted.budget();
+                    Budget budget = fitted.withRollover(
+                            BudgetPolicy.rollover(tier, fitted, thought.tokens(), thought.truncated()));
                     Multi<PhaseEvent<SolutionPhase>> answer;
                     try (Scope inRequest = request.makeCurrent()) {
                         answer = solution.solve(requestId, tier.model(), thought, budget.solutionTokens(),
-                                admitted.deadline(), deltas);
+                                admitted.deadline(), deltas)
+                                .onFailure().transform(f -> missedDeadline(f, "solution", admitted));
                     }
                     return Multi.createBy().concatenating().streams(
                             Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),
@@ -141,7 +152,7 @@ public class ReasoningService {
                                         new ReasonResult.Timings(millis(thoughtNanos - admitted.startNanos()),
                                                 millis(end - thoughtNanos), millis(end - admitted.startNanos())),
                                         admitted.configVersion(), new ReasonResult.Requested(
-                                                command.thinkingBudgetTokens(), command.solutionBudgetTokens())));
+                                                requestedThinking(command), command.solutionBudgetTokens())));
                             }));
                 }).invoke(event -> {
                     if (event instanceof ReasonEvent.Completed completed) {
@@ -154,6 +165,23 @@ public class ReasoningService {
                 });
             });
         }
+    }
+
+    /**
+     * A deadline missed anyway says what to change. Thinking is cut to keep the answer's reserve at the speed the
+     * model shows, so this is an answer that needed more than its reserve (or a deadline shorter than any answer).
+     */
+    private static Throwable missedDeadline(Throwable failure, String phase, Admission.Admitted admitted) {
+        Status status = Status.fromThrowable(failure);
+        if (status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
+            return failure;
+        }
+        String cause = String.valueOf(status.getDescription());
+        return Status.DEADLINE_EXCEEDED.withDescription("the request missed its deadline of " + admitted.deadlineMs()
+                + " ms in the " + phase + " phase (" + cause.substring(0, Math.min(200, cause.length())) + "); "
+                + "raise the tier's deadline-ms (or the call's deadline), or lower solution_budget_tokens (was "
+                + admitted.budget().solutionTokens() + ") so the answer fits the time left after thinking")
+                .asRuntimeException();
     }
 
     private SpanBuilder requestSpan(String requestId, Admission.Admitted admitted) {
@@ -184,6 +212,12 @@ public class ReasoningService {
         if (thinking.truncated()) {
             span.setAttribute(TraceAttributes.ELASTIC_TRUNCATION_REASON, thinking.cutReason());
         }
+    }
+
+    /** The thinking budget asked for; admission has checked that it is within the tier's ceiling, so an int. */
+    private static OptionalInt requestedThinking(ReasonCommand command) {
+        return command.thinkingBudgetTokens().isPresent()
+                ? OptionalInt.of((int) command.thinkingBudgetTokens().getAsLong()) : OptionalInt.empty();
     }
 
     private static Uni<ReasonResult> completion(Multi<ReasonEvent> events) {

@@ -1,14 +1,24 @@
 package io.elasticmesh.router.service;
 
-/**
- * What the decoder reported; see decoder_service.proto for each field. {@code deadlineCut}: thinking was truncated
- * because its share of the deadline was spent, not its token budget.
- */
-public record ThinkingPhase(String prompt, String text, boolean closedByModel, boolean truncated, int promptTokens,
-        int tokens, long firstTokenMillis, boolean deadlineCut) {
+import io.elasticmesh.inference.triton.ThinkingCut;
 
-    /** Why thinking was cut, as metrics and spans name it ({@code token_budget}, {@code deadline}); null if it was not. */
+/**
+ * What the decoder reported; see decoder_service.proto for each field.
+ *
+ * @param cut why thinking was cut; {@link ThinkingCut#NONE} when the model closed it (or ended)
+ * @param budgetTokens the thinking budget the decoder applied: lower than the admitted one when it was lowered to
+ *     fit the context window; 0 from a decoder that does not say
+ */
+public record ThinkingPhase(String prompt, String text, boolean closedByModel, ThinkingCut cut, int promptTokens,
+        int tokens, long firstTokenMillis, int budgetTokens) {
+
+    /** Thinking was cut before the model closed it. */
+    public boolean truncated() {
+        return cut != ThinkingCut.NONE;
+    }
+
+    /** Why thinking was cut, as metrics and spans name it ({@code token_budget}, {@code deadline}, …), or null. */
     public String cutReason() {
-        return !truncated ? null : deadlineCut ? "deadline" : "token_budget";
+        return cut.label();
     }
 }

@@ -77,6 +77,18 @@ class BudgetRouterGrpcServiceTests {
     }
 
     @Test
+    void anEmptyMessageIsRefusedUnlessItIsAnAssistantTurn() {
+        Status e = failure(valid().addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)).build());
+
+        assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getDescription()).startsWith("messages[1].content must not be empty");
+        // An empty assistant turn is allowed: the request goes on to the (absent) decoder.
+        assertThat(failure(valid().addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_ASSISTANT))
+                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("and?"))
+                .build()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
     void decoderDownIsUnavailable() {
         Status e = failure(valid().build());
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -11,6 +12,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 
 class BudgetPolicyTests {
 
@@ -44,6 +46,21 @@ class BudgetPolicyTests {
             assertThat(refused).hasMessageContaining("must be at most").hasMessageContaining("clamp_budgets");
         } catch (IllegalArgumentException refused) {
             assertThat(refused).hasMessageContaining("must be at least 1");
+        }
+    }
+
+    /** A uint32 thinking budget (ContinueReasoning's extra_thinking_tokens) is refused naming it, as sent. */
+    @Property
+    void aThinkingBudgetFromAnotherFieldIsRefusedNamingThatFieldAndItsValue(@ForAll("tiers") Tier tier,
+            @ForAll @LongRange(min = 0, max = 4_294_967_295L) long sent) {
+        try {
+            Budget budget = BudgetPolicy.assign(tier, "extra_thinking_tokens", OptionalLong.of(sent),
+                    OptionalInt.empty(), false);
+            assertThat((long) budget.thinkingTokens()).isEqualTo(sent);
+        } catch (BudgetAboveCeiling | IllegalArgumentException refused) {
+            assertThat(refused).hasMessageStartingWith("extra_thinking_tokens must be at ")
+                    .hasMessageContaining("was " + sent).hasMessageNotContaining("thinking_budget_tokens")
+                    .hasMessageNotContaining("clamp_budgets");
         }
     }
 

@@ -2,6 +2,7 @@ package io.elasticmesh.router.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.inference.triton.ThinkingCut;
 import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -92,6 +93,6 @@ class DeadlineSplitTests {
     }
 
     private static ThinkingPhase thinking(int tokens, long firstTokenMillis) {
-        return new ThinkingPhase("p", "t", true, false, 5, tokens, firstTokenMillis, false);
+        return new ThinkingPhase("p", "t", true, ThinkingCut.NONE, 5, tokens, firstTokenMillis, 0);
     }
 }

@@ -4,6 +4,7 @@ import io.elasticmesh.decoder.mapping.ThinkingMapper;
 import io.elasticmesh.decoder.service.Thinking;
 import io.elasticmesh.decoder.service.ThinkingService;
 import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
@@ -16,7 +17,10 @@ import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import java.time.Duration;
+import io.elasticmesh.decoder.service.ThinkingTimeLimit;
+import io.elasticmesh.inference.triton.TimeLimit;
+import io.grpc.Deadline;
+import java.util.concurrent.TimeUnit;
 
 @GrpcService
 public class DecoderGrpcService implements DecoderService {
@@ -44,11 +48,13 @@ public class DecoderGrpcService implements DecoderService {
     private Multi<PhaseEvent<Thinking>> events(GenerateThinkingRequest request) {
         long arrived = System.nanoTime();
         return Multi.createFrom().deferred(() -> {
-            if (request.getThinkingBudgetTokens() == 0) {
-                throw new IllegalArgumentException("thinking_budget_tokens must be at least 1");
-            }
-            ThinkingService.Limits limits = new ThinkingService.Limits(request.getThinkingBudgetTokens(),
-                    timeLimit(request, arrived), CallDeadline.current(config));
+            int budget = Uint32.within("thinking_budget_tokens", request.getThinkingBudgetTokens(), 1,
+                    Integer.MAX_VALUE);
+            int solution = Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 0,
+                    Integer.MAX_VALUE);
+            Deadline deadline = CallDeadline.current(config);
+            ThinkingService.Limits limits = new ThinkingService.Limits(budget, timeLimit(request, arrived, deadline),
+                    deadline, solution, request.getFitThinkingToContextWindow());
             if (request.hasContinuation()) {
                 if (request.getContinuation().getPromptText().isEmpty()) {
                     throw new IllegalArgumentException("continuation.prompt_text must not be empty");
@@ -64,13 +70,19 @@ public class DecoderGrpcService implements DecoderService {
         });
     }
 
-    /** What is left of thinking_deadline_ms (counted from the call's arrival), or null when it is not set. */
-    private static Duration timeLimit(GenerateThinkingRequest request, long arrivedNanos) {
-        if (request.getThinkingDeadlineMs() == 0) {
-            return null;
+    /**
+     * When thinking stops for time: at thinking_deadline_ms (counted from the call's arrival), or, when the request
+     * names the solution budget, when the answer's reserve at the phase's own speed is all that is left of the
+     * deadline (ThinkingTimeLimit); null when neither applies.
+     */
+    private static TimeLimit timeLimit(GenerateThinkingRequest request, long arrivedNanos, Deadline deadline) {
+        long share = Uint32.value(request.getThinkingDeadlineMs());
+        long shareEnd = share == 0 ? Long.MAX_VALUE : arrivedNanos + TimeUnit.MILLISECONDS.toNanos(share);
+        if (request.getSolutionBudgetTokens() == 0) {
+            return share == 0 ? null : TimeLimit.at(shareEnd);
         }
-        Duration left = Duration.ofMillis(request.getThinkingDeadlineMs()).minusNanos(System.nanoTime() - arrivedNanos);
-        // Timers need at least 1 ms: a phase whose time is already spent stops at its first chance.
-        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+        return new ThinkingTimeLimit(shareEnd, System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS),
+                request.getSolutionBudgetTokens(), Uint32.value(request.getSolutionOverheadMs()),
+                request.getReserveSafetyFactor());
     }
 }

@@ -2,11 +2,12 @@ package io.elasticmesh.decoder.mapping;
 
 import io.elasticmesh.decoder.service.Thinking;
 import io.elasticmesh.inference.mapping.TextDeltas;
+import io.elasticmesh.inference.mapping.TruncationReasons;
 import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.inference.triton.ThinkingCut;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
-import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 
 /** Domain → proto for the decoder. */
 public final class ThinkingMapper {
@@ -32,16 +33,15 @@ public final class ThinkingMapper {
                 .setPromptTokens(thinking.promptTokens())
                 .setThinkingTokens(thinking.tokens())
                 .setFinishReason(finishReason(thinking))
-                .setTruncationReason(!thinking.truncated() ? TruncationReason.TRUNCATION_REASON_UNSPECIFIED
-                        : thinking.deadlineCut() ? TruncationReason.TRUNCATION_REASON_DEADLINE
-                        : TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
+                .setTruncationReason(TruncationReasons.toProto(thinking.cut()))
+                .setThinkingBudgetTokens(thinking.budgetTokens())
                 .setFirstTokenMs((int) thinking.firstTokenMillis())
                 .setDurationMs((int) thinking.durationMillis())
                 .build();
     }
 
     private static FinishReason finishReason(Thinking thinking) {
-        if (thinking.deadlineCut()) {
+        if (thinking.cut() == ThinkingCut.DEADLINE) {
             return FinishReason.FINISH_REASON_UNSPECIFIED;
         }
         return thinking.truncated() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP;

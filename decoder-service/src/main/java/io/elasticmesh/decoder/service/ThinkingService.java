@@ -1,5 +1,6 @@
 package io.elasticmesh.decoder.service;
 
+import io.elasticmesh.inference.profile.ContextWindowExceeded;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
 import io.elasticmesh.inference.profile.Turn;
@@ -9,16 +10,20 @@ import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.Phase;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
+import io.elasticmesh.inference.triton.ThinkingCut;
+import io.elasticmesh.inference.triton.TimeLimit;
+import io.elasticmesh.inference.triton.TritonModelException;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The thinking phase of Elastic Reasoning: at most {@code t} generated tokens, stopping early at the model's own
- * end-of-thinking delimiter, or when the phase's share of the deadline is spent. Whether thinking was cut is read
+ * The thinking phase of Elastic Reasoning: at most {@code t} generated tokens (fewer when the context window must
+ * keep room for the answer), stopping early at the model's own end-of-thinking delimiter, or when the phase's share
+ * of the deadline is spent. Whether thinking was cut is read
  * from the backend's finish reason (or the time limit), never estimated.
  */
 @ApplicationScoped
@@ -36,11 +41,14 @@ public class ThinkingService {
      * What bounds one thinking phase.
      *
      * @param budgetTokens the thinking budget t, at least 1
-     * @param timeLimit the phase's share of the request's deadline: when it is spent, thinking stops and what was
-     *     generated is returned as cut; null for no limit but {@code deadline}
+     * @param timeLimit when thinking stops for time, returning what was generated as cut (see
+     *     {@link ThinkingTimeLimit}); null for no limit but {@code deadline}
      * @param deadline the call's deadline, which fails the call when it passes
+     * @param solutionBudgetTokens the s the answer keeps in the context window; 0 when the caller does not say
+     * @param fitToContextWindow lower t to fit the window instead of refusing
      */
-    public record Limits(int budgetTokens, Duration timeLimit, Deadline deadline) {
+    public record Limits(int budgetTokens, TimeLimit timeLimit, Deadline deadline, int solutionBudgetTokens,
+            boolean fitToContextWindow) {
     }
 
     /** Thinks about {@code conversation} from the start. */
@@ -54,31 +62,72 @@ public class ThinkingService {
     /** Thinks further after {@code priorThinking}, an earlier phase's thinking on {@code prompt}. */
     public Multi<PhaseEvent<Thinking>> resume(String requestId, String model, String prompt, String priorThinking,
             Limits limits) {
-        return Multi.createFrom().deferred(() -> run(profiles.require(model), requestId, prompt, priorThinking, limits));
-    }
-
-    private Multi<PhaseEvent<Thinking>> run(ModelProfile profile, String requestId, String prompt,
-            String priorThinking, Limits limits) {
-        GenerationRequest request = profile.generation(requestId + ":thinking", prompt + priorThinking,
-                limits.budgetTokens(), List.of(profile.thinkingEnd()));
-        long start = System.nanoTime();
-        return triton.generate(Phase.THINKING, request, limits.deadline(), limits.timeLimit())
-                .map(event -> event.mapResult(scanned -> interpret(prompt, priorThinking, scanned, start)));
+        return Multi.createFrom().deferred(() -> run(profiles.require(model), requestId, prompt, priorThinking,
+                limits));
     }
 
     /**
-     * Cut ⇔ the budget or the time ran out before the model wrote the delimiter. A cut that lands inside the
-     * delimiter (text ending in, say, {@code </thi}) drops that fragment, so the solution phase's one appended
-     * delimiter stands alone.
+     * Fits the budget to the context window, then thinks. A thinking delimiter the model opens again inside
+     * thinking is dropped from the text (its tokens still count): thinking text never holds a delimiter.
      */
-    static Thinking interpret(String prompt, String priorThinking, ScannedGeneration end, long startNanos) {
+    private Multi<PhaseEvent<Thinking>> run(ModelProfile profile, String requestId, String prompt,
+            String priorThinking, Limits limits) {
+        long start = System.nanoTime();
+        return fittedBudget(profile, requestId, prompt + priorThinking, limits).onItem().transformToMulti(budget -> {
+            GenerationRequest request = profile.generation(requestId + ":thinking", prompt + priorThinking, budget,
+                    List.of(profile.thinkingEnd()));
+            return triton.generate(Phase.THINKING, request, limits.deadline(), List.of(profile.thinkingStart()),
+                            limits.timeLimit())
+                    .map(event -> event.mapResult(scanned -> interpret(prompt, priorThinking, scanned, budget,
+                            limits.budgetTokens(), start)));
+        });
+    }
+
+    /**
+     * t as the context window allows it (see {@link ModelProfile#fitThinkingBudget}). The prompt is counted by
+     * Triton only when its size cannot show that everything fits, so a short prompt costs no extra call.
+     */
+    private Uni<Integer> fittedBudget(ModelProfile profile, String requestId, String promptText, Limits limits) {
+        int budget = limits.budgetTokens();
+        int solution = limits.solutionBudgetTokens();
+        if (!profile.mayOverflow(promptText, budget, solution)) {
+            return Uni.createFrom().item(budget);
+        }
+        return triton.countPromptTokens(profile.generation(requestId + ":count", promptText, 1, List.of()),
+                        limits.deadline())
+                .onFailure(TritonModelException.class).transform(e -> profile.mayOverflow(promptText, 1, solution)
+                        // The prompt alone may be longer than the window: Triton's refusal says by how much.
+                        ? new ContextWindowExceeded("the prompt may not fit the context window of model '"
+                                + profile.name() + "' (" + profile.contextWindowTokens() + " tokens) with "
+                                + "thinking_budget_tokens " + budget + ", closing " + profile.closingTokens()
+                                + " and solution_budget_tokens " + solution + "; Triton refused it: "
+                                + e.getMessage() + "; shorten the conversation")
+                        : e)
+                .map(promptTokens -> profile.fitThinkingBudget(promptTokens, budget, solution,
+                        limits.fitToContextWindow()));
+    }
+
+    /**
+     * Cut ⇔ the budget, the time or the context window ran out before the model wrote the delimiter. The window is
+     * the reason when t was lowered to fit it, or when the backend stopped for length before the budget. A cut that
+     * lands inside the delimiter (text ending in, say, {@code </thi}) drops that fragment, so the solution phase's
+     * one appended delimiter stands alone.
+     *
+     * @param budget the budget sent to Triton
+     * @param requestedBudget the budget asked for
+     */
+    static Thinking interpret(String prompt, String priorThinking, ScannedGeneration end, int budget,
+            int requestedBudget, long startNanos) {
         Generation generation = end.generation();
         boolean closed = end.stop().isPresent();
-        boolean deadlineCut = !closed && generation.finishReason() == Generation.Finish.TIME_LIMIT;
-        boolean truncated = deadlineCut || !closed && generation.finishReason() == Generation.Finish.LENGTH;
-        String text = priorThinking + end.text() + (truncated ? "" : end.heldBack());
-        return new Thinking(prompt, text, closed, truncated, generation.inputTokens(), generation.outputTokens(),
-                generation.firstTokenMillis(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
-                deadlineCut);
+        ThinkingCut cut = closed ? ThinkingCut.NONE : switch (generation.finishReason()) {
+            case TIME_LIMIT -> ThinkingCut.DEADLINE;
+            case LENGTH -> budget < requestedBudget || generation.outputTokens() < budget
+                    ? ThinkingCut.CONTEXT_WINDOW : ThinkingCut.TOKEN_BUDGET;
+            case STOP -> ThinkingCut.NONE;
+        };
+        String text = priorThinking + end.text() + (cut != ThinkingCut.NONE ? "" : end.heldBack());
+        return new Thinking(prompt, text, closed, cut, generation.inputTokens(), generation.outputTokens(), budget,
+                generation.firstTokenMillis(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 }

@@ -11,7 +11,10 @@ public final class ChatMessages {
     private ChatMessages() {
     }
 
-    /** @throws IllegalArgumentException naming the message whose role is unset */
+    /**
+     * @throws IllegalArgumentException naming the message whose role is unset, or whose content is empty although
+     *     it is not an assistant turn (common.proto: only an assistant turn may be empty)
+     */
     public static List<Turn> toTurns(List<ChatMessage> messages) {
         return IntStream.range(0, messages.size()).mapToObj(i -> {
             ChatMessage m = messages.get(i);
@@ -21,6 +24,10 @@ public final class ChatMessages {
                 case ROLE_ASSISTANT -> Turn.Role.ASSISTANT;
                 default -> throw new IllegalArgumentException("messages[" + i + "].role must be set");
             };
+            if (m.getContent().isEmpty() && role != Turn.Role.ASSISTANT) {
+                throw new IllegalArgumentException("messages[" + i + "].content must not be empty (only an "
+                        + "assistant turn may be)");
+            }
             return new Turn(role, m.getContent());
         }).toList();
     }

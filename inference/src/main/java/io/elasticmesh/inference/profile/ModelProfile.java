@@ -2,6 +2,7 @@ package io.elasticmesh.inference.profile;
 
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.TritonContract;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -22,10 +23,53 @@ import java.util.List;
  * @param backendAddsBos true when the serving backend tokenizes the prompt with special tokens added, so puts the
  *     tokenizer's BOS in front itself (Triton's vLLM backend with the DeepSeek-R1-Distill tokenizer): the prompt is
  *     then sent without the BOS its template writes, and the model sees exactly one
+ * @param contextWindowTokens the most tokens the served model holds, prompt and generation together (vLLM's
+ *     {@code max_model_len}); must match the deployment
+ * @param closingTokens tokens of what the mesh appends to close thinking ({@code thinkingEnd + solutionPrefix})
+ *     in this model's tokenizer: 1 for a model whose delimiter is one special token
  */
 public record ModelProfile(String name, String tritonModel, TritonContract contract, ChatTemplate chatTemplate,
         String thinkingStart, String thinkingEnd, boolean templateOpensThinking, String solutionPrefix,
-        double temperature, boolean backendAddsBos) {
+        double temperature, boolean backendAddsBos, int contextWindowTokens, int closingTokens) {
+
+    /** Tokens a tokenizer may add to a text beyond one per UTF-8 byte (a BOS, say). */
+    private static final int ADDED_TOKENS = 2;
+
+    /**
+     * Whether {@code promptText} might not fit the window with {@code thinkingBudget}, the closing and
+     * {@code solutionBudget}, judged without a tokenizer: no token is shorter than one UTF-8 byte, so a prompt of
+     * b bytes has at most b + 2 tokens. False means it surely fits; true means it must be counted.
+     */
+    public boolean mayOverflow(String promptText, int thinkingBudget, int solutionBudget) {
+        long bound = (long) promptText.getBytes(StandardCharsets.UTF_8).length + ADDED_TOKENS;
+        return bound + thinkingBudget + closingTokens + solutionBudget > contextWindowTokens;
+    }
+
+    /**
+     * The context-window rule: prompt + t + closing + s must fit the window. When they do, t stands. When they do
+     * not and {@code lower} is set, t is lowered to what fits (at least 1); s is never lowered.
+     *
+     * @param promptTokens the prompt as Triton counted it
+     * @throws ContextWindowExceeded naming every number otherwise
+     */
+    public int fitThinkingBudget(int promptTokens, int thinkingBudget, int solutionBudget, boolean lower) {
+        long room = (long) contextWindowTokens - promptTokens - closingTokens - solutionBudget;
+        if (thinkingBudget <= room) {
+            return thinkingBudget;
+        }
+        if (lower && room >= 1) {
+            return (int) room;
+        }
+        String sum = "prompt " + promptTokens + " + thinking_budget_tokens " + thinkingBudget + " + closing "
+                + closingTokens + " + solution_budget_tokens " + solutionBudget + " = "
+                + ((long) promptTokens + thinkingBudget + closingTokens + solutionBudget) + " tokens";
+        throw new ContextWindowExceeded(sum + " exceed the context window of model '" + name + "' ("
+                + contextWindowTokens + " tokens); " + (room >= 1
+                        ? "lower thinking_budget_tokens to at most " + room + ", set clamp_budgets to have it "
+                                + "lowered, or shorten the conversation"
+                        : "shorten the conversation or lower solution_budget_tokens: the prompt leaves no room for "
+                                + "thinking"));
+    }
 
     /** The text of the model's end-of-sequence token, as its tokenizer writes it. */
     public String endOfSequence() {

@@ -84,7 +84,8 @@ public final class ModelProfiles {
                                 template.eosToken()),
                         entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
                         entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature(),
-                        entry.backendAddsBos());
+                        entry.backendAddsBos(), entry.contextWindowTokens(),
+                        entry.closingTokens() == null ? 1 : entry.closingTokens());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
             }
@@ -93,6 +94,11 @@ public final class ModelProfiles {
                 profile.thinkingPrompt(List.of(new Turn(Turn.Role.USER, "ping")));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
+            }
+            if (profile.contextWindowTokens() < 1 || profile.closingTokens() < 1) {
+                throw new IllegalArgumentException(source + ": model '" + name + "': contextWindowTokens (the "
+                        + "model's maximum context length, e.g. vLLM's max_model_len) must be set and closingTokens, "
+                        + "when set, must be at least 1");
             }
             profiles.put(name, profile);
         });
@@ -126,9 +132,10 @@ public final class ModelProfiles {
     /**
      * @param contract {@code vllm} (the default) or {@code tensorrt-llm}
      * @param backendAddsBos whether the backend puts the tokenizer's BOS in front of the prompt (default false)
+     * @param closingTokens default 1
      */
     record ModelEntry(String tritonModel, String contract, String template, String thinkingStart,
             String thinkingEnd, boolean templateOpensThinking, String solutionPrefix, double temperature,
-            boolean backendAddsBos) {
+            boolean backendAddsBos, int contextWindowTokens, Integer closingTokens) {
     }
 }

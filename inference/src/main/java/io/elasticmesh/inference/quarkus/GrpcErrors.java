@@ -1,5 +1,6 @@
 package io.elasticmesh.inference.quarkus;
 
+import io.elasticmesh.inference.profile.ContextWindowExceeded;
 import io.elasticmesh.inference.triton.TritonModelException;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -8,7 +9,8 @@ import java.util.NoSuchElementException;
 
 /**
  * Turns failures into the gRPC status a caller can act on: a missing thing is NOT_FOUND, another tenant's thing
- * PERMISSION_DENIED, a bad argument INVALID_ARGUMENT, a model failure INTERNAL; a status from downstream passes
+ * PERMISSION_DENIED, a bad argument INVALID_ARGUMENT, a request that does not fit the model's context window
+ * OUT_OF_RANGE, a model failure INTERNAL; a status from downstream passes
  * through unchanged.
  */
 public final class GrpcErrors {
@@ -19,6 +21,9 @@ public final class GrpcErrors {
     public static Throwable toStatus(Throwable failure) {
         if (failure instanceof StatusRuntimeException || failure instanceof StatusException) {
             return failure;
+        }
+        if (failure instanceof ContextWindowExceeded) {
+            return Status.OUT_OF_RANGE.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof NoSuchElementException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();

@@ -15,12 +15,15 @@ import static io.elasticmesh.telemetry.TraceAttributes.PROVIDER;
 import static io.elasticmesh.telemetry.TraceAttributes.TEXT_COMPLETION;
 
 import io.elasticmesh.inference.triton.Generation;
+import io.elasticmesh.inference.triton.GenerationChunk;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.Phase;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
+import io.elasticmesh.inference.triton.TimeLimit;
 import io.elasticmesh.inference.triton.TritonGenerator;
 import io.elasticmesh.inference.triton.TritonInstances;
+import io.elasticmesh.inference.triton.TritonModelException;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.grpc.Deadline;
@@ -33,11 +36,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one outbound dependency of the decoder and solution services: Triton, over its gRPC protocol
@@ -78,11 +82,12 @@ public class TritonClient {
      * Streams one generation within {@code deadline} as deltas free of {@code request.stop()} strings, then its end;
      * fails with Triton's gRPC status or a {@code TritonModelException}. Cancelling the stream cancels the call.
      *
-     * @param timeLimit when not null, the generation is cut after this long (the call is cancelled, so Triton stops)
-     *     and ends as far as it got, with {@link Generation.Finish#TIME_LIMIT}
+     * @param dropped strings removed from the released text wherever they appear (their tokens still count)
+     * @param timeLimit when not null, the generation is cut when it comes due (the call is cancelled, so Triton
+     *     stops) and ends as far as it got, with {@link Generation.Finish#TIME_LIMIT}
      */
     public Multi<PhaseEvent<ScannedGeneration>> generate(Phase phase, GenerationRequest request, Deadline deadline,
-            Duration timeLimit) {
+            List<String> dropped, TimeLimit timeLimit) {
         var span = tracer.spanBuilder(TEXT_COMPLETION + " " + request.tritonModel()).setSpanKind(SpanKind.CLIENT)
                 .setAttribute(GEN_AI_OPERATION_NAME, TEXT_COMPLETION)
                 .setAttribute(GEN_AI_PROVIDER_NAME, PROVIDER)
@@ -92,12 +97,15 @@ public class TritonClient {
                 .setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, request.stop())
                 .setAttribute(ELASTIC_PHASE, phase.label());
         if (timeLimit != null) {
-            span.setAttribute(ELASTIC_TIME_LIMIT_MS, timeLimit.toMillis());
+            long now = System.nanoTime();
+            span.setAttribute(ELASTIC_TIME_LIMIT_MS,
+                    TimeUnit.NANOSECONDS.toMillis(timeLimit.stopAtNanos(now, now, 0, now) - now));
         }
         return StreamSpan.around(span, started -> {
             Timer.Sample call = Timer.start(registry);
             TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
-            return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), timeLimit)
+            return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), dropped,
+                    timeLimit)
                     .invoke(event -> {
                         if (event instanceof PhaseEvent.Done<ScannedGeneration> done) {
                             ended(started, phase, request.tritonModel(), done.result().generation());
@@ -115,6 +123,24 @@ public class TritonClient {
                         }
                     });
         });
+    }
+
+    /**
+     * The prompt's length in tokens, as the backend counts it: a one-token generation of {@code request}'s prompt,
+     * cancelled at its first response (which carries {@code num_input_tokens}). It costs the backend one prefill,
+     * which its prefix cache then saves the real call. Fails as {@link #generate} does, e.g. with the backend's own
+     * refusal of a prompt longer than its context window.
+     */
+    public Uni<Integer> countPromptTokens(GenerationRequest request, Deadline deadline) {
+        TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
+        return StreamSpan.around(tracer.spanBuilder("count_tokens " + request.tritonModel())
+                        .setSpanKind(SpanKind.CLIENT).setAttribute(GEN_AI_REQUEST_MODEL, request.tritonModel()),
+                span -> target.stream(request, deadline).select().where(chunk -> chunk.inputTokens() >= 0)
+                        .select().first()
+                        .invoke(chunk -> span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) chunk.inputTokens())))
+                .toUni().onItem().ifNull().failWith(() -> new TritonModelException(
+                        "the backend reported no num_input_tokens for model " + request.tritonModel()))
+                .map(GenerationChunk::inputTokens);
     }
 
     private void ended(Span span, Phase phase, String model, Generation generation) {

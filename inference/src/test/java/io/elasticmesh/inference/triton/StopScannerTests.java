@@ -70,4 +70,62 @@ class StopScannerTests {
         return Arbitraries.of("a", " ", "<", "/", "t", "hi", "nk", ">", "</", "think", "<think>", "</think>", "x<th",
                 "</thi", "nk>").list().ofMaxSize(12);
     }
+
+    private static final List<String> END = List.of("</think>");
+    private static final List<String> OPEN = List.of("<think>");
+
+    @Test
+    void aThinkingDelimiterReopenedInsideThinkingIsDroppedEvenWhenSplit() {
+        StopScanner scanner = new StopScanner(END, OPEN);
+
+        // SmolLM2, asked to think, writes "<think" and ">" as two tokens.
+        assertThat(scanner.accept("<think")).isEmpty();
+        assertThat(scanner.accept(">")).isEmpty();
+        assertThat(scanner.accept("red, ")).isEqualTo("red, ");
+        assertThat(scanner.accept("green</think>blue")).isEqualTo("green");
+        assertThat(scanner.matched()).contains("</think>");
+    }
+
+    @Test
+    void textJoinedAcrossADroppedDelimiterIsScannedAgain() {
+        StopScanner scanner = new StopScanner(END, OPEN);
+
+        assertThat(scanner.accept("a</<think>think>b")).isEqualTo("a");
+        assertThat(scanner.matched()).contains("</think>");
+    }
+
+    /**
+     * Whatever the split, the deltas join into the text with every dropped delimiter removed, cut at the first stop;
+     * at every step what was released is a prefix of that, so no delta ever holds a piece of a delimiter.
+     */
+    @Property
+    void droppedDelimitersNeverReachTheReleasedTextWhateverTheFragmentation(@ForAll("pieces") List<String> deltas) {
+        String expected = oneShot(String.join("", deltas));
+        StopScanner scanner = new StopScanner(END, OPEN);
+        StringBuilder released = new StringBuilder();
+        for (String delta : deltas) {
+            released.append(scanner.accept(delta));
+            assertThat(expected).startsWith(released.toString());
+        }
+        String all = released + (scanner.matched().isPresent() ? "" : scanner.heldBack());
+
+        assertThat(all).isEqualTo(expected);
+        assertThat(released.toString()).doesNotContain("<think>").doesNotContain("</think>");
+    }
+
+    /** The rule, on the whole text at once: remove "<think>" (again and again), cut at the first "</think>". */
+    private static String oneShot(String text) {
+        String removed = text;
+        while (true) {
+            int open = removed.indexOf("<think>");
+            int close = removed.indexOf("</think>");
+            if (close >= 0 && (open < 0 || close < open)) {
+                return removed.substring(0, close);
+            }
+            if (open < 0) {
+                return removed;
+            }
+            removed = removed.substring(0, open) + removed.substring(open + "<think>".length());
+        }
+    }
 }

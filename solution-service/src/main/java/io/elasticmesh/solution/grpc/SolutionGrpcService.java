@@ -1,5 +1,6 @@
 package io.elasticmesh.solution.grpc;
 
+import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
@@ -43,11 +44,10 @@ public class SolutionGrpcService implements SolutionService {
             if (request.getPromptText().isEmpty()) {
                 throw new IllegalArgumentException("prompt_text must not be empty");
             }
-            if (request.getSolutionBudgetTokens() == 0) {
-                throw new IllegalArgumentException("solution_budget_tokens must be at least 1");
-            }
+            int budget = Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 1,
+                    Integer.MAX_VALUE);
             return solutions.solve(request.getRequestId(), request.getModel(), request.getPromptText(),
-                    request.getThinkingText(), request.getThinkingClosedByModel(), request.getSolutionBudgetTokens(),
+                    request.getThinkingText(), request.getThinkingClosedByModel(), budget,
                     CallDeadline.current(config));
         });
     }

@@ -42,7 +42,7 @@ public class SolutionService {
                     List.of(profile.thinkingStart(), profile.thinkingEnd()));
             long start = System.nanoTime();
             int forced = closedByModel ? 0 : 1;
-            return triton.generate(Phase.SOLUTION, request, deadline, null)
+            return triton.generate(Phase.SOLUTION, request, deadline, List.of(), null)
                     .map(event -> event.mapResult(scanned -> interpret(scanned, forced, start)));
         });
     }

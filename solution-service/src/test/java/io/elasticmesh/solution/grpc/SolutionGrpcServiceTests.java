@@ -78,4 +78,14 @@ class SolutionGrpcServiceTests {
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("prompt_text");
     }
+
+    @Test
+    void aUint32BudgetAboveTheIntRangeIsQuotedAsSent() {
+        // 4294967295 arrives as -1 in Java.
+        Status status = GrpcCalls.failureOf(solution.generateSolution(request(false, -1).build()));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription())
+                .isEqualTo("solution_budget_tokens must be at most 2147483647, was 4294967295");
+    }
 }

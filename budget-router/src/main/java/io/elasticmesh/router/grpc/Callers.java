@@ -1,5 +1,6 @@
 package io.elasticmesh.router.grpc;
 
+import io.elasticmesh.edge.Echo;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.identity.Principals;
 import io.grpc.Status;
@@ -29,7 +30,7 @@ final class Callers {
         }
         Principal caller = principal.get();
         if (!requested.isBlank() && !requested.equals(caller.tenant())) {
-            throw Status.PERMISSION_DENIED.withDescription("tenant '" + requested + "' differs from tenant '"
+            throw Status.PERMISSION_DENIED.withDescription("tenant '" + Echo.bounded(requested) + "' differs from tenant '"
                     + caller.tenant() + "' of the authenticated principal '" + caller.name()
                     + "'; leave the tenant field empty").asRuntimeException();
         }

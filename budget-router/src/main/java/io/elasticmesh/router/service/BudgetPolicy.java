@@ -1,5 +1,6 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.edge.InvalidArgument;
 import java.util.OptionalInt;
 
 /**
@@ -13,7 +14,7 @@ public final class BudgetPolicy {
     }
 
     /**
-     * @throws IllegalArgumentException naming the field when a requested budget is below 1
+     * @throws InvalidArgument naming the field when a requested budget is below 1
      * @throws BudgetAboveCeiling naming the field and the ceiling when one is above the tier's and {@code clamp} is
      *     false
      */
@@ -46,7 +47,7 @@ public final class BudgetPolicy {
         }
         int value = requested.getAsInt();
         if (value < 1) {
-            throw new IllegalArgumentException(field + " must be at least 1, was " + value);
+            throw new InvalidArgument(field, "must be at least 1, was " + value);
         }
         if (value > ceiling) {
             if (clamp) {

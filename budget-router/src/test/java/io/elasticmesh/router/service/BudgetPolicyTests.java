@@ -3,6 +3,7 @@ package io.elasticmesh.router.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elasticmesh.edge.InvalidArgument;
 import java.util.OptionalInt;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -42,7 +43,7 @@ class BudgetPolicyTests {
         } catch (BudgetAboveCeiling refused) {
             assertThat(clamp).isFalse();
             assertThat(refused).hasMessageContaining("must be at most").hasMessageContaining("clamp_budgets");
-        } catch (IllegalArgumentException refused) {
+        } catch (InvalidArgument refused) {
             assertThat(refused).hasMessageContaining("must be at least 1");
         }
     }
@@ -107,7 +108,7 @@ class BudgetPolicyTests {
     void zeroOrNegativeIsRefusedNamingTheField(@ForAll("tiers") Tier tier,
             @ForAll @IntRange(min = -1000, max = 0) int bad, @ForAll boolean clamp) {
         assertThatThrownBy(() -> BudgetPolicy.assign(tier, OptionalInt.empty(), OptionalInt.of(bad), clamp))
-                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .isExactlyInstanceOf(InvalidArgument.class)
                 .hasMessage("solution_budget_tokens must be at least 1, was " + bad);
     }
 }

@@ -1,7 +1,8 @@
 package io.elasticmesh.solution.grpc;
 
+import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.inference.quarkus.CallDeadline;
-import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
@@ -28,23 +29,25 @@ public class SolutionGrpcService implements SolutionService {
 
     @Override
     public Uni<GenerateSolutionResponse> generateSolution(GenerateSolutionRequest request) {
-        return PhaseEvent.resultOf(events(request)).map(SolutionMapper::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return PhaseEvent.resultOf(events(request)).map(SolutionMapper::toResponse);
     }
 
     @Override
     public Multi<StreamSolutionResponse> streamSolution(StreamSolutionRequest request) {
-        return events(request.getRequest()).map(SolutionMapper::toStreamResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return events(request.getRequest()).map(SolutionMapper::toStreamResponse);
     }
 
     private Multi<PhaseEvent<Solution>> events(GenerateSolutionRequest request) {
         return Multi.createFrom().deferred(() -> {
+            Limits.name("request_id", request.getRequestId());
+            Limits.name("model", request.getModel());
             if (request.getPromptText().isEmpty()) {
-                throw new IllegalArgumentException("prompt_text must not be empty");
+                throw new InvalidArgument("prompt_text", "must not be empty");
             }
+            InvalidArgument.requireMaxLength("prompt_text", request.getPromptText(), Limits.TEXT_CHARS);
+            InvalidArgument.requireMaxLength("thinking_text", request.getThinkingText(), Limits.TEXT_CHARS);
             if (request.getSolutionBudgetTokens() == 0) {
-                throw new IllegalArgumentException("solution_budget_tokens must be at least 1");
+                throw new InvalidArgument("solution_budget_tokens", "must be at least 1");
             }
             return solutions.solve(request.getRequestId(), request.getModel(), request.getPromptText(),
                     request.getThinkingText(), request.getThinkingClosedByModel(), request.getSolutionBudgetTokens(),

@@ -22,6 +22,11 @@ public class DomainException extends RuntimeException {
         return code;
     }
 
+    /** The status message; the exception's message unless the status says more. */
+    public String description() {
+        return getMessage();
+    }
+
     /** {@code google.rpc} details sent with the status (e.g. RetryInfo, BadRequest); none by default. */
     public List<Message> details() {
         return List.of();

@@ -57,7 +57,7 @@ public final class ErrorPolicy {
         Throwable f = unwrap(failure);
         if (f instanceof DomainException domain) {
             com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-                    .setCode(domain.code().value()).setMessage(domain.getMessage());
+                    .setCode(domain.code().value()).setMessage(domain.description());
             domain.details().forEach(detail -> status.addDetails(Any.pack(detail)));
             return StatusProto.toStatusRuntimeException(status.build());
         }

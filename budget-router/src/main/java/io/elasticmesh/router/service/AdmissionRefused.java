@@ -29,7 +29,7 @@ public final class AdmissionRefused extends DomainException {
     private final long retryAfterNanos;
 
     public AdmissionRefused(Reason reason, long retryAfterNanos, String message) {
-        super(Status.Code.RESOURCE_EXHAUSTED, message + "; retry after " + retryMillis(retryAfterNanos) + " ms");
+        super(Status.Code.RESOURCE_EXHAUSTED, message);
         this.reason = reason;
         this.retryAfterNanos = retryAfterNanos;
     }
@@ -40,6 +40,11 @@ public final class AdmissionRefused extends DomainException {
 
     public long retryAfterNanos() {
         return retryAfterNanos;
+    }
+
+    @Override
+    public String description() {
+        return getMessage() + "; retry after " + retryMillis(retryAfterNanos) + " ms";
     }
 
     @Override

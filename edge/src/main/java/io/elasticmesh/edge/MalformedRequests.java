@@ -116,13 +116,15 @@ public class MalformedRequests implements ServerBuilderCustomizer<VertxServerBui
                 ? reflectable.getMessageClass().getSimpleName() : "request message";
     }
 
-    /** The innermost message, e.g. protobuf's "Protocol message had invalid UTF-8.". */
+    /** The first sentence of the innermost message, protobuf's own words, e.g. "Protocol message had invalid UTF-8.". */
     private static String cause(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : Echo.bounded(root.getMessage());
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int sentence = message.indexOf(". ");
+        return sentence < 0 ? message : message.substring(0, sentence + 1);
     }
 
     static final class ParseInCall extends BinaryLog {

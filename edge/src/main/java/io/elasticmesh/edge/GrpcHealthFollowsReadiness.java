@@ -18,9 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * grpc.health.v1 follows the service's readiness: the overall service ({@code ""}) and every service name report
  * SERVING exactly when {@code /q/health/ready} is UP (the same checks: Triton for decoder and solution, the
  * downstream services for the router, PostgreSQL and Kafka for audit-service), NOT_SERVING otherwise. Quarkus
- * only sets them SERVING once at start-up. The readiness checks run every {@code mesh.grpc-health.refresh} (2 s);
- * Watch streams see each change. One name, {@value #LIVENESS}, stays SERVING while the server runs, for probes
- * that must not fail while a dependency is away (Kubernetes' liveness and startup probes).
+ * only sets them SERVING once at start-up. The readiness checks run every {@code mesh.grpc-health.refresh} (5 s,
+ * a probe's period); Watch streams see each change. One name, {@value #LIVENESS}, stays SERVING while the server
+ * runs, for probes that must not fail while a dependency is away (Kubernetes' liveness and startup probes).
  */
 @ApplicationScoped
 public class GrpcHealthFollowsReadiness {
@@ -37,7 +37,7 @@ public class GrpcHealthFollowsReadiness {
     private final AtomicBoolean running = new AtomicBoolean();
 
     public GrpcHealthFollowsReadiness(SmallRyeHealthReporter reporter, GrpcHealthStorage storage, Vertx vertx,
-            @ConfigProperty(name = "mesh.grpc-health.refresh", defaultValue = "2s") Duration refresh) {
+            @ConfigProperty(name = "mesh.grpc-health.refresh", defaultValue = "5s") Duration refresh) {
         this.reporter = reporter;
         this.storage = storage;
         this.vertx = vertx;

@@ -26,7 +26,7 @@ final class SharedMesh {
 
     private static final Path WORK = Path.of(System.getProperty("mesh.work")).resolve("shared");
 
-    private static synchronized LocalMesh mesh() {
+    static synchronized LocalMesh mesh() {
         if (mesh == null) {
             mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")), WORK,
                     List.of("scripted", "smollm2")));

@@ -52,7 +52,8 @@ public class AuditGrpcService implements AuditService {
             }
             return queries.find(caller, request.getRequestId(), text(request)).map(AuditEventMapper::toResponse)
                     .orElseThrow(() -> Status.NOT_FOUND.withDescription("no audit event for request '"
-                            + Echo.bounded(request.getRequestId()) + "' (a tier that audits cut requests only keeps none for a "
+                            + Echo.bounded(request.getRequestId())
+                            + "' (a tier that audits cut requests only keeps none for a "
                             + "request whose thinking was not cut)").asRuntimeException());
         });
     }

@@ -30,8 +30,8 @@ final class Callers {
         }
         Principal caller = principal.get();
         if (!requested.isBlank() && !requested.equals(caller.tenant())) {
-            throw Status.PERMISSION_DENIED.withDescription("tenant '" + Echo.bounded(requested) + "' differs from tenant '"
-                    + caller.tenant() + "' of the authenticated principal '" + caller.name()
+            throw Status.PERMISSION_DENIED.withDescription("tenant '" + Echo.bounded(requested)
+                    + "' differs from tenant '" + caller.tenant() + "' of the authenticated principal '" + caller.name()
                     + "'; leave the tenant field empty").asRuntimeException();
         }
         return caller.tenant();

@@ -62,9 +62,11 @@ public class AuditGrpcService implements AuditService {
     public Uni<ListAuditEventsResponse> listAuditEvents(ListAuditEventsRequest request) {
         Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
-            if (request.getPageSize() > MAX_PAGE_SIZE) {
+            // uint32: Java reads values above 2^31 - 1 as negative.
+            long pageSize = Integer.toUnsignedLong(request.getPageSize());
+            if (pageSize > MAX_PAGE_SIZE) {
                 throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + DEFAULT_PAGE_SIZE
-                        + "), was " + request.getPageSize());
+                        + "), was " + pageSize);
             }
             Limits.name("tenant", request.getTenant());
             Limits.name("tier", request.getTier());

@@ -6,11 +6,10 @@ import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.elasticmesh.audit.service.AuditQueries;
 import io.elasticmesh.audit.service.StoredEvent;
 import io.elasticmesh.identity.Principal;
-import io.elasticmesh.local.Directories;
-import io.elasticmesh.local.PostgresProcess;
 import io.elasticmesh.local.quarkus.GrpcCalls;
 import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.local.quarkus.KafkaTestResource;
+import io.elasticmesh.local.quarkus.PostgresTestResource;
 import io.elasticmesh.proto.audit.v1.AuditService;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
@@ -24,11 +23,9 @@ import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -51,22 +48,19 @@ import org.junit.jupiter.api.TestMethodOrder;
 class AuditErrorPolicyTests {
 
     /** A PostgreSQL server of this class's own, which a test may stop. */
-    public static class StoppablePostgres implements QuarkusTestResourceLifecycleManager {
+    public static class StoppablePostgres extends PostgresTestResource {
 
-        static PostgresProcess postgres;
+        static StoppablePostgres running;
 
         @Override
         public Map<String, String> start() {
-            Path dir = Path.of("target", "postgres-outage").toAbsolutePath();
-            Directories.deleteRecursively(dir);
-            postgres = PostgresProcess.start(dir.resolve("data"), dir.resolve("postgres.log"), 0, "audit");
-            return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
-                    "quarkus.datasource.username", PostgresProcess.USER);
+            running = this;
+            return super.start();
         }
 
         @Override
-        public void stop() {
-            postgres.close();
+        protected String directory() {
+            return "postgres-outage";
         }
     }
 
@@ -136,6 +130,17 @@ class AuditErrorPolicyTests {
     }
 
     @Test
+    @Order(3)
+    void aPageSizeAboveTwoToTheThirtyFirstIsRefusedAsSent() {
+        // Found by HostileInputsIT: uint32 4294967295 reads as -1 in Java and reached SQL as LIMIT -1 (INTERNAL).
+        Status status = GrpcCalls.failureOf(audit.listAuditEvents(ListAuditEventsRequest.newBuilder()
+                .setPageSize(-1).build()));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).endsWith("was 4294967295");
+    }
+
+    @Test
     @Order(4)
     void anUnknownRequestIdIsEchoedBounded() {
         Status status = GrpcCalls.failureOf(audit.getAuditEvent(GetAuditEventRequest.newBuilder()
@@ -151,7 +156,7 @@ class AuditErrorPolicyTests {
         assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.SERVING))
                 .as(() -> HttpGet.get(8401, "/q/health/ready").body()).isEqualTo(ServingStatus.SERVING);
 
-        StoppablePostgres.postgres.close();
+        StoppablePostgres.running.stop();
         Status status = GrpcCalls.failureOf(audit.listAuditEvents(ListAuditEventsRequest.getDefaultInstance()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);

@@ -13,11 +13,16 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        Path dir = Path.of("target", "postgres").toAbsolutePath();
+        Path dir = Path.of("target", directory()).toAbsolutePath();
         Directories.deleteRecursively(dir);
         postgres = PostgresProcess.start(dir.resolve("data"), dir.resolve("postgres.log"), 0, "audit");
         return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.username", PostgresProcess.USER);
+    }
+
+    /** Where under {@code target/} the server keeps its data; a subclass that runs beside another picks its own. */
+    protected String directory() {
+        return "postgres";
     }
 
     @Override

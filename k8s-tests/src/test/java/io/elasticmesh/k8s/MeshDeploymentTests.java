@@ -46,6 +46,9 @@ class MeshDeploymentTests {
                     .getContainerPort();
             assertThat(server.getLivenessProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
             assertThat(server.getStartupProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
+            // The empty service name follows readiness; liveness must not restart a pod whose Triton is away.
+            assertThat(server.getLivenessProbe().getGrpc().getService()).as(name).isEqualTo("liveness");
+            assertThat(server.getStartupProbe().getGrpc().getService()).as(name).isEqualTo("liveness");
             assertThat(server.getReadinessProbe().getHttpGet().getPath()).as(name).isEqualTo("/q/health/ready");
             assertThat(Overlays.named(objects, HorizontalPodAutoscaler.class, name).getSpec().getScaleTargetRef().getName())
                     .isEqualTo(name);

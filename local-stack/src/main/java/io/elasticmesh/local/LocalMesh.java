@@ -191,6 +191,12 @@ public final class LocalMesh implements AutoCloseable {
         launch(module, old.grpcPort(), old.httpPort(), config);
     }
 
+    /** Where a service serves gRPC (decoder and solution listen on free ports). */
+    public int grpcPort(String module) {
+        httpPort(module);
+        return services.get(module).grpcPort();
+    }
+
     /**
      * A principals file with one compliance officer (every tenant) whose fresh API key is written beside it, for the
      * tests and ./mesh audit.
@@ -304,6 +310,18 @@ public final class LocalMesh implements AutoCloseable {
     /** Stops Triton while the services keep running, to see how the mesh fails. */
     public void stopTriton() {
         triton.close();
+    }
+
+    /** Kills Triton (SIGKILL) while the services keep running; {@link #startTriton()} brings it back. */
+    public void killTriton() {
+        triton.kill();
+    }
+
+    /** Starts Triton again on the same port with the same models, after {@link #killTriton()}. */
+    public void startTriton() {
+        started.remove(triton);
+        triton = track(TritonProcess.start(options.meshRoot(), options.workDir().resolve("triton"),
+                logs.resolve("tritonserver.log"), triton.grpcPort(), options.models()));
     }
 
     @Override

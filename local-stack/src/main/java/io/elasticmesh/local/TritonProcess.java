@@ -109,6 +109,16 @@ public final class TritonProcess implements AutoCloseable {
         return grpcPort;
     }
 
+    /** Kills the launcher with SIGKILL, as a crash; the server dies with it (its parent-death signal). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the server (the launcher forwards SIGTERM) and waits for it. */
     @Override
     public void close() {

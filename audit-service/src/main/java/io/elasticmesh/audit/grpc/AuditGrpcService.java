@@ -5,6 +5,9 @@ import io.elasticmesh.audit.mapping.PageToken;
 import io.elasticmesh.audit.service.AuditQueries;
 import io.elasticmesh.audit.service.AuditStore;
 import io.elasticmesh.audit.service.EventFilter;
+import io.elasticmesh.edge.Echo;
+import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.identity.Principals;
 import io.elasticmesh.proto.audit.v1.AuditService;
@@ -29,6 +32,8 @@ public class AuditGrpcService implements AuditService {
 
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAX_PAGE_SIZE = 500;
+    /** Page tokens this service issues are far shorter. */
+    private static final int MAX_PAGE_TOKEN_CHARS = 1024;
 
     private final AuditQueries queries;
 
@@ -40,12 +45,13 @@ public class AuditGrpcService implements AuditService {
     public Uni<GetAuditEventResponse> getAuditEvent(GetAuditEventRequest request) {
         Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
-            if (request.getRequestId().isBlank()) {
+            if (Limits.name("request_id", request.getRequestId()).isBlank()) {
                 throw invalid("request_id must be set");
             }
             return queries.find(caller, request.getRequestId()).map(AuditEventMapper::toResponse)
                     .orElseThrow(() -> Status.NOT_FOUND.withDescription("no audit event for request '"
-                            + request.getRequestId() + "' (a tier that audits cut requests only keeps none for a "
+                            + Echo.bounded(request.getRequestId())
+                            + "' (a tier that audits cut requests only keeps none for a "
                             + "request whose thinking was not cut)").asRuntimeException());
         });
     }
@@ -54,11 +60,18 @@ public class AuditGrpcService implements AuditService {
     public Uni<ListAuditEventsResponse> listAuditEvents(ListAuditEventsRequest request) {
         Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
-            // uint32: read unsigned, so 4294967295 is refused as sent instead of passing as -1.
-            if (Integer.compareUnsigned(request.getPageSize(), MAX_PAGE_SIZE) > 0) {
+            // uint32: Java reads values above 2^31 - 1 as negative.
+            long pageSize = Integer.toUnsignedLong(request.getPageSize());
+            if (pageSize > MAX_PAGE_SIZE) {
                 throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + DEFAULT_PAGE_SIZE
-                        + "), was " + Integer.toUnsignedString(request.getPageSize()));
+                        + "), was " + pageSize);
             }
+            Limits.name("tenant", request.getTenant());
+            Limits.name("tier", request.getTier());
+            Limits.name("model", request.getModel());
+            Limits.name("request_id", request.getRequestId());
+            Limits.name("trace_id", request.getTraceId());
+            InvalidArgument.requireMaxLength("page_token", request.getPageToken(), MAX_PAGE_TOKEN_CHARS);
             EventFilter filter;
             long beforeSeq;
             try {
@@ -80,7 +93,7 @@ public class AuditGrpcService implements AuditService {
     public Uni<VerifyAuditChainResponse> verifyAuditChain(VerifyAuditChainRequest request) {
         Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
-            if (request.getTenant().isBlank()) {
+            if (Limits.name("tenant", request.getTenant()).isBlank()) {
                 throw invalid("tenant must be set");
             }
             return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(),

@@ -21,6 +21,10 @@ import java.time.Instant;
 /** Proto ↔ domain for audit-service: what is stored of an event, filters, the replies, and chain anchors. */
 public final class AuditEventMapper {
 
+    /** google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+    private static final long MIN_SECONDS = -62_135_596_800L;
+    private static final long MAX_SECONDS = 253_402_300_799L;
+
     private AuditEventMapper() {
     }
 
@@ -84,8 +88,8 @@ public final class AuditEventMapper {
             throw new IllegalArgumentException("truncation_reason " + request.getTruncationReasonValue()
                     + " is not a known TruncationReason");
         }
-        Instant from = request.hasOccurredFrom() ? toInstant(request.getOccurredFrom()) : null;
-        Instant to = request.hasOccurredTo() ? toInstant(request.getOccurredTo()) : null;
+        Instant from = request.hasOccurredFrom() ? toInstant("occurred_from", request.getOccurredFrom()) : null;
+        Instant to = request.hasOccurredTo() ? toInstant("occurred_to", request.getOccurredTo()) : null;
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("occurred_from (" + from + ") must be before occurred_to (" + to + ")");
         }
@@ -135,6 +139,16 @@ public final class AuditEventMapper {
         var anchor = io.elasticmesh.proto.audit.v1.ChainAnchor.parseFrom(bytes);
         return new ChainAnchor(anchor.getTenant(), anchor.getPosition(), anchor.getHash(),
                 toInstant(anchor.getAnchoredAt()), anchor.getSignature());
+    }
+
+    /** @throws IllegalArgumentException naming {@code field} when it is not a valid Timestamp (years 1 to 9999) */
+    private static Instant toInstant(String field, Timestamp timestamp) {
+        if (timestamp.getSeconds() < MIN_SECONDS || timestamp.getSeconds() > MAX_SECONDS
+                || timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999) {
+            throw new IllegalArgumentException(field + " must be a valid timestamp (0001-01-01 to 9999-12-31, nanos "
+                    + "0 to 999999999), was seconds " + timestamp.getSeconds() + " nanos " + timestamp.getNanos());
+        }
+        return toInstant(timestamp);
     }
 
     static Instant toInstant(Timestamp timestamp) {

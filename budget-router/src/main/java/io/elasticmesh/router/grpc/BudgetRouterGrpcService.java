@@ -1,5 +1,8 @@
 package io.elasticmesh.router.grpc;
 
+import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.edge.Limits;
+import io.elasticmesh.identity.Principal;
 import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningRequest;
@@ -10,10 +13,8 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.mapping.ReasonMapper;
-import io.elasticmesh.router.mapping.RouterErrors;
 import io.elasticmesh.router.service.ReasonCommand;
 import io.elasticmesh.router.service.ReasoningService;
-import io.elasticmesh.identity.Principal;
 import io.grpc.Context;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
@@ -36,8 +37,7 @@ public class BudgetRouterGrpcService implements BudgetRouter {
         Optional<Principal> principal = Callers.principal();
         return Uni.createFrom()
                 .deferred(() -> reasoning.reason(command(request, principal), Context.current().getDeadline()))
-                .map(ReasonMapper::toResponse)
-                .onFailure().transform(RouterErrors::toStatus);
+                .map(ReasonMapper::toResponse);
     }
 
     @Override
@@ -46,8 +46,7 @@ public class BudgetRouterGrpcService implements BudgetRouter {
         return Multi.createFrom()
                 .deferred(() -> reasoning.stream(command(request.getRequest(), principal),
                         Context.current().getDeadline()))
-                .map(ReasonMapper::toStreamResponse)
-                .onFailure().transform(RouterErrors::toStatus);
+                .map(ReasonMapper::toStreamResponse);
     }
 
     @Override
@@ -55,20 +54,22 @@ public class BudgetRouterGrpcService implements BudgetRouter {
         Optional<Principal> principal = Callers.principal();
         return Uni.createFrom()
                 .deferred(() -> {
-                    if (request.getRequestId().isBlank()) {
-                        throw new IllegalArgumentException("request_id must be set");
+                    if (Limits.name("request_id", request.getRequestId()).isBlank()) {
+                        throw new InvalidArgument("request_id", "must be set");
                     }
+                    Limits.name("tenant", request.getTenant());
                     return reasoning.continueReasoning(request.getRequestId(),
                             Uint32.value(request.getExtraThinkingTokens()),
                             Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
                             Context.current().getDeadline());
                 })
                 .map(result -> ContinueReasoningResponse.newBuilder().setReply(ReasonMapper.toResponse(result))
-                        .setContinuedRequestId(request.getRequestId()).build())
-                .onFailure().transform(RouterErrors::toStatus);
+                        .setContinuedRequestId(request.getRequestId()).build());
     }
 
     private ReasonCommand command(ReasonRequest request, Optional<Principal> principal) {
+        Limits.name("tier", request.getTier());
+        Limits.name("tenant", request.getTenant());
         return ReasonMapper.toCommand(request, Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
                 principal.isPresent());
     }

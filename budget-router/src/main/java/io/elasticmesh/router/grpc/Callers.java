@@ -1,5 +1,6 @@
 package io.elasticmesh.router.grpc;
 
+import io.elasticmesh.edge.Echo;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.identity.Principals;
 import io.grpc.Status;
@@ -29,8 +30,8 @@ final class Callers {
         }
         Principal caller = principal.get();
         if (!requested.isBlank() && !requested.equals(caller.tenant())) {
-            throw Status.PERMISSION_DENIED.withDescription("tenant '" + requested + "' differs from tenant '"
-                    + caller.tenant() + "' of the authenticated principal '" + caller.name()
+            throw Status.PERMISSION_DENIED.withDescription("tenant '" + Echo.bounded(requested)
+                    + "' differs from tenant '" + caller.tenant() + "' of the authenticated principal '" + caller.name()
                     + "'; leave the tenant field empty").asRuntimeException();
         }
         return caller.tenant();

@@ -1,5 +1,6 @@
 package io.elasticmesh.router.mapping;
 
+import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.mapping.TextDeltas;
 import io.elasticmesh.inference.mapping.TruncationReasons;
@@ -28,11 +29,11 @@ public final class ReasonMapper {
 
     /**
      * @param tenant the calling tenant, as authenticated (or as the request names it when authentication is off)
-     * @throws IllegalArgumentException naming the field of a malformed request
+     * @throws InvalidArgument naming the field of a malformed request
      */
     public static ReasonCommand toCommand(ReasonRequest request, String tenant, boolean authenticated) {
         if (request.getMessagesCount() == 0) {
-            throw new IllegalArgumentException("messages must contain at least one message");
+            throw new InvalidArgument("messages", "must contain at least one message");
         }
         return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
                 tenant, authenticated,

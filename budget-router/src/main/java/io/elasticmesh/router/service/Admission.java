@@ -1,8 +1,9 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.edge.ErrorPolicy;
+import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.config.TierTableStore;
-import io.elasticmesh.router.mapping.RouterErrors;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.elasticmesh.router.service.AdmissionQueue.Ticket;
 import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
@@ -67,7 +68,7 @@ public class Admission {
     }
 
     /**
-     * Streams {@code work} once admitted; fails with the refusal (mapped by {@link RouterErrors}) otherwise. The slot
+     * Streams {@code work} once admitted; fails with the refusal (a {@link AdmissionRefused}) otherwise. The slot
      * is held until the stream ends or is cancelled.
      */
     public Multi<ReasonEvent> admit(ReasonCommand command, Deadline callerDeadline,
@@ -152,7 +153,7 @@ public class Admission {
                     + "add it under 'tenants'");
         }
         if (tenant.isEmpty() && command.tier().isBlank()) {
-            throw new IllegalArgumentException("tier must be set");
+            throw new InvalidArgument("tier", "must be set");
         }
         return table.require(command.tier().isBlank() ? tenant.get().defaultTier() : command.tier());
     }
@@ -176,7 +177,7 @@ public class Admission {
     }
 
     private void ended(String tier, Throwable failure, boolean cancelled, long startNanos) {
-        Status.Code code = failure != null ? RouterErrors.codeOf(failure)
+        Status.Code code = failure != null ? ErrorPolicy.codeOf(failure)
                 : cancelled ? Status.Code.CANCELLED : Status.Code.OK;
         metrics.requestEnded(tier, code.name(), Duration.ofNanos(System.nanoTime() - startNanos));
         if (failure instanceof AdmissionRefused refused) {

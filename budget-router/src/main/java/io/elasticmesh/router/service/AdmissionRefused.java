@@ -1,7 +1,19 @@
 package io.elasticmesh.router.service;
 
-/** A request refused before any work was done, with an estimate of when the same request would be admitted. */
-public final class AdmissionRefused extends RuntimeException {
+import com.google.protobuf.Duration;
+import com.google.protobuf.Message;
+import com.google.rpc.RetryInfo;
+import io.elasticmesh.edge.DomainException;
+import io.grpc.Status;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A request refused before any work was done, with an estimate of when the same request would be admitted:
+ * RESOURCE_EXHAUSTED with the retry-after in the message and as a standard {@code google.rpc.RetryInfo} detail
+ * (what tells an admission refusal from grpc-java's own RESOURCE_EXHAUSTED for an oversized request).
+ */
+public final class AdmissionRefused extends DomainException {
 
     /** Why; also the {@code reason} label of {@code elastic_refusals_total}. */
     public enum Reason {
@@ -17,7 +29,7 @@ public final class AdmissionRefused extends RuntimeException {
     private final long retryAfterNanos;
 
     public AdmissionRefused(Reason reason, long retryAfterNanos, String message) {
-        super(message, null, false, false);
+        super(Status.Code.RESOURCE_EXHAUSTED, message);
         this.reason = reason;
         this.retryAfterNanos = retryAfterNanos;
     }
@@ -28,5 +40,21 @@ public final class AdmissionRefused extends RuntimeException {
 
     public long retryAfterNanos() {
         return retryAfterNanos;
+    }
+
+    @Override
+    public String description() {
+        return getMessage() + "; retry after " + retryMillis(retryAfterNanos) + " ms";
+    }
+
+    @Override
+    public List<Message> details() {
+        long retryMs = retryMillis(retryAfterNanos);
+        return List.of(RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
+                .setSeconds(retryMs / 1000).setNanos((int) (retryMs % 1000) * 1_000_000)).build());
+    }
+
+    private static long retryMillis(long nanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 }

@@ -1,9 +1,12 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.edge.DomainException;
+import io.grpc.Status;
+
 /** A requested budget above the tier's ceiling, without a request to clamp it (gRPC OUT_OF_RANGE). */
-public final class BudgetAboveCeiling extends RuntimeException {
+public final class BudgetAboveCeiling extends DomainException {
 
     public BudgetAboveCeiling(String message) {
-        super(message, null, false, false);
+        super(Status.Code.OUT_OF_RANGE, message);
     }
 }

@@ -1,5 +1,6 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.edge.InvalidArgument;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -17,7 +18,7 @@ public final class BudgetPolicy {
     public static final String THINKING_FIELD = "thinking_budget_tokens";
 
     /**
-     * @throws IllegalArgumentException naming the field when a requested budget is below 1
+     * @throws InvalidArgument naming the field when a requested budget is below 1
      * @throws BudgetAboveCeiling naming the field and the ceiling when one is above the tier's and {@code clamp} is
      *     false
      */
@@ -61,7 +62,7 @@ public final class BudgetPolicy {
         }
         long value = requested.getAsLong();
         if (value < 1) {
-            throw new IllegalArgumentException(field + " must be at least 1, was " + value);
+            throw new InvalidArgument(field, "must be at least 1, was " + value);
         }
         if (value > ceiling) {
             if (clamp) {

@@ -1,5 +1,8 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.edge.DomainException;
+import io.elasticmesh.edge.Echo;
+import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
@@ -18,7 +21,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -80,22 +82,22 @@ public class ReasoningService {
      * Thinks up to {@code extraThinkingTokens} more after a held, cut request's thinking, then answers afresh, under
      * the same admission as any request of its tier.
      *
-     * @throws NoSuchElementException when the request is not held
-     * @throws SecurityException when it belongs to another tenant
+     * @throws DomainException NOT_FOUND when the request is not held, PERMISSION_DENIED when it belongs to another
+     *     tenant
      */
     public Uni<ReasonResult> continueReasoning(String requestId, long extraThinkingTokens, String tenant,
             Deadline callerDeadline) {
         Context call = Context.current();
         return completion(Multi.createFrom().deferred(() -> {
             if (extraThinkingTokens < 1) {
-                throw new IllegalArgumentException(EXTRA_THINKING_FIELD + " must be at least 1, was "
-                        + extraThinkingTokens);
+                throw new InvalidArgument(EXTRA_THINKING_FIELD, "must be at least 1, was " + extraThinkingTokens);
             }
-            ReasonResult earlier = hold.find(requestId).orElseThrow(() -> new NoSuchElementException("request '"
-                    + requestId + "' cannot be continued: it is unknown, its thinking was not cut, or it is no "
-                    + "longer held (router.continuation.hold)"));
+            ReasonResult earlier = hold.find(requestId).orElseThrow(() -> new DomainException(Status.Code.NOT_FOUND,
+                    "request '" + Echo.bounded(requestId) + "' cannot be continued: it is unknown, its thinking was "
+                            + "not cut, or it is no longer held (router.continuation.hold)"));
             if (!earlier.tenant().equals(tenant)) {
-                throw new SecurityException("request '" + requestId + "' belongs to another tenant");
+                throw new DomainException(Status.Code.PERMISSION_DENIED, "request '" + Echo.bounded(requestId)
+                        + "' belongs to another tenant");
             }
             // The same tenant as the request continued, which was authenticated and admitted to this tier then.
             ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant, false,

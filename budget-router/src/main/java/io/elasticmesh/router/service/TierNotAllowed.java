@@ -1,9 +1,12 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.edge.DomainException;
+import io.grpc.Status;
+
 /** The calling tenant may not use the tier it asked for (gRPC PERMISSION_DENIED). */
-public final class TierNotAllowed extends RuntimeException {
+public final class TierNotAllowed extends DomainException {
 
     public TierNotAllowed(String message) {
-        super(message, null, false, false);
+        super(Status.Code.PERMISSION_DENIED, message);
     }
 }

@@ -1,8 +1,10 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.edge.DomainException;
+import io.elasticmesh.edge.Echo;
+import io.grpc.Status;
 import java.util.Collection;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -43,10 +45,10 @@ public record TierTable(Map<String, Tier> tiers, Map<String, Tenant> tenants, in
         return Optional.ofNullable(tiers.get(name));
     }
 
-    /** @throws NoSuchElementException naming the known tiers when {@code name} is not one */
+    /** @throws DomainException NOT_FOUND naming the known tiers when {@code name} is not one */
     public Tier require(String name) {
-        return find(name).orElseThrow(() -> new NoSuchElementException(
-                "tier '" + name + "' does not exist; known tiers: " + names()));
+        return find(name).orElseThrow(() -> new DomainException(Status.Code.NOT_FOUND,
+                "tier '" + Echo.bounded(name) + "' does not exist; known tiers: " + names()));
     }
 
     public Optional<Tenant> tenant(String name) {

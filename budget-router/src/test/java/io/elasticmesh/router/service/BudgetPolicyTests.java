@@ -3,6 +3,7 @@ package io.elasticmesh.router.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elasticmesh.edge.InvalidArgument;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import net.jqwik.api.Arbitraries;
@@ -44,7 +45,7 @@ class BudgetPolicyTests {
         } catch (BudgetAboveCeiling refused) {
             assertThat(clamp).isFalse();
             assertThat(refused).hasMessageContaining("must be at most").hasMessageContaining("clamp_budgets");
-        } catch (IllegalArgumentException refused) {
+        } catch (InvalidArgument refused) {
             assertThat(refused).hasMessageContaining("must be at least 1");
         }
     }
@@ -124,7 +125,7 @@ class BudgetPolicyTests {
     void zeroOrNegativeIsRefusedNamingTheField(@ForAll("tiers") Tier tier,
             @ForAll @IntRange(min = -1000, max = 0) int bad, @ForAll boolean clamp) {
         assertThatThrownBy(() -> BudgetPolicy.assign(tier, OptionalInt.empty(), OptionalInt.of(bad), clamp))
-                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .isExactlyInstanceOf(InvalidArgument.class)
                 .hasMessage("solution_budget_tokens must be at least 1, was " + bad);
     }
 }

@@ -3,10 +3,11 @@ package io.elasticmesh.decoder.grpc;
 import io.elasticmesh.decoder.mapping.ThinkingMapper;
 import io.elasticmesh.decoder.service.Thinking;
 import io.elasticmesh.decoder.service.ThinkingService;
+import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.inference.mapping.ChatMessages;
 import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
-import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
@@ -35,19 +36,19 @@ public class DecoderGrpcService implements DecoderService {
 
     @Override
     public Uni<GenerateThinkingResponse> generateThinking(GenerateThinkingRequest request) {
-        return PhaseEvent.resultOf(events(request)).map(ThinkingMapper::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return PhaseEvent.resultOf(events(request)).map(ThinkingMapper::toResponse);
     }
 
     @Override
     public Multi<StreamThinkingResponse> streamThinking(StreamThinkingRequest request) {
-        return events(request.getRequest()).map(ThinkingMapper::toStreamResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return events(request.getRequest()).map(ThinkingMapper::toStreamResponse);
     }
 
     private Multi<PhaseEvent<Thinking>> events(GenerateThinkingRequest request) {
         long arrived = System.nanoTime();
         return Multi.createFrom().deferred(() -> {
+            Limits.name("request_id", request.getRequestId());
+            Limits.name("model", request.getModel());
             int budget = Uint32.within("thinking_budget_tokens", request.getThinkingBudgetTokens(), 1,
                     Integer.MAX_VALUE);
             int solution = Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 0,
@@ -57,13 +58,17 @@ public class DecoderGrpcService implements DecoderService {
                     deadline, solution, request.getFitThinkingToContextWindow());
             if (request.hasContinuation()) {
                 if (request.getContinuation().getPromptText().isEmpty()) {
-                    throw new IllegalArgumentException("continuation.prompt_text must not be empty");
+                    throw new InvalidArgument("continuation.prompt_text", "must not be empty");
                 }
+                InvalidArgument.requireMaxLength("continuation.prompt_text", request.getContinuation().getPromptText(),
+                        Limits.TEXT_CHARS);
+                InvalidArgument.requireMaxLength("continuation.thinking_text",
+                        request.getContinuation().getThinkingText(), Limits.TEXT_CHARS);
                 return thinking.resume(request.getRequestId(), request.getModel(),
                         request.getContinuation().getPromptText(), request.getContinuation().getThinkingText(), limits);
             }
             if (request.getMessagesCount() == 0) {
-                throw new IllegalArgumentException("messages must not be empty");
+                throw new InvalidArgument("messages", "must not be empty");
             }
             return thinking.think(request.getRequestId(), request.getModel(),
                     ChatMessages.toTurns(request.getMessagesList()), limits);

@@ -1,5 +1,7 @@
 package io.elasticmesh.inference.mapping;
 
+import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import java.util.List;
@@ -12,21 +14,23 @@ public final class ChatMessages {
     }
 
     /**
-     * @throws IllegalArgumentException naming the message whose role is unset, or whose content is empty although
-     *     it is not an assistant turn (common.proto: only an assistant turn may be empty)
+     * @throws InvalidArgument naming the message whose role is unset, whose content is empty although it is not an
+     *     assistant turn (common.proto: only an assistant turn may be empty), or a count or length beyond its limit
      */
     public static List<Turn> toTurns(List<ChatMessage> messages) {
+        InvalidArgument.requireMaxCount("messages", messages.size(), Limits.MESSAGES);
         return IntStream.range(0, messages.size()).mapToObj(i -> {
             ChatMessage m = messages.get(i);
+            InvalidArgument.requireMaxLength("messages[" + i + "].content", m.getContent(), Limits.CONTENT_CHARS);
             Turn.Role role = switch (m.getRole()) {
                 case ROLE_SYSTEM -> Turn.Role.SYSTEM;
                 case ROLE_USER -> Turn.Role.USER;
                 case ROLE_ASSISTANT -> Turn.Role.ASSISTANT;
-                default -> throw new IllegalArgumentException("messages[" + i + "].role must be set");
+                default -> throw new InvalidArgument("messages[" + i + "].role", "must be set");
             };
             if (m.getContent().isEmpty() && role != Turn.Role.ASSISTANT) {
-                throw new IllegalArgumentException("messages[" + i + "].content must not be empty (only an "
-                        + "assistant turn may be)");
+                throw new InvalidArgument("messages[" + i + "].content", "must not be empty (only an assistant "
+                        + "turn may be)");
             }
             return new Turn(role, m.getContent());
         }).toList();

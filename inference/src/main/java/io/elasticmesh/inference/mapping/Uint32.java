@@ -1,5 +1,7 @@
 package io.elasticmesh.inference.mapping;
 
+import io.elasticmesh.edge.InvalidArgument;
+
 /**
  * Reads proto {@code uint32} fields. Java holds them in an {@code int}, so a value above 2,147,483,647 arrives
  * negative: it must be read unsigned, and an error must quote it as the client sent it.
@@ -17,13 +19,13 @@ public final class Uint32 {
     /**
      * A field that must be in {@code min..max}.
      *
-     * @throws IllegalArgumentException naming the field and its value as sent otherwise
+     * @throws InvalidArgument naming the field and its value as sent otherwise
      */
     public static int within(String field, int raw, long min, long max) {
         long value = value(raw);
         if (value < min || value > max) {
-            throw new IllegalArgumentException(field + " must be " + (value < min ? "at least " + min
-                    : "at most " + max) + ", was " + value);
+            throw new InvalidArgument(field, "must be " + (value < min ? "at least " + min : "at most " + max)
+                    + ", was " + value);
         }
         return (int) value;
     }

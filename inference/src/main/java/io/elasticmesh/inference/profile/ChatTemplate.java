@@ -3,6 +3,8 @@ package io.elasticmesh.inference.profile;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import io.elasticmesh.edge.Echo;
+import io.elasticmesh.edge.InvalidArgument;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ public record ChatTemplate(String name, String source, String bosToken, String e
     private static final Map<String, String> NORMALIZED = new ConcurrentHashMap<>();
 
     /**
-     * @throws IllegalArgumentException when the template itself refuses the conversation ({@code raise_exception})
+     * @throws InvalidArgument when the template itself refuses the conversation ({@code raise_exception})
      * @throws IllegalStateException when the template cannot be rendered
      */
     public String render(List<Turn> conversation) {
@@ -42,8 +44,8 @@ public record ChatTemplate(String name, String source, String bosToken, String e
             TemplateError error = result.getErrors().get(0);
             for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof HuggingFaceJinja.TemplateRaisedException raised) {
-                    throw new IllegalArgumentException(
-                            "chat template '" + name + "' refuses the conversation: " + raised.getMessage());
+                    throw new InvalidArgument("messages", "are refused by chat template '" + name + "': "
+                            + Echo.bounded(raised.getMessage()));
                 }
             }
             throw new IllegalStateException("chat template failed: " + error.getMessage());

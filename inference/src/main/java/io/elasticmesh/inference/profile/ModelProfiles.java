@@ -3,7 +3,10 @@ package io.elasticmesh.inference.profile;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.elasticmesh.edge.DomainException;
+import io.elasticmesh.edge.Echo;
 import io.elasticmesh.inference.triton.TritonContract;
+import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,10 +40,10 @@ public final class ModelProfiles {
         return Optional.ofNullable(byName.get(modelName));
     }
 
-    /** @throws NoSuchElementException naming the known models when {@code modelName} has no profile */
+    /** @throws DomainException NOT_FOUND naming the known models when {@code modelName} has no profile */
     public ModelProfile require(String modelName) {
-        return find(modelName).orElseThrow(() -> new NoSuchElementException(
-                "model '" + modelName + "' has no profile; known: " + names()));
+        return find(modelName).orElseThrow(() -> new DomainException(Status.Code.NOT_FOUND,
+                "model '" + Echo.bounded(modelName) + "' has no profile; known: " + names()));
     }
 
     public Set<String> names() {

@@ -14,6 +14,7 @@ import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_USAGE_OUTPUT_TOKEN
 import static io.elasticmesh.telemetry.TraceAttributes.PROVIDER;
 import static io.elasticmesh.telemetry.TraceAttributes.TEXT_COMPLETION;
 
+import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationChunk;
 import io.elasticmesh.inference.triton.GenerationRequest;
@@ -27,7 +28,6 @@ import io.elasticmesh.inference.triton.TritonModelException;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.grpc.Deadline;
-import io.grpc.Status;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -118,7 +118,7 @@ public class TritonClient {
                                 .publishPercentileHistogram().register(registry));
                         if (failure != null) {
                             registry.counter("elastic.triton.errors", "model", request.tritonModel(),
-                                    "code", Status.fromThrowable(GrpcErrors.toStatus(failure)).getCode().name())
+                                    "code", ErrorPolicy.codeOf(failure).name())
                                     .increment();
                         }
                     });

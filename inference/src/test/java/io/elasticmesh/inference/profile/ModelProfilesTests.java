@@ -3,6 +3,7 @@ package io.elasticmesh.inference.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.inference.profile.Turn.Role;
 import io.elasticmesh.inference.triton.TensorRtLlmContract;
 import io.elasticmesh.inference.triton.VllmContract;
@@ -77,8 +78,8 @@ class ModelProfilesTests {
 
         assertThat(strict.render(List.of(new Turn(Role.USER, "hi")))).isEqualTo("ok");
         assertThatThrownBy(() -> strict.render(List.of(new Turn(Role.ASSISTANT, "hi"))))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("chat template 'strict' refuses the conversation: Conversation must start with a user");
+                .isInstanceOf(InvalidArgument.class)
+                .hasMessage("messages are refused by chat template 'strict': Conversation must start with a user");
     }
 
     @Test

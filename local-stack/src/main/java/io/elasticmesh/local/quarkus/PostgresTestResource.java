@@ -13,15 +13,21 @@ import java.util.Map;
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
-    private final Path dir = Path.of("target", "postgres").toAbsolutePath();
+    private Path dir;
     private PostgresProcess postgres;
 
     @Override
     public Map<String, String> start() {
+        dir = Path.of("target", directory()).toAbsolutePath();
         PostgresDataDirectory.delete(dir.resolve("data"));
         Directories.deleteRecursively(dir);
         postgres = PostgresProcess.start(dir.resolve("data"), dir.resolve("postgres.log"), 0, "audit");
         return postgres.auditServiceConfig();
+    }
+
+    /** Where under {@code target/} the server keeps its data; a subclass that runs beside another picks its own. */
+    protected String directory() {
+        return "postgres";
     }
 
     @Override

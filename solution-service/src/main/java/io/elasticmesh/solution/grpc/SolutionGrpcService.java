@@ -1,8 +1,9 @@
 package io.elasticmesh.solution.grpc;
 
+import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
-import io.elasticmesh.inference.quarkus.GrpcErrors;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
@@ -29,21 +30,23 @@ public class SolutionGrpcService implements SolutionService {
 
     @Override
     public Uni<GenerateSolutionResponse> generateSolution(GenerateSolutionRequest request) {
-        return PhaseEvent.resultOf(events(request)).map(SolutionMapper::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return PhaseEvent.resultOf(events(request)).map(SolutionMapper::toResponse);
     }
 
     @Override
     public Multi<StreamSolutionResponse> streamSolution(StreamSolutionRequest request) {
-        return events(request.getRequest()).map(SolutionMapper::toStreamResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return events(request.getRequest()).map(SolutionMapper::toStreamResponse);
     }
 
     private Multi<PhaseEvent<Solution>> events(GenerateSolutionRequest request) {
         return Multi.createFrom().deferred(() -> {
+            Limits.name("request_id", request.getRequestId());
+            Limits.name("model", request.getModel());
             if (request.getPromptText().isEmpty()) {
-                throw new IllegalArgumentException("prompt_text must not be empty");
+                throw new InvalidArgument("prompt_text", "must not be empty");
             }
+            InvalidArgument.requireMaxLength("prompt_text", request.getPromptText(), Limits.TEXT_CHARS);
+            InvalidArgument.requireMaxLength("thinking_text", request.getThinkingText(), Limits.TEXT_CHARS);
             int budget = Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 1,
                     Integer.MAX_VALUE);
             return solutions.solve(request.getRequestId(), request.getModel(), request.getPromptText(),

@@ -90,9 +90,9 @@ class AuditErrorPolicyTests {
     @Test
     @Order(1)
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
-        QuarkusMock.installMockForType(new AuditQueries(null) {
+        QuarkusMock.installMockForType(new AuditQueries(null, null, null) {
             @Override
-            public Optional<StoredEvent> find(Principal caller, String requestId, String request) {
+            public Optional<StoredEvent> find(Principal caller, String requestId) {
                 throw new IllegalArgumentException("a library's bug, not the caller's");
             }
         }, AuditQueries.class);

@@ -2,6 +2,7 @@ package io.elasticmesh.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.AuditCli;
 import io.elasticmesh.local.LocalMesh;
@@ -40,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,11 +102,17 @@ class AuditIT {
     }
 
     private ReasonResponse cutRequest(String tenant, String message) {
-        return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(ReasonRequest.newBuilder().setTier("scripted")
-                .setTenant(tenant).setThinkingBudgetTokens(3).setSolutionBudgetTokens(2)
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
-                        .setContent(message + " [[script close=no answer=1]]"))
-                .build());
+        return cutRequest(tenant, List.of(), message);
+    }
+
+    /** A cut request whose conversation starts with {@code attachments}, one user turn each. */
+    private ReasonResponse cutRequest(String tenant, List<String> attachments, String message) {
+        ReasonRequest.Builder request = ReasonRequest.newBuilder().setTier("scripted").setTenant(tenant)
+                .setThinkingBudgetTokens(3).setSolutionBudgetTokens(2);
+        attachments.forEach(text -> request.addMessages(ChatMessage.newBuilder()
+                .setRole(ChatMessage.Role.ROLE_USER).setContent(text)));
+        return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(request.addMessages(ChatMessage.newBuilder()
+                .setRole(ChatMessage.Role.ROLE_USER).setContent(message + " [[script close=no answer=1]]")).build());
     }
 
     /** A failure injected into the running mesh. */
@@ -355,13 +363,15 @@ class AuditIT {
             throws Exception {
         String tenant = "large-" + UUID.randomUUID();
         // 1.5 MiB of random letters: lz4 cannot shrink it below Kafka's default 1 MiB limits, so every hop's size
-        // setting is exercised; one word to the scripted model, so no prompt-length limit comes into play.
+        // setting is exercised. Six messages at the content limit (Limits.CONTENT_CHARS), each one word to the
+        // scripted model, so no prompt-length limit comes into play.
         Random random = new Random(12);
-        String large = "Attachment: " + random.ints(3 << 19, 'a', 'z' + 1)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append);
+        List<String> large = IntStream.range(0, 6).mapToObj(i -> random.ints(Limits.CONTENT_CHARS, 'a', 'z' + 1)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString())
+                .toList();
         // A router whose limit (1 MiB) is below the 1.5 MiB event: the event can never be delivered.
         mesh.startService("budget-router", Map.of("router.audit.max-event-bytes", String.valueOf(1 << 20)));
-        ReasonResponse tooLarge = cutRequest(tenant, large);
+        ReasonResponse tooLarge = cutRequest(tenant, large, "Attachments above.");
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             after.add(cutRequest(tenant, i).getRequestId());
@@ -383,7 +393,7 @@ class AuditIT {
         mesh.startService("budget-router", Map.of());
         admin().replayQuarantinedAuditEvent(ReplayQuarantinedAuditEventRequest.newBuilder()
                 .setSpoolSequence(quarantined.getSpoolSequence()).build());
-        ReasonResponse large2 = cutRequest(tenant, large);
+        ReasonResponse large2 = cutRequest(tenant, large, "Attachments above.");
 
         List<String> all = new ArrayList<>(after);
         all.add(tooLarge.getRequestId());
@@ -393,7 +403,8 @@ class AuditIT {
                 .getEventsList()).noneMatch(e -> e.getRequestId().equals(tooLarge.getRequestId()));
         AuditEvent stored = audit().getAuditEvent(GetAuditEventRequest.newBuilder()
                 .setRequestId(tooLarge.getRequestId()).build()).getEvent();
-        assertThat(stored.getRequest().getMessages(0).getContent()).startsWith(large);
+        assertThat(stored.getRequest().getMessagesList()).extracting(ChatMessage::getContent).startsWith(
+                large.toArray(String[]::new));
     }
 
     private String cli(String... args) {

@@ -1,5 +1,6 @@
 package io.elasticmesh.router.grpc;
 
+import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.identity.Authorization;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusRequest;
@@ -76,7 +77,7 @@ public class RouterAdminGrpcService implements RouterAdmin {
             ReplayQuarantinedAuditEventRequest request) {
         return asAdmin(() -> {
             if (request.getSpoolSequence() < 1) {
-                throw new IllegalArgumentException("spool_sequence must be at least 1, was "
+                throw new InvalidArgument("spool_sequence", "must be at least 1, was "
                         + Long.toUnsignedString(request.getSpoolSequence()));
             }
             try {

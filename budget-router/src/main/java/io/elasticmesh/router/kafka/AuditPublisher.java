@@ -1,9 +1,11 @@
 package io.elasticmesh.router.kafka;
 
+import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.telemetry.KafkaTraceContext;
 import io.opentelemetry.context.Context;
 import io.elasticmesh.router.config.RouterConfig;
+import io.grpc.Status;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,7 +14,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -180,11 +181,11 @@ public class AuditPublisher {
      * Puts a quarantined event back at the end of the spool, and out of the quarantine once it is on disk.
      *
      * @return its new spool sequence
-     * @throws NoSuchElementException when no event is quarantined under {@code sequence}
+     * @throws DomainException NOT_FOUND when no event is quarantined under {@code sequence}
      */
     public long replay(long sequence) throws InterruptedException {
-        AuditQuarantine.Entry entry = quarantine.get(sequence).orElseThrow(() -> new NoSuchElementException(
-                "no quarantined audit event has spool_sequence " + sequence));
+        AuditQuarantine.Entry entry = quarantine.get(sequence).orElseThrow(() -> new DomainException(
+                Status.Code.NOT_FOUND, "no quarantined audit event has spool_sequence " + sequence));
         long replayed;
         try {
             replayed = spool.append(entry.bytes()).get();

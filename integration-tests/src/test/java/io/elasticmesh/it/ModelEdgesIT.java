@@ -63,10 +63,11 @@ class ModelEdgesIT {
         // prompt + t + "</think>\n" (4 tokens) + s fill the window at most.
         assertThat(r.getUsage().getPromptTokens() + t + 4 + 128).isLessThanOrEqualTo(2048);
         assertThat(r.getUsage().getThinkingTokens()).isLessThanOrEqualTo(t);
-        if (r.getThinkingTruncated()) {
-            assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_CONTEXT_WINDOW);
+        // Cut where the window left t (a loaded CPU may cut it earlier for the deadline), never "for the budget".
+        if (r.getTruncationReason() == TruncationReason.TRUNCATION_REASON_CONTEXT_WINDOW) {
             assertThat(r.getUsage().getThinkingTokens()).isEqualTo(t);
         }
+        assertThat(r.getTruncationReason()).isNotEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
         // The reserved s was there: an answer cut for length used all of it.
         if (r.getSolutionFinishReason() == FinishReason.FINISH_REASON_LENGTH) {
             assertThat(r.getUsage().getSolutionTokens()).isEqualTo(128);

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Elastic Reasoning as the paper states it, written apart from the mesh and calling Triton directly: think with
  * max_tokens = t, stopping at the end-of-thinking delimiter; if it did not appear, append exactly one; answer with
- * max_tokens = s until end of sequence. Plus the mesh's two documented boundary rules: a cut inside the delimiter
- * drops the fragment, and a thinking delimiter in the answer ends the answer. The equality tests hold the mesh to
+ * max_tokens = s until end of sequence. Plus the mesh's documented boundary rules: a thinking delimiter re-opened
+ * while thinking is dropped from the thinking, a cut inside a delimiter drops the fragment, and a thinking delimiter
+ * in the answer ends the answer. The equality tests hold the mesh to
  * it, and the benchmark uses it as the minimal client the mesh is compared with. Safe for concurrent use.
  */
 public final class ElasticReasoningReference {
@@ -56,13 +57,21 @@ public final class ElasticReasoningReference {
         int close = thought.text().indexOf(end);
         boolean cut = close < 0 && thought.finishReason().equals("length");
         String thinking = close >= 0 ? thought.text().substring(0, close) : thought.text();
+        String start = profile.thinkingStart();
+        for (int open = thinking.indexOf(start); open >= 0; open = thinking.indexOf(start)) {
+            thinking = thinking.substring(0, open) + thinking.substring(open + start.length());
+        }
         if (cut) {
-            for (int k = end.length() - 1; k > 0; k--) {
-                if (thinking.endsWith(end.substring(0, k))) {
-                    thinking = thinking.substring(0, thinking.length() - k);
-                    break;
+            int fragment = 0;
+            for (String delimiter : List.of(end, start)) {
+                for (int k = delimiter.length() - 1; k > fragment; k--) {
+                    if (thinking.endsWith(delimiter.substring(0, k))) {
+                        fragment = k;
+                        break;
+                    }
                 }
             }
+            thinking = thinking.substring(0, thinking.length() - fragment);
         }
         Output answer = generate(profile, prompt + thinking + end + profile.solutionPrefix(), s,
                 List.of(profile.thinkingStart(), end));

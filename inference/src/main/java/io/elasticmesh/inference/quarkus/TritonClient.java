@@ -96,10 +96,11 @@ public class TritonClient {
                 .setAttribute(GEN_AI_REQUEST_TEMPERATURE, request.temperature())
                 .setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, request.stop())
                 .setAttribute(ELASTIC_PHASE, phase.label());
-        if (timeLimit != null) {
-            long now = System.nanoTime();
-            span.setAttribute(ELASTIC_TIME_LIMIT_MS,
-                    TimeUnit.NANOSECONDS.toMillis(timeLimit.stopAtNanos(now, now, 0, now) - now));
+        long now = System.nanoTime();
+        long firstLimit = timeLimit == null ? Long.MAX_VALUE : timeLimit.stopAtNanos(now, now, 0, now);
+        if (firstLimit != Long.MAX_VALUE) {
+            // The limit as it stands before any token; a moving limit may change later.
+            span.setAttribute(ELASTIC_TIME_LIMIT_MS, TimeUnit.NANOSECONDS.toMillis(firstLimit - now));
         }
         return StreamSpan.around(span, started -> {
             Timer.Sample call = Timer.start(registry);

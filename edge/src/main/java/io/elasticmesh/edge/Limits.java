@@ -13,8 +13,13 @@ public final class Limits {
     public static final int MESSAGES = 256;
     /** One message's content. */
     public static final int CONTENT_CHARS = 262_144;
+    /**
+     * All of a conversation's contents together: what the front door admits must fit, rendered, in
+     * {@link #TEXT_CHARS} (the template adds a few dozen characters a message), so that no later hop refuses it.
+     */
+    public static final int CONVERSATION_CHARS = 2_000_000;
     /** A rendered prompt or a thinking text passed between the services. */
-    public static final int TEXT_CHARS = 1_048_576;
+    public static final int TEXT_CHARS = 2_097_152;
 
     private Limits() {
     }

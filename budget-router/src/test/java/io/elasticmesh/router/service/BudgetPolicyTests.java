@@ -58,7 +58,7 @@ class BudgetPolicyTests {
             Budget budget = BudgetPolicy.assign(tier, "extra_thinking_tokens", OptionalLong.of(sent),
                     OptionalInt.empty(), false);
             assertThat((long) budget.thinkingTokens()).isEqualTo(sent);
-        } catch (BudgetAboveCeiling | IllegalArgumentException refused) {
+        } catch (BudgetAboveCeiling | InvalidArgument refused) {
             assertThat(refused).hasMessageStartingWith("extra_thinking_tokens must be at ")
                     .hasMessageContaining("was " + sent).hasMessageNotContaining("thinking_budget_tokens")
                     .hasMessageNotContaining("clamp_budgets");

@@ -16,9 +16,15 @@ public final class ChatMessages {
     /**
      * @throws InvalidArgument naming the message whose role is unset, whose content is empty although it is not an
      *     assistant turn (common.proto: only an assistant turn may be empty), or a count or length beyond its limit
+     *     (each message's, and all of them together)
      */
     public static List<Turn> toTurns(List<ChatMessage> messages) {
         InvalidArgument.requireMaxCount("messages", messages.size(), Limits.MESSAGES);
+        long total = messages.stream().mapToLong(m -> m.getContent().length()).sum();
+        if (total > Limits.CONVERSATION_CHARS) {
+            throw new InvalidArgument("messages", "must hold at most " + Limits.CONVERSATION_CHARS
+                    + " characters of content together, held " + total);
+        }
         return IntStream.range(0, messages.size()).mapToObj(i -> {
             ChatMessage m = messages.get(i);
             InvalidArgument.requireMaxLength("messages[" + i + "].content", m.getContent(), Limits.CONTENT_CHARS);

@@ -97,10 +97,10 @@ class SolutionErrorPolicyTests {
     @Test
     void aThinkingTextBeyondItsLimitIsRefusedWithoutBeingRepeated() {
         Status status = GrpcCalls.failureOf(solution.generateSolution(request()
-                .setThinkingText("t".repeat(1_048_577)).build()));
+                .setThinkingText("t".repeat(2_097_153)).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).isEqualTo("thinking_text must be at most 1048576 characters, was 1048577");
+        assertThat(status.getDescription()).isEqualTo("thinking_text must be at most 2097152 characters, was 2097153");
     }
 
     @Test

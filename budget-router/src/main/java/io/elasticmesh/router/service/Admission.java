@@ -95,7 +95,6 @@ public class Admission {
             long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
             metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
             Ticket ticket = queue.enter(tier, start, latestStart);
-            long[] workStart = {0};
             ReasonEvent.ThinkingEnded[] thought = {null};
             long[] thoughtMillis = {0};
             return Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext)
@@ -105,7 +104,6 @@ public class Admission {
                             + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
                             .asRuntimeException())
                     .onItem().transformToMulti(granted -> {
-                        workStart[0] = System.nanoTime();
                         metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
                         long thinkingMs = DeadlineSplit.of(deadline.timeRemaining(TimeUnit.MILLISECONDS),
                                 budget.solutionTokens(), speed, safetyFactor).thinkingMillis();
@@ -117,7 +115,8 @@ public class Admission {
                     .invoke(event -> {
                         if (event instanceof ReasonEvent.ThinkingEnded ended) {
                             thought[0] = ended;
-                            thoughtMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - workStart[0]);
+                            // From the request's start, as ReasonResult.Timings counts it for answered requests.
+                            thoughtMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                         } else if (event instanceof ReasonEvent.Completed completed) {
                             learn(tenant, completed.result());
                         }

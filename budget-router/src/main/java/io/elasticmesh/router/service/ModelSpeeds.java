@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentMap;
  * over finished requests (and, for the speed, over requests that failed after thinking). It sets the queue's wait
  * limit and the thinking phase's first share of the deadline; the decoder then follows the speed each request
  * itself shows (decoder_service.proto solution_overhead_ms), so a change of speed is followed at once. A model not
- * yet measured has the configured initial speed, and its first measurement is smoothed into it like any other: a cold first request (JIT, new channels) must not set a reserve so large that
- * every later request of its tiers has no time left to think.
+ * yet measured has the configured initial speed, and its first measurement is smoothed into it like any other: a
+ * cold first request (JIT, new channels) must not set a reserve so large that every later request of its tiers has
+ * no time left to think.
  */
 public final class ModelSpeeds {
 

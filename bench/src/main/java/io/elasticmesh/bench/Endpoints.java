@@ -1,6 +1,6 @@
 package io.elasticmesh.bench;
 
-import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
 import io.elasticmesh.local.ApiKeys;

@@ -2,7 +2,7 @@ package io.elasticmesh.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
 import io.elasticmesh.local.ElasticReasoningReference;

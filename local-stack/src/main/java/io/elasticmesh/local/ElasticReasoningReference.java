@@ -1,7 +1,7 @@
 package io.elasticmesh.local;
 
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.inference.profile.ModelProfile;
-import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.triton.GenerationChunk;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.VllmContract;

@@ -1,11 +1,11 @@
 package io.elasticmesh.router.client;
 
-import io.elasticmesh.inference.mapping.ChatMessages;
-import io.elasticmesh.inference.profile.Turn;
-import io.elasticmesh.inference.mapping.TextDeltas;
-import io.elasticmesh.inference.mapping.TruncationReasons;
-import io.elasticmesh.inference.triton.PhaseEvent;
-import io.elasticmesh.inference.triton.ThinkingCut;
+import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.ThinkingCut;
+import io.elasticmesh.conversation.Turn;
+import io.elasticmesh.conversation.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.TextDeltas;
+import io.elasticmesh.conversation.mapping.TruncationReasons;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc.MutinyDecoderServiceStub;

@@ -1,7 +1,7 @@
 package io.elasticmesh.router.client;
 
-import io.elasticmesh.inference.mapping.TextDeltas;
-import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.mapping.TextDeltas;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
@@ -10,9 +10,9 @@ import io.elasticmesh.proto.reasoning.v1.StreamSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamSolutionResponse;
 import io.elasticmesh.router.service.SolutionPhase;
 import io.elasticmesh.router.service.ThinkingPhase;
-import io.grpc.Deadline;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.elasticmesh.telemetry.TraceAttributes;
+import io.grpc.Deadline;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;

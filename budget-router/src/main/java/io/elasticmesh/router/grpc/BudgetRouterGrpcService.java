@@ -2,8 +2,8 @@ package io.elasticmesh.router.grpc;
 
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
+import io.elasticmesh.edge.Uint32;
 import io.elasticmesh.identity.Principal;
-import io.elasticmesh.inference.mapping.Uint32;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningRequest;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningResponse;

@@ -1,7 +1,7 @@
 package io.elasticmesh.router.mapping;
 
 import com.google.protobuf.Timestamp;
-import io.elasticmesh.inference.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.router.service.ReasonResult;

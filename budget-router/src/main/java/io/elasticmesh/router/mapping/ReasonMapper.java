@@ -1,9 +1,9 @@
 package io.elasticmesh.router.mapping;
 
+import io.elasticmesh.conversation.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.TextDeltas;
+import io.elasticmesh.conversation.mapping.TruncationReasons;
 import io.elasticmesh.edge.InvalidArgument;
-import io.elasticmesh.inference.mapping.ChatMessages;
-import io.elasticmesh.inference.mapping.TextDeltas;
-import io.elasticmesh.inference.mapping.TruncationReasons;
 import io.elasticmesh.proto.reasoning.v1.AppliedBudget;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.PhaseTimings;

@@ -1,6 +1,6 @@
 package io.elasticmesh.router.service;
 
-import io.elasticmesh.inference.profile.Turn;
+import io.elasticmesh.conversation.Turn;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;

@@ -1,6 +1,6 @@
 package io.elasticmesh.router.service;
 
-import io.elasticmesh.inference.profile.Turn;
+import io.elasticmesh.conversation.Turn;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;

@@ -1,9 +1,9 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
-import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
 import io.elasticmesh.router.kafka.AuditPublisher;

@@ -1,6 +1,6 @@
 package io.elasticmesh.router.service;
 
-import io.elasticmesh.inference.triton.ThinkingCut;
+import io.elasticmesh.conversation.ThinkingCut;
 
 /**
  * What the decoder reported; see decoder_service.proto for each field.

@@ -2,7 +2,7 @@ package io.elasticmesh.router.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.elasticmesh.inference.triton.ThinkingCut;
+import io.elasticmesh.conversation.ThinkingCut;
 import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,26 +1,26 @@
 package io.elasticmesh.decoder.grpc;
 
+import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.decoder.mapping.ThinkingMapper;
 import io.elasticmesh.decoder.service.Thinking;
 import io.elasticmesh.decoder.service.ThinkingService;
+import io.elasticmesh.decoder.service.ThinkingTimeLimit;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
-import io.elasticmesh.inference.mapping.ChatMessages;
-import io.elasticmesh.inference.mapping.Uint32;
+import io.elasticmesh.edge.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
-import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.inference.triton.TimeLimit;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
+import io.grpc.Deadline;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.elasticmesh.decoder.service.ThinkingTimeLimit;
-import io.elasticmesh.inference.triton.TimeLimit;
-import io.grpc.Deadline;
 import java.util.concurrent.TimeUnit;
 
 @GrpcService

@@ -1,10 +1,10 @@
 package io.elasticmesh.decoder.mapping;
 
+import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.ThinkingCut;
+import io.elasticmesh.conversation.mapping.TextDeltas;
+import io.elasticmesh.conversation.mapping.TruncationReasons;
 import io.elasticmesh.decoder.service.Thinking;
-import io.elasticmesh.inference.mapping.TextDeltas;
-import io.elasticmesh.inference.mapping.TruncationReasons;
-import io.elasticmesh.inference.triton.PhaseEvent;
-import io.elasticmesh.inference.triton.ThinkingCut;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;

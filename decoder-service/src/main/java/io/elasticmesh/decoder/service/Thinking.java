@@ -1,6 +1,6 @@
 package io.elasticmesh.decoder.service;
 
-import io.elasticmesh.inference.triton.ThinkingCut;
+import io.elasticmesh.conversation.ThinkingCut;
 
 /**
  * The outcome of the thinking phase.

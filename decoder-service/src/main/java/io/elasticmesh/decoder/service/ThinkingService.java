@@ -1,16 +1,16 @@
 package io.elasticmesh.decoder.service;
 
+import io.elasticmesh.conversation.Phase;
+import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.ThinkingCut;
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.inference.profile.ContextWindowExceeded;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
-import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
-import io.elasticmesh.inference.triton.Phase;
-import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
-import io.elasticmesh.inference.triton.ThinkingCut;
 import io.elasticmesh.inference.triton.TimeLimit;
 import io.elasticmesh.inference.triton.TritonModelException;
 import io.grpc.Deadline;

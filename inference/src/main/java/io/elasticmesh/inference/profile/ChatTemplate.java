@@ -3,6 +3,7 @@ package io.elasticmesh.inference.profile;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.elasticmesh.inference.profile;
 
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.TritonContract;
 import java.nio.charset.StandardCharsets;

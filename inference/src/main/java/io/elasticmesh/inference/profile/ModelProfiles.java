@@ -3,6 +3,7 @@ package io.elasticmesh.inference.profile;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.inference.triton.TritonContract;

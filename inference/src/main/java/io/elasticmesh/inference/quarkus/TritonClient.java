@@ -14,12 +14,12 @@ import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_USAGE_OUTPUT_TOKEN
 import static io.elasticmesh.telemetry.TraceAttributes.PROVIDER;
 import static io.elasticmesh.telemetry.TraceAttributes.TEXT_COMPLETION;
 
+import io.elasticmesh.conversation.Phase;
+import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationChunk;
 import io.elasticmesh.inference.triton.GenerationRequest;
-import io.elasticmesh.inference.triton.Phase;
-import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.elasticmesh.inference.triton.TimeLimit;
 import io.elasticmesh.inference.triton.TritonGenerator;

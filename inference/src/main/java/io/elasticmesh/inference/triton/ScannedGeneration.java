@@ -1,5 +1,6 @@
 package io.elasticmesh.inference.triton;
 
+import io.elasticmesh.conversation.PhaseEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.MultiEmitter;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.elasticmesh.conversation.Turn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

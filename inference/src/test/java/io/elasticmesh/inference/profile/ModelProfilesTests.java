@@ -3,8 +3,9 @@ package io.elasticmesh.inference.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elasticmesh.conversation.Turn.Role;
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.edge.InvalidArgument;
-import io.elasticmesh.inference.profile.Turn.Role;
 import io.elasticmesh.inference.triton.TensorRtLlmContract;
 import io.elasticmesh.inference.triton.VllmContract;
 import java.io.ByteArrayInputStream;

@@ -2,6 +2,7 @@ package io.elasticmesh.inference.triton;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.conversation.PhaseEvent;
 import io.smallrye.mutiny.Multi;
 import java.time.Duration;
 import java.util.List;

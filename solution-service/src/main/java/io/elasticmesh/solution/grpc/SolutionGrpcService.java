@@ -1,11 +1,11 @@
 package io.elasticmesh.solution.grpc;
 
+import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
-import io.elasticmesh.inference.mapping.Uint32;
+import io.elasticmesh.edge.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
-import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
 import io.elasticmesh.proto.reasoning.v1.SolutionService;

@@ -1,7 +1,7 @@
 package io.elasticmesh.solution.mapping;
 
-import io.elasticmesh.inference.mapping.TextDeltas;
-import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.mapping.TextDeltas;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamSolutionResponse;

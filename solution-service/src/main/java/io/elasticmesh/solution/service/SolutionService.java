@@ -1,12 +1,12 @@
 package io.elasticmesh.solution.service;
 
+import io.elasticmesh.conversation.Phase;
+import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
 import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
-import io.elasticmesh.inference.triton.Phase;
-import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;

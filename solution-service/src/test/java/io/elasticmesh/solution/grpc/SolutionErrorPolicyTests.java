@@ -3,7 +3,7 @@ package io.elasticmesh.solution.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.local.quarkus.GrpcCalls;
 import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;

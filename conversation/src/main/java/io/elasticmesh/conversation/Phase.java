@@ -1,4 +1,4 @@
-package io.elasticmesh.inference.triton;
+package io.elasticmesh.conversation;
 
 import java.util.Locale;
 

@@ -1,6 +1,4 @@
-package io.elasticmesh.inference.mapping;
-
-import io.elasticmesh.edge.InvalidArgument;
+package io.elasticmesh.edge;
 
 /**
  * Reads proto {@code uint32} fields. Java holds them in an {@code int}, so a value above 2,147,483,647 arrives

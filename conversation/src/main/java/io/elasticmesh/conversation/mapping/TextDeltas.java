@@ -1,6 +1,6 @@
-package io.elasticmesh.inference.mapping;
+package io.elasticmesh.conversation.mapping;
 
-import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.proto.reasoning.v1.TextDelta;
 
 /** Streamed text ↔ proto, the same for every phase. */

@@ -1,8 +1,8 @@
-package io.elasticmesh.inference.mapping;
+package io.elasticmesh.conversation.mapping;
 
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
-import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -1,6 +1,6 @@
-package io.elasticmesh.inference.mapping;
+package io.elasticmesh.conversation.mapping;
 
-import io.elasticmesh.inference.triton.ThinkingCut;
+import io.elasticmesh.conversation.ThinkingCut;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 
 /** Why thinking was cut, domain ↔ proto, the same in every service. */

@@ -1,4 +1,4 @@
-package io.elasticmesh.inference.mapping;
+package io.elasticmesh.conversation.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.elasticmesh.inference.profile;
+package io.elasticmesh.conversation;
 
 /** One message of a conversation, in the role names chat templates use. */
 public record Turn(Role role, String content) {

@@ -12,8 +12,8 @@ import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc.MutinyDecoderS
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingContinuation;
-import io.elasticmesh.router.service.Admission.Admitted;
-import io.elasticmesh.router.service.ThinkingPhase;
+import io.elasticmesh.router.Admitted;
+import io.elasticmesh.router.ThinkingPhase;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.elasticmesh.telemetry.TraceAttributes;
 import io.opentelemetry.api.trace.Span;

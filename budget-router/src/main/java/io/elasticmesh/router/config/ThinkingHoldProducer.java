@@ -1,6 +1,6 @@
 package io.elasticmesh.router.config;
 
-import io.elasticmesh.router.service.ThinkingHold;
+import io.elasticmesh.router.ThinkingHold;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 

@@ -1,7 +1,7 @@
 package io.elasticmesh.router.config;
 
+import io.elasticmesh.router.TierTable;
 import io.elasticmesh.router.metrics.RouterMetrics;
-import io.elasticmesh.router.service.TierTable;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

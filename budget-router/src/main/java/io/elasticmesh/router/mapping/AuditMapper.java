@@ -4,7 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
-import io.elasticmesh.router.service.ReasonResult;
+import io.elasticmesh.router.ReasonResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.UUID;

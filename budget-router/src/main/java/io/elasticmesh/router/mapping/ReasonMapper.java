@@ -13,11 +13,11 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
-import io.elasticmesh.router.service.BudgetPolicy;
-import io.elasticmesh.router.service.ReasonCommand;
-import io.elasticmesh.router.service.ReasonEvent;
-import io.elasticmesh.router.service.ReasonResult;
-import io.elasticmesh.router.service.ThinkingPhase;
+import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.ReasonCommand;
+import io.elasticmesh.router.ReasonEvent;
+import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.ThinkingPhase;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 

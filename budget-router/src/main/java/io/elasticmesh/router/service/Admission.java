@@ -2,11 +2,28 @@ package io.elasticmesh.router.service;
 
 import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.router.AdmissionQueue;
+import io.elasticmesh.router.AdmissionQueue.Ticket;
+import io.elasticmesh.router.AdmissionRefused;
+import io.elasticmesh.router.Admitted;
+import io.elasticmesh.router.Budget;
+import io.elasticmesh.router.BudgetAboveCeiling;
+import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.DeadlineSplit;
+import io.elasticmesh.router.DeadlineSplit.ModelSpeed;
+import io.elasticmesh.router.ModelSpeeds;
+import io.elasticmesh.router.ReasonCommand;
+import io.elasticmesh.router.ReasonEvent;
+import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.Tenant;
+import io.elasticmesh.router.ThinkingPhase;
+import io.elasticmesh.router.Tier;
+import io.elasticmesh.router.TierNotAllowed;
+import io.elasticmesh.router.TierTable;
+import io.elasticmesh.router.TokenQuotas;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.config.TierTableStore;
 import io.elasticmesh.router.metrics.RouterMetrics;
-import io.elasticmesh.router.service.AdmissionQueue.Ticket;
-import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -39,24 +56,6 @@ public class Admission {
     private final AdmissionQueue queue;
     private final TokenQuotas quotas = new TokenQuotas();
     private final ModelSpeeds speeds;
-
-    /**
-     * What a request was admitted with.
-     *
-     * @param tenant the calling tenant
-     * @param deadlineMs the deadline applied, in milliseconds from arrival
-     * @param thinkingDeadlineMs the thinking phase's share of what was left of the deadline when work started,
-     *     at least 1
-     * @param receivedAt arrival, before any queueing
-     * @param startNanos arrival, as {@link System#nanoTime()}
-     * @param clampBudgets the request may have t lowered (to its tier's ceiling, or to fit the context window)
-     * @param solutionOverheadMillis the model's measured solution overhead, for the decoder's own reserve
-     * @param safetyFactor what the solution's expected time is multiplied by
-     */
-    public record Admitted(Tier tier, String tenant, Budget budget, Deadline deadline, long deadlineMs,
-            long thinkingDeadlineMs, String configVersion, Instant receivedAt, long startNanos, boolean clampBudgets,
-            long solutionOverheadMillis, double safetyFactor) {
-    }
 
     public Admission(TierTableStore store, RouterConfig config, RouterMetrics metrics) {
         this.store = store;

@@ -4,10 +4,19 @@ import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.router.Admitted;
+import io.elasticmesh.router.AuditSink;
+import io.elasticmesh.router.Budget;
+import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.ReasonCommand;
+import io.elasticmesh.router.ReasonEvent;
+import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.SolutionPhase;
+import io.elasticmesh.router.ThinkingHold;
+import io.elasticmesh.router.ThinkingPhase;
+import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
-import io.elasticmesh.router.kafka.AuditPublisher;
-import io.elasticmesh.router.mapping.AuditMapper;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Deadline;
@@ -43,11 +52,11 @@ public class ReasoningService {
     private final Admission admission;
     private final DecoderClient decoder;
     private final SolutionClient solution;
-    private final AuditPublisher audit;
+    private final AuditSink audit;
     private final ThinkingHold hold;
     private final Tracer tracer;
 
-    public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution, AuditPublisher audit,
+    public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution, AuditSink audit,
             ThinkingHold hold, Tracer tracer) {
         this.admission = admission;
         this.decoder = decoder;
@@ -116,7 +125,7 @@ public class ReasoningService {
      * @param deltas whether the phases stream their text (see {@link DecoderClient#think})
      */
     private Multi<ReasonEvent> run(Context call, String requestId, ReasonCommand command,
-            Admission.Admitted admitted, boolean deltas, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
+            Admitted admitted, boolean deltas, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
         Tier tier = admitted.tier();
         try (Scope ignored = call.makeCurrent()) {
             return StreamSpan.around(requestSpan(requestId, admitted), span -> {
@@ -173,7 +182,7 @@ public class ReasoningService {
      * A deadline missed anyway says what to change. Thinking is cut to keep the answer's reserve at the speed the
      * model shows, so this is an answer that needed more than its reserve (or a deadline shorter than any answer).
      */
-    private static Throwable missedDeadline(Throwable failure, String phase, Admission.Admitted admitted) {
+    private static Throwable missedDeadline(Throwable failure, String phase, Admitted admitted) {
         Status status = Status.fromThrowable(failure);
         if (status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
             return failure;
@@ -186,7 +195,7 @@ public class ReasoningService {
                 .asRuntimeException();
     }
 
-    private SpanBuilder requestSpan(String requestId, Admission.Admitted admitted) {
+    private SpanBuilder requestSpan(String requestId, Admitted admitted) {
         Budget budget = admitted.budget();
         return tracer.spanBuilder(TraceAttributes.CHAT + " " + admitted.tier().model())
                 .setAttribute(TraceAttributes.GEN_AI_OPERATION_NAME, TraceAttributes.CHAT)
@@ -230,10 +239,10 @@ public class ReasoningService {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    /** Auditing never fails the answer and delays it at most router.audit.max-block; see AuditPublisher. */
+    /** Auditing never fails the answer and delays it at most router.audit.max-block; see AuditSink. */
     private void auditIfCut(ReasonResult result) {
         if (result.tier().audit().covers(result.thinking().truncated())) {
-            audit.publish(AuditMapper.toEvent(result));
+            audit.publish(result);
         }
     }
 }

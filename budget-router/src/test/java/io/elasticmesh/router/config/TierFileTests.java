@@ -3,10 +3,10 @@ package io.elasticmesh.router.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.elasticmesh.router.service.AuditMode;
-import io.elasticmesh.router.service.Tenant;
-import io.elasticmesh.router.service.Tier;
-import io.elasticmesh.router.service.TierTable;
+import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.Tenant;
+import io.elasticmesh.router.Tier;
+import io.elasticmesh.router.TierTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.elasticmesh.router.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elasticmesh.router.TierTable;
 import io.elasticmesh.router.metrics.RouterMetrics;
-import io.elasticmesh.router.service.TierTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package io.elasticmesh.inference.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.elasticmesh.conversation.Turn.Role;
 import io.elasticmesh.conversation.Turn;
+import io.elasticmesh.conversation.Turn.Role;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.inference.triton.TensorRtLlmContract;
 import io.elasticmesh.inference.triton.VllmContract;

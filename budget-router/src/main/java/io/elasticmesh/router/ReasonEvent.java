@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 /** What a streamed request emits, in this order: thinking deltas, one thinking end, solution deltas, completion. */
 public sealed interface ReasonEvent {

@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 import java.time.Duration;
 import java.util.Iterator;

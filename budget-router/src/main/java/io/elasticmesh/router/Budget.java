@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 /**
  * The token budgets applied to one request: thinking {@code t} and solution {@code s}, both at least 1.

@@ -1,6 +1,6 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
-import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
+import io.elasticmesh.router.DeadlineSplit.ModelSpeed;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 

@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 import java.util.Set;
 import java.util.TreeSet;

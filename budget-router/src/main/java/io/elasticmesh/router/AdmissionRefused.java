@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Message;

@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 /**
  * Splits what is left of a request's deadline between thinking and the solution. The solution keeps a reserve

@@ -1,9 +1,9 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.elasticmesh.router.service.AdmissionQueue.Ticket;
+import io.elasticmesh.router.AdmissionQueue.Ticket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 /** What the solution service reported; see solution_service.proto for each field. */
 public record SolutionPhase(String text, int tokens, int forcedDelimiters, boolean budgetReached,

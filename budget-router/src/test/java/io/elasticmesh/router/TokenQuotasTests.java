@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

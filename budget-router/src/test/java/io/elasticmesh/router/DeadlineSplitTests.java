@@ -1,9 +1,9 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elasticmesh.conversation.ThinkingCut;
-import io.elasticmesh.router.service.DeadlineSplit.ModelSpeed;
+import io.elasticmesh.router.DeadlineSplit.ModelSpeed;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

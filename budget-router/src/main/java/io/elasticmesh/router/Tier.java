@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 /**
  * An SLA tier as ops configure it (see {@code k8s/base/tiers.yaml} for the file format).

@@ -1,4 +1,4 @@
-package io.elasticmesh.router.service;
+package io.elasticmesh.router;
 
 import io.elasticmesh.conversation.Turn;
 import java.util.List;

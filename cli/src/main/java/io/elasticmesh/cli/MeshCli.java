@@ -1,6 +1,7 @@
 package io.elasticmesh.cli;
 
 import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code ./mesh reason | continue | tiers | audit | demo}: the mesh's gRPC API for people. Exit status 0 when done,
@@ -37,6 +39,16 @@ public final class MeshCli implements Runnable {
         CommandLine line = new CommandLine(new MeshCli(), factory(context));
         line.setOut(context.out());
         line.setErr(context.err());
+        // picocli's own handler leaves the usage out when it has a suggestion; people get both.
+        line.setParameterExceptionHandler((e, given) -> {
+            CommandLine command = e.getCommandLine();
+            PrintWriter err = command.getErr();
+            err.println(e.getMessage());
+            UnmatchedArgumentException.printSuggestions(e, err);
+            err.print(command.getUsageMessage());
+            err.flush();
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
         line.setExecutionExceptionHandler((e, command, parsed) -> {
             if (!(e instanceof StatusRuntimeException failure)) {
                 throw e;

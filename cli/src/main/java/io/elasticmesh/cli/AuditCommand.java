@@ -63,11 +63,11 @@ final class AuditCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--tenant", paramLabel = "T")
+        @Option(names = "--tenant", paramLabel = "T", description = "of this tenant")
         private String tenant;
-        @Option(names = "--tier", paramLabel = "T")
+        @Option(names = "--tier", paramLabel = "T", description = "answered on this SLA tier")
         private String tier;
-        @Option(names = "--model", paramLabel = "M")
+        @Option(names = "--model", paramLabel = "M", description = "answered by this mesh model")
         private String model;
         @Option(names = "--since", paramLabel = "WHEN", converter = Time.class,
                 description = "a duration before now (30m, 1h, 7d) or an ISO-8601 instant (2026-11-28T10:00:00Z)")
@@ -79,9 +79,9 @@ final class AuditCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "token-budget|deadline|context-window", converter = Reason.class,
                 description = "why thinking was cut")
         private TruncationReason reason;
-        @Option(names = "--request-id", paramLabel = "ID")
+        @Option(names = "--request-id", paramLabel = "ID", description = "the event of this request")
         private String requestId;
-        @Option(names = "--trace-id", paramLabel = "ID")
+        @Option(names = "--trace-id", paramLabel = "ID", description = "the events of this trace")
         private String traceId;
         @Option(names = "--text", paramLabel = "WORDS", description = "in the thinking, case-insensitive")
         private String text;
@@ -158,7 +158,7 @@ final class AuditCommand implements Runnable {
         @ParentCommand
         private AuditCommand audit;
 
-        @Parameters(paramLabel = "REQUEST_ID")
+        @Parameters(paramLabel = "REQUEST_ID", description = "the request the event records")
         private String requestId;
 
         @Override
@@ -208,7 +208,7 @@ final class AuditCommand implements Runnable {
         @ParentCommand
         private AuditCommand audit;
 
-        @Option(names = "--tenant", paramLabel = "T", required = true)
+        @Option(names = "--tenant", paramLabel = "T", required = true, description = "whose chain")
         private String tenant;
 
         @Override

@@ -37,6 +37,8 @@ public final class MeshCli implements Runnable {
     /** Runs one command line; returns its exit status. */
     public static int execute(Context context, String... args) {
         CommandLine line = new CommandLine(new MeshCli(), factory(context));
+        // Wide enough that no option's help breaks inside a path.
+        line.setUsageHelpWidth(120);
         line.setOut(context.out());
         line.setErr(context.err());
         // picocli's own handler leaves the usage out when it has a suggestion; people get both.

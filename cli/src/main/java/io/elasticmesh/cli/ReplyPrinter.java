@@ -14,8 +14,8 @@ final class ReplyPrinter {
     private final PrintWriter out;
     /** The thinking budget asked for, or null for the tier's (then known only from the summary). */
     private final Integer thinkingBudget;
-    private boolean thinking;
-    private boolean answer;
+    /** The label of the part being printed ("thinking  ", "answer    "); null before the first. */
+    private String part;
     private boolean midLine;
 
     ReplyPrinter(PrintWriter out, Integer thinkingBudget) {
@@ -24,11 +24,7 @@ final class ReplyPrinter {
     }
 
     void thinking(String text) {
-        if (!thinking) {
-            thinking = true;
-            write("thinking  ");
-        }
-        write(text);
+        print("thinking  ", text);
     }
 
     void thinkingEnd(ThinkingEnd end) {
@@ -39,11 +35,7 @@ final class ReplyPrinter {
     }
 
     void answer(String text) {
-        if (!answer) {
-            answer = true;
-            write("answer    ");
-        }
-        write(text);
+        print("answer    ", text);
     }
 
     void completed(ReasonResponse reply) {
@@ -71,6 +63,15 @@ final class ReplyPrinter {
             midLine = false;
         }
         out.flush();
+    }
+
+    /** {@code text} of a part, after the part's label when it is its first piece. */
+    private void print(String label, String text) {
+        if (!label.equals(part)) {
+            part = label;
+            write(label);
+        }
+        write(text);
     }
 
     private void write(String text) {

@@ -10,8 +10,8 @@ final class AuditOptions {
     private final Context context;
 
     @Option(names = "--audit", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-            description = "audit-service's gRPC endpoint (default: $MESH_AUDIT, else the local mesh's from "
-                    + ".mesh/ready, else 127.0.0.1:9400)")
+            description = "gRPC endpoint of audit-service (default: $MESH_AUDIT, "
+                    + "else .mesh/ready's, else 127.0.0.1:9400)")
     private String audit;
 
     @Option(names = "--api-key", paramLabel = "KEY", scope = ScopeType.INHERIT,

@@ -10,8 +10,8 @@ final class RouterOptions {
     private final Context context;
 
     @Option(names = "--router", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-            description = "budget-router's gRPC endpoint (default: $MESH_ROUTER, else the local mesh's from "
-                    + ".mesh/ready, else 127.0.0.1:9100)")
+            description = "gRPC endpoint of budget-router (default: $MESH_ROUTER, "
+                    + "else .mesh/ready's, else 127.0.0.1:9100)")
     private String router;
 
     @Option(names = "--api-key", paramLabel = "KEY", scope = ScopeType.INHERIT,

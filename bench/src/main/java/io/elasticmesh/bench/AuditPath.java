@@ -1,7 +1,7 @@
 package io.elasticmesh.bench;
 
 import com.google.protobuf.Timestamp;
-import io.elasticmesh.local.AuditEvents;
+import io.elasticmesh.cli.AuditEvents;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;

@@ -1,9 +1,9 @@
 package io.elasticmesh.bench;
 
+import io.elasticmesh.cli.ApiKeys;
 import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
-import io.elasticmesh.local.ApiKeys;
 import io.elasticmesh.local.ElasticReasoningReference;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;

@@ -2,9 +2,10 @@ package io.elasticmesh.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.cli.ApiKeys;
+import io.elasticmesh.cli.Context;
+import io.elasticmesh.cli.MeshCli;
 import io.elasticmesh.edge.Limits;
-import io.elasticmesh.local.ApiKeys;
-import io.elasticmesh.local.AuditCli;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
@@ -25,14 +26,12 @@ import io.elasticmesh.proto.reasoning.v1.RouterAdminGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ class AuditIT {
             auditChannel.shutdownNow();
         }
         auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext()
-                .maxInboundMessageSize(AuditCli.MAX_REPLY_BYTES).build();
+                .maxInboundMessageSize(Context.MAX_REPLY_BYTES).build();
     }
 
     private AuditServiceGrpc.AuditServiceBlockingStub audit() {
@@ -407,12 +406,17 @@ class AuditIT {
                 large.toArray(String[]::new));
     }
 
+    /** {@code ./mesh audit ARGS} against this mesh. */
     private String cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = new AuditCli(new PrintStream(out, true, StandardCharsets.UTF_8), audit())
-                .run(new ArrayDeque<>(List.of(args)));
-        assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
-        return out.toString(StandardCharsets.UTF_8);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> line = new ArrayList<>(List.of("audit"));
+        line.addAll(List.of(args));
+        line.addAll(List.of("--audit", "127.0.0.1:" + mesh.auditPort(), "--api-key", mesh.auditApiKey()));
+        int status = MeshCli.execute(new Context(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(),
+                Context::plaintext), line.toArray(String[]::new));
+        assertThat(status).as(out + "\n" + err).isZero();
+        return out.toString();
     }
 
     @Test

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.elasticmesh.local.ApiKeys;
-import io.elasticmesh.local.AuditEvents;
+import io.elasticmesh.cli.ApiKeys;
+import io.elasticmesh.cli.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.audit.v1.AuditEvent;

@@ -3,8 +3,8 @@ package io.elasticmesh.it;
 import static io.elasticmesh.it.SharedMesh.scripted;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.elasticmesh.local.ApiKeys;
-import io.elasticmesh.local.AuditEvents;
+import io.elasticmesh.cli.ApiKeys;
+import io.elasticmesh.cli.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.local.OtlpReceiver;
 import io.elasticmesh.local.OtlpReceiver.ReceivedSpan;

@@ -1,4 +1,4 @@
-package io.elasticmesh.local;
+package io.elasticmesh.cli;
 
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc.AuditServiceBlockingStub;

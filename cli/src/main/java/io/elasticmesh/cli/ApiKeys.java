@@ -1,4 +1,4 @@
-package io.elasticmesh.local;
+package io.elasticmesh.cli;
 
 import io.elasticmesh.identity.AuthenticationInterceptor;
 import io.grpc.Metadata;

@@ -1,6 +1,7 @@
 package io.elasticmesh.router.kafka;
 
 import io.elasticmesh.edge.DomainException;
+import io.elasticmesh.router.AuditTrail;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.telemetry.KafkaTraceContext;
 import io.opentelemetry.context.Context;
@@ -42,7 +43,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 @Startup
-public class AuditPublisher {
+public class AuditPublisher implements AuditTrail {
 
     private static final Logger LOG = Logger.getLogger(AuditPublisher.class);
     private static final int BATCH = 500;

@@ -4,9 +4,9 @@ import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.inference.triton.PhaseEvent;
+import io.elasticmesh.router.AuditTrail;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
-import io.elasticmesh.router.kafka.AuditPublisher;
 import io.elasticmesh.router.mapping.AuditMapper;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.elasticmesh.telemetry.TraceAttributes;
@@ -43,11 +43,11 @@ public class ReasoningService {
     private final Admission admission;
     private final DecoderClient decoder;
     private final SolutionClient solution;
-    private final AuditPublisher audit;
+    private final AuditTrail audit;
     private final ThinkingHold hold;
     private final Tracer tracer;
 
-    public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution, AuditPublisher audit,
+    public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution, AuditTrail audit,
             ThinkingHold hold, Tracer tracer) {
         this.admission = admission;
         this.decoder = decoder;

@@ -96,12 +96,17 @@ public class Admission {
             Ticket ticket = queue.enter(tier, start, latestStart);
             ReasonEvent.ThinkingEnded[] thought = {null};
             long[] thoughtMillis = {0};
-            return Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext)
-                    // Timers need at least 1 ms; a request with no time to wait only gets a slot that is free now.
-                    .ifNoItem().after(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
-                    .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
-                            + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
-                            .asRuntimeException())
+            Uni<Ticket> slot = Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext);
+            if (!ticket.granted().isDone()) {
+                // Only a wait is bounded: a slot free now is taken, or the 1 ms timer (timers need at least 1 ms)
+                // of a request with no time to wait could beat its own grant.
+                slot = slot.ifNoItem().after(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                                latestStart - start)))
+                        .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
+                                + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
+                                .asRuntimeException());
+            }
+            return slot
                     .onItem().transformToMulti(granted -> {
                         metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
                         long thinkingMs = DeadlineSplit.of(deadline.timeRemaining(TimeUnit.MILLISECONDS),

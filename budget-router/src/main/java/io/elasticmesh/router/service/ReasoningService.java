@@ -14,7 +14,6 @@ import io.elasticmesh.router.ReasonResult;
 import io.elasticmesh.router.SolutionPhase;
 import io.elasticmesh.router.ThinkingHold;
 import io.elasticmesh.router.ThinkingPhase;
-import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
 import io.elasticmesh.telemetry.StreamSpan;
@@ -119,62 +118,94 @@ public class ReasoningService {
         }));
     }
 
+    /** One admitted request while it runs. {@code context}: its span's, current for its downstream calls. */
+    private record Request(String id, ReasonCommand command, Admitted admitted, boolean deltas,
+            Context context) {
+    }
+
     /**
+     * Thinks, then answers from the thinking, then records the answer: one stream of the request's events.
+     *
      * @param call the context of the call that asked, the request span's parent (admission may grant the slot on
      *     another thread)
      * @param deltas whether the phases stream their text (see {@link DecoderClient#think})
      */
     private Multi<ReasonEvent> run(Context call, String requestId, ReasonCommand command,
             Admitted admitted, boolean deltas, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
-        Tier tier = admitted.tier();
         try (Scope ignored = call.makeCurrent()) {
             return StreamSpan.around(requestSpan(requestId, admitted), span -> {
-                Context request = Context.current();
+                Request request = new Request(requestId, command, admitted, deltas, Context.current());
                 return thinking.get().onFailure().transform(f -> missedDeadline(f, "thinking", admitted))
-                        .onItem().transformToMultiAndConcatenate(event -> {
-                    if (event instanceof PhaseEvent.Delta<ThinkingPhase> delta) {
-                        return Multi.createFrom().<ReasonEvent>item(
-                                new ReasonEvent.ThinkingDelta(delta.text(), delta.tokens()));
-                    }
-                    ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
-                    long thoughtNanos = System.nanoTime();
-                    // The decoder lowers t when the request's prompt, t and s do not fit the context window.
-                    Budget fitted = thought.budgetTokens() > 0
-                            && thought.budgetTokens() < admitted.budget().thinkingTokens()
-                            ? admitted.budget().fittedToContextWindow(thought.budgetTokens()) : admitted.budget();
-                    Budget budget = fitted.withRollover(
-                            BudgetPolicy.rollover(tier, fitted, thought.tokens(), thought.truncated()));
-                    Multi<PhaseEvent<SolutionPhase>> answer;
-                    try (Scope inRequest = request.makeCurrent()) {
-                        answer = solution.solve(requestId, tier.model(), thought, budget.solutionTokens(),
-                                admitted.deadline(), deltas)
-                                .onFailure().transform(f -> missedDeadline(f, "solution", admitted));
-                    }
-                    return Multi.createBy().concatenating().streams(
-                            Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),
-                            answer.map(step -> {
-                                if (step instanceof PhaseEvent.Delta<SolutionPhase> delta) {
-                                    return new ReasonEvent.SolutionDelta(delta.text(), delta.tokens());
-                                }
-                                long end = System.nanoTime();
-                                return new ReasonEvent.Completed(new ReasonResult(requestId, admitted.receivedAt(),
-                                        admitted.tenant(), tier, budget, admitted.deadlineMs(), command.conversation(),
-                                        thought, ((PhaseEvent.Done<SolutionPhase>) step).result(),
-                                        new ReasonResult.Timings(millis(thoughtNanos - admitted.startNanos()),
-                                                millis(end - thoughtNanos), millis(end - admitted.startNanos())),
-                                        admitted.configVersion(), new ReasonResult.Requested(
-                                                requestedThinking(command), command.solutionBudgetTokens())));
-                            }));
-                }).invoke(event -> {
-                    if (event instanceof ReasonEvent.Completed completed) {
-                        traced(span, completed.result());
-                        hold.keep(completed.result());
-                        try (Scope inRequest = request.makeCurrent()) {
-                            auditIfCut(completed.result());
-                        }
-                    }
-                });
+                        .onItem().transformToMultiAndConcatenate(event -> afterThinking(request, event))
+                        .invoke(event -> {
+                            if (event instanceof ReasonEvent.Completed completed) {
+                                answered(request, span, completed.result());
+                            }
+                        });
             });
+        }
+    }
+
+    /** A thinking delta passes on; the end of thinking is announced and starts the answer. */
+    private Multi<ReasonEvent> afterThinking(Request request, PhaseEvent<ThinkingPhase> event) {
+        if (event instanceof PhaseEvent.Delta<ThinkingPhase> delta) {
+            return Multi.createFrom().<ReasonEvent>item(new ReasonEvent.ThinkingDelta(delta.text(), delta.tokens()));
+        }
+        ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
+        long thoughtNanos = System.nanoTime();
+        Budget budget = budgetAfter(request.admitted(), thought);
+        return Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),
+                answer(request, thought, budget).map(step -> {
+                    if (step instanceof PhaseEvent.Delta<SolutionPhase> delta) {
+                        return new ReasonEvent.SolutionDelta(delta.text(), delta.tokens());
+                    }
+                    SolutionPhase solved = ((PhaseEvent.Done<SolutionPhase>) step).result();
+                    return new ReasonEvent.Completed(result(request, budget, thought, thoughtNanos, solved));
+                }));
+    }
+
+    /**
+     * The admitted budget as thinking left it: t lowered when the decoder lowered it (the request's prompt, t and s
+     * did not fit the context window), s raised by the thinking the tier rolls over.
+     */
+    private static Budget budgetAfter(Admitted admitted, ThinkingPhase thought) {
+        Budget admittedBudget = admitted.budget();
+        Budget fitted = thought.budgetTokens() > 0 && thought.budgetTokens() < admittedBudget.thinkingTokens()
+                ? admittedBudget.fittedToContextWindow(thought.budgetTokens()) : admittedBudget;
+        return fitted.withRollover(
+                BudgetPolicy.rollover(admitted.tier(), fitted, thought.tokens(), thought.truncated()));
+    }
+
+    /** The solution phase, a child of the request's span. */
+    private Multi<PhaseEvent<SolutionPhase>> answer(Request request, ThinkingPhase thought, Budget budget) {
+        Admitted admitted = request.admitted();
+        try (Scope inRequest = request.context().makeCurrent()) {
+            return solution.solve(request.id(), admitted.tier().model(), thought, budget.solutionTokens(),
+                    admitted.deadline(), request.deltas())
+                    .onFailure().transform(f -> missedDeadline(f, "solution", admitted));
+        }
+    }
+
+    /** @param thoughtNanos when thinking ended, as {@link System#nanoTime()} */
+    private static ReasonResult result(Request request, Budget budget, ThinkingPhase thought, long thoughtNanos,
+            SolutionPhase solved) {
+        Admitted admitted = request.admitted();
+        ReasonCommand command = request.command();
+        long end = System.nanoTime();
+        ReasonResult.Timings timings = new ReasonResult.Timings(millis(thoughtNanos - admitted.startNanos()),
+                millis(end - thoughtNanos), millis(end - admitted.startNanos()));
+        return new ReasonResult(request.id(), admitted.receivedAt(), admitted.tenant(), admitted.tier(), budget,
+                admitted.deadlineMs(), command.conversation(), thought, solved, timings, admitted.configVersion(),
+                new ReasonResult.Requested(requestedThinking(command), command.solutionBudgetTokens()));
+    }
+
+    /** An answer is traced, held for continuation when its thinking was cut, and audited as its tier says. */
+    private void answered(Request request, Span span, ReasonResult result) {
+        traced(span, result);
+        hold.keep(result);
+        try (Scope inRequest = request.context().makeCurrent()) {
+            auditIfCut(result);
         }
     }
 

@@ -1,0 +1,156 @@
+package io.elasticmesh.router.service;
+
+import io.elasticmesh.router.ThinkingHold;
+import io.elasticmesh.router.ReasonCommand;
+import io.elasticmesh.router.BudgetPolicy;
+
+import io.elasticmesh.conversation.Turn;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc;
+import io.elasticmesh.proto.reasoning.v1.MutinySolutionServiceGrpc;
+import io.elasticmesh.router.AuditSink;
+import io.elasticmesh.router.mapping.AuditMapper;
+import io.elasticmesh.router.client.DecoderClient;
+import io.elasticmesh.router.client.SolutionClient;
+import io.elasticmesh.router.config.RouterConfig;
+import io.elasticmesh.router.config.TierTableStore;
+import io.elasticmesh.router.metrics.RouterMetrics;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The router's orchestration wired by hand, as CDI wires it in production, with decoder-service and
+ * solution-service replaced by {@link PhaseFakes} behind an in-process gRPC server: the real clients, stubs,
+ * deadlines and cancellation, no network, no Triton, Kafka or PostgreSQL.
+ */
+final class Orchestration implements AutoCloseable {
+
+    /**
+     * Three tiers of one slot each and no queue, so a slot not given back shows as the next request's refusal.
+     * {@code metered} may use 1 token a minute: a charge shows as debt, no charge as a full bucket.
+     */
+    static final String TIERS = """
+            tiers:
+              plain:
+                model: fake
+                thinking-budget-tokens: 64
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                max-concurrent-requests: 1
+                queue-limit: 0
+              rollover:
+                model: fake
+                thinking-budget-tokens: 64
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                max-concurrent-requests: 1
+                queue-limit: 0
+                rollover-unused-thinking: true
+              every:
+                model: fake
+                thinking-budget-tokens: 64
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                audit: all
+            tenants:
+              acme:
+                allowed-tiers: [plain, rollover, every]
+                default-tier: plain
+                tokens-per-minute: 1000000000
+              rival:
+                allowed-tiers: [plain]
+                default-tier: plain
+                tokens-per-minute: 1000000000
+              metered:
+                allowed-tiers: [plain]
+                default-tier: plain
+                tokens-per-minute: 1
+            """;
+
+    final PhaseFakes.Decoder decoder = new PhaseFakes.Decoder();
+    final PhaseFakes.Solution solution = new PhaseFakes.Solution();
+    final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+    final Admission admission;
+    final TierTableStore tiers;
+    final ReasoningService service;
+    private final Server server;
+    private final ManagedChannel channel;
+
+    /** @param dir where the tier file is written */
+    Orchestration(Path dir) {
+        String name = InProcessServerBuilder.generateName();
+        try {
+            this.server = InProcessServerBuilder.forName(name).addService(decoder).addService(solution).build()
+                    .start();
+            Files.writeString(dir.resolve("tiers.yaml"), TIERS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.channel = InProcessChannelBuilder.forName(name).build();
+        // The production defaults of every router.* setting, bound as Quarkus binds them ("5s" durations too).
+        RouterConfig config = new SmallRyeConfigBuilder().withMapping(RouterConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withDefaultValues(Map.of("router.tiers-file", dir.resolve("tiers.yaml").toString()))
+                .build().getConfigMapping(RouterConfig.class);
+        RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
+        Tracer tracer = OpenTelemetry.noop().getTracer("orchestration-tests");
+        this.tiers = new TierTableStore(config, metrics);
+        this.admission = new Admission(tiers, config, metrics);
+        AuditSink audit = result -> audited.add(AuditMapper.toEvent(result));
+        this.service = new ReasoningService(admission,
+                new DecoderClient(MutinyDecoderServiceGrpc.newMutinyStub(channel), tracer),
+                new SolutionClient(MutinySolutionServiceGrpc.newMutinyStub(channel), tracer), audit,
+                new ThinkingHold(config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime),
+                tracer);
+    }
+
+    /** A one-question request of {@code tenant} to {@code tier}, with the tier's budgets. */
+    static ReasonCommand ask(String tenant, String tier, String question) {
+        return ask(tenant, tier, question, OptionalInt.empty());
+    }
+
+    /** As {@link #ask(String, String, String)}, asking for a solution budget of {@code solutionTokens}. */
+    static ReasonCommand ask(String tenant, String tier, String question, int solutionTokens) {
+        return ask(tenant, tier, question, OptionalInt.of(solutionTokens));
+    }
+
+    private static ReasonCommand ask(String tenant, String tier, String question, OptionalInt solutionTokens) {
+        return new ReasonCommand(List.of(new Turn(Turn.Role.USER, question)), tier, tenant, true,
+                OptionalLong.empty(), solutionTokens, false, BudgetPolicy.THINKING_FIELD);
+    }
+
+    int inFlight(String tier) {
+        return admission.queue().inFlight(tier);
+    }
+
+    int waiting(String tier) {
+        return admission.queue().waiting(tier);
+    }
+
+    double quotaLeft(String tenant) {
+        return admission.remainingQuota(tiers.current().tenant(tenant).orElseThrow());
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        server.shutdownNow();
+    }
+}

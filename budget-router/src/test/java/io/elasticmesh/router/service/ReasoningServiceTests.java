@@ -1,0 +1,424 @@
+package io.elasticmesh.router.service;
+
+import static io.elasticmesh.router.service.Orchestration.ask;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.elasticmesh.edge.ErrorPolicy;
+import io.elasticmesh.conversation.ThinkingCut;
+import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.reasoning.v1.FinishReason;
+import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
+import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
+import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
+import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.elasticmesh.router.ReasonCommand;
+import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.ReasonEvent;
+import io.elasticmesh.router.service.PhaseFakes.Call;
+import io.elasticmesh.router.service.PhaseFakes.Script;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ReasoningService with the real Admission, clients and stubs against scripted in-process fakes of decoder-service
+ * and solution-service ({@link Orchestration}): what the phases are asked, what the client gets, what is audited
+ * and held, and that every way a request ends gives its slot back and charges its tenant only for an answer.
+ */
+class ReasoningServiceTests {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(PhaseFakes.PATIENCE_SECONDS);
+    private static final int PROMPT_TOKENS = 7;
+    private static final String ANSWER = "42";
+    private static final int ANSWER_TOKENS = 3;
+
+    @TempDir
+    Path dir;
+
+    private Orchestration mesh;
+
+    @BeforeEach
+    void wire() {
+        mesh = new Orchestration(dir);
+        mesh.solution.script = answers(ANSWER);
+    }
+
+    @AfterEach
+    void unwire() {
+        mesh.close();
+    }
+
+    // --- the phases and what the client sees ---
+
+    @Test
+    void aStreamedRequestEmitsTheThinkingItsEndThenTheAnswer() {
+        mesh.decoder.script = closesAfter(3);
+
+        List<ReasonEvent> events = streamed(ask("acme", "plain", "why?"));
+
+        assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("ThinkingDelta",
+                "ThinkingDelta", "ThinkingDelta", "ThinkingEnded", "SolutionDelta", "Completed");
+        ReasonResult result = ((ReasonEvent.Completed) events.get(events.size() - 1)).result();
+        assertThat(result.thinking().text()).isEqualTo("w0 w1 w2 ");
+        assertThat(result.solution().text()).isEqualTo(ANSWER);
+        assertThat(mesh.decoder.seen.streamed).containsExactly(true);
+        assertThat(mesh.solution.seen.streamed).containsExactly(true);
+        // The answer continues exactly from the thinking the decoder reported, under the same request id.
+        GenerateThinkingRequest thought = mesh.decoder.seen.only();
+        GenerateSolutionRequest asked = mesh.solution.seen.only();
+        assertThat(asked.getRequestId()).isEqualTo(thought.getRequestId()).isEqualTo(result.requestId());
+        assertThat(asked.getPromptText()).isEqualTo("<prompt>why?<think>");
+        assertThat(asked.getThinkingText()).isEqualTo("w0 w1 w2 ");
+        assertThat(asked.getThinkingClosedByModel()).isTrue();
+        assertThat(thought.getThinkingBudgetTokens()).isEqualTo(64);
+        assertThat(thought.getSolutionBudgetTokens()).isEqualTo(32);
+    }
+
+    @Test
+    void aUnaryRequestCallsBothPhasesUnary() {
+        mesh.decoder.script = closesAfter(3);
+
+        ReasonResult result = answered(ask("acme", "plain", "why?"));
+
+        assertThat(result.solution().text()).isEqualTo(ANSWER);
+        assertThat(mesh.decoder.seen.streamed).containsExactly(false);
+        assertThat(mesh.solution.seen.streamed).containsExactly(false);
+    }
+
+    // --- rollover ---
+
+    @Test
+    void rolloverGivesTheAnswerItsBudgetPlusTheThinkingTheDecoderReportsUnused() {
+        mesh.decoder.script = closesAfter(20);
+
+        ReasonResult result = answered(ask("acme", "rollover", "why?"));
+
+        assertThat(mesh.solution.seen.only().getSolutionBudgetTokens()).isEqualTo(32 + (64 - 20));
+        assertThat(result.budget().solutionTokens()).isEqualTo(76);
+        assertThat(result.budget().solutionRolloverTokens()).isEqualTo(44);
+    }
+
+    @Test
+    void rolloverCountsFromTheThinkingBudgetTheDecoderApplied() {
+        // The decoder lowered t to 40 to fit the context window, then the model used 20 of them.
+        mesh.decoder.script = call -> thought(call, 20).setThinkingBudgetTokens(40).setClosedByModel(true)
+                .setFinishReason(FinishReason.FINISH_REASON_STOP).build();
+
+        ReasonResult result = answered(ask("acme", "rollover", "why?"));
+
+        assertThat(mesh.solution.seen.only().getSolutionBudgetTokens()).isEqualTo(32 + (40 - 20));
+        assertThat(result.budget().thinkingTokens()).isEqualTo(40);
+        assertThat(result.budget().thinkingClamped()).isTrue();
+    }
+
+    @Test
+    void noRolloverAfterACutNorOnATierWithoutIt() {
+        mesh.decoder.script = cutAtBudget();
+        answered(ask("acme", "rollover", "cut"));
+        mesh.decoder.script = closesAfter(20);
+        answered(ask("acme", "plain", "closed"));
+
+        assertThat(mesh.solution.seen.requests).extracting(GenerateSolutionRequest::getSolutionBudgetTokens)
+                .containsExactly(32, 32);
+    }
+
+    // --- cut → audit and hold ---
+
+    @Test
+    void aCutRequestIsAuditedExactlyOnceWithItsCutThinking() {
+        mesh.decoder.script = cutAtBudget();
+
+        ReasonResult result = answered(ask("acme", "plain", "why?"));
+
+        assertThat(result.thinking().cut()).isEqualTo(ThinkingCut.TOKEN_BUDGET);
+        assertThat(mesh.audited).hasSize(1);
+        AuditEvent event = mesh.audited.get(0);
+        assertThat(event.getTenant()).isEqualTo("acme");
+        assertThat(event.getRequest().getTier()).isEqualTo("plain");
+        assertThat(event.getResponse().getRequestId()).isEqualTo(result.requestId());
+        assertThat(event.getResponse().getThinkingText()).isEqualTo(result.thinking().text()).startsWith("w0 ")
+                .endsWith(" w63 ");
+        assertThat(event.getResponse().getThinkingTruncated()).isTrue();
+        assertThat(event.getResponse().getTruncationReason())
+                .isEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
+        assertThat(event.getResponse().getSolutionText()).isEqualTo(ANSWER);
+        // The answer was asked to close the cut thinking itself.
+        assertThat(mesh.solution.seen.only().getThinkingClosedByModel()).isFalse();
+    }
+
+    @Test
+    void aClosedRequestIsAuditedOnlyOnATierThatAuditsAll() {
+        mesh.decoder.script = closesAfter(5);
+
+        answered(ask("acme", "plain", "not audited"));
+        ReasonResult all = answered(ask("acme", "every", "audited"));
+
+        assertThat(mesh.audited).extracting(e -> e.getResponse().getRequestId()).containsExactly(all.requestId());
+        assertThat(mesh.audited.get(0).getResponse().getThinkingTruncated()).isFalse();
+    }
+
+    @Test
+    void aFailedRequestIsNeitherAuditedNorHeld() {
+        mesh.decoder.script = cutAtBudget();
+        mesh.solution.script = call -> {
+            throw Status.UNAVAILABLE.withDescription("solution down").asRuntimeException();
+        };
+
+        assertThat(failureOf(() -> answered(ask("acme", "plain", "why?")))).isEqualTo(Status.Code.UNAVAILABLE);
+
+        assertThat(mesh.audited).isEmpty();
+        String id = mesh.decoder.seen.only().getRequestId();
+        assertThat(failureOf(() -> continued(id, 8, "acme"))).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    // --- deadlines ---
+
+    @Test
+    void aDeadlineCutEndsThinkingAndStillGetsAnAnswer() {
+        mesh.decoder.script = untilThinkingDeadline();
+        Deadline caller = Deadline.after(1600, TimeUnit.MILLISECONDS);
+
+        ReasonResult result = mesh.service.reason(ask("acme", "rollover", "why?", 8), caller)
+                .await().atMost(PATIENCE);
+
+        // The answer's reserve at the assumed speed (router.split defaults: (500 ms + 8 × 50 ms) × 1.5 = 1350 ms)
+        // is kept out of the thinking phase's share of the caller's 1600 ms.
+        long share = mesh.decoder.seen.only().getThinkingDeadlineMs();
+        assertThat(share).isBetween(1L, 1600L - 1350L);
+        assertThat(result.thinking().cut()).isEqualTo(ThinkingCut.DEADLINE);
+        assertThat(result.solution().text()).isEqualTo(ANSWER);
+        assertThat(mesh.solution.seen.only().getThinkingText()).isEqualTo(result.thinking().text()).isNotEmpty();
+        // Cut for time: nothing rolls over, a longer answer would not fit either.
+        assertThat(mesh.solution.seen.only().getSolutionBudgetTokens()).isEqualTo(8);
+        assertThat(mesh.audited).hasSize(1);
+    }
+
+    @Test
+    void aThinkingPhaseThatNeverAnswersFailsAtTheDeadlineNamingThePhase() throws InterruptedException {
+        mesh.decoder.script = Call::awaitCancellation;
+
+        assertThatThrownBy(() -> mesh.service.reason(ask("metered", "plain", "why?"),
+                Deadline.after(200, TimeUnit.MILLISECONDS)).await().atMost(PATIENCE))
+                .satisfies(f -> {
+                    Status status = Status.fromThrowable(f);
+                    assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                    assertThat(status.getDescription()).contains("in the thinking phase")
+                            .contains("solution_budget_tokens (was 32)");
+                });
+
+        assertThat(mesh.decoder.seen.sawCancellation()).isTrue();
+        assertThat(mesh.solution.seen.requests).isEmpty();
+        assertSlotAndQuotaReturned();
+    }
+
+    // --- continuation ---
+
+    @Test
+    void aHeldCutRequestContinuesFromItsThinkingWithTheExtraBudget() {
+        mesh.decoder.script = cutAtBudget();
+        ReasonResult cut = answered(ask("acme", "plain", "why?"));
+        mesh.decoder.script = closesAfter(5);
+
+        ReasonResult more = continued(cut.requestId(), 50, "acme");
+
+        GenerateThinkingRequest resumed = mesh.decoder.seen.last();
+        assertThat(resumed.getMessagesList()).isEmpty();
+        assertThat(resumed.getContinuation().getPromptText()).isEqualTo(cut.thinking().prompt());
+        assertThat(resumed.getContinuation().getThinkingText()).isEqualTo(cut.thinking().text());
+        assertThat(resumed.getThinkingBudgetTokens()).isEqualTo(50);
+        assertThat(more.requestId()).isNotEqualTo(cut.requestId()).isEqualTo(resumed.getRequestId());
+        assertThat(more.tier().name()).isEqualTo("plain");
+        assertThat(more.thinking().text()).isEqualTo(cut.thinking().text() + "w0 w1 w2 w3 w4 ");
+        assertThat(mesh.solution.seen.last().getThinkingText()).isEqualTo(more.thinking().text());
+        assertThat(more.solution().text()).isEqualTo(ANSWER);
+        assertThat(mesh.audited).hasSize(1);
+    }
+
+    @Test
+    void onlyAHeldCutRequestOfTheSameTenantCanBeContinued() {
+        mesh.decoder.script = cutAtBudget();
+        String cut = answered(ask("acme", "plain", "cut")).requestId();
+        mesh.decoder.script = closesAfter(5);
+        String closed = answered(ask("acme", "plain", "closed")).requestId();
+
+        assertThat(failureOf(() -> continued(cut, 8, "rival"))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(failureOf(() -> continued(closed, 8, "acme"))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(failureOf(() -> continued("unknown", 8, "acme"))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(failureOf(() -> continued(cut, 0, "acme"))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(failureOf(() -> continued(cut, 65, "acme"))).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(mesh.decoder.seen.requests).hasSize(2);
+        assertThat(mesh.inFlight("plain")).isZero();
+    }
+
+    // --- admission: the slot and the quota on every path ---
+
+    @Test
+    void anAnswerGivesTheSlotBackAndChargesTheTokensUsed() {
+        mesh.decoder.script = closesAfter(10);
+
+        answered(ask("metered", "plain", "why?"));
+
+        assertThat(mesh.inFlight("plain")).isZero();
+        // 1 token a minute: the bucket is in debt by exactly what the request used (refill is negligible).
+        assertThat(mesh.quotaLeft("metered")).isCloseTo(1.0 - (PROMPT_TOKENS + 10 + ANSWER_TOKENS), within(0.1));
+        assertThat(answered(ask("acme", "plain", "next")).solution().text()).isEqualTo(ANSWER);
+    }
+
+    @Test
+    void aFailedThinkingPhaseGivesTheSlotAndQuotaBack() {
+        mesh.decoder.script = call -> {
+            throw Status.UNAVAILABLE.withDescription("triton down").asRuntimeException();
+        };
+
+        assertThat(failureOf(() -> answered(ask("metered", "plain", "why?")))).isEqualTo(Status.Code.UNAVAILABLE);
+
+        assertThat(mesh.solution.seen.requests).isEmpty();
+        assertSlotAndQuotaReturned();
+    }
+
+    @Test
+    void aFailedSolutionPhaseGivesTheSlotAndQuotaBack() {
+        mesh.decoder.script = closesAfter(10);
+        mesh.solution.script = call -> {
+            throw Status.INVALID_ARGUMENT.withDescription("bad").asRuntimeException();
+        };
+
+        assertThat(failureOf(() -> answered(ask("metered", "plain", "why?"))))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+        assertSlotAndQuotaReturned();
+    }
+
+    @Test
+    void aCancelledRequestCancelsTheDecoderAndGivesTheSlotAndQuotaBack() throws Exception {
+        mesh.decoder.script = call -> {
+            call.delta("w0 ", 1);
+            return call.awaitCancellation();
+        };
+        // The client's call as the gRPC server gives it: its context is cancelled when the client cancels.
+        Context.CancellableContext call = Context.current().withCancellation();
+        AssertSubscriber<ReasonEvent> client = call.call(() -> mesh.service.stream(ask("metered", "plain", "why?"),
+                null).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
+        client.awaitItems(1, PATIENCE);
+        assertThat(mesh.inFlight("plain")).isEqualTo(1);
+        assertThat(failureOf(() -> answered(ask("acme", "plain", "refused while the slot is held"))))
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+        // The gRPC server does both when the client cancels: it cancels the stream the service returned (which
+        // frees the slot) and the call's context (which cancels the downstream calls made in it).
+        client.cancel();
+        call.cancel(null);
+
+        assertThat(mesh.decoder.seen.sawCancellation()).isTrue();
+        assertThat(mesh.solution.seen.requests).isEmpty();
+        assertSlotAndQuotaReturned();
+    }
+
+    /** Nothing in flight or waiting, the metered tenant's bucket full, and the slot usable by the next request. */
+    private void assertSlotAndQuotaReturned() {
+        assertThat(mesh.inFlight("plain")).isZero();
+        assertThat(mesh.waiting("plain")).isZero();
+        assertThat(mesh.quotaLeft("metered")).isEqualTo(1.0);
+        mesh.decoder.script = closesAfter(1);
+        mesh.solution.script = answers(ANSWER);
+        assertThat(answered(ask("acme", "plain", "next")).solution().text()).isEqualTo(ANSWER);
+    }
+
+    // --- driving the service ---
+
+    private ReasonResult answered(ReasonCommand command) {
+        return mesh.service.reason(command, null).await().atMost(PATIENCE);
+    }
+
+    private List<ReasonEvent> streamed(ReasonCommand command) {
+        return mesh.service.stream(command, null).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE))
+                .awaitCompletion(PATIENCE).getItems();
+    }
+
+    private ReasonResult continued(String requestId, long extra, String tenant) {
+        return mesh.service.continueReasoning(requestId, extra, tenant, null).await().atMost(PATIENCE);
+    }
+
+    private static Status.Code failureOf(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            return ErrorPolicy.codeOf(e);
+        }
+        throw new AssertionError("the call succeeded");
+    }
+
+    // --- what the fakes answer ---
+
+    /** The rendered prompt the fake decoder reports: the question between the template's markers. */
+    private static String prompt(GenerateThinkingRequest request) {
+        return request.hasContinuation() ? request.getContinuation().getPromptText()
+                : "<prompt>" + request.getMessages(0).getContent() + "<think>";
+    }
+
+    /** Thinks {@code tokens} words of one token each, streamed one by one, after any earlier thinking. */
+    private static GenerateThinkingResponse.Builder thought(Call<GenerateThinkingRequest> call, int tokens) {
+        StringBuilder text = new StringBuilder(call.request.getContinuation().getThinkingText());
+        for (int i = 0; i < tokens; i++) {
+            String word = "w" + i + " ";
+            call.delta(word, 1);
+            text.append(word);
+        }
+        return GenerateThinkingResponse.newBuilder().setPromptText(prompt(call.request))
+                .setThinkingText(text.toString())
+                .setPromptTokens(PROMPT_TOKENS).setThinkingTokens(tokens)
+                .setThinkingBudgetTokens(call.request.getThinkingBudgetTokens());
+    }
+
+    /** The model writes {@code </think>} itself after {@code tokens} tokens. */
+    private static Script<GenerateThinkingRequest, GenerateThinkingResponse> closesAfter(int tokens) {
+        return call -> thought(call, tokens).setClosedByModel(true).setFinishReason(FinishReason.FINISH_REASON_STOP)
+                .build();
+    }
+
+    /** The model never closes thinking: the whole budget is spent. */
+    private static Script<GenerateThinkingRequest, GenerateThinkingResponse> cutAtBudget() {
+        return call -> thought(call, call.request.getThinkingBudgetTokens()).setTruncated(true)
+                .setTruncationReason(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
+                .setFinishReason(FinishReason.FINISH_REASON_LENGTH).build();
+    }
+
+    /** The model never closes thinking and is slow: the decoder cuts it when its thinking_deadline_ms is spent. */
+    private static Script<GenerateThinkingRequest, GenerateThinkingResponse> untilThinkingDeadline() {
+        return call -> {
+            StringBuilder text = new StringBuilder();
+            int tokens = 0;
+            while (call.elapsedMillis() < call.request.getThinkingDeadlineMs()) {
+                call.delta("w ", 1);
+                text.append("w ");
+                tokens++;
+                Thread.sleep(5);
+            }
+            return GenerateThinkingResponse.newBuilder().setPromptText(prompt(call.request))
+                .setThinkingText(text.toString())
+                    .setPromptTokens(PROMPT_TOKENS).setThinkingTokens(tokens).setTruncated(true)
+                    .setTruncationReason(TruncationReason.TRUNCATION_REASON_DEADLINE)
+                    .setThinkingBudgetTokens(call.request.getThinkingBudgetTokens()).build();
+        };
+    }
+
+    private static Script<GenerateSolutionRequest, GenerateSolutionResponse> answers(String text) {
+        return call -> {
+            call.delta(text, ANSWER_TOKENS);
+            return GenerateSolutionResponse.newBuilder().setSolutionText(text).setSolutionTokens(ANSWER_TOKENS)
+                    .setFinishReason(FinishReason.FINISH_REASON_STOP).build();
+        };
+    }
+}

@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code ./mesh bench [--quick] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka, Triton with the
+ * {@code ./mesh bench [--quick] [--nmt] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka, Triton with the
  * scripted model and SmolLM2, the four services, the router on bench/tiers.yaml) on free ports with its logs and
  * flight recordings under the work directory (default .mesh/bench), runs every measurement in one process, and
  * writes latest.json and latest.md to the out directory (default bench/results). Progress goes to stderr.
+ * {@code --nmt} also runs the services with Native Memory Tracking and reports where their memory goes (it costs
+ * them a little memory and CPU, so the runs the README quotes leave it off).
  */
 public final class Bench {
 
@@ -34,6 +36,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Scale scale = Scale.full();
+        boolean nmt = false;
         Path root = Path.of(System.getProperty("mesh.root", System.getenv().getOrDefault("MESH_ROOT", ".")))
                 .toAbsolutePath().normalize();
         Path out = root.resolve("bench/results");
@@ -41,24 +44,28 @@ public final class Bench {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> scale = Scale.quick();
+                case "--nmt" -> nmt = true;
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: Bench [--quick] [--out DIR] [--work DIR]");
+                        + "'; usage: Bench [--quick] [--nmt] [--out DIR] [--work DIR]");
             }
         }
-        Report.write(out, run(root, work, scale));
+        Report.write(out, run(root, work, scale, nmt));
         System.err.println("wrote " + out.resolve("latest.json") + " and " + out.resolve("latest.md"));
     }
 
-    static Report.Results run(Path root, Path work, Scale scale) throws Exception {
+    static Report.Results run(Path root, Path work, Scale scale, boolean nmt) throws Exception {
         long start = System.nanoTime();
         Path recordings = work.resolve("jfr");
         clean(recordings);
         Files.createDirectories(recordings);
+        List<String> jvmOptions = new ArrayList<>(FlightRecordings.jvmOptions(recordings));
+        if (nmt) {
+            jvmOptions.addAll(NativeMemory.JVM_OPTIONS);
+        }
         LocalMesh.Options options = LocalMesh.Options.ephemeral(root, work, List.of("scripted", "smollm2"))
-                .withTiersFile(root.resolve("bench/tiers.yaml"))
-                .withServiceJvmOptions(FlightRecordings.jvmOptions(recordings));
+                .withTiersFile(root.resolve("bench/tiers.yaml")).withServiceJvmOptions(jvmOptions);
         progress("starting the mesh (" + scale.name() + " run)");
         Map<String, Long> pids;
         Overhead.Result scripted;
@@ -68,6 +75,7 @@ public final class Bench {
         PrefixReuse.Result prefixReuse;
         AuditPath.Result audit;
         Map<String, Double> memoryMb;
+        Map<String, NativeMemory.Summary> nativeMemory = Map.of();
         Instant measuring;
         try (LocalMesh mesh = LocalMesh.start(options); Endpoints endpoints = new Endpoints(mesh);
                 ResidentMemory memory = new ResidentMemory(mesh.servicePids())) {
@@ -96,6 +104,9 @@ public final class Bench {
                         scale.throughputWindowMs(), memory, cpu));
             }
             memoryMb = memory.peakMb();
+            if (nmt) {
+                nativeMemory = NativeMemory.summaries(pids);
+            }
             progress("audit path");
             audit = AuditPath.measure(endpoints, mesh.kafkaBootstrapServers(),
                     URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
@@ -106,7 +117,8 @@ public final class Bench {
         }
         Map<String, FlightRecordings.Profile> profiles = FlightRecordings.read(recordings, pids, measuring, 6);
         return new Report.Results(scale, Machine.describe(), Instant.now(), (System.nanoTime() - start) / 1e9,
-                SCRIPTED, scripted, smollm2, throughput, adherence, prefixReuse, audit, memoryMb, profiles);
+                SCRIPTED, scripted, smollm2, throughput, adherence, prefixReuse, audit, memoryMb, nativeMemory,
+                profiles);
     }
 
     private static void clean(Path dir) throws IOException {

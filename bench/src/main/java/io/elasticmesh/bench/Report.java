@@ -20,8 +20,12 @@ final class Report {
     record Results(Scale scale, Machine machine, Instant finished, double durationS, Workload workload,
             Overhead.Result scripted, Overhead.Result smollm2, List<Throughput.Point> throughput,
             BudgetAdherence.Result adherence, PrefixReuse.Result prefixReuse, AuditPath.Result audit,
-            Map<String, Double> memoryMb, Map<String, FlightRecordings.Profile> profiles) {
+            Map<String, Double> memoryMb, Map<String, NativeMemory.Summary> nativeMemory,
+            Map<String, FlightRecordings.Profile> profiles) {
     }
+
+    /** Issue 14's footprint target: each service's peak resident set under the benchmark's load. */
+    static final double RESIDENT_TARGET_MB = 200;
 
     /** The scripted request the overhead and throughput runs send. */
     record Workload(String directive, int t, int s, int tokens, int tokenDelayMs) {
@@ -74,6 +78,13 @@ final class Report {
                 "events_produced", a.eventsProduced(),
                 "events_missing", a.eventsMissing(), "lag_probes", a.lagProbes(), "path_pairs", a.pathPairs()));
         root.put("memory_mb", rounded(r.memoryMb()));
+        root.put("memory_target_mb", RESIDENT_TARGET_MB);
+        if (!r.nativeMemory().isEmpty()) {
+            Map<String, Object> nmt = new LinkedHashMap<>();
+            r.nativeMemory().forEach((service, s) -> nmt.put(service,
+                    map("resident_mb", s.residentMb(), "committed_mb", rounded(s.committedMb()))));
+            root.put("native_memory", nmt);
+        }
         return root;
     }
 
@@ -187,9 +198,20 @@ final class Report {
         row(md, "check: cut minus not cut (" + a.pathPairs() + " interleaved pairs)",
                 "p99 " + signedMs(a.pairsDiffMsP99()), "p50 " + signedMs(a.pairsDiffMsP50()), "", "");
         r.memoryMb().forEach((service, mb) -> row(md, "resident memory under load, " + service,
-                String.format(Locale.ROOT, "%.0f MB", mb), "", "", ""));
+                String.format(Locale.ROOT, "%.0f MB", mb), "", "",
+                verdict(mb <= RESIDENT_TARGET_MB, String.format(Locale.ROOT, "≤ %.0f MB", RESIDENT_TARGET_MB))));
+        if (!r.nativeMemory().isEmpty()) {
+            md.append("\n## Where the memory goes (Native Memory Tracking)\n\n");
+            md.append("Each service's committed memory by NMT category right after the throughput runs "
+                    + "(`jcmd PID VM.native_memory summary`, MB; committed is at most what is resident for the heap "
+                    + "and thread stacks), next to its resident set at that moment:\n\n");
+            r.nativeMemory().forEach((service, s) -> md.append(String.format(Locale.ROOT,
+                    "- **%s** (resident %.0f): %s%n", service, s.residentMb(), s.committedMb().entrySet().stream()
+                            .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                            .collect(Collectors.joining(", ")))));
+        }
         md.append("\n## Where the time goes (JFR)\n\n");
-        md.append("Each service ran with a flight recording (JFR profile settings, a Java sample every 10 ms); samples from after the warm-up. "
+        md.append("Each service ran with a flight recording (JFR, a Java sample every 10 ms); samples from after the warm-up. "
                 + "Self time by the library of the method on top of the stack; then the mesh's own methods, "
                 + "inclusive (the first mesh frame on the stack):\n\n");
         r.profiles().forEach((service, p) -> {

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +19,11 @@ import java.util.Map;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * The services' JVM sizes and their environment, the same file Kubernetes gives them (ConfigMap mesh-jvm): the
+     * java options in JAVA_OPTS, every other variable (e.g. MALLOC_ARENA_MAX) into the process's environment.
+     */
+    static final String JVM_ENV_FILE = "k8s/base/jvm.env";
 
     private final Process process;
     private final int grpcPort;
@@ -43,8 +50,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
         int port = grpcPort == 0 ? Ports.free() : grpcPort;
         int http = httpPort == 0 ? Ports.free() : httpPort;
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + http,
+        Map<String, String> jvmEnv = readEnvFile(meshRoot.resolve(JVM_ENV_FILE));
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        Arrays.stream(jvmEnv.getOrDefault("JAVA_OPTS", "").split("\\s+")).filter(o -> !o.isEmpty())
+                .forEach(command::add);
+        command.addAll(List.of("-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + http,
                 "-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -52,13 +62,34 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(module + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            jvmEnv.forEach((name, value) -> {
+                if (!name.equals("JAVA_OPTS")) {
+                    builder.environment().put(name, value);
+                }
+            });
+            Process process = builder.start();
             awaitReady(module, process, http, log);
             return new ServiceProcess(process, port, http);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }
+    }
+
+    /** KEY=VALUE lines, as kustomize reads an env file: blank lines and lines starting with # are skipped. */
+    static Map<String, String> readEnvFile(Path file) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int eq = line.indexOf('=');
+                if (!line.isBlank() && !line.startsWith("#") && eq > 0) {
+                    vars.put(line.substring(0, eq).trim(), line.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the services' JVM options " + file, e);
+        }
+        return vars;
     }
 
     private static String javaBinary() {

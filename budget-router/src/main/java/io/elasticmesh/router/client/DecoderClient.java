@@ -5,7 +5,6 @@ import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.mapping.TextDeltas;
 import io.elasticmesh.inference.mapping.TruncationReasons;
 import io.elasticmesh.inference.triton.PhaseEvent;
-import io.elasticmesh.inference.triton.ThinkingCut;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc.MutinyDecoderServiceStub;
@@ -100,7 +99,7 @@ public class DecoderClient {
 
     private static PhaseEvent<ThinkingPhase> done(GenerateThinkingResponse r) {
         return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),
-                r.getTruncated() ? TruncationReasons.fromProto(r.getTruncationReason()) : ThinkingCut.NONE,
+                TruncationReasons.fromProto(r.getTruncated(), r.getTruncationReason()),
                 r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(), r.getThinkingBudgetTokens()));
     }
 }

@@ -12,12 +12,10 @@ import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
-import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.service.BudgetPolicy;
 import io.elasticmesh.router.service.ReasonCommand;
 import io.elasticmesh.router.service.ReasonEvent;
 import io.elasticmesh.router.service.ReasonResult;
-import io.elasticmesh.router.service.ThinkingPhase;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -50,7 +48,7 @@ public final class ReasonMapper {
                 .setSolutionText(result.solution().text())
                 .setThinkingTruncated(result.thinking().truncated())
                 .setSolutionFinishReason(finishReason(result.solution().budgetReached()))
-                .setTruncationReason(truncationReason(result.thinking()))
+                .setTruncationReason(TruncationReasons.toProto(result.thinking().cut()))
                 .setSolutionTruncated(result.solution().budgetReached())
                 .setSolutionEmpty(result.solution().text().isBlank())
                 .setUsage(TokenUsage.newBuilder()
@@ -83,7 +81,7 @@ public final class ReasonMapper {
         } else if (event instanceof ReasonEvent.ThinkingEnded ended) {
             response.setThinkingEnd(ThinkingEnd.newBuilder()
                     .setTruncated(ended.thinking().truncated())
-                    .setTruncationReason(truncationReason(ended.thinking()))
+                    .setTruncationReason(TruncationReasons.toProto(ended.thinking().cut()))
                     .setThinkingTokens(ended.thinking().tokens())
                     .setForcedDelimiters(ended.thinking().closedByModel() ? 0 : 1));
         } else if (event instanceof ReasonEvent.SolutionDelta delta) {
@@ -92,10 +90,6 @@ public final class ReasonMapper {
             response.setCompleted(toResponse(((ReasonEvent.Completed) event).result()));
         }
         return response.build();
-    }
-
-    public static TruncationReason truncationReason(ThinkingPhase thinking) {
-        return TruncationReasons.toProto(thinking.cut());
     }
 
     public static FinishReason finishReason(boolean budgetReached) {

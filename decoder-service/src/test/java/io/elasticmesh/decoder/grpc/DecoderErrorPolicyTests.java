@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.elasticmesh.decoder.service.Thinking;
+import io.elasticmesh.decoder.Thinking;
+import io.elasticmesh.decoder.ThinkingLimits;
 import io.elasticmesh.decoder.service.ThinkingService;
 import io.elasticmesh.inference.profile.Turn;
 import io.elasticmesh.inference.triton.PhaseEvent;
@@ -69,7 +70,7 @@ class DecoderErrorPolicyTests {
         QuarkusMock.installMockForType(new ThinkingService(null, null) {
             @Override
             public Multi<PhaseEvent<Thinking>> think(String requestId, String model, List<Turn> conversation,
-                    Limits limits) {
+                    ThinkingLimits limits) {
                 throw new IllegalArgumentException("a library's bug, not the caller's");
             }
         }, ThinkingService.class);

@@ -24,8 +24,11 @@ import org.jboss.logging.Logger;
  * mTLS client certificate (when the server requires client auth). On success the handler finds the caller in
  * {@link Principals#current()}; otherwise the call ends UNAUTHENTICATED. Health checks and server reflection stay
  * open so probes and tooling need no credentials. Logs name principals and methods, never a key or a hash.
+ * <p>
+ * The one authentication of every service: a service's {@code @GlobalInterceptor} bean only extends it with where its
+ * credentials come from (and, for audit-service, a {@link CallObserver} that records every call).
  */
-public final class AuthenticationInterceptor implements ServerInterceptor {
+public class AuthenticationInterceptor implements ServerInterceptor {
 
     public static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -33,18 +36,34 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
     private static final Logger LOG = Logger.getLogger(AuthenticationInterceptor.class);
 
-    private final Supplier<? extends CredentialStore> store;
+    private final Supplier<? extends Optional<? extends CredentialStore>> store;
+    private final CallObserver observer;
 
     /** @param store read on every call, so a reloaded store takes effect on the next call */
     public AuthenticationInterceptor(Supplier<? extends CredentialStore> store) {
+        this(() -> Optional.of(store.get()), CallObserver.NONE);
+    }
+
+    /**
+     * @param store read on every call, so a reloaded store takes effect on the next call; empty when no credentials
+     *     are configured: then calls are not authenticated and {@link Principals#current()} finds no caller
+     * @param observer sees every call first, refused ones included
+     */
+    public AuthenticationInterceptor(Supplier<? extends Optional<? extends CredentialStore>> store,
+            CallObserver observer) {
         this.store = store;
+        this.observer = observer;
     }
 
     @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-            ServerCallHandler<ReqT, RespT> next) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> received,
+            Metadata headers, ServerCallHandler<ReqT, RespT> handler) {
+        CallObserver.Observed<ReqT, RespT> observed = observer.observe(received, handler);
+        ServerCall<ReqT, RespT> call = observed.call();
+        ServerCallHandler<ReqT, RespT> next = observed.next();
         String method = call.getMethodDescriptor().getFullMethodName();
-        if (OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
+        Optional<? extends CredentialStore> credentials = store.get();
+        if (credentials.isEmpty() || OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);
         }
         String apiKey = headers.get(API_KEY);
@@ -52,10 +71,10 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
         Optional<Principal> principal;
         String refusal;
         if (apiKey != null) {
-            principal = store.get().findByApiKey(apiKey);
+            principal = credentials.get().findByApiKey(apiKey);
             refusal = "unknown API key";
         } else if (subject.isPresent()) {
-            principal = store.get().findByCertificateSubject(subject.get());
+            principal = credentials.get().findByCertificateSubject(subject.get());
             refusal = "client certificate subject '" + subject.get().getName() + "' is not a known principal; "
                     + "send x-api-key metadata or register the subject";
         } else {

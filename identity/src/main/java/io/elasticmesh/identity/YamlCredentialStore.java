@@ -1,8 +1,10 @@
 package io.elasticmesh.identity;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.elasticmesh.edge.StrictYaml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,13 +33,17 @@ import javax.security.auth.x500.X500Principal;
  * </pre>
  *
  * Each principal needs at least one of {@code api-key-sha256} and {@code certificate-subject}; both must be unique
- * across principals. Every error names the file, the entry (index and name) and the field, and never repeats a hash.
+ * across principals. Every error names the file, the entry (index and name) and the field, and never repeats a hash
+ * ({@link StrictYaml} echoes no text).
  * To reload, {@link #load} the file again and swap the reference the interceptor reads.
  */
 public final class YamlCredentialStore implements CredentialStore {
 
-    private static final List<String> FIELDS = List.of("name", "tenant", "roles", "api-key-sha256",
-            "certificate-subject");
+    @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+    private record PrincipalYaml(@JsonProperty(required = true) String name,
+            @JsonProperty(required = true) String tenant, List<String> roles, String apiKeySha256,
+            String certificateSubject) {
+    }
 
     private record Entry(Principal principal, byte[] keyDigest, X500Principal subject) {
     }
@@ -61,9 +67,11 @@ public final class YamlCredentialStore implements CredentialStore {
     public static YamlCredentialStore parse(InputStream yaml, String source) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            root = StrictYaml.tree(yaml.readAllBytes());
         } catch (IOException e) {
-            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getMessage(), e);
+            throw new UncheckedIOException(source + ": cannot read principals file: " + e.getMessage(), e);
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(source + ": " + invalid.getMessage(), invalid);
         }
         JsonNode list = root == null ? null : root.get("principals");
         if (list == null || !list.isArray() || list.isEmpty()) {
@@ -99,78 +107,40 @@ public final class YamlCredentialStore implements CredentialStore {
         return source + ": principals[" + index + "] '" + principal.name() + "'";
     }
 
+    /** An entry is named by its index, and by its name once it has one. */
     private static Entry entry(JsonNode node, String at) {
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(at + ": expected a mapping of " + FIELDS);
+        JsonNode name = node.path("name");
+        String where = name.isTextual() && !name.asText().isBlank() ? at + " '" + name.asText() + "'" : at;
+        PrincipalYaml yaml = StrictYaml.bind(node, PrincipalYaml.class, where);
+        Principal principal;
+        try {
+            principal = new Principal(yaml.name(), yaml.tenant(),
+                    yaml.roles() == null ? Set.of() : new TreeSet<>(yaml.roles()));
+        } catch (IllegalArgumentException blank) {
+            throw new IllegalArgumentException(where + ": " + blank.getMessage(), blank);
         }
-        String name = text(node, "name", at);
-        String where = at + " '" + name + "'";
-        List<String> unknown = new ArrayList<>();
-        node.fieldNames().forEachRemaining(f -> {
-            if (!FIELDS.contains(f)) {
-                unknown.add(f);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(where + ": unknown field(s) " + unknown + "; known: " + FIELDS);
-        }
-        Principal principal = new Principal(name, text(node, "tenant", where), roles(node, where));
         byte[] keyDigest = null;
-        if (node.has("api-key-sha256")) {
-            String stored = text(node, "api-key-sha256", where);
+        if (yaml.apiKeySha256() != null) {
             try {
-                keyDigest = HashKey.parse(stored);
+                keyDigest = HashKey.parse(yaml.apiKeySha256());
             } catch (IllegalArgumentException invalid) {
                 throw new IllegalArgumentException(where + ": field 'api-key-sha256' " + invalid.getMessage(),
                         invalid);
             }
         }
         X500Principal subject = null;
-        if (node.has("certificate-subject")) {
-            String dn = text(node, "certificate-subject", where);
+        if (yaml.certificateSubject() != null) {
             try {
-                subject = new X500Principal(dn);
+                subject = new X500Principal(yaml.certificateSubject());
             } catch (IllegalArgumentException invalid) {
                 throw new IllegalArgumentException(where + ": field 'certificate-subject' is not a distinguished "
-                        + "name like 'CN=app,O=Org': " + dn, invalid);
+                        + "name like 'CN=app,O=Org': " + yaml.certificateSubject(), invalid);
             }
         }
         if (keyDigest == null && subject == null) {
             throw new IllegalArgumentException(where + ": needs 'api-key-sha256' or 'certificate-subject' (or both)");
         }
         return new Entry(principal, keyDigest, subject);
-    }
-
-    private static String text(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException(where + ": missing field '" + field + "'");
-        }
-        if (!value.isTextual() || value.asText().isBlank()) {
-            // The value is not echoed: it may be a mis-pasted key.
-            throw new IllegalArgumentException(where + ": field '" + field + "' must be non-blank text");
-        }
-        return value.asText();
-    }
-
-    private static Set<String> roles(JsonNode node, String where) {
-        JsonNode value = node.get("roles");
-        if (value == null || value.isNull()) {
-            return Set.of();
-        }
-        IllegalArgumentException invalid = new IllegalArgumentException(where
-                + ": field 'roles' must be a list of non-blank names, was " + value);
-        if (!value.isArray()) {
-            throw invalid;
-        }
-        Set<String> roles = new TreeSet<>();
-        for (JsonNode role : value) {
-            if (!role.isTextual() || role.asText().isBlank()) {
-                throw invalid;
-            }
-            roles.add(role.asText());
-        }
-        return roles;
     }
 
     public List<Principal> principals() {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Attributes;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -30,6 +33,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
@@ -74,19 +78,24 @@ class AuthenticationInterceptorTests {
     private static final class WhoAmI extends SimpleServiceGrpc.SimpleServiceImplBase {
         @Override
         public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> response) {
-            Principal caller = Principals.current();
-            response.onNext(SimpleResponse.newBuilder()
-                    .setResponseMessage(caller.name() + "@" + caller.tenant() + " " + caller.roles()).build());
+            Principal caller = Principals.KEY.get();
+            response.onNext(SimpleResponse.newBuilder().setResponseMessage(caller == null ? "nobody"
+                    : caller.name() + "@" + caller.tenant() + " " + caller.roles()).build());
             response.onCompleted();
         }
     }
 
     private ManagedChannel serve(ServerTransportFilter... filters) throws Exception {
+        return serve(new AuthenticationInterceptor(store::get), filters);
+    }
+
+    private ManagedChannel serve(AuthenticationInterceptor authentication, ServerTransportFilter... filters)
+            throws Exception {
         String name = InProcessServerBuilder.generateName();
         HealthStatusManager health = new HealthStatusManager();
         InProcessServerBuilder server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new WhoAmI()).addService(health.getHealthService())
-                .intercept(new AuthenticationInterceptor(store::get));
+                .intercept(authentication);
         for (ServerTransportFilter filter : filters) {
             server.addTransportFilter(filter);
         }
@@ -215,6 +224,41 @@ class AuthenticationInterceptorTests {
     void principalOutsideACallIsAnError() {
         assertThatThrownBy(Principals::current).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no authenticated principal");
+    }
+
+    @Test
+    void withoutCredentialsConfiguredCallsGoThroughWithNoPrincipal() throws Exception {
+        ManagedChannel channel = serve(new AuthenticationInterceptor(Optional::empty, CallObserver.NONE));
+
+        assertThat(whoAmI(channel, null)).isEqualTo("nobody");
+        assertThat(whoAmI(channel, "any-key")).isEqualTo("nobody");
+    }
+
+    @Test
+    void theObserverSeesEveryCallWithItsStatusRefusalsIncluded() throws Exception {
+        List<String> seen = new ArrayList<>();
+        CallObserver observer = new CallObserver() {
+            @Override
+            public <Q, R> Observed<Q, R> observe(ServerCall<Q, R> call, ServerCallHandler<Q, R> next) {
+                ServerCall<Q, R> watched = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        seen.add(status.getCode().name());
+                        super.close(status, trailers);
+                    }
+                };
+                return new Observed<>(watched, (c, headers) -> {
+                    seen.add("handler sees " + Principals.current().name());
+                    return next.startCall(c, headers);
+                });
+            }
+        };
+        ManagedChannel channel = serve(new AuthenticationInterceptor(() -> Optional.of(store.get()), observer));
+
+        assertThatThrownBy(() -> whoAmI(channel, null)).isInstanceOf(StatusRuntimeException.class);
+        whoAmI(channel, ACME_KEY);
+
+        assertThat(seen).containsExactly("UNAUTHENTICATED", "handler sees acme-app", "OK");
     }
 
     /** As a TLS transport with client auth would: the call's attributes carry the verified peer certificate. */

@@ -4,8 +4,10 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.TextFormat;
 import io.elasticmesh.audit.service.QueryLog;
 import io.elasticmesh.audit.service.QueryLogEntry;
+import io.elasticmesh.identity.CallObserver;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.identity.Principals;
+import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
@@ -37,6 +39,20 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
     RecordedCall(ServerCall<ReqT, RespT> call, QueryLog log) {
         super(call);
         this.log = log;
+    }
+
+    /** Records every call of the compliance API (not health's) around authentication. */
+    static CallObserver observer(QueryLog log) {
+        return new CallObserver() {
+            @Override
+            public <Q, R> Observed<Q, R> observe(ServerCall<Q, R> call, ServerCallHandler<Q, R> next) {
+                if (!AuditServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+                    return new Observed<>(call, next);
+                }
+                RecordedCall<Q, R> recorded = new RecordedCall<>(call, log);
+                return new Observed<>(recorded, recorded.handler(next));
+            }
+        };
     }
 
     /** Wraps the handler that authentication calls once it has put the principal in the context. */

@@ -4,39 +4,28 @@ import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.service.QueryLog;
 import io.elasticmesh.identity.AuthenticationInterceptor;
 import io.elasticmesh.identity.YamlCredentialStore;
-import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Every call but health needs an API key of a principal in the principals file, read once at start-up. Every call
- * of the compliance API is recorded in the query log, authenticated or not, with the status it was answered with:
- * recording here, around authentication, is what catches the refusals no handler ever sees.
+ * Every call but health needs an API key of a principal in the principals file, read once at start-up (see
+ * {@link AuthenticationInterceptor}). Every call of the compliance API is recorded in the query log, authenticated or
+ * not, with the status it was answered with: recording around authentication ({@link RecordedCall#observer}) is what
+ * catches the refusals no handler ever sees.
  */
-@ApplicationScoped
+@Singleton
 @GlobalInterceptor
-public class TenantAuthentication implements ServerInterceptor {
-
-    private final AuthenticationInterceptor authentication;
-    private final QueryLog queryLog;
+public class TenantAuthentication extends AuthenticationInterceptor {
 
     TenantAuthentication(AuditConfig config, QueryLog queryLog) {
-        YamlCredentialStore store = YamlCredentialStore.load(config.principalsFile());
-        authentication = new AuthenticationInterceptor(() -> store);
-        this.queryLog = queryLog;
+        super(loadedOnce(config.principalsFile()), RecordedCall.observer(queryLog));
     }
 
-    @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-            ServerCallHandler<ReqT, RespT> next) {
-        if (!AuditServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
-            return authentication.interceptCall(call, headers, next);
-        }
-        RecordedCall<ReqT, RespT> recorded = new RecordedCall<>(call, queryLog);
-        return authentication.interceptCall(recorded, headers, recorded.handler(next));
+    private static Supplier<Optional<YamlCredentialStore>> loadedOnce(Path file) {
+        Optional<YamlCredentialStore> store = Optional.of(YamlCredentialStore.load(file));
+        return () -> store;
     }
 }

@@ -100,7 +100,7 @@ public class DecoderClient {
 
     private static PhaseEvent<ThinkingPhase> done(GenerateThinkingResponse r) {
         return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),
-                r.getTruncated() ? TruncationReasons.fromProto(r.getTruncationReason()) : ThinkingCut.NONE,
+                TruncationReasons.fromProto(r.getTruncated(), r.getTruncationReason()),
                 r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(), r.getThinkingBudgetTokens()));
     }
 }

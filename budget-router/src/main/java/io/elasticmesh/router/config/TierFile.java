@@ -1,5 +1,6 @@
 package io.elasticmesh.router.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -8,21 +9,23 @@ import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
 import java.io.IOException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.elasticmesh.edge.StrictYaml;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Reads the ops-owned tier file (format and meaning of each field: {@code k8s/base/tiers.yaml} and the README's
  * operator section). Every error names the file, the tier or tenant, and the field, so ops can fix a file without
- * reading code. Unknown fields are errors, never ignored: a misspelt limit must not silently fall back to a default.
+ * reading code. Unknown fields are errors, never ignored: a misspelt limit must not silently fall back to a default
+ * ({@link StrictYaml}).
  */
 public final class TierFile {
 
@@ -30,11 +33,23 @@ public final class TierFile {
     static final int DEFAULT_MAX_CONCURRENT = 8;
     static final int DEFAULT_QUEUE_LIMIT = 16;
 
-    private static final List<String> TOP = List.of("max-concurrent-requests", "tiers", "tenants");
-    private static final List<String> TIER_FIELDS = List.of("model", "thinking-budget-tokens",
-            "thinking-budget-ceiling-tokens", "solution-budget-tokens", "deadline-ms", "priority",
-            "max-concurrent-requests", "queue-limit", "rollover-unused-thinking", "audit");
-    private static final List<String> TENANT_FIELDS = List.of("allowed-tiers", "default-tier", "tokens-per-minute");
+    /** The document: {@code tiers} is checked by hand, as its absence has its own message. */
+    @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+    private record FileYaml(Integer maxConcurrentRequests, JsonNode tiers, JsonNode tenants) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+    private record TierYaml(@JsonProperty(required = true) String model,
+            @JsonProperty(required = true) int thinkingBudgetTokens, Integer thinkingBudgetCeilingTokens,
+            @JsonProperty(required = true) int solutionBudgetTokens, @JsonProperty(required = true) long deadlineMs,
+            Integer priority, Integer maxConcurrentRequests, Integer queueLimit, boolean rolloverUnusedThinking,
+            String audit) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+    private record TenantYaml(@JsonProperty(required = true) List<String> allowedTiers,
+            @JsonProperty(required = true) String defaultTier, @JsonProperty(required = true) long tokensPerMinute) {
+    }
 
     private TierFile() {
     }
@@ -49,27 +64,20 @@ public final class TierFile {
     }
 
     private static TierTable read(byte[] content) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(content);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not valid YAML: " + e.getMessage(), e);
-        }
+        JsonNode root = StrictYaml.tree(content);
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("no tiers defined (expected a 'tiers' mapping)");
         }
-        rejectUnknown(root, TOP, "");
-        Map<String, Tier> tiers = entries(root, "tiers", true, "tier", TierFile::tier);
-        Map<String, Tenant> tenants = entries(root, "tenants", false, "tenant", TierFile::tenant);
-        int capacity = root.has("max-concurrent-requests")
-                ? (int) number(root, "max-concurrent-requests", "", Integer.MAX_VALUE)
+        FileYaml file = StrictYaml.bind(root, FileYaml.class, "");
+        Map<String, Tier> tiers = entries(file.tiers(), "tiers", true, "tier", TierFile::tier);
+        Map<String, Tenant> tenants = entries(file.tenants(), "tenants", false, "tenant", TierFile::tenant);
+        int capacity = file.maxConcurrentRequests() != null ? file.maxConcurrentRequests()
                 : tiers.values().stream().mapToInt(Tier::maxConcurrentRequests).sum();
         return new TierTable(tiers, tenants, capacity, version(content));
     }
 
-    private static <T> Map<String, T> entries(JsonNode root, String section, boolean required, String kind,
-            Function<Entry, T> reader) {
-        JsonNode entries = root.get(section);
+    private static <T> Map<String, T> entries(JsonNode entries, String section, boolean required, String kind,
+            BiFunction<String, JsonNode, T> reader) {
         if (entries == null || entries.isNull()) {
             if (required) {
                 throw new IllegalArgumentException("no tiers defined (expected a 'tiers' mapping)");
@@ -81,111 +89,38 @@ public final class TierFile {
                     + kind + "s" + (required ? ", with at least one" : ""));
         }
         Map<String, T> read = new TreeMap<>();
-        entries.fields().forEachRemaining(e -> read.put(e.getKey(),
-                reader.apply(new Entry(e.getKey(), e.getValue(), kind + " '" + e.getKey() + "'"))));
+        entries.fields().forEachRemaining(e -> read.put(e.getKey(), reader.apply(e.getKey(), e.getValue())));
         return read;
     }
 
-    private record Entry(String name, JsonNode node, String where) {
+    private static Tier tier(String name, JsonNode node) {
+        String where = "tier '" + name + "'";
+        TierYaml t = StrictYaml.bind(node, TierYaml.class, where);
+        return new Tier(name, t.model(), t.thinkingBudgetTokens(),
+                or(t.thinkingBudgetCeilingTokens(), t.thinkingBudgetTokens()), t.solutionBudgetTokens(),
+                t.deadlineMs(), or(t.priority(), DEFAULT_PRIORITY),
+                or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT), or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
+                t.rolloverUnusedThinking(), auditMode(t.audit(), where));
     }
 
-    private static Tier tier(Entry e) {
-        expectMapping(e, TIER_FIELDS);
-        int thinking = (int) number(e.node(), "thinking-budget-tokens", e.where(), Integer.MAX_VALUE);
-        return new Tier(e.name(), text(e.node(), "model", e.where()), thinking,
-                (int) optionalNumber(e.node(), "thinking-budget-ceiling-tokens", e.where(), Integer.MAX_VALUE,
-                        thinking),
-                (int) number(e.node(), "solution-budget-tokens", e.where(), Integer.MAX_VALUE),
-                number(e.node(), "deadline-ms", e.where(), Long.MAX_VALUE),
-                (int) optionalNumber(e.node(), "priority", e.where(), Integer.MAX_VALUE, DEFAULT_PRIORITY),
-                (int) optionalNumber(e.node(), "max-concurrent-requests", e.where(), Integer.MAX_VALUE,
-                        DEFAULT_MAX_CONCURRENT),
-                (int) optionalNumber(e.node(), "queue-limit", e.where(), Integer.MAX_VALUE, DEFAULT_QUEUE_LIMIT),
-                flag(e.node(), "rollover-unused-thinking", e.where()),
-                auditMode(e));
+    private static int or(Integer value, int absent) {
+        return value != null ? value : absent;
     }
 
-    private static AuditMode auditMode(Entry e) {
-        if (!e.node().hasNonNull("audit")) {
+    private static AuditMode auditMode(String audit, String where) {
+        if (audit == null) {
             return AuditMode.CUT_ONLY;
         }
         try {
-            return AuditMode.fromConfigName(text(e.node(), "audit", e.where()));
+            return AuditMode.fromConfigName(audit);
         } catch (IllegalArgumentException invalid) {
-            throw new IllegalArgumentException(e.where() + ": field 'audit' " + invalid.getMessage(), invalid);
+            throw new IllegalArgumentException(where + ": field 'audit' " + invalid.getMessage(), invalid);
         }
     }
 
-    private static Tenant tenant(Entry e) {
-        expectMapping(e, TENANT_FIELDS);
-        JsonNode allowed = required(e.node(), "allowed-tiers", e.where());
-        if (!allowed.isArray()) {
-            throw new IllegalArgumentException(e.where() + ": field 'allowed-tiers' must be a list of tier names, was "
-                    + allowed);
-        }
-        Set<String> tiers = new LinkedHashSet<>();
-        allowed.forEach(t -> tiers.add(t.asText()));
-        return new Tenant(e.name(), tiers, text(e.node(), "default-tier", e.where()),
-                number(e.node(), "tokens-per-minute", e.where(), Long.MAX_VALUE));
-    }
-
-    private static void expectMapping(Entry e, List<String> fields) {
-        if (!e.node().isObject()) {
-            throw new IllegalArgumentException(e.where() + ": expected a mapping of " + fields);
-        }
-        rejectUnknown(e.node(), fields, e.where() + ": ");
-    }
-
-    private static void rejectUnknown(JsonNode node, List<String> known, String where) {
-        List<String> unknown = new ArrayList<>();
-        node.fieldNames().forEachRemaining(f -> {
-            if (!known.contains(f)) {
-                unknown.add(f);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(where + "unknown field(s) " + unknown + "; known: " + known);
-        }
-    }
-
-    private static JsonNode required(JsonNode entry, String field, String where) {
-        JsonNode value = entry.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException(where + ": missing field '" + field + "'");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode entry, String field, String where) {
-        JsonNode value = required(entry, field, where);
-        if (!value.isTextual()) {
-            throw new IllegalArgumentException(where + ": field '" + field + "' must be text, was " + value);
-        }
-        return value.asText();
-    }
-
-    private static boolean flag(JsonNode entry, String field, String where) {
-        JsonNode value = entry.get(field);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw new IllegalArgumentException(where + ": field '" + field + "' must be true or false, was " + value);
-        }
-        return value.asBoolean();
-    }
-
-    private static long optionalNumber(JsonNode entry, String field, String where, long max, long absent) {
-        return entry.hasNonNull(field) ? number(entry, field, where, max) : absent;
-    }
-
-    private static long number(JsonNode entry, String field, String where, long max) {
-        JsonNode value = required(entry, field, where);
-        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() > max) {
-            throw new IllegalArgumentException((where.isEmpty() ? "" : where + ": ") + "field '" + field
-                    + "' must be a whole number up to " + max + ", was " + value);
-        }
-        return value.asLong();
+    private static Tenant tenant(String name, JsonNode node) {
+        TenantYaml t = StrictYaml.bind(node, TenantYaml.class, "tenant '" + name + "'");
+        return new Tenant(name, new LinkedHashSet<>(t.allowedTiers()), t.defaultTier(), t.tokensPerMinute());
     }
 
     /** The same content gives the same version on every replica. */

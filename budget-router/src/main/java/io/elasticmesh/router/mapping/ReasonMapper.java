@@ -50,7 +50,7 @@ public final class ReasonMapper {
                 .setSolutionText(result.solution().text())
                 .setThinkingTruncated(result.thinking().truncated())
                 .setSolutionFinishReason(finishReason(result.solution().budgetReached()))
-                .setTruncationReason(truncationReason(result.thinking()))
+                .setTruncationReason(TruncationReasons.toProto(result.thinking().cut()))
                 .setSolutionTruncated(result.solution().budgetReached())
                 .setSolutionEmpty(result.solution().text().isBlank())
                 .setUsage(TokenUsage.newBuilder()
@@ -83,7 +83,7 @@ public final class ReasonMapper {
         } else if (event instanceof ReasonEvent.ThinkingEnded ended) {
             response.setThinkingEnd(ThinkingEnd.newBuilder()
                     .setTruncated(ended.thinking().truncated())
-                    .setTruncationReason(truncationReason(ended.thinking()))
+                    .setTruncationReason(TruncationReasons.toProto(ended.thinking().cut()))
                     .setThinkingTokens(ended.thinking().tokens())
                     .setForcedDelimiters(ended.thinking().closedByModel() ? 0 : 1));
         } else if (event instanceof ReasonEvent.SolutionDelta delta) {
@@ -92,10 +92,6 @@ public final class ReasonMapper {
             response.setCompleted(toResponse(((ReasonEvent.Completed) event).result()));
         }
         return response.build();
-    }
-
-    public static TruncationReason truncationReason(ThinkingPhase thinking) {
-        return TruncationReasons.toProto(thinking.cut());
     }
 
     public static FinishReason finishReason(boolean budgetReached) {

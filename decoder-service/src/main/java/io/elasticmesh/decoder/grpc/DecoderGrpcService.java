@@ -2,15 +2,17 @@ package io.elasticmesh.decoder.grpc;
 
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.mapping.ChatMessages;
+import io.elasticmesh.decoder.Thinking;
+import io.elasticmesh.decoder.ThinkingLimits;
+import io.elasticmesh.decoder.ThinkingTimeLimit;
 import io.elasticmesh.decoder.mapping.ThinkingMapper;
-import io.elasticmesh.decoder.service.Thinking;
 import io.elasticmesh.decoder.service.ThinkingService;
-import io.elasticmesh.decoder.service.ThinkingTimeLimit;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
 import io.elasticmesh.edge.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
+import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.inference.triton.TimeLimit;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
@@ -36,25 +38,23 @@ public class DecoderGrpcService implements DecoderService {
 
     @Override
     public Uni<GenerateThinkingResponse> generateThinking(GenerateThinkingRequest request) {
-        return PhaseEvent.resultOf(events(request)).map(ThinkingMapper::toResponse);
+        return ThinkingMapper.RESPONSES.unary(events(request));
     }
 
     @Override
     public Multi<StreamThinkingResponse> streamThinking(StreamThinkingRequest request) {
-        return events(request.getRequest()).map(ThinkingMapper::toStreamResponse);
+        return ThinkingMapper.RESPONSES.stream(events(request.getRequest()));
     }
 
     private Multi<PhaseEvent<Thinking>> events(GenerateThinkingRequest request) {
         long arrived = System.nanoTime();
-        return Multi.createFrom().deferred(() -> {
-            Limits.name("request_id", request.getRequestId());
-            Limits.name("model", request.getModel());
+        return PhaseResponses.checked(request.getRequestId(), request.getModel(), () -> {
             int budget = Uint32.within("thinking_budget_tokens", request.getThinkingBudgetTokens(), 1,
                     Integer.MAX_VALUE);
             int solution = Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 0,
                     Integer.MAX_VALUE);
             Deadline deadline = CallDeadline.current(config);
-            ThinkingService.Limits limits = new ThinkingService.Limits(budget, timeLimit(request, arrived, deadline),
+            ThinkingLimits limits = new ThinkingLimits(budget, timeLimit(request, arrived, deadline),
                     deadline, solution, request.getFitThinkingToContextWindow());
             if (request.hasContinuation()) {
                 if (request.getContinuation().getPromptText().isEmpty()) {

@@ -4,6 +4,8 @@ import io.elasticmesh.conversation.Phase;
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.ThinkingCut;
 import io.elasticmesh.conversation.Turn;
+import io.elasticmesh.decoder.Thinking;
+import io.elasticmesh.decoder.ThinkingLimits;
 import io.elasticmesh.inference.profile.ContextWindowExceeded;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
@@ -13,7 +15,6 @@ import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.ScannedGeneration;
 import io.elasticmesh.inference.triton.TimeLimit;
 import io.elasticmesh.inference.triton.TritonModelException;
-import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,22 +38,9 @@ public class ThinkingService {
         this.triton = triton;
     }
 
-    /**
-     * What bounds one thinking phase.
-     *
-     * @param budgetTokens the thinking budget t, at least 1
-     * @param timeLimit when thinking stops for time, returning what was generated as cut (see
-     *     {@link ThinkingTimeLimit}); null for no limit but {@code deadline}
-     * @param deadline the call's deadline, which fails the call when it passes
-     * @param solutionBudgetTokens the s the answer keeps in the context window; 0 when the caller does not say
-     * @param fitToContextWindow lower t to fit the window instead of refusing
-     */
-    public record Limits(int budgetTokens, TimeLimit timeLimit, Deadline deadline, int solutionBudgetTokens,
-            boolean fitToContextWindow) {
-    }
-
     /** Thinks about {@code conversation} from the start. */
-    public Multi<PhaseEvent<Thinking>> think(String requestId, String model, List<Turn> conversation, Limits limits) {
+    public Multi<PhaseEvent<Thinking>> think(String requestId, String model, List<Turn> conversation,
+            ThinkingLimits limits) {
         return Multi.createFrom().deferred(() -> {
             ModelProfile profile = profiles.require(model);
             return run(profile, requestId, profile.thinkingPrompt(conversation), "", limits);
@@ -61,7 +49,7 @@ public class ThinkingService {
 
     /** Thinks further after {@code priorThinking}, an earlier phase's thinking on {@code prompt}. */
     public Multi<PhaseEvent<Thinking>> resume(String requestId, String model, String prompt, String priorThinking,
-            Limits limits) {
+            ThinkingLimits limits) {
         return Multi.createFrom().deferred(() -> run(profiles.require(model), requestId, prompt, priorThinking,
                 limits));
     }
@@ -71,7 +59,7 @@ public class ThinkingService {
      * thinking is dropped from the text (its tokens still count): thinking text never holds a delimiter.
      */
     private Multi<PhaseEvent<Thinking>> run(ModelProfile profile, String requestId, String prompt,
-            String priorThinking, Limits limits) {
+            String priorThinking, ThinkingLimits limits) {
         long start = System.nanoTime();
         return fittedBudget(profile, requestId, prompt + priorThinking, limits).onItem().transformToMulti(budget -> {
             GenerationRequest request = profile.generation(requestId + ":thinking", prompt + priorThinking, budget,
@@ -87,7 +75,8 @@ public class ThinkingService {
      * t as the context window allows it (see {@link ModelProfile#fitThinkingBudget}). The prompt is counted by
      * Triton only when its size cannot show that everything fits, so a short prompt costs no extra call.
      */
-    private Uni<Integer> fittedBudget(ModelProfile profile, String requestId, String promptText, Limits limits) {
+    private Uni<Integer> fittedBudget(ModelProfile profile, String requestId, String promptText,
+            ThinkingLimits limits) {
         int budget = limits.budgetTokens();
         int solution = limits.solutionBudgetTokens();
         if (!profile.mayOverflow(promptText, budget, solution)) {

@@ -7,7 +7,8 @@ import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.Turn;
-import io.elasticmesh.decoder.service.Thinking;
+import io.elasticmesh.decoder.Thinking;
+import io.elasticmesh.decoder.ThinkingLimits;
 import io.elasticmesh.decoder.service.ThinkingService;
 import io.elasticmesh.local.quarkus.GrpcCalls;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
@@ -69,7 +70,7 @@ class DecoderErrorPolicyTests {
         QuarkusMock.installMockForType(new ThinkingService(null, null) {
             @Override
             public Multi<PhaseEvent<Thinking>> think(String requestId, String model, List<Turn> conversation,
-                    Limits limits) {
+                    ThinkingLimits limits) {
                 throw new IllegalArgumentException("a library's bug, not the caller's");
             }
         }, ThinkingService.class);

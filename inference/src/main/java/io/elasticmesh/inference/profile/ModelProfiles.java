@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.elasticmesh.conversation.Turn;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
+import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.inference.triton.TritonContract;
 import io.grpc.Status;
 import java.io.IOException;
@@ -24,7 +27,8 @@ import java.util.TreeSet;
 /**
  * The served models' profiles, read from YAML: named chat templates (inline {@code source}, or a classpath
  * {@code resource} such as the shipped {@code chat-templates/*.jinja}), then one profile per mesh model name. The
- * mesh ships {@code model-profiles.yaml}; ops may point services at their own file.
+ * mesh ships {@code model-profiles.yaml}; ops may point services at their own file. Read as strictly as every YAML
+ * file of the mesh ({@link StrictYaml}): an unknown or misspelt field is an error naming the model or template.
  */
 public final class ModelProfiles {
 
@@ -65,12 +69,20 @@ public final class ModelProfiles {
     }
 
     static ModelProfiles parse(InputStream in, String source) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-        ProfilesFile file = yaml.readValue(in, ProfilesFile.class);
+        JsonNode root;
+        try {
+            root = StrictYaml.tree(in.readAllBytes());
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(source + ": " + invalid.getMessage(), invalid);
+        }
+        ProfilesFile file = StrictYaml.bind(root, ProfilesFile.class, source);
+        Map<String, TemplateEntry> templates = new TreeMap<>();
+        file.templates().forEach((name, node) -> templates.put(name,
+                StrictYaml.bind(node, TemplateEntry.class, source + ": template '" + name + "'")));
         Map<String, ModelProfile> profiles = new TreeMap<>();
-        file.models().forEach((name, entry) -> {
-            TemplateEntry template = file.templates().get(entry.template());
+        file.models().forEach((name, node) -> {
+            ModelEntry entry = StrictYaml.bind(node, ModelEntry.class, source + ": model '" + name + "'");
+            TemplateEntry template = templates.get(entry.template());
             if (template == null) {
                 throw new IllegalArgumentException(
                         source + ": model '" + name + "' names unknown template '" + entry.template() + "'");
@@ -108,7 +120,9 @@ public final class ModelProfiles {
         return new ModelProfiles(profiles);
     }
 
-    record ProfilesFile(Map<String, TemplateEntry> templates, Map<String, ModelEntry> models) {
+    /** Entries are bound one by one, so that an error names its template or model. */
+    record ProfilesFile(@JsonProperty(required = true) Map<String, JsonNode> templates,
+            @JsonProperty(required = true) Map<String, JsonNode> models) {
     }
 
     /** A template given inline ({@code source}) or as a classpath resource ({@code resource}), not both. */
@@ -137,8 +151,9 @@ public final class ModelProfiles {
      * @param backendAddsBos whether the backend puts the tokenizer's BOS in front of the prompt (default false)
      * @param closingTokens default 1
      */
-    record ModelEntry(String tritonModel, String contract, String template, String thinkingStart,
-            String thinkingEnd, boolean templateOpensThinking, String solutionPrefix, double temperature,
-            boolean backendAddsBos, int contextWindowTokens, Integer closingTokens) {
+    record ModelEntry(@JsonProperty(required = true) String tritonModel, String contract,
+            @JsonProperty(required = true) String template, @JsonProperty(required = true) String thinkingStart,
+            @JsonProperty(required = true) String thinkingEnd, boolean templateOpensThinking, String solutionPrefix,
+            double temperature, boolean backendAddsBos, int contextWindowTokens, Integer closingTokens) {
     }
 }

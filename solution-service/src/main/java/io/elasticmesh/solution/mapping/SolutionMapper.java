@@ -2,26 +2,24 @@ package io.elasticmesh.solution.mapping;
 
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.mapping.TextDeltas;
+import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamSolutionResponse;
-import io.elasticmesh.solution.service.Solution;
+import io.elasticmesh.solution.Solution;
 
 /** Domain → proto for the solution service. */
 public final class SolutionMapper {
 
+    public static final PhaseResponses<Solution, GenerateSolutionResponse, StreamSolutionResponse> RESPONSES =
+            new PhaseResponses<>(SolutionMapper::toResponse,
+                    delta -> StreamSolutionResponse.newBuilder().setSolutionDelta(delta).build(),
+                    completed -> StreamSolutionResponse.newBuilder().setCompleted(completed).build());
+
     private SolutionMapper() {
     }
 
-    public static StreamSolutionResponse toStreamResponse(PhaseEvent<Solution> event) {
-        if (event instanceof PhaseEvent.Delta<Solution> delta) {
-            return StreamSolutionResponse.newBuilder().setSolutionDelta(TextDeltas.toProto(delta)).build();
-        }
-        return StreamSolutionResponse.newBuilder().setCompleted(toResponse(((PhaseEvent.Done<Solution>) event).result()))
-                .build();
-    }
-
-    public static GenerateSolutionResponse toResponse(Solution solution) {
+    private static GenerateSolutionResponse toResponse(Solution solution) {
         return GenerateSolutionResponse.newBuilder()
                 .setSolutionText(solution.text())
                 .setSolutionTokens(solution.tokens())

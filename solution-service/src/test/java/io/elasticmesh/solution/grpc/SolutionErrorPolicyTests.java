@@ -9,7 +9,8 @@ import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.SolutionService;
 import io.elasticmesh.proto.reasoning.v1.SolutionServiceGrpc;
-import io.elasticmesh.solution.service.Solution;
+import io.elasticmesh.solution.Solution;
+import io.elasticmesh.solution.service.AnswerService;
 import io.grpc.CallOptions;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
@@ -71,13 +72,13 @@ class SolutionErrorPolicyTests {
 
     @Test
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
-        QuarkusMock.installMockForType(new io.elasticmesh.solution.service.SolutionService(null, null) {
+        QuarkusMock.installMockForType(new AnswerService(null, null) {
             @Override
             public Multi<PhaseEvent<Solution>> solve(String requestId, String model, String thinkingPrompt,
                     String thinking, boolean thinkingClosedByModel, int solutionBudgetTokens, Deadline deadline) {
                 throw new IllegalStateException("a bug, not the caller's");
             }
-        }, io.elasticmesh.solution.service.SolutionService.class);
+        }, AnswerService.class);
 
         Status status = GrpcCalls.failureOf(solution.generateSolution(request().build()));
 

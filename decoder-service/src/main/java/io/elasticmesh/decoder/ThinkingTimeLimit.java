@@ -1,4 +1,4 @@
-package io.elasticmesh.decoder.service;
+package io.elasticmesh.decoder;
 
 import io.elasticmesh.inference.triton.TimeLimit;
 

@@ -8,6 +8,7 @@ import io.elasticmesh.inference.quarkus.TritonClient;
 import io.elasticmesh.inference.triton.Generation;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.ScannedGeneration;
+import io.elasticmesh.solution.Solution;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,20 +16,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The solution phase of Elastic Reasoning: the prompt continues after thinking closed by exactly one delimiter (the
- * model's own, or one the mesh appends), and the answer gets its full reserved budget, stopping at end of sequence.
+ * The solution phase of Elastic Reasoning, served as the gRPC {@code SolutionService}: the prompt continues after
+ * thinking closed by exactly one delimiter (the model's own, or one the mesh appends), and the answer gets its full
+ * reserved budget, stopping at end of sequence.
  * <p>
  * A model that writes a thinking delimiter while answering has left the answer (it is opening a second thinking
  * block, or closing one that is already closed): the answer ends there, and neither the delimiter nor anything
  * after it is returned.
  */
 @ApplicationScoped
-public class SolutionService {
+public class AnswerService {
 
     private final ModelProfiles profiles;
     private final TritonClient triton;
 
-    public SolutionService(ModelProfiles profiles, TritonClient triton) {
+    public AnswerService(ModelProfiles profiles, TritonClient triton) {
         this.profiles = profiles;
         this.triton = triton;
     }

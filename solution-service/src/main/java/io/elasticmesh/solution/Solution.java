@@ -1,4 +1,4 @@
-package io.elasticmesh.solution.service;
+package io.elasticmesh.solution;
 
 /**
  * The outcome of the solution phase.

@@ -11,7 +11,7 @@ import io.elasticmesh.proto.reasoning.v1.QuarantinedAuditEvent;
 import io.elasticmesh.proto.reasoning.v1.TenantInfo;
 import io.elasticmesh.proto.reasoning.v1.TierInfo;
 import io.elasticmesh.router.config.ReloadableFile;
-import io.elasticmesh.router.kafka.AuditQuarantine;
+import io.elasticmesh.router.outbox.AuditQuarantine;
 import io.elasticmesh.router.service.AdmissionQueue;
 import io.elasticmesh.router.service.Tenant;
 import io.elasticmesh.router.service.Tier;

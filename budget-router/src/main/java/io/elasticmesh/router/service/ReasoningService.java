@@ -6,7 +6,7 @@ import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.inference.triton.PhaseEvent;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
-import io.elasticmesh.router.kafka.AuditPublisher;
+import io.elasticmesh.router.outbox.AuditPublisher;
 import io.elasticmesh.router.mapping.AuditMapper;
 import io.elasticmesh.telemetry.StreamSpan;
 import io.elasticmesh.telemetry.TraceAttributes;

@@ -1,6 +1,6 @@
 package io.elasticmesh.audit.config;
 
-import io.elasticmesh.audit.service.Redactor;
+import io.elasticmesh.audit.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.util.List;

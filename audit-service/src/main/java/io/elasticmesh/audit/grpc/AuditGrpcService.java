@@ -1,10 +1,10 @@
 package io.elasticmesh.audit.grpc;
 
+import io.elasticmesh.audit.EventFilter;
+import io.elasticmesh.audit.EventPage;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
 import io.elasticmesh.audit.mapping.PageToken;
 import io.elasticmesh.audit.service.AuditQueries;
-import io.elasticmesh.audit.service.AuditStore;
-import io.elasticmesh.audit.service.EventFilter;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
@@ -80,7 +80,7 @@ public class AuditGrpcService implements AuditService {
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }
-            AuditStore.Page page = queries.list(caller, filter, beforeSeq,
+            EventPage page = queries.list(caller, filter, beforeSeq,
                     request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize());
             ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
             page.events().forEach(e -> response.addEvents(AuditEventMapper.parse(e.payload())));

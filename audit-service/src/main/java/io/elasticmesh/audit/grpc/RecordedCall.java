@@ -2,8 +2,8 @@ package io.elasticmesh.audit.grpc;
 
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.TextFormat;
+import io.elasticmesh.audit.QueryLogEntry;
 import io.elasticmesh.audit.service.QueryLog;
-import io.elasticmesh.audit.service.QueryLogEntry;
 import io.elasticmesh.identity.CallObserver;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.identity.Principals;

@@ -1,10 +1,10 @@
 package io.elasticmesh.audit.kafka;
 
+import io.elasticmesh.audit.EventRecord;
+import io.elasticmesh.audit.Redactor;
 import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
-import io.elasticmesh.audit.service.AuditStore;
-import io.elasticmesh.audit.service.EventRecord;
-import io.elasticmesh.audit.service.Redactor;
+import io.elasticmesh.audit.service.ChainAppender;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.telemetry.KafkaTraceContext;
 import io.micrometer.core.instrument.Counter;
@@ -40,7 +40,7 @@ public class AuditEventListener {
     private record Received(ConsumerRecord<String, byte[]> record, AuditEvent event) {
     }
 
-    private final AuditStore store;
+    private final ChainAppender store;
     private final Redactor redactor;
     private final AuditConfig.StoreRetry retry;
     /** What the ElasticMeshAuditNotStoring alert and the dashboard watch. */
@@ -48,7 +48,7 @@ public class AuditEventListener {
     private final Counter storeFailures;
     private volatile boolean stopping;
 
-    public AuditEventListener(AuditStore store, Redactor redactor, AuditConfig config, MeterRegistry metrics) {
+    public AuditEventListener(ChainAppender store, Redactor redactor, AuditConfig config, MeterRegistry metrics) {
         this.store = store;
         this.redactor = redactor;
         this.retry = config.storeRetry();

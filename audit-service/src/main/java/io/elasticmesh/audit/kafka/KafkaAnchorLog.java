@@ -1,10 +1,10 @@
 package io.elasticmesh.audit.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.elasticmesh.audit.AnchorLog;
+import io.elasticmesh.audit.ChainAnchor;
 import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
-import io.elasticmesh.audit.service.AnchorLog;
-import io.elasticmesh.audit.service.ChainAnchor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jakarta.annotation.PreDestroy;

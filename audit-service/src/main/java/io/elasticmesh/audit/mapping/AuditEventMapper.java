@@ -2,12 +2,12 @@ package io.elasticmesh.audit.mapping;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import io.elasticmesh.audit.service.ChainAnchor;
-import io.elasticmesh.audit.service.ChainReport;
-import io.elasticmesh.audit.service.EventFilter;
-import io.elasticmesh.audit.service.EventRecord;
-import io.elasticmesh.audit.service.Redactor;
-import io.elasticmesh.audit.service.StoredEvent;
+import io.elasticmesh.audit.ChainAnchor;
+import io.elasticmesh.audit.ChainReport;
+import io.elasticmesh.audit.EventFilter;
+import io.elasticmesh.audit.EventRecord;
+import io.elasticmesh.audit.Redactor;
+import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.ChainBreak;
 import io.elasticmesh.proto.audit.v1.ChainLink;

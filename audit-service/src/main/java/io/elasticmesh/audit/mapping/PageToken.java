@@ -1,6 +1,6 @@
 package io.elasticmesh.audit.mapping;
 
-import io.elasticmesh.audit.service.EventFilter;
+import io.elasticmesh.audit.EventFilter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,8 @@
 package io.elasticmesh.audit.service;
 
-import io.elasticmesh.audit.config.AuditConfig;
+import io.elasticmesh.audit.AnchorLog;
+import io.elasticmesh.audit.ChainAnchor;
+import io.elasticmesh.audit.ChainHead;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -23,14 +25,14 @@ public class AnchorJob {
 
     private static final Logger LOG = Logger.getLogger(AnchorJob.class);
 
-    private final AuditStore store;
+    private final ChainHeads heads;
     private final AnchorLog anchors;
     private final ChainKey key;
     /** Each tenant's newest anchor; read from the log on the first run, then kept up to date here. */
     private Map<String, ChainAnchor> newest;
 
-    public AnchorJob(AuditStore store, AnchorLog anchors, ChainKey key) {
-        this.store = store;
+    public AnchorJob(ChainHeads heads, AnchorLog anchors, ChainKey key) {
+        this.heads = heads;
         this.anchors = anchors;
         this.key = key;
     }
@@ -51,7 +53,7 @@ public class AnchorJob {
         }
         List<ChainAnchor> fresh = new ArrayList<>();
         Set<String> inDatabase = new HashSet<>();
-        for (AuditStore.Chain chain : store.chains()) {
+        for (ChainHead chain : heads.chains()) {
             inDatabase.add(chain.tenant());
             ChainAnchor last = newest.get(chain.tenant());
             boolean anchored = last != null && last.position() == chain.headPosition()
@@ -61,7 +63,7 @@ public class AnchorJob {
             }
             Optional<String> contradiction = last == null ? Optional.empty()
                     : last.contradiction(chain.headPosition(), chain.retiredPosition(),
-                            store.hashAt(chain, last.position()));
+                            heads.hashAt(chain, last.position()));
             if (contradiction.isPresent()) {
                 LOG.errorf("audit chain of tenant '%s' no longer matches its anchor, so it is not signed again: %s",
                         chain.tenant(), contradiction.get());

@@ -1,5 +1,12 @@
 package io.elasticmesh.audit.service;
 
+import io.elasticmesh.audit.AnchorLog;
+import io.elasticmesh.audit.ChainAnchor;
+import io.elasticmesh.audit.ChainReport;
+import io.elasticmesh.audit.EventFilter;
+import io.elasticmesh.audit.EventPage;
+import io.elasticmesh.audit.EventRecord;
+import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.identity.Principal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -9,12 +16,14 @@ import java.util.function.Function;
 @ApplicationScoped
 public class AuditQueries {
 
-    private final AuditStore store;
+    private final EventReader events;
+    private final ChainVerifier verifier;
     private final AnchorLog anchors;
     private final ChainKey key;
 
-    public AuditQueries(AuditStore store, AnchorLog anchors, ChainKey key) {
-        this.store = store;
+    public AuditQueries(EventReader events, ChainVerifier verifier, AnchorLog anchors, ChainKey key) {
+        this.events = events;
+        this.verifier = verifier;
         this.anchors = anchors;
         this.key = key;
     }
@@ -25,17 +34,17 @@ public class AuditQueries {
      */
     public Optional<StoredEvent> find(Principal caller, String requestId) {
         AuditAccess.requireAuditRole(caller);
-        return store.findByRequestId(requestId).filter(event -> AuditAccess.mayRead(caller, event.tenant()));
+        return events.findByRequestId(requestId).filter(event -> AuditAccess.mayRead(caller, event.tenant()));
     }
 
-    public AuditStore.Page list(Principal caller, EventFilter filter, long beforeSeq, int pageSize) {
-        return store.list(filter.withTenant(AuditAccess.listingScope(caller, filter.tenant())), beforeSeq, pageSize);
+    public EventPage list(Principal caller, EventFilter filter, long beforeSeq, int pageSize) {
+        return events.list(filter.withTenant(AuditAccess.listingScope(caller, filter.tenant())), beforeSeq, pageSize);
     }
 
     /** @param decode the columns an event's payload implies */
     public ChainReport verify(Principal caller, String tenant, Function<byte[], EventRecord> decode) {
         AuditAccess.requireRead(caller, tenant);
         Optional<ChainAnchor> anchor = Optional.ofNullable(anchors.newest(key.value()).get(tenant));
-        return store.verify(tenant, decode, key.value(), anchor);
+        return verifier.verify(tenant, decode, key.value(), anchor);
     }
 }

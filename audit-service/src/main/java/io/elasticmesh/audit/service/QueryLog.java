@@ -1,5 +1,6 @@
 package io.elasticmesh.audit.service;
 
+import io.elasticmesh.audit.QueryLogEntry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,11 +12,11 @@ public class QueryLog {
 
     private static final Logger LOG = Logger.getLogger(QueryLog.class);
 
-    private final AuditStore store;
+    private final AuditDatabase db;
     private final Vertx vertx;
 
-    public QueryLog(AuditStore store, Vertx vertx) {
-        this.store = store;
+    public QueryLog(AuditDatabase db, Vertx vertx) {
+        this.db = db;
         this.vertx = vertx;
     }
 
@@ -26,13 +27,22 @@ public class QueryLog {
      */
     public void record(QueryLogEntry entry) {
         if (!Context.isOnEventLoopThread()) {
-            store.logQuery(entry);
+            write(entry);
             return;
         }
         vertx.executeBlocking(() -> {
-            store.logQuery(entry);
+            write(entry);
             return null;
         }, false).onFailure(e -> LOG.errorf("query log entry lost (%s %s by '%s' from %s, %s): %s", entry.rpc(),
                 entry.request(), entry.principal(), entry.peer(), entry.outcome(), e.getMessage()));
+    }
+
+    private void write(QueryLogEntry entry) {
+        db.connected("cannot record the query", c -> {
+            AuditDatabase.update(c, "INSERT INTO audit_query_log (principal, principal_tenant, roles, peer, rpc, "
+                    + "request, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)", entry.principal(), entry.principalTenant(),
+                    entry.roles(), entry.peer(), entry.rpc(), entry.request(), entry.outcome());
+            return null;
+        });
     }
 }

@@ -18,12 +18,14 @@ public class RetentionJob {
 
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
 
-    private final AuditStore store;
+    private final ChainHeads heads;
+    private final ChainRetirement retirement;
     private final AuditConfig.Retention retention;
     private final ChainKey key;
 
-    public RetentionJob(AuditStore store, AuditConfig config, ChainKey key) {
-        this.store = store;
+    public RetentionJob(ChainHeads heads, ChainRetirement retirement, AuditConfig config, ChainKey key) {
+        this.heads = heads;
+        this.retirement = retirement;
         this.retention = config.retention();
         this.key = key;
     }
@@ -38,13 +40,13 @@ public class RetentionJob {
         long deleted = 0;
         Map<String, Instant> tierCutoffs = new TreeMap<>();
         retention.tiers().forEach((tier, period) -> tierCutoffs.put(tier, now.minus(period)));
-        for (String tenant : store.tenants()) {
+        for (String tenant : heads.tenants()) {
             Duration tenantPeriod = retention.tenants().get(tenant);
             long retired;
             try {
                 retired = tenantPeriod != null
-                        ? store.retire(tenant, Map.of(), now.minus(tenantPeriod), key.value())
-                        : store.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), key.value());
+                        ? retirement.retire(tenant, Map.of(), now.minus(tenantPeriod), key.value())
+                        : retirement.retire(tenant, tierCutoffs, now.minus(retention.defaultPeriod()), key.value());
             } catch (IllegalStateException e) {
                 // E.g. a period shorter than the database's retention floor: one tenant's refusal stops no other's.
                 LOG.errorf("retention: tenant '%s' keeps its events this time: %s", tenant, e.getMessage());

@@ -3,8 +3,8 @@ package io.elasticmesh.audit.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.audit.service.AuditQueries;
-import io.elasticmesh.audit.service.StoredEvent;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.local.quarkus.GrpcCalls;
 import io.elasticmesh.local.quarkus.HttpGet;
@@ -90,7 +90,7 @@ class AuditErrorPolicyTests {
     @Test
     @Order(1)
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
-        QuarkusMock.installMockForType(new AuditQueries(null, null, null) {
+        QuarkusMock.installMockForType(new AuditQueries(null, null, null, null) {
             @Override
             public Optional<StoredEvent> find(Principal caller, String requestId) {
                 throw new IllegalArgumentException("a library's bug, not the caller's");

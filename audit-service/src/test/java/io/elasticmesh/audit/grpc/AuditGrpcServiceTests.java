@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
+import io.elasticmesh.audit.ChainHash;
 import io.elasticmesh.audit.service.AnchorJob;
-import io.elasticmesh.audit.service.ChainHash;
 import io.elasticmesh.audit.service.RetentionJob;
 import io.elasticmesh.local.quarkus.KafkaTestResource;
 import io.elasticmesh.local.quarkus.PostgresTestResource;

@@ -3,7 +3,7 @@ package io.elasticmesh.audit.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.elasticmesh.audit.service.EventFilter;
+import io.elasticmesh.audit.EventFilter;
 import java.time.Instant;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -16,7 +16,7 @@ import io.elasticmesh.proto.reasoning.v1.ReplayQuarantinedAuditEventResponse;
 import io.elasticmesh.proto.reasoning.v1.RouterAdmin;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.config.TierTableStore;
-import io.elasticmesh.router.kafka.AuditPublisher;
+import io.elasticmesh.router.outbox.AuditPublisher;
 import io.elasticmesh.router.mapping.AdminMapper;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.elasticmesh.router.service.Admission;

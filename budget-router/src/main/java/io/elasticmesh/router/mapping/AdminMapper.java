@@ -15,7 +15,7 @@ import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
 import io.elasticmesh.router.config.ReloadableFile;
-import io.elasticmesh.router.kafka.AuditQuarantine;
+import io.elasticmesh.router.outbox.AuditQuarantine;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;

@@ -2,7 +2,7 @@ package io.elasticmesh.router.service;
 
 import io.elasticmesh.router.AuditSink;
 import io.elasticmesh.router.ReasonResult;
-import io.elasticmesh.router.kafka.AuditPublisher;
+import io.elasticmesh.router.outbox.AuditPublisher;
 import io.elasticmesh.router.mapping.AuditMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 

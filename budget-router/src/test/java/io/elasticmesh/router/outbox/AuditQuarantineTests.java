@@ -1,4 +1,4 @@
-package io.elasticmesh.router.kafka;
+package io.elasticmesh.router.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.elasticmesh.router.kafka;
+package io.elasticmesh.router.outbox;
 
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
 /**
  * Delivers audit events to Kafka without losing any. The request path only appends the event to the local
  * {@link AuditSpool} (fsynced) and waits for that at most {@code router.audit.max-block}; one sender thread feeds
- * Kafka from the spool in order, with an idempotent producer and {@code acks=all}, keyed by tenant, and
+ * Kafka from the spool in order, with an idempotent producer and {@code acks=all}, keyed by tenant (each
+ * {@link SpoolRecord} carries its key and event id, so delivery never parses an event), and
  * acknowledges in the spool only what the broker acknowledged. While Kafka is unreachable the spool grows; when it
  * returns the sender replays from the first unacknowledged event. A record that can never be delivered (larger
  * than {@code router.audit.max-event-bytes}, refused by Kafka as too large, not an audit event) is moved to the
@@ -116,7 +117,7 @@ public class AuditPublisher {
             traceContexts.put(event.getEventId(), Context.current());
         }
         try {
-            spool.append(event.toByteArray()).get(config.maxBlock().toNanos(), TimeUnit.NANOSECONDS);
+            spool.append(SpoolRecord.of(event).encode()).get(config.maxBlock().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             LOG.warnf("audit event %s of request %s not yet on disk after %s; the request goes on without waiting",
                     event.getEventId(), event.getResponse().getRequestId(), config.maxBlock());
@@ -178,7 +179,8 @@ public class AuditPublisher {
     }
 
     /**
-     * Puts a quarantined event back at the end of the spool, and out of the quarantine once it is on disk.
+     * Puts a quarantined event back at the end of the spool, and out of the quarantine once it is on disk. It is
+     * spooled as kept, the event's bytes alone, which the spool reads as it reads the first format.
      *
      * @return its new spool sequence
      * @throws DomainException NOT_FOUND when no event is quarantined under {@code sequence}

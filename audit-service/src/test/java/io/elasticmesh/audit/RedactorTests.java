@@ -1,4 +1,4 @@
-package io.elasticmesh.audit.service;
+package io.elasticmesh.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

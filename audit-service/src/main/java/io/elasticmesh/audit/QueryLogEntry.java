@@ -1,4 +1,4 @@
-package io.elasticmesh.audit.service;
+package io.elasticmesh.audit;
 
 /**
  * One call of the compliance API as recorded; the principal's fields are empty when the call was not authenticated.

@@ -1,4 +1,4 @@
-package io.elasticmesh.router.kafka;
+package io.elasticmesh.router.outbox;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
@@ -41,7 +41,7 @@ final class AuditSender {
     }
 
     /** A record on its way: either sent (with the broker's answer to come) or refused before sending. */
-    private record Attempt(AuditSpool.Entry entry, AuditEvent event, Future<RecordMetadata> ack, String refusal) {
+    private record Attempt(AuditSpool.Entry entry, SpoolRecord record, Future<RecordMetadata> ack, String refusal) {
     }
 
     private final Producer<String, byte[]> producer;
@@ -93,8 +93,8 @@ final class AuditSender {
                 quarantine(attempt, refusal.get());
                 quarantined++;
             }
-            if (attempt.event() != null) {
-                traceContexts.remove(attempt.event().getEventId());
+            if (attempt.record() != null) {
+                traceContexts.remove(attempt.record().eventId());
             }
             handled = attempt.entry().sequence();
         }
@@ -102,22 +102,22 @@ final class AuditSender {
     }
 
     private Attempt attempt(AuditSpool.Entry entry) {
-        AuditEvent event;
+        SpoolRecord spooled;
         try {
-            event = AuditEvent.parseFrom(entry.bytes());
-        } catch (InvalidProtocolBufferException e) {
-            return new Attempt(entry, null, null, "not an elastic.audit.v1.AuditEvent: " + e.getMessage());
+            spooled = SpoolRecord.decode(entry.bytes());
+        } catch (IllegalArgumentException e) {
+            return new Attempt(entry, null, null, e.getMessage());
         }
-        if (entry.bytes().length > maxEventBytes) {
-            return new Attempt(entry, event, null, entry.bytes().length
+        if (spooled.event().length > maxEventBytes) {
+            return new Attempt(entry, spooled, null, spooled.event().length
                     + " bytes, above router.audit.max-event-bytes (" + maxEventBytes + ")");
         }
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.getTenant(), entry.bytes());
-        Context trace = traceContexts.get(event.getEventId());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, spooled.key(), spooled.event());
+        Context trace = traceContexts.get(spooled.eventId());
         if (trace != null) {
             KafkaTraceContext.inject(trace, record.headers());
         }
-        return new Attempt(entry, event, producer.send(record), null);
+        return new Attempt(entry, spooled, producer.send(record), null);
     }
 
     private static boolean failedRetriably(Future<RecordMetadata> ack) {
@@ -150,12 +150,22 @@ final class AuditSender {
 
     private void quarantine(Attempt attempt, String reason) {
         AuditSpool.Entry entry = attempt.entry();
-        quarantine.put(entry.sequence(), entry.bytes(), reason);
-        AuditEvent event = attempt.event();
+        SpoolRecord record = attempt.record();
+        // The event's own bytes, as ops read them and as the spool reads them back on replay.
+        byte[] bytes = record == null ? entry.bytes() : record.event();
+        quarantine.put(entry.sequence(), bytes, reason);
         LOG.errorf("audit event %s of request %s (tenant %s, %d bytes, spool record %d) can never be delivered: %s; "
                 + "quarantined in %s, to be replayed with RouterAdmin/ReplayQuarantinedAuditEvent once the cause is "
-                + "fixed", event == null ? "?" : event.getEventId(),
-                event == null ? "?" : event.getResponse().getRequestId(), event == null ? "?" : event.getTenant(),
-                entry.bytes().length, entry.sequence(), reason, quarantine.dir());
+                + "fixed", record == null ? "?" : record.eventId(), record == null ? "?" : requestId(record.event()),
+                record == null ? "?" : record.key(), bytes.length, entry.sequence(), reason, quarantine.dir());
+    }
+
+    /** Parsed only here, for ops: delivery itself never parses an event. */
+    private static String requestId(byte[] event) {
+        try {
+            return AuditEvent.parseFrom(event).getResponse().getRequestId();
+        } catch (InvalidProtocolBufferException e) {
+            return "?";
+        }
     }
 }

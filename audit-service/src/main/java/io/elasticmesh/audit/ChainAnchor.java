@@ -1,4 +1,4 @@
-package io.elasticmesh.audit.service;
+package io.elasticmesh.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

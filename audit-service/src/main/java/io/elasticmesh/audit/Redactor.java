@@ -1,4 +1,4 @@
-package io.elasticmesh.audit.service;
+package io.elasticmesh.audit;
 
 import java.util.List;
 import java.util.regex.Matcher;

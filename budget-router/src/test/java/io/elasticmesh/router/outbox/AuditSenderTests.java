@@ -1,10 +1,12 @@
-package io.elasticmesh.router.kafka;
+package io.elasticmesh.router.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -120,6 +124,44 @@ class AuditSenderTests {
         assertThat(pass.handledThrough()).isEqualTo(2);
         assertThat(quarantine.get(1).orElseThrow().reason()).startsWith("not an elastic.audit.v1.AuditEvent");
         assertThat(sentEventIds()).containsExactly("e2");
+    }
+
+    @Test
+    void aSpoolWrittenBeforeRecordsCarriedTheirKeyIsDeliveredKeyedByTenantAfterAnUpgrade() throws Exception {
+        sender();
+        Path spoolDir = Files.createDirectories(dir.resolve("spool"));
+        // As routers before SpoolRecord wrote it: each event's bytes alone, framed [length][crc32c][bytes], in a
+        // zero-filled segment.
+        ByteBuffer segment = ByteBuffer.allocate(4096);
+        for (AuditSpool.Entry old : List.of(event(1, 10), event(2, 10))) {
+            CRC32C crc = new CRC32C();
+            crc.update(old.bytes());
+            segment.putInt(old.bytes().length).putInt((int) crc.getValue()).put(old.bytes());
+        }
+        Files.write(spoolDir.resolve("00000000000000000001.seg"), segment.array());
+        AuditEvent keyed = AuditEvent.newBuilder().setEventId("e3").setTenant("u").build();
+
+        AuditSender.Pass pass;
+        try (AuditSpool spool = AuditSpool.open(spoolDir, 4096, 10)) {
+            assertThat(spool.append(SpoolRecord.of(keyed).encode()).get()).isEqualTo(3);
+            pass = send(spool.next(10, 1, TimeUnit.SECONDS), null, null, null);
+        }
+
+        assertThat(pass.handledThrough()).isEqualTo(3);
+        assertThat(sentEventIds()).containsExactly("e1", "e2", "e3");
+        assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("t", "t", "u");
+        assertThat(producer.history().get(2).value()).isEqualTo(keyed.toByteArray());
+    }
+
+    @Test
+    void aKeyedRecordIsQuarantinedAsTheEventAloneSoThatOpsCanReadIt() throws Exception {
+        sender();
+        AuditEvent large = AuditEvent.parseFrom(event(1, 2 * MAX_EVENT_BYTES).bytes());
+
+        AuditSender.Pass pass = send(List.of(new AuditSpool.Entry(1, SpoolRecord.of(large).encode())));
+
+        assertThat(pass.quarantined()).isEqualTo(1);
+        assertThat(quarantine.get(1).orElseThrow().bytes()).isEqualTo(large.toByteArray());
     }
 
     @Test

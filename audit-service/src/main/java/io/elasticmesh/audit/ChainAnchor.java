@@ -14,15 +14,19 @@ public record ChainAnchor(String tenant, long position, String hash, Instant anc
     /** Signs a head with the chain key; the time is kept to the millisecond. */
     public static ChainAnchor sign(String key, String tenant, long position, String hash, Instant at) {
         Instant millis = Instant.ofEpochMilli(at.toEpochMilli());
-        return new ChainAnchor(tenant, position, hash, millis,
+        return new ChainAnchor(
+                tenant,
+                position,
+                hash,
+                millis,
                 ChainHash.anchorMac(key, tenant, position, hash, millis.toEpochMilli()));
     }
 
     /** Whether the anchor was signed with {@code key} as it reads (constant-time comparison). */
     public boolean signedWith(String key) {
         String expected = ChainHash.anchorMac(key, tenant, position, hash, anchoredAt.toEpochMilli());
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -42,8 +46,8 @@ public record ChainAnchor(String tenant, long position, String hash, Instant anc
             return Optional.empty();
         }
         if (hashHere.isEmpty()) {
-            return Optional.of("link " + position + ", anchored at " + anchoredAt + ", is missing: its row was "
-                    + "deleted");
+            return Optional.of(
+                    "link " + position + ", anchored at " + anchoredAt + ", is missing: its row was " + "deleted");
         }
         if (!hashHere.get().equals(hash)) {
             return Optional.of("link " + position + " no longer has the hash anchored at " + anchoredAt + ": the "

@@ -13,8 +13,7 @@ public final class ChainHash {
     /** The previous hash of a tenant's first link. */
     public static final String GENESIS = "0".repeat(64);
 
-    private ChainHash() {
-    }
+    private ChainHash() {}
 
     /** hex(SHA-256(prevHash as ASCII ‖ payload)). */
     public static String link(String prevHash, byte[] payload) {

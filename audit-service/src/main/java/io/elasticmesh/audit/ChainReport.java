@@ -10,8 +10,7 @@ import java.util.Optional;
 public record ChainReport(long checked, long retired, long anchored, Optional<Break> firstBreak) {
 
     /** The first link that does not hold; eventId and requestId are empty when the row is gone. */
-    public record Break(long position, String eventId, String requestId, String problem) {
-    }
+    public record Break(long position, String eventId, String requestId, String problem) {}
 
     public boolean intact() {
         return firstBreak.isEmpty();

@@ -10,11 +10,29 @@ import java.time.Instant;
  * @param truncationReason name of an elastic.reasoning.v1.TruncationReason value
  * @param thinkingContains case-insensitive substring of the thinking text
  */
-public record EventFilter(String tenant, String tier, String model, Instant occurredFrom, Instant occurredTo,
-        boolean cutOnly, String truncationReason, String requestId, String traceId, String thinkingContains) {
+public record EventFilter(
+        String tenant,
+        String tier,
+        String model,
+        Instant occurredFrom,
+        Instant occurredTo,
+        boolean cutOnly,
+        String truncationReason,
+        String requestId,
+        String traceId,
+        String thinkingContains) {
 
     public EventFilter withTenant(String scope) {
-        return new EventFilter(scope, tier, model, occurredFrom, occurredTo, cutOnly, truncationReason, requestId,
-                traceId, thinkingContains);
+        return new EventFilter(
+                scope,
+                tier,
+                model,
+                occurredFrom,
+                occurredTo,
+                cutOnly,
+                truncationReason,
+                requestId,
+                traceId,
+                thinkingContains);
     }
 }

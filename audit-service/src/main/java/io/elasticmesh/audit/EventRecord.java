@@ -8,6 +8,15 @@ import java.time.Instant;
  *
  * @param truncationReason name of the elastic.reasoning.v1.TruncationReason value
  */
-public record EventRecord(String eventId, String requestId, String traceId, Instant occurredAt, String tenant,
-        String tier, String model, boolean thinkingCut, String truncationReason, String thinkingText, byte[] payload) {
-}
+public record EventRecord(
+        String eventId,
+        String requestId,
+        String traceId,
+        Instant occurredAt,
+        String tenant,
+        String tier,
+        String model,
+        boolean thinkingCut,
+        String truncationReason,
+        String thinkingText,
+        byte[] payload) {}

@@ -7,6 +7,11 @@ package io.elasticmesh.audit;
  * @param request the request as sent, readable (bounded); empty when it was never read
  * @param outcome {@code allowed}, or {@code refused: CODE: description} as the caller was answered
  */
-public record QueryLogEntry(String principal, String principalTenant, String roles, String peer, String rpc,
-        String request, String outcome) {
-}
+public record QueryLogEntry(
+        String principal,
+        String principalTenant,
+        String roles,
+        String peer,
+        String rpc,
+        String request,
+        String outcome) {}

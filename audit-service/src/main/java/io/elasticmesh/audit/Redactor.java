@@ -21,8 +21,10 @@ public final class Redactor {
         try {
             return Pattern.compile(pattern);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("audit.redaction.patterns: '" + pattern
-                    + "' is not a valid regular expression: " + e.getDescription(), e);
+            throw new IllegalArgumentException(
+                    "audit.redaction.patterns: '" + pattern + "' is not a valid regular expression: "
+                            + e.getDescription(),
+                    e);
         }
     }
 

@@ -24,13 +24,22 @@ class ChainAnchorTests {
         assertThat(anchor.signedWith(KEY)).isTrue();
         assertThat(anchor.signedWith("x".repeat(32))).isFalse();
         assertThat(new ChainAnchor("globex", position, anchor.hash(), anchor.anchoredAt(), anchor.signature())
-                .signedWith(KEY)).isFalse();
+                        .signedWith(KEY))
+                .isFalse();
         assertThat(new ChainAnchor("acme", position + 1, anchor.hash(), anchor.anchoredAt(), anchor.signature())
-                .signedWith(KEY)).isFalse();
+                        .signedWith(KEY))
+                .isFalse();
         assertThat(new ChainAnchor("acme", position, hash(position + 1), anchor.anchoredAt(), anchor.signature())
-                .signedWith(KEY)).isFalse();
-        assertThat(new ChainAnchor("acme", position, anchor.hash(), anchor.anchoredAt().plusMillis(1),
-                anchor.signature()).signedWith(KEY)).isFalse();
+                        .signedWith(KEY))
+                .isFalse();
+        assertThat(new ChainAnchor(
+                                "acme",
+                                position,
+                                anchor.hash(),
+                                anchor.anchoredAt().plusMillis(1),
+                                anchor.signature())
+                        .signedWith(KEY))
+                .isFalse();
     }
 
     @Property
@@ -42,24 +51,33 @@ class ChainAnchorTests {
     }
 
     @Property
-    void aChainHoldingTheAnchoredHashContinuesIt(@ForAll @LongRange(min = 1, max = 1000) long position,
-            @ForAll @LongRange(min = 0, max = 1000) long later, @ForAll @LongRange(min = 0, max = 1000) long retired) {
+    void aChainHoldingTheAnchoredHashContinuesIt(
+            @ForAll @LongRange(min = 1, max = 1000) long position,
+            @ForAll @LongRange(min = 0, max = 1000) long later,
+            @ForAll @LongRange(min = 0, max = 1000) long retired) {
         ChainAnchor anchor = ChainAnchor.sign(KEY, "acme", position, hash(position), AT);
         long retiredPosition = Math.min(retired, position + later);
 
-        assertThat(anchor.contradiction(position + later, retiredPosition, Optional.of(hash(position)))).isEmpty();
+        assertThat(anchor.contradiction(position + later, retiredPosition, Optional.of(hash(position))))
+                .isEmpty();
     }
 
     @Property
-    void aRewrittenRewoundOrDeletedChainContradictsIt(@ForAll @LongRange(min = 2, max = 1000) long position,
-            @ForAll @LongRange(min = 1, max = 1000) long back) {
+    void aRewrittenRewoundOrDeletedChainContradictsIt(
+            @ForAll @LongRange(min = 2, max = 1000) long position, @ForAll @LongRange(min = 1, max = 1000) long back) {
         ChainAnchor anchor = ChainAnchor.sign(KEY, "acme", position, hash(position), AT);
 
-        assertThat(anchor.contradiction(position, 0, Optional.of(hash(position + 1)))).get().asString()
+        assertThat(anchor.contradiction(position, 0, Optional.of(hash(position + 1))))
+                .get()
+                .asString()
                 .contains("rewritten");
-        assertThat(anchor.contradiction(Math.max(0, position - back), 0, Optional.empty())).get().asString()
+        assertThat(anchor.contradiction(Math.max(0, position - back), 0, Optional.empty()))
+                .get()
+                .asString()
                 .contains("newest links were deleted");
-        assertThat(anchor.contradiction(position + back, 0, Optional.empty())).get().asString()
+        assertThat(anchor.contradiction(position + back, 0, Optional.empty()))
+                .get()
+                .asString()
                 .contains("missing");
     }
 
@@ -68,6 +86,7 @@ class ChainAnchorTests {
             @ForAll @LongRange(min = 1, max = 1000) long position, @ForAll @LongRange(min = 1, max = 1000) long more) {
         ChainAnchor anchor = ChainAnchor.sign(KEY, "acme", position, hash(position), AT);
 
-        assertThat(anchor.contradiction(position + more, position + more, Optional.empty())).isEmpty();
+        assertThat(anchor.contradiction(position + more, position + more, Optional.empty()))
+                .isEmpty();
     }
 }

@@ -10,8 +10,10 @@ import net.jqwik.api.constraints.Size;
 class ChainHashTests {
 
     @Property
-    void changingAnyByteOfTheEventChangesItsLink(@ForAll @Size(min = 1, max = 200) byte[] payload,
-            @ForAll @IntRange(max = 199) int index, @ForAll byte flip) {
+    void changingAnyByteOfTheEventChangesItsLink(
+            @ForAll @Size(min = 1, max = 200) byte[] payload,
+            @ForAll @IntRange(max = 199) int index,
+            @ForAll byte flip) {
         int at = index % payload.length;
         byte[] altered = payload.clone();
         altered[at] ^= (byte) (flip == 0 ? 1 : flip);
@@ -23,12 +25,15 @@ class ChainHashTests {
     void theSameEventAfterAnotherPreviousLinkHashesDifferently(@ForAll byte[] payload) {
         String first = ChainHash.link(ChainHash.GENESIS, payload);
 
-        assertThat(ChainHash.link(first, payload)).isNotEqualTo(first).hasSize(64).matches("[0-9a-f]+");
+        assertThat(ChainHash.link(first, payload))
+                .isNotEqualTo(first)
+                .hasSize(64)
+                .matches("[0-9a-f]+");
     }
 
     @Property
     void aCheckpointVouchedWithOneKeyDoesNotVerifyWithAnother(@ForAll @IntRange(min = 1) int position) {
-        String hash = ChainHash.link(ChainHash.GENESIS, new byte[] { 1 });
+        String hash = ChainHash.link(ChainHash.GENESIS, new byte[] {1});
 
         assertThat(ChainHash.checkpointMac("key-a", "acme", position, hash))
                 .isEqualTo(ChainHash.checkpointMac("key-a", "acme", position, hash))

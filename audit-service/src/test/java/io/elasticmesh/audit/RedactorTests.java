@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class RedactorTests {
 
-    private final Redactor redactor = new Redactor(List.of("[0-9]{3}-[0-9]{2}-[0-9]{4}", "(?i)password: *\\S+"),
-            "[REDACTED]");
+    private final Redactor redactor =
+            new Redactor(List.of("[0-9]{3}-[0-9]{2}-[0-9]{4}", "(?i)password: *\\S+"), "[REDACTED]");
 
     @Property
     void noMatchOfAnyPatternSurvives(@ForAll String before, @ForAll String after) {
@@ -19,7 +19,9 @@ class RedactorTests {
 
         String redacted = redactor.redact(text);
 
-        assertThat(redacted).doesNotContainPattern("[0-9]{3}-[0-9]{2}-[0-9]{4}").doesNotContain("hunter2")
+        assertThat(redacted)
+                .doesNotContainPattern("[0-9]{3}-[0-9]{2}-[0-9]{4}")
+                .doesNotContain("hunter2")
                 .contains(" SSN [REDACTED], [REDACTED] ");
     }
 

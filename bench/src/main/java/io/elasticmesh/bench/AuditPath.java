@@ -55,17 +55,27 @@ final class AuditPath {
      * @param syncP99Ms p99 of the spool's group write and fsync, the disk's share of it
      * @param pairsDiffMsP50 p50 of the cut requests minus p50 of the uncut ones ({@code pairsDiffMsP99} likewise)
      */
-    record Result(double eventsPerS, double producedPerS, int eventsProduced, int eventsMissing, int lagProbes,
-            double lagP50Ms, double lagP99Ms, double publishP50Ms, double publishP99Ms, double syncP99Ms,
-            int pathPairs, double pairsDiffMsP50, double pairsDiffMsP99) {
-    }
+    record Result(
+            double eventsPerS,
+            double producedPerS,
+            int eventsProduced,
+            int eventsMissing,
+            int lagProbes,
+            double lagP50Ms,
+            double lagP99Ms,
+            double publishP50Ms,
+            double publishP99Ms,
+            double syncP99Ms,
+            int pathPairs,
+            double pairsDiffMsP50,
+            double pairsDiffMsP99) {}
 
-    private AuditPath() {
-    }
+    private AuditPath() {}
 
     /** @param routerMetrics the router's Prometheus endpoint */
-    static Result measure(Endpoints endpoints, String kafkaBootstrap, URI routerMetrics, int lagProbes, int events,
-            int pathPairs) throws Exception {
+    static Result measure(
+            Endpoints endpoints, String kafkaBootstrap, URI routerMetrics, int lagProbes, int events, int pathPairs)
+            throws Exception {
         Samples lag = lag(endpoints, lagProbes, 4);
         int[] missing = new int[1];
         double[] rates = ingestRates(endpoints, kafkaBootstrap, events, missing);
@@ -84,19 +94,35 @@ final class AuditPath {
                 }
             }
         }
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(routerMetrics)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return new Result(rates[1], rates[0], events, missing[0], lagProbes, lag.p50Ms(), lag.p99Ms(),
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(routerMetrics)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return new Result(
+                rates[1],
+                rates[0],
+                events,
+                missing[0],
+                lagProbes,
+                lag.p50Ms(),
+                lag.p99Ms(),
                 quantileMs(metrics, "elastic_audit_publish_seconds", "0.5"),
                 quantileMs(metrics, "elastic_audit_publish_seconds", "0.99"),
-                quantileMs(metrics, "elastic_audit_spool_sync_seconds", "0.99"), pathPairs,
-                cut.p50Ms() - notCut.p50Ms(), cut.p99Ms() - notCut.p99Ms());
+                quantileMs(metrics, "elastic_audit_spool_sync_seconds", "0.99"),
+                pathPairs,
+                cut.p50Ms() - notCut.p50Ms(),
+                cut.p99Ms() - notCut.p99Ms());
     }
 
     /** A summary's quantile in a Prometheus exposition, in milliseconds. */
     private static double quantileMs(String metrics, String summary, String quantile) {
         String series = summary + "{quantile=\"" + quantile + "\"";
-        return metrics.lines().filter(line -> line.startsWith(series)).findFirst()
+        return metrics.lines()
+                .filter(line -> line.startsWith(series))
+                .findFirst()
                 .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000)
                 .orElseThrow(() -> new IllegalStateException("the router exports no " + series + "}"));
     }
@@ -121,7 +147,8 @@ final class AuditPath {
                         Instant found = Instant.now();
                         Timestamp at = event.getOccurredAt();
                         lag.add((found.getEpochSecond() - at.getSeconds()) * 1_000_000_000L
-                                + found.getNano() - at.getNanos());
+                                + found.getNano()
+                                - at.getNanos());
                     }
                     return null;
                 }));
@@ -153,15 +180,19 @@ final class AuditPath {
             String id = "bench-" + run + "-" + i;
             ids.add(id);
             // A real cut reply (64 thinking tokens) under a new request id, as the router would record it.
-            AuditEvent event = AuditEvent.newBuilder().setEventId(UUID.randomUUID().toString())
-                    .setOccurredAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
-                    .setTenant("bench-audit").setRequest(cutCall.meshRequest())
-                    .setResponse(cut.toBuilder().setRequestId(id)).build();
+            AuditEvent event = AuditEvent.newBuilder()
+                    .setEventId(UUID.randomUUID().toString())
+                    .setOccurredAt(
+                            Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
+                    .setTenant("bench-audit")
+                    .setRequest(cutCall.meshRequest())
+                    .setResponse(cut.toBuilder().setRequestId(id))
+                    .build();
             records.add(new ProducerRecord<>(TOPIC, event.getTenant(), event.toByteArray()));
         }
         long start;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             start = System.nanoTime();
             records.forEach(producer::send);
             producer.flush();
@@ -172,8 +203,12 @@ final class AuditPath {
         Random random = new Random(7);
         for (int i = 0; i < Math.min(50, events); i++) {
             try {
-                endpoints.audit.withDeadlineAfter(5, TimeUnit.SECONDS).getAuditEvent(GetAuditEventRequest.newBuilder()
-                        .setRequestId(ids.get(random.nextInt(events))).build());
+                endpoints
+                        .audit
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .getAuditEvent(GetAuditEventRequest.newBuilder()
+                                .setRequestId(ids.get(random.nextInt(events)))
+                                .build());
             } catch (StatusRuntimeException e) {
                 missing[0]++;
             }

@@ -24,21 +24,22 @@ import java.util.stream.Stream;
 public final class Bench {
 
     /** 16 tokens (8 thinking, the delimiter, 6 answer, end of sequence) at a fixed per-token delay. */
-    private static final Report.Workload SCRIPTED = new Report.Workload("think=8 close=yes answer=6 delay_ms=10",
-            64, 32, 16, 10);
-    private static final String SMOLLM2_QUESTION = "A farmer has 17 sheep and buys 3 more. How many sheep now? "
-            + "Think it through first.";
+    private static final Report.Workload SCRIPTED =
+            new Report.Workload("think=8 close=yes answer=6 delay_ms=10", 64, 32, 16, 10);
+
+    private static final String SMOLLM2_QUESTION =
+            "A farmer has 17 sheep and buys 3 more. How many sheep now? " + "Think it through first.";
     private static final int SMOLLM2_BUDGET = 16;
     private static final int ADHERENCE_CONCURRENCY = 8;
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) throws Exception {
         Scale scale = Scale.full();
         boolean nmt = false;
         Path root = Path.of(System.getProperty("mesh.root", System.getenv().getOrDefault("MESH_ROOT", ".")))
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
         Path out = root.resolve("bench/results");
         Path work = root.resolve(".mesh/bench");
         for (int i = 0; i < args.length; i++) {
@@ -47,8 +48,9 @@ public final class Bench {
                 case "--nmt" -> nmt = true;
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: Bench [--quick] [--nmt] [--out DIR] [--work DIR]");
+                default ->
+                    throw new IllegalArgumentException("unknown argument '" + args[i]
+                            + "'; usage: Bench [--quick] [--nmt] [--out DIR] [--work DIR]");
             }
         }
         Report.write(out, run(root, work, scale, nmt));
@@ -65,7 +67,8 @@ public final class Bench {
             jvmOptions.addAll(NativeMemory.JVM_OPTIONS);
         }
         LocalMesh.Options options = LocalMesh.Options.ephemeral(root, work, List.of("scripted", "smollm2"))
-                .withTiersFile(root.resolve("bench/tiers.yaml")).withServiceJvmOptions(jvmOptions);
+                .withTiersFile(root.resolve("bench/tiers.yaml"))
+                .withServiceJvmOptions(jvmOptions);
         progress("starting the mesh (" + scale.name() + " run)");
         Map<String, Long> pids;
         Overhead.Result scripted;
@@ -77,7 +80,8 @@ public final class Bench {
         Map<String, Double> memoryMb;
         Map<String, NativeMemory.Summary> nativeMemory = Map.of();
         Instant measuring;
-        try (LocalMesh mesh = LocalMesh.start(options); Endpoints endpoints = new Endpoints(mesh);
+        try (LocalMesh mesh = LocalMesh.start(options);
+                Endpoints endpoints = new Endpoints(mesh);
                 ResidentMemory memory = new ResidentMemory(mesh.servicePids())) {
             pids = mesh.servicePids();
             Map<String, Long> processes = new LinkedHashMap<>(pids);
@@ -100,24 +104,46 @@ public final class Bench {
             smollm2 = Overhead.measure(endpoints, realModel, scale.smollm2Requests());
             for (int concurrency : Scale.CONCURRENCY) {
                 progress("throughput at " + concurrency + " in flight");
-                throughput.add(Throughput.measure(endpoints, call, concurrency, scale.throughputRounds(),
-                        scale.throughputWindowMs(), memory, cpu));
+                throughput.add(Throughput.measure(
+                        endpoints,
+                        call,
+                        concurrency,
+                        scale.throughputRounds(),
+                        scale.throughputWindowMs(),
+                        memory,
+                        cpu));
             }
             memoryMb = memory.peakMb();
             if (nmt) {
                 nativeMemory = NativeMemory.summaries(pids);
             }
             progress("audit path");
-            audit = AuditPath.measure(endpoints, mesh.kafkaBootstrapServers(),
+            audit = AuditPath.measure(
+                    endpoints,
+                    mesh.kafkaBootstrapServers(),
                     URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
-                    scale.auditLagProbes(), scale.auditEvents(), scale.auditPathPairs());
+                    scale.auditLagProbes(),
+                    scale.auditEvents(),
+                    scale.auditPathPairs());
             progress("prefix reuse, SmolLM2");
             prefixReuse = PrefixReuse.measure(endpoints, scale.prefixReuseRuns());
             progress("stopping the mesh (the services write their flight recordings)");
         }
         Map<String, FlightRecordings.Profile> profiles = FlightRecordings.read(recordings, pids, measuring, 6);
-        return new Report.Results(scale, Machine.describe(), Instant.now(), (System.nanoTime() - start) / 1e9,
-                SCRIPTED, scripted, smollm2, throughput, adherence, prefixReuse, audit, memoryMb, nativeMemory,
+        return new Report.Results(
+                scale,
+                Machine.describe(),
+                Instant.now(),
+                (System.nanoTime() - start) / 1e9,
+                SCRIPTED,
+                scripted,
+                smollm2,
+                throughput,
+                adherence,
+                prefixReuse,
+                audit,
+                memoryMb,
+                nativeMemory,
                 profiles);
     }
 

@@ -24,11 +24,9 @@ final class BudgetAdherence {
      * @param errors requests that failed (a failed request keeps no budget but breaks none either)
      * @param byInvariant how often each invariant was broken
      */
-    record Result(int requests, int violations, int errors, Map<String, Integer> byInvariant) {
-    }
+    record Result(int requests, int violations, int errors, Map<String, Integer> byInvariant) {}
 
-    private BudgetAdherence() {
-    }
+    private BudgetAdherence() {}
 
     static Result measure(Endpoints endpoints, int requests, int concurrency, long seed) throws Exception {
         Map<String, Integer> byInvariant = new TreeMap<>();
@@ -55,14 +53,14 @@ final class BudgetAdherence {
     }
 
     private static void check(Endpoints endpoints, Random random, Map<String, Integer> byInvariant, int[] totals) {
-        var behaviour = new BudgetInvariants.Behaviour(random.nextInt(81), CLOSINGS[random.nextInt(3)],
-                random.nextInt(41), random.nextInt(42) - 1);
+        var behaviour = new BudgetInvariants.Behaviour(
+                random.nextInt(81), CLOSINGS[random.nextInt(3)], random.nextInt(41), random.nextInt(42) - 1);
         int t = 1 + random.nextInt(MAX_T);
         int s = 1 + random.nextInt(MAX_S);
         List<String> broken;
         try {
-            broken = BudgetInvariants.violations(behaviour, t, s,
-                    endpoints.mesh(endpoints.scripted(behaviour.directive(), t, s)));
+            broken = BudgetInvariants.violations(
+                    behaviour, t, s, endpoints.mesh(endpoints.scripted(behaviour.directive(), t, s)));
         } catch (RuntimeException e) {
             synchronized (totals) {
                 totals[1]++;

@@ -41,8 +41,7 @@ final class BudgetInvariants {
         }
     }
 
-    private BudgetInvariants() {
-    }
+    private BudgetInvariants() {}
 
     /** @return the invariants {@code reply} breaks; empty when it keeps them all */
     static List<String> violations(Behaviour behaviour, int t, int s, ReasonResponse reply) {
@@ -62,7 +61,8 @@ final class BudgetInvariants {
                 || mustCut && (usage.getThinkingTokens() != t || usage.getForcedDelimiters() != 1)) {
             broken.add(CUT_IFF_T_REACHED);
         }
-        if (containsDelimiter(reply.getSolutionText()) || containsDelimiter(reply.getThinkingText())
+        if (containsDelimiter(reply.getSolutionText())
+                || containsDelimiter(reply.getThinkingText())
                 || endsInPartialDelimiter(reply.getThinkingText())) {
             broken.add(NO_DELIMITER_IN_TEXT);
         }

@@ -26,9 +26,14 @@ final class CpuTime {
     /** CPU milliseconds used so far by each tree, in the order the roots were given. */
     Map<String, Double> snapshotMs() {
         Map<String, Double> used = new LinkedHashMap<>();
-        roots.forEach((name, pid) -> used.put(name, ProcessHandle.of(pid)
-                .map(root -> Stream.concat(Stream.of(root), root.descendants()).mapToLong(p -> ticks(p.pid())).sum())
-                .orElse(0L) * MS_PER_TICK));
+        roots.forEach((name, pid) -> used.put(
+                name,
+                ProcessHandle.of(pid)
+                                .map(root -> Stream.concat(Stream.of(root), root.descendants())
+                                        .mapToLong(p -> ticks(p.pid()))
+                                        .sum())
+                                .orElse(0L)
+                        * MS_PER_TICK));
         return used;
     }
 

@@ -33,12 +33,20 @@ final class Endpoints implements AutoCloseable {
     record Call(String tier, ModelProfile profile, String question, int t, int s) {
 
         ReasonRequest meshRequest() {
-            return ReasonRequest.newBuilder().setTier(tier).setTenant(TENANT).addMessages(user())
-                    .setThinkingBudgetTokens(t).setSolutionBudgetTokens(s).build();
+            return ReasonRequest.newBuilder()
+                    .setTier(tier)
+                    .setTenant(TENANT)
+                    .addMessages(user())
+                    .setThinkingBudgetTokens(t)
+                    .setSolutionBudgetTokens(s)
+                    .build();
         }
 
         ChatMessage user() {
-            return ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent(question).build();
+            return ChatMessage.newBuilder()
+                    .setRole(ChatMessage.Role.ROLE_USER)
+                    .setContent(question)
+                    .build();
         }
 
         String thinkingPrompt() {
@@ -67,7 +75,9 @@ final class Endpoints implements AutoCloseable {
     }
 
     private static ManagedChannel channel(int port) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .build();
     }
 
     /** A request to the scripted model following {@code directive} (see triton/models/scripted). */
@@ -84,14 +94,15 @@ final class Endpoints implements AutoCloseable {
     }
 
     /** One StreamReason call read to its end: when the first thinking delta and the completed event arrived. */
-    record Streamed(long firstTokenNanos, long totalNanos) {
-    }
+    record Streamed(long firstTokenNanos, long totalNanos) {}
 
     Streamed meshStreamed(Call call) {
         long start = System.nanoTime();
         long first = -1;
         Iterator<StreamReasonResponse> events = router.withDeadlineAfter(2, TimeUnit.MINUTES)
-                .streamReason(StreamReasonRequest.newBuilder().setRequest(call.meshRequest()).build());
+                .streamReason(StreamReasonRequest.newBuilder()
+                        .setRequest(call.meshRequest())
+                        .build());
         while (events.hasNext()) {
             if (events.next().hasThinkingDelta() && first < 0) {
                 first = System.nanoTime() - start;

@@ -26,16 +26,15 @@ import jdk.jfr.consumer.RecordingFile;
 final class FlightRecordings {
 
     /** A method and its share of a service's execution samples, in percent. */
-    record Share(String method, double percent) {
-    }
+    record Share(String method, double percent) {}
 
     /** Where one service's samples fall. */
-    record Profile(long samples, List<Share> selfTimeByLibrary, List<Share> meshMethods) {
-    }
+    record Profile(long samples, List<Share> selfTimeByLibrary, List<Share> meshMethods) {}
 
     private static final String MESH_PACKAGE = "io.elasticmesh.";
     /** Generated contract code counts as protobuf / gRPC, not as the mesh's own. */
     private static final String GENERATED_PACKAGE = "io.elasticmesh.proto.";
+
     private static final Map<String, String> LIBRARIES = libraries();
     private static final Pattern HIDDEN_LAMBDA = Pattern.compile("\\$\\$Lambda.*$");
 
@@ -62,8 +61,7 @@ final class FlightRecordings {
         return byPrefix;
     }
 
-    private FlightRecordings() {
-    }
+    private FlightRecordings() {}
 
     /**
      * JVM options that record into {@code dir}; the JVM names each file after its pid. The recorder is the
@@ -73,8 +71,9 @@ final class FlightRecordings {
      * 2 MB of buffers instead of 10 (7.5 MB of "Tracing" at start instead of 16), flushed to the file as they fill.
      */
     static List<String> jvmOptions(Path dir) {
-        return List.of("-XX:StartFlightRecording=filename=" + dir
-                + "/,dumponexit=true,settings=default,jdk.ExecutionSample#period=10ms",
+        return List.of(
+                "-XX:StartFlightRecording=filename=" + dir
+                        + "/,dumponexit=true,settings=default,jdk.ExecutionSample#period=10ms",
                 "-XX:FlightRecorderOptions=memorysize=2m");
     }
 
@@ -84,14 +83,15 @@ final class FlightRecordings {
      */
     static Map<String, Profile> read(Path dir, Map<String, Long> pids, Instant since, int top) {
         Map<String, Profile> profiles = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> recording(dir, pid)
-                .ifPresent(file -> profiles.put(name, profile(file, since, top))));
+        pids.forEach((name, pid) ->
+                recording(dir, pid).ifPresent(file -> profiles.put(name, profile(file, since, top))));
         return profiles;
     }
 
     private static Optional<Path> recording(Path dir, long pid) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("hotspot-pid-" + pid + "-")).findFirst();
+            return files.filter(f -> f.getFileName().toString().startsWith("hotspot-pid-" + pid + "-"))
+                    .findFirst();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -115,8 +115,10 @@ final class FlightRecordings {
                 samples++;
                 List<RecordedFrame> frames = stack.getFrames();
                 self.merge(library(name(frames.get(0))), 1L, Long::sum);
-                frames.stream().map(FlightRecordings::name)
-                        .filter(n -> n.startsWith(MESH_PACKAGE) && !n.startsWith(GENERATED_PACKAGE)).findFirst()
+                frames.stream()
+                        .map(FlightRecordings::name)
+                        .filter(n -> n.startsWith(MESH_PACKAGE) && !n.startsWith(GENERATED_PACKAGE))
+                        .findFirst()
                         .ifPresent(method -> meshMethods.merge(method, 1L, Long::sum));
             }
         } catch (IOException e) {
@@ -126,8 +128,11 @@ final class FlightRecordings {
     }
 
     private static String library(String method) {
-        return LIBRARIES.entrySet().stream().filter(e -> method.startsWith(e.getKey())).map(Map.Entry::getValue)
-                .findFirst().orElse("other");
+        return LIBRARIES.entrySet().stream()
+                .filter(e -> method.startsWith(e.getKey()))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse("other");
     }
 
     /**
@@ -140,7 +145,10 @@ final class FlightRecordings {
     }
 
     private static List<Share> shares(Map<String, Long> counts, long total, int top) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-                .limit(top).map(e -> new Share(e.getKey(), 100.0 * e.getValue() / Math.max(1, total))).toList();
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .limit(top)
+                .map(e -> new Share(e.getKey(), 100.0 * e.getValue() / Math.max(1, total)))
+                .toList();
     }
 }

@@ -26,25 +26,25 @@ final class NativeMemory {
     private static final Pattern CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB");
 
     /** One service's committed memory by NMT category (in MB, largest first, "Total" first) and its RSS then. */
-    record Summary(Map<String, Double> committedMb, double residentMb) {
-    }
+    record Summary(Map<String, Double> committedMb, double residentMb) {}
 
-    private NativeMemory() {
-    }
+    private NativeMemory() {}
 
     /** Each service's summary now, in the order of {@code pids}. */
     static Map<String, Summary> summaries(Map<String, Long> pids) {
         Map<String, Summary> summaries = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> summaries.put(name,
-                new Summary(parse(jcmd(pid)), ResidentMemory.vmRssKb(pid) / 1024.0)));
+        pids.forEach((name, pid) ->
+                summaries.put(name, new Summary(parse(jcmd(pid)), ResidentMemory.vmRssKb(pid) / 1024.0)));
         return summaries;
     }
 
     private static String jcmd(long pid) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "VM.native_memory", "summary",
-                    "scale=KB").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            jcmd.toString(), String.valueOf(pid), "VM.native_memory", "summary", "scale=KB")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             return out;
@@ -70,7 +70,8 @@ final class NativeMemory {
                 categories.put(category.group(1).strip(), Long.parseLong(category.group(3)) / 1024.0);
             }
         }
-        categories.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        categories.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> committed.put(e.getKey(), e.getValue()));
         return committed;
     }

@@ -16,9 +16,18 @@ final class Overhead {
      * @param streamFirstTokenP50Ms StreamReason's first thinking delta; {@code directFirstTokenP50Ms} is the direct
      *     client's first thinking token
      */
-    record Result(int requests, double meshP50Ms, double meshP99Ms, double directP50Ms, double directP99Ms,
-            double singleP50Ms, double singleP99Ms, double streamP50Ms, double streamP99Ms,
-            double streamFirstTokenP50Ms, double directFirstTokenP50Ms) {
+    record Result(
+            int requests,
+            double meshP50Ms,
+            double meshP99Ms,
+            double directP50Ms,
+            double directP99Ms,
+            double singleP50Ms,
+            double singleP99Ms,
+            double streamP50Ms,
+            double streamP99Ms,
+            double streamFirstTokenP50Ms,
+            double directFirstTokenP50Ms) {
 
         double p50Ratio() {
             return meshP50Ms / directP50Ms;
@@ -45,8 +54,7 @@ final class Overhead {
         }
     }
 
-    private Overhead() {
-    }
+    private Overhead() {}
 
     static Result measure(Endpoints endpoints, Endpoints.Call call, int requests) {
         Samples mesh = new Samples();
@@ -57,7 +65,8 @@ final class Overhead {
         Samples streamFirstToken = new Samples();
         List<Runnable> ways = List.of(
                 () -> mesh.time(() -> endpoints.mesh(call)),
-                () -> direct.time(() -> directFirstToken.add(endpoints.direct(call).firstThinkingTokenNanos())),
+                () -> direct.time(
+                        () -> directFirstToken.add(endpoints.direct(call).firstThinkingTokenNanos())),
                 () -> single.time(() -> endpoints.single(call)),
                 () -> {
                     Endpoints.Streamed streamed = endpoints.meshStreamed(call);
@@ -69,7 +78,17 @@ final class Overhead {
                 ways.get((i + k) % ways.size()).run();
             }
         }
-        return new Result(requests, mesh.p50Ms(), mesh.p99Ms(), direct.p50Ms(), direct.p99Ms(), single.p50Ms(),
-                single.p99Ms(), stream.p50Ms(), stream.p99Ms(), streamFirstToken.p50Ms(), directFirstToken.p50Ms());
+        return new Result(
+                requests,
+                mesh.p50Ms(),
+                mesh.p99Ms(),
+                direct.p50Ms(),
+                direct.p99Ms(),
+                single.p50Ms(),
+                single.p99Ms(),
+                stream.p50Ms(),
+                stream.p99Ms(),
+                streamFirstToken.p50Ms(),
+                directFirstToken.p50Ms());
     }
 }

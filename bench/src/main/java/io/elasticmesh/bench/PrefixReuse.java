@@ -18,11 +18,9 @@ final class PrefixReuse {
     private static final String PARAMETER = "prefix_reuse";
     private static final int THINKING_TOKENS = 16;
 
-    record Result(int runs, double solutionTtftMsWith, double solutionTtftMsWithout) {
-    }
+    record Result(int runs, double solutionTtftMsWith, double solutionTtftMsWithout) {}
 
-    private PrefixReuse() {
-    }
+    private PrefixReuse() {}
 
     static Result measure(Endpoints endpoints, int runs) {
         Samples with = new Samples();
@@ -37,14 +35,24 @@ final class PrefixReuse {
     private static long solutionTtftNanos(Endpoints endpoints, int run, boolean reuse) {
         ModelProfile profile = endpoints.smollm2;
         // A new question every run, so no run finds the prefix from an earlier one.
-        Endpoints.Call call = endpoints.smollm2("Question " + run + ": explain why the sky is blue, step by step.",
-                THINKING_TOKENS, 4);
+        Endpoints.Call call = endpoints.smollm2(
+                "Question " + run + ": explain why the sky is blue, step by step.", THINKING_TOKENS, 4);
         String prompt = call.thinkingPrompt();
-        String thinking = endpoints.direct.generate(profile, prompt, THINKING_TOKENS, List.of(profile.thinkingEnd()))
-                .text().replace(profile.thinkingEnd(), "");
-        var solution = ElasticReasoningReference.wire(profile, profile.solutionPrompt(prompt, thinking), call.s(),
-                List.of(profile.thinkingStart(), profile.thinkingEnd())).toBuilder()
-                .putParameters(PARAMETER, InferParameter.newBuilder().setBoolParam(reuse).build()).build();
+        String thinking = endpoints
+                .direct
+                .generate(profile, prompt, THINKING_TOKENS, List.of(profile.thinkingEnd()))
+                .text()
+                .replace(profile.thinkingEnd(), "");
+        var solution = ElasticReasoningReference.wire(
+                        profile,
+                        profile.solutionPrompt(prompt, thinking),
+                        call.s(),
+                        List.of(profile.thinkingStart(), profile.thinkingEnd()))
+                .toBuilder()
+                .putParameters(
+                        PARAMETER,
+                        InferParameter.newBuilder().setBoolParam(reuse).build())
+                .build();
         return endpoints.direct.generate(solution).firstTokenNanos();
     }
 }

@@ -17,26 +17,34 @@ import java.util.stream.Collectors;
 final class Report {
 
     /** Everything one run measured. */
-    record Results(Scale scale, Machine machine, Instant finished, double durationS, Workload workload,
-            Overhead.Result scripted, Overhead.Result smollm2, List<Throughput.Point> throughput,
-            BudgetAdherence.Result adherence, PrefixReuse.Result prefixReuse, AuditPath.Result audit,
-            Map<String, Double> memoryMb, Map<String, NativeMemory.Summary> nativeMemory,
-            Map<String, FlightRecordings.Profile> profiles) {
-    }
+    record Results(
+            Scale scale,
+            Machine machine,
+            Instant finished,
+            double durationS,
+            Workload workload,
+            Overhead.Result scripted,
+            Overhead.Result smollm2,
+            List<Throughput.Point> throughput,
+            BudgetAdherence.Result adherence,
+            PrefixReuse.Result prefixReuse,
+            AuditPath.Result audit,
+            Map<String, Double> memoryMb,
+            Map<String, NativeMemory.Summary> nativeMemory,
+            Map<String, FlightRecordings.Profile> profiles) {}
 
     /** Issue 14's footprint target: each service's peak resident set under the benchmark's load. */
     static final double RESIDENT_TARGET_MB = 200;
 
     /** The scripted request the overhead and throughput runs send. */
-    record Workload(String directive, int t, int s, int tokens, int tokenDelayMs) {
-    }
+    record Workload(String directive, int t, int s, int tokens, int tokenDelayMs) {}
 
-    private Report() {
-    }
+    private Report() {}
 
     static void write(Path dir, Results r) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("latest.json").toFile(), json(r));
         Files.writeString(dir.resolve("latest.md"), markdown(r));
     }
@@ -46,43 +54,111 @@ final class Report {
         root.put("mode", r.scale().name());
         root.put("finished_at", r.finished().truncatedTo(ChronoUnit.SECONDS).toString());
         root.put("duration_s", round(r.durationS()));
-        root.put("machine", Map.of("cpu", r.machine().cpu(), "cores", r.machine().cores(), "memory_mb",
-                r.machine().memoryMb(), "jdk", r.machine().jdk(), "os", r.machine().os()));
+        root.put(
+                "machine",
+                Map.of(
+                        "cpu",
+                        r.machine().cpu(),
+                        "cores",
+                        r.machine().cores(),
+                        "memory_mb",
+                        r.machine().memoryMb(),
+                        "jdk",
+                        r.machine().jdk(),
+                        "os",
+                        r.machine().os()));
         Map<String, Object> overhead = overhead(r.scripted());
         overhead.put("token_delay_ms", r.workload().tokenDelayMs());
         overhead.put("tokens_per_request", r.workload().tokens());
         overhead.put("smollm2", overhead(r.smollm2()));
         root.put("overhead", overhead);
-        root.put("single_call", map("p50_ratio", r.scripted().singleCallP50Ratio(),
-                "single_p50_ms", r.scripted().singleP50Ms(),
-                "smollm2_p50_ratio", r.smollm2().singleCallP50Ratio(),
-                "smollm2_single_p50_ms", r.smollm2().singleP50Ms()));
-        root.put("throughput", r.throughput().stream().map(p -> map("concurrency", p.concurrency(),
-                "mesh_rps", p.meshRps(), "direct_rps", p.directRps(), "ratio", p.ratio(),
-                "mesh_errors", p.meshErrors(), "direct_errors", p.directErrors(),
-                "mesh_cpu_ms_per_request", rounded(p.meshCpuMs()),
-                "direct_cpu_ms_per_request", rounded(p.directCpuMs()))).toList());
-        Map<String, Object> adherence = map("requests", r.adherence().requests(),
-                "violations", r.adherence().violations(), "errors", r.adherence().errors());
+        root.put(
+                "single_call",
+                map(
+                        "p50_ratio",
+                        r.scripted().singleCallP50Ratio(),
+                        "single_p50_ms",
+                        r.scripted().singleP50Ms(),
+                        "smollm2_p50_ratio",
+                        r.smollm2().singleCallP50Ratio(),
+                        "smollm2_single_p50_ms",
+                        r.smollm2().singleP50Ms()));
+        root.put(
+                "throughput",
+                r.throughput().stream()
+                        .map(p -> map(
+                                "concurrency",
+                                p.concurrency(),
+                                "mesh_rps",
+                                p.meshRps(),
+                                "direct_rps",
+                                p.directRps(),
+                                "ratio",
+                                p.ratio(),
+                                "mesh_errors",
+                                p.meshErrors(),
+                                "direct_errors",
+                                p.directErrors(),
+                                "mesh_cpu_ms_per_request",
+                                rounded(p.meshCpuMs()),
+                                "direct_cpu_ms_per_request",
+                                rounded(p.directCpuMs())))
+                        .toList());
+        Map<String, Object> adherence = map(
+                "requests",
+                r.adherence().requests(),
+                "violations",
+                r.adherence().violations(),
+                "errors",
+                r.adherence().errors());
         adherence.put("violations_by_invariant", r.adherence().byInvariant());
         root.put("budget_adherence", adherence);
-        root.put("prefix_reuse", map("runs", r.prefixReuse().runs(),
-                "solution_ttft_ms_with", r.prefixReuse().solutionTtftMsWith(),
-                "solution_ttft_ms_without", r.prefixReuse().solutionTtftMsWithout()));
+        root.put(
+                "prefix_reuse",
+                map(
+                        "runs",
+                        r.prefixReuse().runs(),
+                        "solution_ttft_ms_with",
+                        r.prefixReuse().solutionTtftMsWith(),
+                        "solution_ttft_ms_without",
+                        r.prefixReuse().solutionTtftMsWithout()));
         AuditPath.Result a = r.audit();
-        root.put("audit", map("events_per_s", a.eventsPerS(), "produced_events_per_s", a.producedPerS(),
-                "end_to_end_lag_p99_ms", a.lagP99Ms(),
-                "end_to_end_lag_p50_ms", a.lagP50Ms(), "request_path_added_ms_p99", a.publishP99Ms(),
-                "request_path_added_ms_p50", a.publishP50Ms(), "spool_sync_ms_p99", a.syncP99Ms(),
-                "pairs_difference_ms_p99", a.pairsDiffMsP99(), "pairs_difference_ms_p50", a.pairsDiffMsP50(),
-                "events_produced", a.eventsProduced(),
-                "events_missing", a.eventsMissing(), "lag_probes", a.lagProbes(), "path_pairs", a.pathPairs()));
+        root.put(
+                "audit",
+                map(
+                        "events_per_s",
+                        a.eventsPerS(),
+                        "produced_events_per_s",
+                        a.producedPerS(),
+                        "end_to_end_lag_p99_ms",
+                        a.lagP99Ms(),
+                        "end_to_end_lag_p50_ms",
+                        a.lagP50Ms(),
+                        "request_path_added_ms_p99",
+                        a.publishP99Ms(),
+                        "request_path_added_ms_p50",
+                        a.publishP50Ms(),
+                        "spool_sync_ms_p99",
+                        a.syncP99Ms(),
+                        "pairs_difference_ms_p99",
+                        a.pairsDiffMsP99(),
+                        "pairs_difference_ms_p50",
+                        a.pairsDiffMsP50(),
+                        "events_produced",
+                        a.eventsProduced(),
+                        "events_missing",
+                        a.eventsMissing(),
+                        "lag_probes",
+                        a.lagProbes(),
+                        "path_pairs",
+                        a.pathPairs()));
         root.put("memory_mb", rounded(r.memoryMb()));
         root.put("memory_target_mb", RESIDENT_TARGET_MB);
         if (!r.nativeMemory().isEmpty()) {
             Map<String, Object> nmt = new LinkedHashMap<>();
-            r.nativeMemory().forEach((service, s) -> nmt.put(service,
-                    map("resident_mb", s.residentMb(), "committed_mb", rounded(s.committedMb()))));
+            r.nativeMemory()
+                    .forEach((service, s) -> nmt.put(
+                            service, map("resident_mb", s.residentMb(), "committed_mb", rounded(s.committedMb()))));
             root.put("native_memory", nmt);
         }
         return root;
@@ -94,11 +170,12 @@ final class Report {
 
     /** "12.3 ms: triton 5.1, client 2.0, …", the processes that used any CPU, largest first. */
     private static String cpu(Map<String, Double> cpuMs) {
-        return String.format(Locale.ROOT, "%.1f ms: ", total(cpuMs)) + cpuMs.entrySet().stream()
-                .filter(e -> e.getValue() >= 0.05)
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
-                .collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "%.1f ms: ", total(cpuMs))
+                + cpuMs.entrySet().stream()
+                        .filter(e -> e.getValue() >= 0.05)
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                        .collect(Collectors.joining(", "));
     }
 
     private static Map<String, Object> rounded(Map<String, Double> values) {
@@ -108,13 +185,37 @@ final class Report {
     }
 
     private static Map<String, Object> overhead(Overhead.Result o) {
-        return map("requests", o.requests(), "mesh_p50_ms", o.meshP50Ms(), "mesh_p99_ms", o.meshP99Ms(),
-                "direct_p50_ms", o.directP50Ms(), "direct_p99_ms", o.directP99Ms(), "p50_ratio", o.p50Ratio(),
-                "p99_ratio", o.p99Ratio(), "added_ms_p50", o.addedMsP50(),
-                "stream", map("mesh_p50_ms", o.streamP50Ms(), "mesh_p99_ms", o.streamP99Ms(),
-                        "p50_ratio", o.streamP50Ratio(), "first_token_p50_ms", o.streamFirstTokenP50Ms(),
-                        "direct_first_token_p50_ms", o.directFirstTokenP50Ms(),
-                        "first_token_added_ms_p50", o.streamFirstTokenAddedMsP50()));
+        return map(
+                "requests",
+                o.requests(),
+                "mesh_p50_ms",
+                o.meshP50Ms(),
+                "mesh_p99_ms",
+                o.meshP99Ms(),
+                "direct_p50_ms",
+                o.directP50Ms(),
+                "direct_p99_ms",
+                o.directP99Ms(),
+                "p50_ratio",
+                o.p50Ratio(),
+                "p99_ratio",
+                o.p99Ratio(),
+                "added_ms_p50",
+                o.addedMsP50(),
+                "stream",
+                map(
+                        "mesh_p50_ms",
+                        o.streamP50Ms(),
+                        "mesh_p99_ms",
+                        o.streamP99Ms(),
+                        "p50_ratio",
+                        o.streamP50Ratio(),
+                        "first_token_p50_ms",
+                        o.streamFirstTokenP50Ms(),
+                        "direct_first_token_p50_ms",
+                        o.directFirstTokenP50Ms(),
+                        "first_token_added_ms_p50",
+                        o.streamFirstTokenAddedMsP50()));
     }
 
     /** An ordered map from alternating keys and values, numbers rounded to three decimals. */
@@ -134,96 +235,193 @@ final class Report {
     static String markdown(Results r) {
         StringBuilder md = new StringBuilder();
         Workload w = r.workload();
-        md.append(String.format(Locale.ROOT, "Run `%s`, finished %s, %.0f s. Machine: %s.%n%n", r.scale().name(),
-                r.finished().truncatedTo(ChronoUnit.SECONDS), r.durationS(), r.machine().summary()));
-        md.append(String.format(Locale.ROOT, "Scripted request: `%s`, t=%d, s=%d: %d tokens at %d ms each. "
-                + "\"direct\" is the same two Triton calls made by a minimal client "
-                + "(local-stack `ElasticReasoningReference`), interleaved with the mesh requests.%n%n",
-                w.directive(), w.t(), w.s(), w.tokens(), w.tokenDelayMs()));
+        md.append(String.format(
+                Locale.ROOT,
+                "Run `%s`, finished %s, %.0f s. Machine: %s.%n%n",
+                r.scale().name(),
+                r.finished().truncatedTo(ChronoUnit.SECONDS),
+                r.durationS(),
+                r.machine().summary()));
+        md.append(String.format(
+                Locale.ROOT,
+                "Scripted request: `%s`, t=%d, s=%d: %d tokens at %d ms each. "
+                        + "\"direct\" is the same two Triton calls made by a minimal client "
+                        + "(local-stack `ElasticReasoningReference`), interleaved with the mesh requests.%n%n",
+                w.directive(),
+                w.t(),
+                w.s(),
+                w.tokens(),
+                w.tokenDelayMs()));
         md.append("| measure | mesh | baseline | ratio / result | target |\n|---|---|---|---|---|\n");
         Overhead.Result o = r.scripted();
-        row(md, "scripted, p50 latency (" + o.requests() + " each)", ms(o.meshP50Ms()), ms(o.directP50Ms()) + " direct",
+        row(
+                md,
+                "scripted, p50 latency (" + o.requests() + " each)",
+                ms(o.meshP50Ms()),
+                ms(o.directP50Ms()) + " direct",
                 String.format(Locale.ROOT, "%.3f (%+.1f ms)", o.p50Ratio(), o.addedMsP50()),
                 verdict(o.p50Ratio() <= 1.05 && o.addedMsP50() <= 3, "≤ 1.05 and ≤ +3 ms"));
         row(md, "scripted, p99 latency", ms(o.meshP99Ms()), ms(o.directP99Ms()) + " direct", ratio(o.p99Ratio()), "");
-        row(md, "scripted through StreamReason, p50 latency", ms(o.streamP50Ms()), ms(o.directP50Ms()) + " direct",
-                ratio(o.streamP50Ratio()), "");
-        row(md, "scripted through StreamReason, first thinking token p50", ms(o.streamFirstTokenP50Ms()),
+        row(
+                md,
+                "scripted through StreamReason, p50 latency",
+                ms(o.streamP50Ms()),
+                ms(o.directP50Ms()) + " direct",
+                ratio(o.streamP50Ratio()),
+                "");
+        row(
+                md,
+                "scripted through StreamReason, first thinking token p50",
+                ms(o.streamFirstTokenP50Ms()),
                 ms(o.directFirstTokenP50Ms()) + " direct",
-                String.format(Locale.ROOT, "%+.1f ms", o.streamFirstTokenAddedMsP50()), "");
+                String.format(Locale.ROOT, "%+.1f ms", o.streamFirstTokenAddedMsP50()),
+                "");
         Overhead.Result m = r.smollm2();
-        row(md, "SmolLM2 (CPU), p50 latency (" + m.requests() + " each)", ms(m.meshP50Ms()),
-                ms(m.directP50Ms()) + " direct", String.format(Locale.ROOT, "%.3f (%+.1f ms)", m.p50Ratio(),
-                        m.addedMsP50()), "");
-        row(md, "SmolLM2 (CPU), p99 latency", ms(m.meshP99Ms()), ms(m.directP99Ms()) + " direct",
-                ratio(m.p99Ratio()), "");
-        row(md, "vs one Triton call, max_tokens = t + s, p50 (scripted)", ms(o.meshP50Ms()),
-                ms(o.singleP50Ms()) + " single", ratio(o.singleCallP50Ratio()), "");
-        row(md, "vs one Triton call, max_tokens = t + s, p50 (SmolLM2)", ms(m.meshP50Ms()),
-                ms(m.singleP50Ms()) + " single", ratio(m.singleCallP50Ratio()), "");
+        row(
+                md,
+                "SmolLM2 (CPU), p50 latency (" + m.requests() + " each)",
+                ms(m.meshP50Ms()),
+                ms(m.directP50Ms()) + " direct",
+                String.format(Locale.ROOT, "%.3f (%+.1f ms)", m.p50Ratio(), m.addedMsP50()),
+                "");
+        row(
+                md,
+                "SmolLM2 (CPU), p99 latency",
+                ms(m.meshP99Ms()),
+                ms(m.directP99Ms()) + " direct",
+                ratio(m.p99Ratio()),
+                "");
+        row(
+                md,
+                "vs one Triton call, max_tokens = t + s, p50 (scripted)",
+                ms(o.meshP50Ms()),
+                ms(o.singleP50Ms()) + " single",
+                ratio(o.singleCallP50Ratio()),
+                "");
+        row(
+                md,
+                "vs one Triton call, max_tokens = t + s, p50 (SmolLM2)",
+                ms(m.meshP50Ms()),
+                ms(m.singleP50Ms()) + " single",
+                ratio(m.singleCallP50Ratio()),
+                "");
         for (Throughput.Point p : r.throughput()) {
             String errors = p.meshErrors() + p.directErrors() > 0
-                    ? String.format(" (errors: mesh %d, direct %d)", p.meshErrors(), p.directErrors()) : "";
-            row(md, "throughput, " + p.concurrency() + " in flight (scripted)",
+                    ? String.format(" (errors: mesh %d, direct %d)", p.meshErrors(), p.directErrors())
+                    : "";
+            row(
+                    md,
+                    "throughput, " + p.concurrency() + " in flight (scripted)",
                     String.format(Locale.ROOT, "%.1f req/s", p.meshRps()),
-                    String.format(Locale.ROOT, "%.1f req/s direct", p.directRps()), ratio(p.ratio()) + errors,
+                    String.format(Locale.ROOT, "%.1f req/s direct", p.directRps()),
+                    ratio(p.ratio()) + errors,
                     verdict(p.ratio() >= 0.95, "≥ 0.95"));
         }
         for (Throughput.Point p : r.throughput()) {
             double mesh = total(p.meshCpuMs());
             double direct = total(p.directCpuMs());
-            row(md, "CPU per request, " + p.concurrency() + " in flight (scripted)", cpu(p.meshCpuMs()),
-                    cpu(p.directCpuMs()) + " direct", ratio(mesh / direct), "");
+            row(
+                    md,
+                    "CPU per request, " + p.concurrency() + " in flight (scripted)",
+                    cpu(p.meshCpuMs()),
+                    cpu(p.directCpuMs()) + " direct",
+                    ratio(mesh / direct),
+                    "");
         }
         BudgetAdherence.Result b = r.adherence();
-        row(md, "budget adherence, random budgets and behaviours", b.requests() + " requests",
-                b.errors() + " failed", b.violations() + " violations " + (b.byInvariant().isEmpty() ? ""
-                        : b.byInvariant().toString()), verdict(b.violations() == 0, "0"));
+        row(
+                md,
+                "budget adherence, random budgets and behaviours",
+                b.requests() + " requests",
+                b.errors() + " failed",
+                b.violations() + " violations "
+                        + (b.byInvariant().isEmpty() ? "" : b.byInvariant().toString()),
+                verdict(b.violations() == 0, "0"));
         PrefixReuse.Result pr = r.prefixReuse();
-        row(md, "SmolLM2 solution-phase time to first token (" + pr.runs() + " each)",
-                ms(pr.solutionTtftMsWith()) + " with prefix reuse", ms(pr.solutionTtftMsWithout()) + " without",
-                ratio(pr.solutionTtftMsWith() / pr.solutionTtftMsWithout()), "");
+        row(
+                md,
+                "SmolLM2 solution-phase time to first token (" + pr.runs() + " each)",
+                ms(pr.solutionTtftMsWith()) + " with prefix reuse",
+                ms(pr.solutionTtftMsWithout()) + " without",
+                ratio(pr.solutionTtftMsWith() / pr.solutionTtftMsWithout()),
+                "");
         AuditPath.Result a = r.audit();
-        row(md, "audit ingest (Kafka → audit-service, " + a.eventsProduced() + " events)",
+        row(
+                md,
+                "audit ingest (Kafka → audit-service, " + a.eventsProduced() + " events)",
                 String.format(Locale.ROOT, "%.0f events/s", a.eventsPerS()),
                 String.format(Locale.ROOT, "%.0f events/s acknowledged by Kafka", a.producedPerS()),
-                a.eventsMissing() + " of the sampled events missing", verdict(a.eventsPerS() >= 5000, "≥ 5,000/s"));
-        row(md, "audit end-to-end lag (" + a.lagProbes() + " cut requests)", "p50 " + ms(a.lagP50Ms()),
-                "p99 " + ms(a.lagP99Ms()), "", "");
-        row(md, "request path added by auditing (the router's elastic_audit_publish_seconds)",
+                a.eventsMissing() + " of the sampled events missing",
+                verdict(a.eventsPerS() >= 5000, "≥ 5,000/s"));
+        row(
+                md,
+                "audit end-to-end lag (" + a.lagProbes() + " cut requests)",
+                "p50 " + ms(a.lagP50Ms()),
+                "p99 " + ms(a.lagP99Ms()),
+                "",
+                "");
+        row(
+                md,
+                "request path added by auditing (the router's elastic_audit_publish_seconds)",
                 String.format(Locale.ROOT, "p99 %.2f ms", a.publishP99Ms()),
                 String.format(Locale.ROOT, "p50 %.2f ms", a.publishP50Ms()),
                 String.format(Locale.ROOT, "disk write + fsync p99 %.2f ms", a.syncP99Ms()),
                 verdict(a.publishP99Ms() <= 1, "p99 ≤ 1 ms"));
-        row(md, "check: cut minus not cut (" + a.pathPairs() + " interleaved pairs)",
-                "p99 " + signedMs(a.pairsDiffMsP99()), "p50 " + signedMs(a.pairsDiffMsP50()), "", "");
-        r.memoryMb().forEach((service, mb) -> row(md, "resident memory under load, " + service,
-                String.format(Locale.ROOT, "%.0f MB", mb), "", "",
-                verdict(mb <= RESIDENT_TARGET_MB, String.format(Locale.ROOT, "≤ %.0f MB", RESIDENT_TARGET_MB))));
+        row(
+                md,
+                "check: cut minus not cut (" + a.pathPairs() + " interleaved pairs)",
+                "p99 " + signedMs(a.pairsDiffMsP99()),
+                "p50 " + signedMs(a.pairsDiffMsP50()),
+                "",
+                "");
+        r.memoryMb()
+                .forEach((service, mb) -> row(
+                        md,
+                        "resident memory under load, " + service,
+                        String.format(Locale.ROOT, "%.0f MB", mb),
+                        "",
+                        "",
+                        verdict(
+                                mb <= RESIDENT_TARGET_MB,
+                                String.format(Locale.ROOT, "≤ %.0f MB", RESIDENT_TARGET_MB))));
         if (!r.nativeMemory().isEmpty()) {
             md.append("\n## Where the memory goes (Native Memory Tracking)\n\n");
             md.append("Each service's committed memory by NMT category right after the throughput runs "
                     + "(`jcmd PID VM.native_memory summary`, MB; committed is at most what is resident for the heap "
                     + "and thread stacks), next to its resident set at that moment:\n\n");
-            r.nativeMemory().forEach((service, s) -> md.append(String.format(Locale.ROOT,
-                    "- **%s** (resident %.0f): %s%n", service, s.residentMb(), s.committedMb().entrySet().stream()
-                            .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
-                            .collect(Collectors.joining(", ")))));
+            r.nativeMemory()
+                    .forEach((service, s) -> md.append(String.format(
+                            Locale.ROOT,
+                            "- **%s** (resident %.0f): %s%n",
+                            service,
+                            s.residentMb(),
+                            s.committedMb().entrySet().stream()
+                                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                                    .collect(Collectors.joining(", ")))));
         }
         md.append("\n## Where the time goes (JFR)\n\n");
-        md.append("Each service ran with a flight recording (JFR, a Java sample every 10 ms); samples from after the warm-up. "
-                + "Self time by the library of the method on top of the stack; then the mesh's own methods, "
-                + "inclusive (the first mesh frame on the stack):\n\n");
+        md.append(
+                "Each service ran with a flight recording (JFR, a Java sample every 10 ms); samples from after the warm-up. "
+                        + "Self time by the library of the method on top of the stack; then the mesh's own methods, "
+                        + "inclusive (the first mesh frame on the stack):\n\n");
         r.profiles().forEach((service, p) -> {
-            md.append(String.format(Locale.ROOT, "- **%s** (%d samples): %s; mesh code: %s%n", service, p.samples(),
-                    shares(p.selfTimeByLibrary()), shares(p.meshMethods())));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "- **%s** (%d samples): %s; mesh code: %s%n",
+                    service,
+                    p.samples(),
+                    shares(p.selfTimeByLibrary()),
+                    shares(p.meshMethods())));
         });
         return md.toString();
     }
 
     private static String shares(List<FlightRecordings.Share> shares) {
-        return String.join(", ", shares.stream().map(s -> String.format(Locale.ROOT, "`%s` %.0f%%",
-                shortName(s.method()), s.percent())).toList());
+        return String.join(
+                ", ",
+                shares.stream()
+                        .map(s -> String.format(Locale.ROOT, "`%s` %.0f%%", shortName(s.method()), s.percent()))
+                        .toList());
     }
 
     /** Drops the package: {@code a.b.C.m} → {@code C.m}. */
@@ -232,9 +430,11 @@ final class Report {
         return dot < 0 ? method : method.substring(dot + 1);
     }
 
-    private static void row(StringBuilder md, String measure, String mesh, String baseline, String result,
-            String target) {
-        md.append("| ").append(String.join(" | ", measure, mesh, baseline, result, target)).append(" |\n");
+    private static void row(
+            StringBuilder md, String measure, String mesh, String baseline, String result, String target) {
+        md.append("| ")
+                .append(String.join(" | ", measure, mesh, baseline, result, target))
+                .append(" |\n");
     }
 
     private static String ms(double v) {

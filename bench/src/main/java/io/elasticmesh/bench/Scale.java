@@ -6,9 +6,18 @@ import java.util.List;
  * How much each part of the benchmark does. {@code full} is the run the README quotes; {@code quick} finishes in a
  * few minutes on two cores, and is what CI runs (BenchQuickIT) to prove that every part runs and reports.
  */
-record Scale(String name, int warmup, int smollm2Warmup, int adherenceRequests, int overheadRequests,
+record Scale(
+        String name,
+        int warmup,
+        int smollm2Warmup,
+        int adherenceRequests,
+        int overheadRequests,
         int smollm2Requests,
-        int throughputRounds, long throughputWindowMs, int auditLagProbes, int auditEvents, int auditPathPairs,
+        int throughputRounds,
+        long throughputWindowMs,
+        int auditLagProbes,
+        int auditEvents,
+        int auditPathPairs,
         int prefixReuseRuns) {
 
     static final List<Integer> CONCURRENCY = List.of(1, 8, 32, 64);

@@ -21,22 +21,33 @@ final class Throughput {
      * @param meshCpuMs CPU milliseconds per answered request, per process tree, in the mesh windows
      * @param directCpuMs the same in the direct windows
      */
-    record Point(int concurrency, double meshRps, double directRps, long meshErrors, long directErrors,
-            Map<String, Double> meshCpuMs, Map<String, Double> directCpuMs) {
+    record Point(
+            int concurrency,
+            double meshRps,
+            double directRps,
+            long meshErrors,
+            long directErrors,
+            Map<String, Double> meshCpuMs,
+            Map<String, Double> directCpuMs) {
 
         double ratio() {
             return meshRps / directRps;
         }
     }
 
-    private record Window(long completed, long errors, long nanos) {
-    }
+    private record Window(long completed, long errors, long nanos) {}
 
-    private Throughput() {
-    }
+    private Throughput() {}
 
-    static Point measure(Endpoints endpoints, Endpoints.Call call, int concurrency, int rounds, long windowMs,
-            ResidentMemory memory, CpuTime cpu) throws Exception {
+    static Point measure(
+            Endpoints endpoints,
+            Endpoints.Call call,
+            int concurrency,
+            int rounds,
+            long windowMs,
+            ResidentMemory memory,
+            CpuTime cpu)
+            throws Exception {
         Map<String, Double> meshCpu = new LinkedHashMap<>();
         Map<String, Double> directCpu = new LinkedHashMap<>();
         long meshDone = 0;
@@ -50,7 +61,8 @@ final class Throughput {
                 boolean mesh = (round + k) % 2 == 0;
                 memory.sample(mesh);
                 Map<String, Double> before = cpu.snapshotMs();
-                Window w = window(concurrency, windowMs, mesh ? () -> endpoints.mesh(call) : () -> endpoints.direct(call));
+                Window w =
+                        window(concurrency, windowMs, mesh ? () -> endpoints.mesh(call) : () -> endpoints.direct(call));
                 Map<String, Double> windowCpu = mesh ? meshCpu : directCpu;
                 cpu.usedSinceMs(before).forEach((name, ms) -> windowCpu.merge(name, ms, Double::sum));
                 memory.sample(false);
@@ -65,8 +77,14 @@ final class Throughput {
                 }
             }
         }
-        return new Point(concurrency, meshDone * 1e9 / meshNanos, directDone * 1e9 / directNanos, meshErrors,
-                directErrors, CpuTime.perRequest(meshCpu, meshDone), CpuTime.perRequest(directCpu, directDone));
+        return new Point(
+                concurrency,
+                meshDone * 1e9 / meshNanos,
+                directDone * 1e9 / directNanos,
+                meshErrors,
+                directErrors,
+                CpuTime.perRequest(meshCpu, meshDone),
+                CpuTime.perRequest(directCpu, directDone));
     }
 
     private static Window window(int concurrency, long windowMs, Runnable request) throws Exception {

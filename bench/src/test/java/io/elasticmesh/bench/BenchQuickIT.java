@@ -15,13 +15,27 @@ import org.junit.jupiter.api.Test;
  */
 class BenchQuickIT {
 
-    private static final List<String> FIELDS = List.of("overhead.mesh_p50_ms", "overhead.direct_p50_ms",
-            "overhead.p50_ratio", "overhead.p99_ratio", "overhead.added_ms_p50", "overhead.smollm2.p50_ratio",
-            "overhead.stream.p50_ratio", "overhead.stream.first_token_added_ms_p50",
-            "single_call.p50_ratio", "budget_adherence.requests", "budget_adherence.violations",
-            "prefix_reuse.solution_ttft_ms_with", "prefix_reuse.solution_ttft_ms_without", "audit.events_per_s",
-            "audit.end_to_end_lag_p99_ms", "audit.request_path_added_ms_p99", "memory_mb.budget-router",
-            "memory_mb.decoder-service", "memory_mb.solution-service", "memory_mb.audit-service");
+    private static final List<String> FIELDS = List.of(
+            "overhead.mesh_p50_ms",
+            "overhead.direct_p50_ms",
+            "overhead.p50_ratio",
+            "overhead.p99_ratio",
+            "overhead.added_ms_p50",
+            "overhead.smollm2.p50_ratio",
+            "overhead.stream.p50_ratio",
+            "overhead.stream.first_token_added_ms_p50",
+            "single_call.p50_ratio",
+            "budget_adherence.requests",
+            "budget_adherence.violations",
+            "prefix_reuse.solution_ttft_ms_with",
+            "prefix_reuse.solution_ttft_ms_without",
+            "audit.events_per_s",
+            "audit.end_to_end_lag_p99_ms",
+            "audit.request_path_added_ms_p99",
+            "memory_mb.budget-router",
+            "memory_mb.decoder-service",
+            "memory_mb.solution-service",
+            "memory_mb.audit-service");
 
     @Test
     void quickRunReportsEveryFieldAsANumber() throws Exception {
@@ -43,17 +57,21 @@ class BenchQuickIT {
         JsonNode throughput = json.path("throughput");
         assertThat(throughput).extracting(p -> p.path("concurrency").asInt()).containsExactly(1, 8, 32, 64);
         throughput.forEach(p -> List.of("mesh_rps", "direct_rps", "ratio")
-                .forEach(f -> assertThat(p.path(f).isNumber()).as("throughput " + f + " of " + p).isTrue()));
+                .forEach(f -> assertThat(p.path(f).isNumber())
+                        .as("throughput " + f + " of " + p)
+                        .isTrue()));
         // CPU is counted per process tree: the services and Triton (with its model stubs) in the mesh windows,
         // Triton without the services in the direct ones.
-        throughput.forEach(p -> assertThat(p.path("mesh_cpu_ms_per_request").size()).as("processes counted in " + p)
+        throughput.forEach(p -> assertThat(p.path("mesh_cpu_ms_per_request").size())
+                .as("processes counted in " + p)
                 .isEqualTo(6));
-        assertThat(sum(throughput, "mesh_cpu_ms_per_request", "decoder-service")).isPositive();
+        assertThat(sum(throughput, "mesh_cpu_ms_per_request", "decoder-service"))
+                .isPositive();
         assertThat(sum(throughput, "direct_cpu_ms_per_request", "triton")).isPositive();
-        assertThat(sum(throughput, "direct_cpu_ms_per_request", "decoder-service")).isLessThan(
-                sum(throughput, "mesh_cpu_ms_per_request", "decoder-service"));
-        assertThat(Files.readString(out.resolve("latest.md"))).contains("| measure |", "Where the time goes",
-                "CPU per request");
+        assertThat(sum(throughput, "direct_cpu_ms_per_request", "decoder-service"))
+                .isLessThan(sum(throughput, "mesh_cpu_ms_per_request", "decoder-service"));
+        assertThat(Files.readString(out.resolve("latest.md")))
+                .contains("| measure |", "Where the time goes", "CPU per request");
     }
 
     private static double sum(JsonNode throughput, String side, String process) {

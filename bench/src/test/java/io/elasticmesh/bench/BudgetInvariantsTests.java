@@ -12,19 +12,27 @@ class BudgetInvariantsTests {
     private static final BudgetInvariants.Behaviour CLOSES_AT_SIX = new BudgetInvariants.Behaviour(5, "yes", 3, -1);
 
     private static ReasonResponse reply(int thinking, int forced, boolean cut, int solution, String answer) {
-        return ReasonResponse.newBuilder().setThinkingTruncated(cut).setThinkingText("think1 ")
-                .setSolutionText(answer).setUsage(TokenUsage.newBuilder().setThinkingTokens(thinking)
-                        .setForcedDelimiters(forced).setSolutionTokens(solution)).build();
+        return ReasonResponse.newBuilder()
+                .setThinkingTruncated(cut)
+                .setThinkingText("think1 ")
+                .setSolutionText(answer)
+                .setUsage(TokenUsage.newBuilder()
+                        .setThinkingTokens(thinking)
+                        .setForcedDelimiters(forced)
+                        .setSolutionTokens(solution))
+                .build();
     }
 
     @Test
     void aCutAtTheBudgetWithOneForcedDelimiterKeepsEveryInvariant() {
-        assertThat(BudgetInvariants.violations(NEVER_CLOSES, 4, 8, reply(4, 1, true, 4, "answer1 "))).isEmpty();
+        assertThat(BudgetInvariants.violations(NEVER_CLOSES, 4, 8, reply(4, 1, true, 4, "answer1 ")))
+                .isEmpty();
     }
 
     @Test
     void thinkingThatClosedWithinTheBudgetIsNotCut() {
-        assertThat(BudgetInvariants.violations(CLOSES_AT_SIX, 6, 8, reply(6, 0, false, 4, "answer1 "))).isEmpty();
+        assertThat(BudgetInvariants.violations(CLOSES_AT_SIX, 6, 8, reply(6, 0, false, 4, "answer1 ")))
+                .isEmpty();
         assertThat(BudgetInvariants.violations(CLOSES_AT_SIX, 6, 8, reply(6, 1, true, 4, "answer1 ")))
                 .containsExactly(BudgetInvariants.CUT_IFF_T_REACHED);
     }

@@ -41,17 +41,19 @@ class NativeMemoryTests {
 
     @Test
     void committedMegabytesByCategoryLargestFirstAfterTheTotalAndNothingUnderOneMegabyte() {
-        assertThat(NativeMemory.parse(SUMMARY)).containsExactly(
-                entry("Total", 173435 / 1024.0),
-                entry("Java Heap", 48.0),
-                entry("Metaspace", 47680 / 1024.0),
-                entry("Class", 7643 / 1024.0),
-                entry("Native Memory Tracking", 4.0),
-                entry("Thread", 2463 / 1024.0));
+        assertThat(NativeMemory.parse(SUMMARY))
+                .containsExactly(
+                        entry("Total", 173435 / 1024.0),
+                        entry("Java Heap", 48.0),
+                        entry("Metaspace", 47680 / 1024.0),
+                        entry("Class", 7643 / 1024.0),
+                        entry("Native Memory Tracking", 4.0),
+                        entry("Thread", 2463 / 1024.0));
     }
 
     @Test
     void aJcmdThatFailedGivesNoCategories() {
-        assertThat(NativeMemory.parse("9009:\nNative memory tracking is not enabled\n")).isEmpty();
+        assertThat(NativeMemory.parse("9009:\nNative memory tracking is not enabled\n"))
+                .isEmpty();
     }
 }

@@ -47,8 +47,8 @@ public final class AdmissionQueue {
         }
     }
 
-    private static final Comparator<Ticket> ORDER = Comparator.<Ticket>comparingInt(t -> -t.tier.priority())
-            .thenComparingLong(t -> t.seq);
+    private static final Comparator<Ticket> ORDER =
+            Comparator.<Ticket>comparingInt(t -> -t.tier.priority()).thenComparingLong(t -> t.seq);
 
     private final IntSupplier capacity;
     private final double smoothing;
@@ -93,15 +93,21 @@ public final class AdmissionQueue {
 
     private void refuseIfHopeless(Ticket ticket, long nowNanos, long latestStartNanos) {
         Tier tier = ticket.tier;
-        long queued = waiting.stream().filter(t -> t != ticket && t.tier.name().equals(tier.name())).count();
+        long queued = waiting.stream()
+                .filter(t -> t != ticket && t.tier.name().equals(tier.name()))
+                .count();
         AdmissionRefused refused = null;
         long expectedWait = expectedWaitNanos(ticket);
         if (queued >= tier.queueLimit()) {
-            refused = new AdmissionRefused(AdmissionRefused.Reason.QUEUE_FULL, Math.max(expectedWait, 1),
+            refused = new AdmissionRefused(
+                    AdmissionRefused.Reason.QUEUE_FULL,
+                    Math.max(expectedWait, 1),
                     "tier '" + tier.name() + "' has " + inFlight(tier.name()) + " requests in flight and " + queued
                             + " waiting (its queue-limit)");
         } else if (nowNanos + expectedWait > latestStartNanos) {
-            refused = new AdmissionRefused(AdmissionRefused.Reason.DEADLINE_UNREACHABLE, expectedWait,
+            refused = new AdmissionRefused(
+                    AdmissionRefused.Reason.DEADLINE_UNREACHABLE,
+                    expectedWait,
                     "tier '" + tier.name() + "': the expected queue wait of " + expectedWait / 1_000_000
                             + " ms would leave too little of the deadline to answer in");
         }
@@ -175,7 +181,9 @@ public final class AdmissionQueue {
 
     private long expectedWaitNanos(Ticket ticket) {
         Tier tier = ticket.tier;
-        long ahead = waiting.stream().filter(t -> t != ticket && t.tier.priority() >= tier.priority()).count();
+        long ahead = waiting.stream()
+                .filter(t -> t != ticket && t.tier.priority() >= tier.priority())
+                .count();
         int slots = Math.max(1, Math.min(capacity.getAsInt(), tier.maxConcurrentRequests()));
         double service = serviceNanosByTier.getOrDefault(tier.name(), 0.0);
         return (long) Math.ceil((ahead + 1) * service / slots);

@@ -50,8 +50,10 @@ public final class AdmissionRefused extends DomainException {
     @Override
     public List<Message> details() {
         long retryMs = retryMillis(retryAfterNanos);
-        return List.of(RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
-                .setSeconds(retryMs / 1000).setNanos((int) (retryMs % 1000) * 1_000_000)).build());
+        return List.of(RetryInfo.newBuilder()
+                .setRetryDelay(
+                        Duration.newBuilder().setSeconds(retryMs / 1000).setNanos((int) (retryMs % 1000) * 1_000_000))
+                .build());
     }
 
     private static long retryMillis(long nanos) {

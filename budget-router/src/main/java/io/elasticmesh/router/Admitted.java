@@ -16,7 +16,16 @@ import java.time.Instant;
  * @param solutionOverheadMillis the model's measured solution overhead, for the decoder's own reserve
  * @param safetyFactor what the solution's expected time is multiplied by
  */
-public record Admitted(Tier tier, String tenant, Budget budget, Deadline deadline, long deadlineMs,
-        long thinkingDeadlineMs, String configVersion, Instant receivedAt, long startNanos, boolean clampBudgets,
-        long solutionOverheadMillis, double safetyFactor) {
-}
+public record Admitted(
+        Tier tier,
+        String tenant,
+        Budget budget,
+        Deadline deadline,
+        long deadlineMs,
+        long thinkingDeadlineMs,
+        String configVersion,
+        Instant receivedAt,
+        long startNanos,
+        boolean clampBudgets,
+        long solutionOverheadMillis,
+        double safetyFactor) {}

@@ -32,8 +32,10 @@ public enum AuditMode {
 
     /** @throws IllegalArgumentException when {@code name} is not one of {@link #configNames()} */
     public static AuditMode fromConfigName(String name) {
-        return Arrays.stream(values()).filter(m -> m.configName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("must be one of " + configNames() + ", was '"
-                        + name + "'"));
+        return Arrays.stream(values())
+                .filter(m -> m.configName.equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("must be one of " + configNames() + ", was '" + name + "'"));
     }
 }

@@ -9,7 +9,11 @@ package io.elasticmesh.router;
  * @param solutionRolloverTokens unused thinking tokens added to {@code s} (tiers with rollover only); included in
  *     {@code solutionTokens}
  */
-public record Budget(int thinkingTokens, int solutionTokens, boolean thinkingClamped, boolean solutionClamped,
+public record Budget(
+        int thinkingTokens,
+        int solutionTokens,
+        boolean thinkingClamped,
+        boolean solutionClamped,
         int solutionRolloverTokens) {
 
     public Budget(int thinkingTokens, int solutionTokens) {
@@ -23,7 +27,11 @@ public record Budget(int thinkingTokens, int solutionTokens, boolean thinkingCla
 
     /** This budget with {@code tokens} more for the solution, rolled over from thinking. */
     public Budget withRollover(int tokens) {
-        return new Budget(thinkingTokens, solutionTokens + tokens, thinkingClamped, solutionClamped,
+        return new Budget(
+                thinkingTokens,
+                solutionTokens + tokens,
+                thinkingClamped,
+                solutionClamped,
                 solutionRolloverTokens + tokens);
     }
 }

@@ -11,8 +11,7 @@ import java.util.OptionalLong;
  */
 public final class BudgetPolicy {
 
-    private BudgetPolicy() {
-    }
+    private BudgetPolicy() {}
 
     /** The request field that carries a thinking budget in {@code Reason}. */
     public static final String THINKING_FIELD = "thinking_budget_tokens";
@@ -22,25 +21,46 @@ public final class BudgetPolicy {
      * @throws BudgetAboveCeiling naming the field and the ceiling when one is above the tier's and {@code clamp} is
      *     false
      */
-    public static Budget assign(Tier tier, OptionalInt requestedThinking, OptionalInt requestedSolution,
-            boolean clamp) {
-        return assign(tier, THINKING_FIELD, requestedThinking.isPresent()
-                ? OptionalLong.of(requestedThinking.getAsInt()) : OptionalLong.empty(), requestedSolution, clamp);
+    public static Budget assign(
+            Tier tier, OptionalInt requestedThinking, OptionalInt requestedSolution, boolean clamp) {
+        return assign(
+                tier,
+                THINKING_FIELD,
+                requestedThinking.isPresent() ? OptionalLong.of(requestedThinking.getAsInt()) : OptionalLong.empty(),
+                requestedSolution,
+                clamp);
     }
 
     /**
      * As above, for a thinking budget sent in {@code thinkingField} (e.g. ContinueReasoning's uint32
      * {@code extra_thinking_tokens}, read unsigned): refusals name that field and its value as sent.
      */
-    public static Budget assign(Tier tier, String thinkingField, OptionalLong requestedThinking,
-            OptionalInt requestedSolution, boolean clamp) {
-        int thinking = pick(thinkingField, tier, tier.thinkingBudgetTokens(), tier.thinkingBudgetCeilingTokens(),
-                requestedThinking, clamp);
-        int solution = pick("solution_budget_tokens", tier, tier.solutionBudgetTokens(), tier.solutionBudgetTokens(),
+    public static Budget assign(
+            Tier tier,
+            String thinkingField,
+            OptionalLong requestedThinking,
+            OptionalInt requestedSolution,
+            boolean clamp) {
+        int thinking = pick(
+                thinkingField,
+                tier,
+                tier.thinkingBudgetTokens(),
+                tier.thinkingBudgetCeilingTokens(),
+                requestedThinking,
+                clamp);
+        int solution = pick(
+                "solution_budget_tokens",
+                tier,
+                tier.solutionBudgetTokens(),
+                tier.solutionBudgetTokens(),
                 requestedSolution.isPresent() ? OptionalLong.of(requestedSolution.getAsInt()) : OptionalLong.empty(),
                 clamp);
-        return new Budget(thinking, solution, requestedThinking.orElse(0) > tier.thinkingBudgetCeilingTokens(),
-                requestedSolution.orElse(0) > tier.solutionBudgetTokens(), 0);
+        return new Budget(
+                thinking,
+                solution,
+                requestedThinking.orElse(0) > tier.thinkingBudgetCeilingTokens(),
+                requestedSolution.orElse(0) > tier.solutionBudgetTokens(),
+                0);
     }
 
     /**
@@ -55,8 +75,8 @@ public final class BudgetPolicy {
         return Math.max(0, budget.thinkingTokens() - thinkingTokensUsed);
     }
 
-    private static int pick(String field, Tier tier, int byDefault, int ceiling, OptionalLong requested,
-            boolean clamp) {
+    private static int pick(
+            String field, Tier tier, int byDefault, int ceiling, OptionalLong requested, boolean clamp) {
         if (requested.isEmpty()) {
             return byDefault;
         }

@@ -17,11 +17,11 @@ public record DeadlineSplit(long thinkingMillis, long solutionReserveMillis) {
      * @param speed the model's measured (or assumed) speed
      * @param safetyFactor multiplies the expected solution time, at least 1
      */
-    public static DeadlineSplit of(long remainingMillis, int solutionBudgetTokens, ModelSpeed speed,
-            double safetyFactor) {
+    public static DeadlineSplit of(
+            long remainingMillis, int solutionBudgetTokens, ModelSpeed speed, double safetyFactor) {
         long reserve = solutionReserveMillis(solutionBudgetTokens, speed, safetyFactor);
-        return new DeadlineSplit(Math.max(0, remainingMillis - reserve), Math.min(reserve, Math.max(0,
-                remainingMillis)));
+        return new DeadlineSplit(
+                Math.max(0, remainingMillis - reserve), Math.min(reserve, Math.max(0, remainingMillis)));
     }
 
     /** The time the solution phase needs at this speed: also the least service time of any request. */
@@ -36,6 +36,5 @@ public record DeadlineSplit(long thinkingMillis, long solutionReserveMillis) {
      * @param millisPerToken decode time per generated token
      * @param solutionOverheadMillis the rest of a solution phase's time: the hop and the prompt prefill
      */
-    public record ModelSpeed(double millisPerToken, double solutionOverheadMillis) {
-    }
+    public record ModelSpeed(double millisPerToken, double solutionOverheadMillis) {}
 }

@@ -33,8 +33,8 @@ public final class ModelSpeeds {
      * Learns from one finished request. Decode speed comes from thinking (tokens after the first, over the time
      * after the first token), the overhead from what the solution phase took beyond its tokens at that speed.
      */
-    public void observe(String model, ThinkingPhase thinking, long thinkingMillis, SolutionPhase solution,
-            long solutionMillis) {
+    public void observe(
+            String model, ThinkingPhase thinking, long thinkingMillis, SolutionPhase solution, long solutionMillis) {
         speeds.compute(model, (m, old) -> {
             ModelSpeed current = withThinking(old == null ? initial : old, thinking, thinkingMillis);
             double overhead = Math.max(0, solutionMillis - solution.tokens() * current.millisPerToken());

@@ -13,7 +13,12 @@ import java.util.OptionalLong;
  * @param thinkingBudgetTokens the thinking budget as sent (a uint32 field may exceed an int)
  * @param thinkingBudgetField the request field it came from, named in refusals
  */
-public record ReasonCommand(List<Turn> conversation, String tier, String tenant, boolean authenticated,
-        OptionalLong thinkingBudgetTokens, OptionalInt solutionBudgetTokens, boolean clampBudgets,
-        String thinkingBudgetField) {
-}
+public record ReasonCommand(
+        List<Turn> conversation,
+        String tier,
+        String tenant,
+        boolean authenticated,
+        OptionalLong thinkingBudgetTokens,
+        OptionalInt solutionBudgetTokens,
+        boolean clampBudgets,
+        String thinkingBudgetField) {}

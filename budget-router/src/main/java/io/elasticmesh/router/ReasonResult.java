@@ -11,15 +11,23 @@ import java.util.OptionalInt;
  *
  * @param requested the budgets the caller asked for, before the tier applied its own
  */
-public record ReasonResult(String requestId, Instant receivedAt, String tenant, Tier tier, Budget budget,
-        long deadlineMs, List<Turn> conversation, ThinkingPhase thinking, SolutionPhase solution, Timings timings,
-        String configVersion, Requested requested) {
+public record ReasonResult(
+        String requestId,
+        Instant receivedAt,
+        String tenant,
+        Tier tier,
+        Budget budget,
+        long deadlineMs,
+        List<Turn> conversation,
+        ThinkingPhase thinking,
+        SolutionPhase solution,
+        Timings timings,
+        String configVersion,
+        Requested requested) {
 
     /** Budgets as the caller sent them; empty when it left them to the tier. */
-    public record Requested(OptionalInt thinkingTokens, OptionalInt solutionTokens) {
-    }
+    public record Requested(OptionalInt thinkingTokens, OptionalInt solutionTokens) {}
 
     /** Wall-clock milliseconds as the router saw them, hops included. */
-    public record Timings(long thinkingMillis, long solutionMillis, long totalMillis) {
-    }
+    public record Timings(long thinkingMillis, long solutionMillis, long totalMillis) {}
 }

@@ -25,8 +25,8 @@ public record Tenant(String name, Set<String> allowedTiers, String defaultTier, 
                     + "' is not one of its allowed-tiers " + new TreeSet<>(allowedTiers));
         }
         if (tokensPerMinute < 1) {
-            throw new IllegalArgumentException("tenant '" + name + "': tokens-per-minute must be at least 1, was "
-                    + tokensPerMinute);
+            throw new IllegalArgumentException(
+                    "tenant '" + name + "': tokens-per-minute must be at least 1, was " + tokensPerMinute);
         }
     }
 }

@@ -20,8 +20,7 @@ public final class ThinkingHold {
     private final Map<String, Held> held = new LinkedHashMap<>();
 
     /** A cut request as it was answered, with the time it stops being held. */
-    private record Held(ReasonResult result, long expiresAtNanos) {
-    }
+    private record Held(ReasonResult result, long expiresAtNanos) {}
 
     public ThinkingHold(Duration hold, int maxRequests, LongSupplier nanoClock) {
         if (hold.isNegative() || maxRequests < 0) {

@@ -9,8 +9,15 @@ import io.elasticmesh.conversation.ThinkingCut;
  * @param budgetTokens the thinking budget the decoder applied: lower than the admitted one when it was lowered to
  *     fit the context window; 0 from a decoder that does not say
  */
-public record ThinkingPhase(String prompt, String text, boolean closedByModel, ThinkingCut cut, int promptTokens,
-        int tokens, long firstTokenMillis, int budgetTokens) {
+public record ThinkingPhase(
+        String prompt,
+        String text,
+        boolean closedByModel,
+        ThinkingCut cut,
+        int promptTokens,
+        int tokens,
+        long firstTokenMillis,
+        int budgetTokens) {
 
     /** Thinking was cut before the model closed it. */
     public boolean truncated() {

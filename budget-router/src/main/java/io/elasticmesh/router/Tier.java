@@ -15,16 +15,43 @@ package io.elasticmesh.router;
  * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
  * @param audit which of the tier's requests are published for audit
  */
-public record Tier(String name, String model, int thinkingBudgetTokens, int thinkingBudgetCeilingTokens,
-        int solutionBudgetTokens, long deadlineMs, int priority, int maxConcurrentRequests, int queueLimit,
-        boolean rolloverUnusedThinking, AuditMode audit) {
+public record Tier(
+        String name,
+        String model,
+        int thinkingBudgetTokens,
+        int thinkingBudgetCeilingTokens,
+        int solutionBudgetTokens,
+        long deadlineMs,
+        int priority,
+        int maxConcurrentRequests,
+        int queueLimit,
+        boolean rolloverUnusedThinking,
+        AuditMode audit) {
 
     /** A tier that audits only cut requests, the default. */
-    public Tier(String name, String model, int thinkingBudgetTokens, int thinkingBudgetCeilingTokens,
-            int solutionBudgetTokens, long deadlineMs, int priority, int maxConcurrentRequests, int queueLimit,
+    public Tier(
+            String name,
+            String model,
+            int thinkingBudgetTokens,
+            int thinkingBudgetCeilingTokens,
+            int solutionBudgetTokens,
+            long deadlineMs,
+            int priority,
+            int maxConcurrentRequests,
+            int queueLimit,
             boolean rolloverUnusedThinking) {
-        this(name, model, thinkingBudgetTokens, thinkingBudgetCeilingTokens, solutionBudgetTokens, deadlineMs,
-                priority, maxConcurrentRequests, queueLimit, rolloverUnusedThinking, AuditMode.CUT_ONLY);
+        this(
+                name,
+                model,
+                thinkingBudgetTokens,
+                thinkingBudgetCeilingTokens,
+                solutionBudgetTokens,
+                deadlineMs,
+                priority,
+                maxConcurrentRequests,
+                queueLimit,
+                rolloverUnusedThinking,
+                AuditMode.CUT_ONLY);
     }
 
     public Tier {
@@ -45,8 +72,8 @@ public record Tier(String name, String model, int thinkingBudgetTokens, int thin
 
     private static void atLeast(long min, long value, String tier, String field) {
         if (value < min) {
-            throw new IllegalArgumentException("tier '" + tier + "': " + field + " must be at least " + min + ", was "
-                    + value);
+            throw new IllegalArgumentException(
+                    "tier '" + tier + "': " + field + " must be at least " + min + ", was " + value);
         }
     }
 }

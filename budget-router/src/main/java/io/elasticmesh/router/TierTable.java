@@ -18,8 +18,8 @@ import java.util.TreeSet;
  *     tiers compete for it, the waiting request of the highest-priority tier goes first
  * @param version identifies the file content ({@code sha256:} and the first 12 hex digits of its hash)
  */
-public record TierTable(Map<String, Tier> tiers, Map<String, Tenant> tenants, int maxConcurrentRequests,
-        String version) {
+public record TierTable(
+        Map<String, Tier> tiers, Map<String, Tenant> tenants, int maxConcurrentRequests, String version) {
 
     public TierTable {
         tiers = Map.copyOf(tiers);
@@ -28,15 +28,16 @@ public record TierTable(Map<String, Tier> tiers, Map<String, Tenant> tenants, in
             throw new IllegalArgumentException("no tiers defined (expected a 'tiers' mapping)");
         }
         if (maxConcurrentRequests < 1) {
-            throw new IllegalArgumentException("max-concurrent-requests must be at least 1, was "
-                    + maxConcurrentRequests);
+            throw new IllegalArgumentException(
+                    "max-concurrent-requests must be at least 1, was " + maxConcurrentRequests);
         }
         for (Tenant tenant : tenants.values()) {
             Set<String> unknown = new TreeSet<>(tenant.allowedTiers());
             unknown.removeAll(tiers.keySet());
             if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("tenant '" + tenant.name() + "': allowed-tiers names unknown tier(s) "
-                        + unknown + "; known tiers: " + new TreeSet<>(tiers.keySet()));
+                throw new IllegalArgumentException(
+                        "tenant '" + tenant.name() + "': allowed-tiers names unknown tier(s) " + unknown
+                                + "; known tiers: " + new TreeSet<>(tiers.keySet()));
             }
         }
     }
@@ -47,8 +48,10 @@ public record TierTable(Map<String, Tier> tiers, Map<String, Tenant> tenants, in
 
     /** @throws DomainException NOT_FOUND naming the known tiers when {@code name} is not one */
     public Tier require(String name) {
-        return find(name).orElseThrow(() -> new DomainException(Status.Code.NOT_FOUND,
-                "tier '" + Echo.bounded(name) + "' does not exist; known tiers: " + names()));
+        return find(name)
+                .orElseThrow(() -> new DomainException(
+                        Status.Code.NOT_FOUND,
+                        "tier '" + Echo.bounded(name) + "' does not exist; known tiers: " + names()));
     }
 
     public Optional<Tenant> tenant(String name) {

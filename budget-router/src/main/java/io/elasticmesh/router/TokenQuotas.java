@@ -30,8 +30,11 @@ public final class TokenQuotas {
         Bucket bucket = refill(tenant, nowNanos);
         if (bucket.tokens <= 0) {
             long retryAfter = (long) Math.ceil((1 - bucket.tokens) * NANOS_PER_MINUTE / tenant.tokensPerMinute());
-            throw new AdmissionRefused(AdmissionRefused.Reason.QUOTA_EXHAUSTED, retryAfter, "tenant '"
-                    + tenant.name() + "' used its quota of " + tenant.tokensPerMinute() + " tokens per minute");
+            throw new AdmissionRefused(
+                    AdmissionRefused.Reason.QUOTA_EXHAUSTED,
+                    retryAfter,
+                    "tenant '" + tenant.name() + "' used its quota of " + tenant.tokensPerMinute()
+                            + " tokens per minute");
         }
     }
 

@@ -77,7 +77,9 @@ class AdmissionQueueTests {
         assertThat(flood.subList(2, 50)).noneMatch(AdmissionQueueTests::granted);
 
         queue.release(first, 200);
-        assertThat(granted(flood.get(2))).as("economy continues once gold is served").isTrue();
+        assertThat(granted(flood.get(2)))
+                .as("economy continues once gold is served")
+                .isTrue();
     }
 
     @Test
@@ -93,7 +95,9 @@ class AdmissionQueueTests {
                     assertThat(r.retryAfterNanos()).isPositive();
                 })
                 .hasMessage("tier 'gold' has 1 requests in flight and 1 waiting (its queue-limit)");
-        assertThat(queue.waiting("gold")).as("the refused request holds no place").isEqualTo(1);
+        assertThat(queue.waiting("gold"))
+                .as("the refused request holds no place")
+                .isEqualTo(1);
     }
 
     @Test
@@ -104,11 +108,14 @@ class AdmissionQueueTests {
         queue.enter(gold, 3 * SECOND, NEVER);
 
         assertThat(granted(queue.enter(gold, 3 * SECOND, 3 * SECOND + 5 * SECOND)))
-                .as("2 s expected wait fits 5 s").isFalse();
+                .as("2 s expected wait fits 5 s")
+                .isFalse();
         assertThatThrownBy(() -> queue.enter(gold, 3 * SECOND, 3 * SECOND + 3 * SECOND))
                 .isInstanceOfSatisfying(AdmissionRefused.class, r -> {
                     assertThat(r.reason()).isEqualTo(AdmissionRefused.Reason.DEADLINE_UNREACHABLE);
-                    assertThat(r.retryAfterNanos()).as("two requests ahead of it, 2 s each").isEqualTo(4 * SECOND);
+                    assertThat(r.retryAfterNanos())
+                            .as("two requests ahead of it, 2 s each")
+                            .isEqualTo(4 * SECOND);
                 })
                 .hasMessageContaining("expected queue wait of 4000 ms");
     }
@@ -145,29 +152,40 @@ class AdmissionQueueTests {
     }
 
     /** One step of a random workload: a request of tier {@code tier}, or the end of the {@code release}-th one. */
-    record Step(int tier, boolean enter, int release) {
-    }
+    record Step(int tier, boolean enter, int release) {}
 
     @Provide
     Arbitrary<List<Step>> workloads() {
-        return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.of(true, true, false),
-                Arbitraries.integers().between(0, 1000)).as(Step::new).list().ofMinSize(1).ofMaxSize(300);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.of(true, true, false),
+                        Arbitraries.integers().between(0, 1000))
+                .as(Step::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(300);
     }
 
     @Provide
     Arbitrary<List<Tier>> tierSets() {
-        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(1, 5),
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(1, 5),
                         Arbitraries.integers().between(0, 6))
                 .as((priority, limit, queueLimit) -> new int[] {priority, limit, queueLimit})
-                .list().ofSize(3)
-                .map(specs -> List.of(tier("a", specs.get(0)[0], specs.get(0)[1], specs.get(0)[2]),
+                .list()
+                .ofSize(3)
+                .map(specs -> List.of(
+                        tier("a", specs.get(0)[0], specs.get(0)[1], specs.get(0)[2]),
                         tier("b", specs.get(1)[0], specs.get(1)[1], specs.get(1)[2]),
                         tier("c", specs.get(2)[0], specs.get(2)[1], specs.get(2)[2])));
     }
 
     @Property
-    void limitsHoldAndNoWaiterCouldStartAfterAnyDecision(@ForAll("tierSets") List<Tier> tiers,
-            @ForAll @IntRange(min = 1, max = 8) int capacity, @ForAll("workloads") @Size(min = 1) List<Step> steps) {
+    void limitsHoldAndNoWaiterCouldStartAfterAnyDecision(
+            @ForAll("tierSets") List<Tier> tiers,
+            @ForAll @IntRange(min = 1, max = 8) int capacity,
+            @ForAll("workloads") @Size(min = 1) List<Step> steps) {
         AdmissionQueue queue = new AdmissionQueue(() -> capacity, 0.5);
         List<Ticket> open = new ArrayList<>();
         long now = 0;
@@ -193,7 +211,8 @@ class AdmissionQueueTests {
             assertThat(inFlight).isLessThanOrEqualTo(capacity);
             for (Tier tier : tiers) {
                 boolean couldStart = inFlight < capacity && queue.inFlight(tier.name()) < tier.maxConcurrentRequests();
-                assertThat(queue.waiting(tier.name()) > 0 && couldStart).as("work-conserving: %s", tier.name())
+                assertThat(queue.waiting(tier.name()) > 0 && couldStart)
+                        .as("work-conserving: %s", tier.name())
                         .isFalse();
             }
         }

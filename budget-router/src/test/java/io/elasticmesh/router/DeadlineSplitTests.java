@@ -19,13 +19,17 @@ class DeadlineSplitTests {
 
     @Provide
     Arbitrary<ModelSpeed> speeds() {
-        return Combinators.combine(Arbitraries.doubles().between(0.01, 2_000), Arbitraries.doubles().between(0, 10_000))
+        return Combinators.combine(
+                        Arbitraries.doubles().between(0.01, 2_000),
+                        Arbitraries.doubles().between(0, 10_000))
                 .as(ModelSpeed::new);
     }
 
     @Property
-    void thePhasesNeverTakeMoreThanTheDeadline(@ForAll @LongRange(min = 0, max = 3_600_000) long remaining,
-            @ForAll @IntRange(min = 1, max = 100_000) int solutionBudget, @ForAll("speeds") ModelSpeed speed,
+    void thePhasesNeverTakeMoreThanTheDeadline(
+            @ForAll @LongRange(min = 0, max = 3_600_000) long remaining,
+            @ForAll @IntRange(min = 1, max = 100_000) int solutionBudget,
+            @ForAll("speeds") ModelSpeed speed,
             @ForAll @DoubleRange(min = 1, max = 3) double safety) {
         DeadlineSplit split = DeadlineSplit.of(remaining, solutionBudget, speed, safety);
 
@@ -37,7 +41,8 @@ class DeadlineSplitTests {
     @Property
     void theSolutionKeepsEnoughTimeForItsWholeBudgetWhenTheDeadlineAllows(
             @ForAll @LongRange(min = 0, max = 3_600_000) long remaining,
-            @ForAll @IntRange(min = 1, max = 100_000) int solutionBudget, @ForAll("speeds") ModelSpeed speed) {
+            @ForAll @IntRange(min = 1, max = 100_000) int solutionBudget,
+            @ForAll("speeds") ModelSpeed speed) {
         DeadlineSplit split = DeadlineSplit.of(remaining, solutionBudget, speed, 1.0);
         double needed = speed.solutionOverheadMillis() + solutionBudget * speed.millisPerToken();
 
@@ -50,12 +55,15 @@ class DeadlineSplitTests {
     void moreTimeNeverShortensThinkingAndALargerAnswerNeverLengthensIt(
             @ForAll @LongRange(min = 0, max = 1_000_000) long remaining,
             @ForAll @IntRange(min = 0, max = 10_000) int more,
-            @ForAll @IntRange(min = 1, max = 10_000) int solutionBudget, @ForAll("speeds") ModelSpeed speed) {
+            @ForAll @IntRange(min = 1, max = 10_000) int solutionBudget,
+            @ForAll("speeds") ModelSpeed speed) {
         long base = DeadlineSplit.of(remaining, solutionBudget, speed, 1.5).thinkingMillis();
 
-        assertThat(DeadlineSplit.of(remaining + more, solutionBudget, speed, 1.5).thinkingMillis())
+        assertThat(DeadlineSplit.of(remaining + more, solutionBudget, speed, 1.5)
+                        .thinkingMillis())
                 .isGreaterThanOrEqualTo(base);
-        assertThat(DeadlineSplit.of(remaining, solutionBudget + more, speed, 1.5).thinkingMillis())
+        assertThat(DeadlineSplit.of(remaining, solutionBudget + more, speed, 1.5)
+                        .thinkingMillis())
                 .isLessThanOrEqualTo(base);
     }
 

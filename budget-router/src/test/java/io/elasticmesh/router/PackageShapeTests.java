@@ -2,10 +2,9 @@ package io.elasticmesh.router;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.elasticmesh.local.PackageShape;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import io.elasticmesh.local.PackageShape;
 import org.junit.jupiter.api.Test;
 
 /** budget-router keeps its shape (see {@link PackageShape}); and the rules do catch a service that breaks it. */
@@ -23,10 +22,14 @@ class PackageShapeTests {
     void theRulesCatchABrokenShape() {
         JavaClasses broken = new ClassFileImporter().importPackages(BROKEN);
         assertThatThrownBy(() -> PackageShape.layersFreeOfCycles(BROKEN).check(broken))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("Cycle detected");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Cycle detected");
         assertThatThrownBy(() -> PackageShape.domainDependsOnNoLayer(BROKEN).check(broken))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("BrokenDomain");
-        assertThatThrownBy(() -> PackageShape.grpcAdaptersUsedByNothingElse(BROKEN).check(broken))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("BrokenClient");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("BrokenDomain");
+        assertThatThrownBy(
+                        () -> PackageShape.grpcAdaptersUsedByNothingElse(BROKEN).check(broken))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("BrokenClient");
     }
 }

@@ -35,7 +35,9 @@ class TokenQuotasTests {
 
         assertThatCode(() -> quotas.check(acme, MINUTE)).doesNotThrowAnyException();
         assertThat(quotas.remaining(acme, MINUTE)).isEqualTo(300);
-        assertThat(quotas.remaining(acme, 10 * MINUTE)).as("never more than a minute's worth").isEqualTo(600);
+        assertThat(quotas.remaining(acme, 10 * MINUTE))
+                .as("never more than a minute's worth")
+                .isEqualTo(600);
     }
 
     @Test

@@ -8,8 +8,7 @@ import io.grpc.stub.MetadataUtils;
 /** Client side of the identity scheme: a stub that sends an API key with every call. */
 public final class ApiKeys {
 
-    private ApiKeys() {
-    }
+    private ApiKeys() {}
 
     public static <S extends AbstractStub<S>> S attach(S stub, String apiKey) {
         Metadata headers = new Metadata();

@@ -32,7 +32,9 @@ import picocli.CommandLine.TypeConversionException;
  * {@code ./mesh audit list | show | verify}: the compliance API of audit-service (elastic.audit.v1.AuditService)
  * for people. {@code verify} exits 1 when the chain is broken.
  */
-@Command(name = "audit", description = "Query and verify the audit trail (a compliance or auditor key).",
+@Command(
+        name = "audit",
+        description = "Query and verify the audit trail (a compliance or auditor key).",
         synopsisSubcommandLabel = "(list | show | verify)",
         subcommands = {AuditCommand.List.class, AuditCommand.Show.class, AuditCommand.Verify.class})
 final class AuditCommand implements Runnable {
@@ -65,34 +67,54 @@ final class AuditCommand implements Runnable {
 
         @Option(names = "--tenant", paramLabel = "T", description = "of this tenant")
         private String tenant;
+
         @Option(names = "--tier", paramLabel = "T", description = "answered on this SLA tier")
         private String tier;
+
         @Option(names = "--model", paramLabel = "M", description = "answered by this mesh model")
         private String model;
-        @Option(names = "--since", paramLabel = "WHEN", converter = Time.class,
+
+        @Option(
+                names = "--since",
+                paramLabel = "WHEN",
+                converter = Time.class,
                 description = "a duration before now (30m, 1h, 7d) or an ISO-8601 instant (2026-11-28T10:00:00Z)")
         private Timestamp since;
+
         @Option(names = "--until", paramLabel = "WHEN", converter = Time.class, description = "as --since")
         private Timestamp until;
+
         @Option(names = "--cut-only", description = "only requests whose thinking was cut")
         private boolean cutOnly;
-        @Option(names = "--reason", paramLabel = "token-budget|deadline|context-window", converter = Reason.class,
+
+        @Option(
+                names = "--reason",
+                paramLabel = "token-budget|deadline|context-window",
+                converter = Reason.class,
                 description = "why thinking was cut")
         private TruncationReason reason;
+
         @Option(names = "--request-id", paramLabel = "ID", description = "the event of this request")
         private String requestId;
+
         @Option(names = "--trace-id", paramLabel = "ID", description = "the events of this trace")
         private String traceId;
+
         @Option(names = "--text", paramLabel = "WORDS", description = "in the thinking, case-insensitive")
         private String text;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "50",
                 description = "at most N events (default: ${DEFAULT-VALUE})")
         private int limit;
 
         @Override
         public Integer call() throws InterruptedException {
             Arguments.positive(spec, "--limit", limit);
-            ListAuditEventsRequest.Builder request = ListAuditEventsRequest.newBuilder().setCutOnly(cutOnly);
+            ListAuditEventsRequest.Builder request =
+                    ListAuditEventsRequest.newBuilder().setCutOnly(cutOnly);
             if (tenant != null) {
                 request.setTenant(tenant);
             }
@@ -121,22 +143,31 @@ final class AuditCommand implements Runnable {
                 request.setThinkingContains(text);
             }
             PrintWriter out = audit.context.out();
-            out.printf("%-24s  %-12s  %-10s  %-14s  %-5s  %-9s  %-36s  %s%n", "occurred_at", "tenant", "tier",
-                    "model", "cut", "thinking", "request_id", "thinking text");
+            out.printf(
+                    "%-24s  %-12s  %-10s  %-14s  %-5s  %-9s  %-36s  %s%n",
+                    "occurred_at", "tenant", "tier", "model", "cut", "thinking", "request_id", "thinking text");
             int shown = 0;
             String token = "";
             try (Connection connection = audit.options.connect()) {
                 do {
-                    ListAuditEventsResponse page = connection.stub(AuditServiceGrpc::newBlockingStub)
-                            .listAuditEvents(request.setPageSize(Math.min(500, limit - shown)).setPageToken(token)
+                    ListAuditEventsResponse page = connection
+                            .stub(AuditServiceGrpc::newBlockingStub)
+                            .listAuditEvents(request.setPageSize(Math.min(500, limit - shown))
+                                    .setPageToken(token)
                                     .build());
                     for (AuditEvent event : page.getEventsList()) {
                         ReasonResponse r = event.getResponse();
-                        out.printf("%-24s  %-12s  %-10s  %-14s  %-5s  %4d/%-4d  %-36s  %s%n",
-                                Timestamps.show(event.getOccurredAt()), event.getTenant(), r.getBudget().getTier(),
-                                r.getBudget().getModel(), r.getThinkingTruncated() ? "yes" : "no",
-                                r.getUsage().getThinkingTokens(), r.getBudget().getThinkingBudgetTokens(),
-                                r.getRequestId(), excerpt(r.getThinkingText()));
+                        out.printf(
+                                "%-24s  %-12s  %-10s  %-14s  %-5s  %4d/%-4d  %-36s  %s%n",
+                                Timestamps.show(event.getOccurredAt()),
+                                event.getTenant(),
+                                r.getBudget().getTier(),
+                                r.getBudget().getModel(),
+                                r.getThinkingTruncated() ? "yes" : "no",
+                                r.getUsage().getThinkingTokens(),
+                                r.getBudget().getThinkingBudgetTokens(),
+                                r.getRequestId(),
+                                excerpt(r.getThinkingText()));
                         shown++;
                     }
                     token = page.getNextPageToken();
@@ -165,44 +196,68 @@ final class AuditCommand implements Runnable {
         public Integer call() throws InterruptedException {
             GetAuditEventResponse found;
             try (Connection connection = audit.options.connect()) {
-                found = connection.stub(AuditServiceGrpc::newBlockingStub)
-                        .getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build());
+                found = connection
+                        .stub(AuditServiceGrpc::newBlockingStub)
+                        .getAuditEvent(GetAuditEventRequest.newBuilder()
+                                .setRequestId(requestId)
+                                .build());
             }
             PrintWriter out = audit.context.out();
             AuditEvent e = found.getEvent();
             ReasonResponse r = e.getResponse();
-            out.printf("request      %s%nevent        %s%ntrace        %s%noccurred_at  %s%ntenant       %s%n",
-                    r.getRequestId(), e.getEventId(), e.getTraceId(), Timestamps.show(e.getOccurredAt()),
+            out.printf(
+                    "request      %s%nevent        %s%ntrace        %s%noccurred_at  %s%ntenant       %s%n",
+                    r.getRequestId(),
+                    e.getEventId(),
+                    e.getTraceId(),
+                    Timestamps.show(e.getOccurredAt()),
                     e.getTenant());
-            out.printf("tier         %s (model %s, configuration %s)%n", r.getBudget().getTier(),
+            out.printf(
+                    "tier         %s (model %s, configuration %s)%n",
+                    r.getBudget().getTier(),
                     r.getBudget().getModel(),
-                    r.getBudget().getConfigVersion().isEmpty() ? "-" : r.getBudget().getConfigVersion());
-            out.printf("budgets      thinking %d (requested %s), solution %d (requested %s)%n",
-                    r.getBudget().getThinkingBudgetTokens(), e.getRequest().hasThinkingBudgetTokens()
-                            ? e.getRequest().getThinkingBudgetTokens() : "tier's",
-                    r.getBudget().getSolutionBudgetTokens(), e.getRequest().hasSolutionBudgetTokens()
-                            ? e.getRequest().getSolutionBudgetTokens() : "tier's");
+                    r.getBudget().getConfigVersion().isEmpty()
+                            ? "-"
+                            : r.getBudget().getConfigVersion());
+            out.printf(
+                    "budgets      thinking %d (requested %s), solution %d (requested %s)%n",
+                    r.getBudget().getThinkingBudgetTokens(),
+                    e.getRequest().hasThinkingBudgetTokens() ? e.getRequest().getThinkingBudgetTokens() : "tier's",
+                    r.getBudget().getSolutionBudgetTokens(),
+                    e.getRequest().hasSolutionBudgetTokens() ? e.getRequest().getSolutionBudgetTokens() : "tier's");
             for (ChatMessage m : e.getRequest().getMessagesList()) {
-                out.printf("%-12s %s%n", m.getRole().name().replace("ROLE_", "").toLowerCase(Locale.ROOT),
-                        m.getContent());
+                out.printf(
+                        "%-12s %s%n", m.getRole().name().replace("ROLE_", "").toLowerCase(Locale.ROOT), m.getContent());
             }
             out.printf("thinking     %s%n", r.getThinkingText());
-            out.printf("cut          %s%n", r.getThinkingTruncated() ? "yes, at " + r.getUsage().getThinkingTokens()
-                    + " tokens (" + r.getTruncationReason().name() + "), forced delimiters "
-                    + r.getUsage().getForcedDelimiters() : "no");
+            out.printf(
+                    "cut          %s%n",
+                    r.getThinkingTruncated()
+                            ? "yes, at " + r.getUsage().getThinkingTokens()
+                                    + " tokens (" + r.getTruncationReason().name() + "), forced delimiters "
+                                    + r.getUsage().getForcedDelimiters()
+                            : "no");
             out.printf("solution     %s%n", r.getSolutionText());
-            out.printf("finish       %s after %d tokens%n", r.getSolutionFinishReason().name(),
-                    r.getUsage().getSolutionTokens());
-            out.printf("timings      thinking %d ms, solution %d ms, total %d ms%n", r.getTimings().getThinkingMs(),
-                    r.getTimings().getSolutionMs(), r.getTimings().getTotalMs());
-            out.printf("chain        link %d, hash %s (previous %s)%n", found.getLink().getPosition(),
-                    found.getLink().getHash(), found.getLink().getPrevHash());
+            out.printf(
+                    "finish       %s after %d tokens%n",
+                    r.getSolutionFinishReason().name(), r.getUsage().getSolutionTokens());
+            out.printf(
+                    "timings      thinking %d ms, solution %d ms, total %d ms%n",
+                    r.getTimings().getThinkingMs(),
+                    r.getTimings().getSolutionMs(),
+                    r.getTimings().getTotalMs());
+            out.printf(
+                    "chain        link %d, hash %s (previous %s)%n",
+                    found.getLink().getPosition(),
+                    found.getLink().getHash(),
+                    found.getLink().getPrevHash());
             return 0;
         }
     }
 
-    @Command(name = "verify", description = "Walk a tenant's hash chain; exit 1 and the first broken link when it "
-            + "does not hold.")
+    @Command(
+            name = "verify",
+            description = "Walk a tenant's hash chain; exit 1 and the first broken link when it " + "does not hold.")
     static final class Verify implements Callable<Integer> {
 
         @ParentCommand
@@ -215,21 +270,32 @@ final class AuditCommand implements Runnable {
         public Integer call() throws InterruptedException {
             VerifyAuditChainResponse report;
             try (Connection connection = audit.options.connect()) {
-                report = connection.stub(AuditServiceGrpc::newBlockingStub)
-                        .verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant(tenant).build());
+                report = connection
+                        .stub(AuditServiceGrpc::newBlockingStub)
+                        .verifyAuditChain(VerifyAuditChainRequest.newBuilder()
+                                .setTenant(tenant)
+                                .build());
             }
             PrintWriter out = audit.context.out();
             if (report.getIntact()) {
-                out.printf("chain of tenant '%s' intact: %d link(s) checked, %d retired by retention, %s%n", tenant,
-                        report.getLinksChecked(), report.getLinksRetired(), report.getAnchoredPosition() == 0
+                out.printf(
+                        "chain of tenant '%s' intact: %d link(s) checked, %d retired by retention, %s%n",
+                        tenant,
+                        report.getLinksChecked(),
+                        report.getLinksRetired(),
+                        report.getAnchoredPosition() == 0
                                 ? "not anchored outside the database yet"
                                 : "matches its anchor at link " + report.getAnchoredPosition());
                 return 0;
             }
             var broken = report.getFirstBreak();
-            out.printf("chain of tenant '%s' BROKEN at link %d%s: %s (%d link(s) before it hold)%n", tenant,
-                    broken.getPosition(), broken.getRequestId().isEmpty() ? "" : " (request "
-                            + broken.getRequestId() + ")", broken.getProblem(), report.getLinksChecked());
+            out.printf(
+                    "chain of tenant '%s' BROKEN at link %d%s: %s (%d link(s) before it hold)%n",
+                    tenant,
+                    broken.getPosition(),
+                    broken.getRequestId().isEmpty() ? "" : " (request " + broken.getRequestId() + ")",
+                    broken.getProblem(),
+                    report.getLinksChecked());
             return 1;
         }
     }
@@ -260,8 +326,9 @@ final class AuditCommand implements Runnable {
                 case "token-budget" -> TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET;
                 case "deadline" -> TruncationReason.TRUNCATION_REASON_DEADLINE;
                 case "context-window" -> TruncationReason.TRUNCATION_REASON_CONTEXT_WINDOW;
-                default -> throw new TypeConversionException("takes token-budget, deadline or context-window, was '"
-                        + text + "'");
+                default ->
+                    throw new TypeConversionException(
+                            "takes token-budget, deadline or context-window, was '" + text + "'");
             };
         }
     }

@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 /** Reads an audit event back from audit-service once it has travelled through Kafka. */
 public final class AuditEvents {
 
-    private AuditEvents() {
-    }
+    private AuditEvents() {}
 
     /**
      * Polls until audit-service has the event of {@code requestId}.
@@ -24,13 +23,15 @@ public final class AuditEvents {
     }
 
     /** As {@link #await(AuditServiceBlockingStub, String, Duration)}, asking every {@code poll}. */
-    public static AuditEvent await(AuditServiceBlockingStub audit, String requestId, Duration timeout,
-            Duration poll) {
+    public static AuditEvent await(AuditServiceBlockingStub audit, String requestId, Duration timeout, Duration poll) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 return audit.withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build()).getEvent();
+                        .getAuditEvent(GetAuditEventRequest.newBuilder()
+                                .setRequestId(requestId)
+                                .build())
+                        .getEvent();
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.NOT_FOUND || System.nanoTime() > deadline) {
                     throw e;

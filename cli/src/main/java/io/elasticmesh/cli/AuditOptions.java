@@ -9,17 +9,27 @@ final class AuditOptions {
 
     private final Context context;
 
-    @Option(names = "--audit", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--audit",
+            paramLabel = "HOST:PORT",
+            scope = ScopeType.INHERIT,
             description = "gRPC endpoint of audit-service (default: $MESH_AUDIT, "
                     + "else .mesh/ready's, else 127.0.0.1:9400)")
     private String audit;
 
-    @Option(names = "--api-key", paramLabel = "KEY", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--api-key",
+            paramLabel = "KEY",
+            scope = ScopeType.INHERIT,
             description = "API key of a compliance or auditor principal, sent as x-api-key (default: $MESH_API_KEY, "
                     + "else the local mesh's compliance key from .mesh/audit-api-key)")
     private String apiKey;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", scope = ScopeType.INHERIT, defaultValue = "5m",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            scope = ScopeType.INHERIT,
+            defaultValue = "5m",
             converter = Durations.class,
             description = "deadline of each call; verify walks a whole chain (default: ${DEFAULT-VALUE})")
     private Duration timeout;

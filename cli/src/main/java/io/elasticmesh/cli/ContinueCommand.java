@@ -12,8 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./mesh continue ID --extra N}: BudgetRouter.ContinueReasoning ("think more" after a cut). */
-@Command(name = "continue", description = "Think more: resume a request whose thinking was cut, with up to N more "
-        + "thinking tokens, and answer afresh (the router holds cut requests for router.continuation.hold).")
+@Command(
+        name = "continue",
+        description = "Think more: resume a request whose thinking was cut, with up to N more "
+                + "thinking tokens, and answer afresh (the router holds cut requests for router.continuation.hold).")
 final class ContinueCommand implements Callable<Integer> {
 
     private final Context context;
@@ -27,7 +29,10 @@ final class ContinueCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REQUEST_ID", description = "request id of a cut reply (its summary line names it)")
     private String requestId;
 
-    @Option(names = "--extra", paramLabel = "N", required = true,
+    @Option(
+            names = "--extra",
+            paramLabel = "N",
+            required = true,
             description = "more thinking tokens, 1..the tier's thinking ceiling")
     private int extra;
 
@@ -40,9 +45,11 @@ final class ContinueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ContinueReasoningRequest request = ContinueReasoningRequest.newBuilder().setRequestId(requestId)
+        ContinueReasoningRequest request = ContinueReasoningRequest.newBuilder()
+                .setRequestId(requestId)
                 .setExtraThinkingTokens(Arguments.positive(spec, "--extra", extra))
-                .setTenant(tenant.tenant(router)).build();
+                .setTenant(tenant.tenant(router))
+                .build();
         ContinueReasoningResponse reply;
         try (Connection connection = router.connect()) {
             reply = connection.stub(BudgetRouterGrpc::newBlockingStub).continueReasoning(request);

@@ -29,8 +29,8 @@ final class Durations implements ITypeConverter<Duration> {
         try {
             return Duration.parse(text.toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("a duration is 500ms, 30s, 5m, 1h, 7d or ISO-8601 (PT30S), was '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "a duration is 500ms, 30s, 5m, 1h, 7d or ISO-8601 (PT30S), was '" + text + "'");
         }
     }
 

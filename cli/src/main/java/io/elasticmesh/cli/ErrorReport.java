@@ -14,8 +14,7 @@ import java.util.List;
 /** A failed call for people: {@code CODE: description}, then what its google.rpc details say to do. */
 final class ErrorReport {
 
-    private ErrorReport() {
-    }
+    private ErrorReport() {}
 
     static List<String> lines(StatusRuntimeException failure) {
         List<String> lines = new ArrayList<>();
@@ -34,11 +33,13 @@ final class ErrorReport {
         try {
             if (detail.is(RetryInfo.class)) {
                 var delay = detail.unpack(RetryInfo.class).getRetryDelay();
-                return List.of("retry after " + Durations.show(Duration.ofSeconds(delay.getSeconds(), delay.getNanos())));
+                return List.of(
+                        "retry after " + Durations.show(Duration.ofSeconds(delay.getSeconds(), delay.getNanos())));
             }
             if (detail.is(BadRequest.class)) {
                 return detail.unpack(BadRequest.class).getFieldViolationsList().stream()
-                        .map(v -> "field " + v.getField() + ": " + v.getDescription()).toList();
+                        .map(v -> "field " + v.getField() + ": " + v.getDescription())
+                        .toList();
             }
             if (detail.is(ErrorInfo.class)) {
                 ErrorInfo info = detail.unpack(ErrorInfo.class);

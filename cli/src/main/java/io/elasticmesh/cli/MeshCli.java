@@ -17,16 +17,26 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * 1 when a call failed (its status, message and google.rpc details on stderr) or a verified chain is broken, 2 for
  * a command line it does not understand (with the usage).
  */
-@Command(name = "mesh", synopsisSubcommandLabel = "COMMAND",
+@Command(
+        name = "mesh",
+        synopsisSubcommandLabel = "COMMAND",
         description = "Talks to a running mesh (./mesh up; endpoints and keys from .mesh/ unless given).",
-        subcommands = {ReasonCommand.class, ContinueCommand.class, TiersCommand.class, AuditCommand.class,
-            DemoCommand.class})
+        subcommands = {
+            ReasonCommand.class,
+            ContinueCommand.class,
+            TiersCommand.class,
+            AuditCommand.class,
+            DemoCommand.class
+        })
 public final class MeshCli implements Runnable {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            scope = ScopeType.INHERIT,
             description = "Show this help and exit.")
     private boolean help;
 

@@ -16,8 +16,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./mesh reason "question"}: BudgetRouter.StreamReason, printed as it arrives. */
-@Command(name = "reason", description = "Ask a question; prints the thinking, where and why it ended, the answer "
-        + "and a summary as they stream in.")
+@Command(
+        name = "reason",
+        description = "Ask a question; prints the thinking, where and why it ended, the answer "
+                + "and a summary as they stream in.")
 final class ReasonCommand implements Callable<Integer> {
 
     private final Context context;
@@ -34,12 +36,16 @@ final class ReasonCommand implements Callable<Integer> {
     @Option(names = "--tier", paramLabel = "TIER", description = "SLA tier (default: the tenant's default tier)")
     private String tier;
 
-    @Option(names = "--thinking-budget", paramLabel = "N", description = "thinking budget t, tokens "
-            + "(default: the tier's)")
+    @Option(
+            names = "--thinking-budget",
+            paramLabel = "N",
+            description = "thinking budget t, tokens " + "(default: the tier's)")
     private Integer thinkingBudget;
 
-    @Option(names = "--solution-budget", paramLabel = "N", description = "solution budget s, tokens "
-            + "(default: the tier's)")
+    @Option(
+            names = "--solution-budget",
+            paramLabel = "N",
+            description = "solution budget s, tokens " + "(default: the tier's)")
     private Integer solutionBudget;
 
     @Option(names = "--clamp-budgets", description = "lower a budget above the tier's ceiling instead of refusing it")
@@ -54,9 +60,12 @@ final class ReasonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ReasonRequest.Builder request = ReasonRequest.newBuilder().setTenant(tenant.tenant(router))
+        ReasonRequest.Builder request = ReasonRequest.newBuilder()
+                .setTenant(tenant.tenant(router))
                 .setClampBudgets(clamp)
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent(question));
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent(question));
         if (tier != null) {
             request.setTier(tier);
         }
@@ -68,14 +77,18 @@ final class ReasonCommand implements Callable<Integer> {
         }
         ReplyPrinter printer = new ReplyPrinter(context.out(), thinkingBudget);
         try (Connection connection = router.connect()) {
-            Iterator<StreamReasonResponse> events = connection.stub(BudgetRouterGrpc::newBlockingStub)
-                    .streamReason(StreamReasonRequest.newBuilder().setRequest(request).build());
+            Iterator<StreamReasonResponse> events = connection
+                    .stub(BudgetRouterGrpc::newBlockingStub)
+                    .streamReason(
+                            StreamReasonRequest.newBuilder().setRequest(request).build());
             while (events.hasNext()) {
                 StreamReasonResponse event = events.next();
                 switch (event.getEventCase()) {
-                    case THINKING_DELTA -> printer.thinking(event.getThinkingDelta().getText());
+                    case THINKING_DELTA ->
+                        printer.thinking(event.getThinkingDelta().getText());
                     case THINKING_END -> printer.thinkingEnd(event.getThinkingEnd());
-                    case SOLUTION_DELTA -> printer.answer(event.getSolutionDelta().getText());
+                    case SOLUTION_DELTA ->
+                        printer.answer(event.getSolutionDelta().getText());
                     case COMPLETED -> printer.completed(event.getCompleted());
                     default -> {
                         // an event this client does not know yet (added to the contract later): nothing to print

@@ -16,6 +16,7 @@ final class ReplyPrinter {
     private final Integer thinkingBudget;
     /** The label of the part being printed ("thinking  ", "answer    "); null before the first. */
     private String part;
+
     private boolean midLine;
 
     ReplyPrinter(PrintWriter out, Integer thinkingBudget) {
@@ -48,10 +49,12 @@ final class ReplyPrinter {
     /** A whole reply (ContinueReasoning's), printed as its stream would have been. */
     void whole(ReasonResponse reply) {
         thinking(reply.getThinkingText());
-        thinkingEnd(ThinkingEnd.newBuilder().setTruncated(reply.getThinkingTruncated())
+        thinkingEnd(ThinkingEnd.newBuilder()
+                .setTruncated(reply.getThinkingTruncated())
                 .setTruncationReason(reply.getTruncationReason())
                 .setThinkingTokens(reply.getUsage().getThinkingTokens())
-                .setForcedDelimiters(reply.getUsage().getForcedDelimiters()).build());
+                .setForcedDelimiters(reply.getUsage().getForcedDelimiters())
+                .build());
         answer(reply.getSolutionText());
         completed(reply);
     }
@@ -94,7 +97,8 @@ final class ReplyPrinter {
                 default -> "the mesh";
             };
             // A budget cut spends the whole budget: its tokens are the budget even when the tier chose it.
-            Integer of = budget != null ? budget
+            Integer of = budget != null
+                    ? budget
                     : reason == TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET ? Integer.valueOf(tokens) : null;
             return "--- thinking cut by " + by + " at " + tokens + (of == null ? "" : "/" + of)
                     + " tokens; the mesh closed it ---";
@@ -112,10 +116,20 @@ final class ReplyPrinter {
         String held = r.getThinkingTruncated()
                 ? "held for continuation: ./mesh continue " + r.getRequestId() + " --extra N"
                 : "not held for continuation (thinking was not cut)";
-        return String.format("request %s (tier %s, model %s): tokens prompt=%d thinking=%d/%d forced_delimiters=%d "
-                + "answer=%d/%d%s, %d ms; %s", r.getRequestId(), budget.getTier(), budget.getModel(),
-                usage.getPromptTokens(), usage.getThinkingTokens(), budget.getThinkingBudgetTokens(),
-                usage.getForcedDelimiters(), usage.getSolutionTokens(), budget.getSolutionBudgetTokens(), answer,
-                r.getTimings().getTotalMs(), held);
+        return String.format(
+                "request %s (tier %s, model %s): tokens prompt=%d thinking=%d/%d forced_delimiters=%d "
+                        + "answer=%d/%d%s, %d ms; %s",
+                r.getRequestId(),
+                budget.getTier(),
+                budget.getModel(),
+                usage.getPromptTokens(),
+                usage.getThinkingTokens(),
+                budget.getThinkingBudgetTokens(),
+                usage.getForcedDelimiters(),
+                usage.getSolutionTokens(),
+                budget.getSolutionBudgetTokens(),
+                answer,
+                r.getTimings().getTotalMs(),
+                held);
     }
 }

@@ -35,30 +35,57 @@ final class TiersCommand implements Callable<Integer> {
         }
         PrintWriter out = context.out();
         out.printf("configuration %s%n", tiers.getConfigVersion());
-        out.printf("%-12s  %-14s  %8s  %8s  %8s  %10s  %8s  %9s  %9s  %s%n", "tier", "model", "thinking", "ceiling",
-                "solution", "deadline", "priority", "in flight", "queued", "rollover");
+        out.printf(
+                "%-12s  %-14s  %8s  %8s  %8s  %10s  %8s  %9s  %9s  %s%n",
+                "tier",
+                "model",
+                "thinking",
+                "ceiling",
+                "solution",
+                "deadline",
+                "priority",
+                "in flight",
+                "queued",
+                "rollover");
         for (TierInfo t : tiers.getTiersList()) {
-            out.printf("%-12s  %-14s  %8d  %8d  %8d  %7d ms  %8d  %4d/%-4d  %4d/%-4d  %s%n", t.getName(), t.getModel(),
-                    t.getThinkingBudgetTokens(), t.getThinkingBudgetCeilingTokens(), t.getSolutionBudgetTokens(),
-                    t.getDeadlineMs(), t.getPriority(), t.getInFlightRequests(), t.getMaxConcurrentRequests(),
-                    t.getQueuedRequests(), t.getQueueLimit(), t.getRolloverUnusedThinking() ? "yes" : "no");
+            out.printf(
+                    "%-12s  %-14s  %8d  %8d  %8d  %7d ms  %8d  %4d/%-4d  %4d/%-4d  %s%n",
+                    t.getName(),
+                    t.getModel(),
+                    t.getThinkingBudgetTokens(),
+                    t.getThinkingBudgetCeilingTokens(),
+                    t.getSolutionBudgetTokens(),
+                    t.getDeadlineMs(),
+                    t.getPriority(),
+                    t.getInFlightRequests(),
+                    t.getMaxConcurrentRequests(),
+                    t.getQueuedRequests(),
+                    t.getQueueLimit(),
+                    t.getRolloverUnusedThinking() ? "yes" : "no");
         }
         return 0;
     }
 
-    @Command(name = "status", description = "The tier file, the configuration version in force and whether the "
-            + "newest edit was refused.")
+    @Command(
+            name = "status",
+            description =
+                    "The tier file, the configuration version in force and whether the " + "newest edit was refused.")
     int status() throws InterruptedException {
         GetConfigStatusResponse status;
         try (Connection connection = router.connect()) {
-            status = connection.stub(RouterAdminGrpc::newBlockingStub)
+            status = connection
+                    .stub(RouterAdminGrpc::newBlockingStub)
                     .getConfigStatus(GetConfigStatusRequest.getDefaultInstance());
         }
         PrintWriter out = context.out();
         out.printf("tiers file       %s%n", status.getTiersFile());
-        out.printf("in force         %s, loaded %s%n", status.getConfigVersion(), Timestamps.show(status.getLoadedAt()));
-        out.printf("newest edit      %s%n", status.getLastError().isEmpty() ? "in force"
-                : "refused " + Timestamps.show(status.getLastErrorAt()) + ": " + status.getLastError());
+        out.printf(
+                "in force         %s, loaded %s%n", status.getConfigVersion(), Timestamps.show(status.getLoadedAt()));
+        out.printf(
+                "newest edit      %s%n",
+                status.getLastError().isEmpty()
+                        ? "in force"
+                        : "refused " + Timestamps.show(status.getLastErrorAt()) + ": " + status.getLastError());
         out.printf("refused edits    %d since the router started%n", status.getReloadFailures());
         return status.getLastError().isEmpty() ? 0 : 1;
     }

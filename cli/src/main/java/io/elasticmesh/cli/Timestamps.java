@@ -7,15 +7,19 @@ import java.time.temporal.ChronoUnit;
 /** Protobuf timestamps for people and back. */
 final class Timestamps {
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /** ISO-8601 to the millisecond. */
     static String show(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).truncatedTo(ChronoUnit.MILLIS).toString();
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos())
+                .truncatedTo(ChronoUnit.MILLIS)
+                .toString();
     }
 
     static Timestamp of(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

@@ -42,8 +42,7 @@ class AuditCommandTests {
     AuditCommandTests() throws Exception {
         mesh = new FakeMesh(new AuditServiceGrpc.AuditServiceImplBase() {
             @Override
-            public void listAuditEvents(ListAuditEventsRequest request,
-                    StreamObserver<ListAuditEventsResponse> reply) {
+            public void listAuditEvents(ListAuditEventsRequest request, StreamObserver<ListAuditEventsResponse> reply) {
                 listed.add(request);
                 // Three events in all, served in pages of at most two.
                 int from = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
@@ -52,25 +51,32 @@ class AuditCommandTests {
                 for (int i = from; i < to; i++) {
                     page.addEvents(event("r-" + i));
                 }
-                reply.onNext(page.setNextPageToken(to < 3 ? String.valueOf(to) : "").build());
+                reply.onNext(
+                        page.setNextPageToken(to < 3 ? String.valueOf(to) : "").build());
                 reply.onCompleted();
             }
 
             @Override
             public void getAuditEvent(GetAuditEventRequest request, StreamObserver<GetAuditEventResponse> reply) {
                 if (!request.getRequestId().equals("r-0")) {
-                    reply.onError(Status.NOT_FOUND.withDescription("no audit event for request_id '"
-                            + request.getRequestId() + "'").asRuntimeException());
+                    reply.onError(Status.NOT_FOUND
+                            .withDescription("no audit event for request_id '" + request.getRequestId() + "'")
+                            .asRuntimeException());
                     return;
                 }
-                reply.onNext(GetAuditEventResponse.newBuilder().setEvent(event("r-0")).setLink(ChainLink.newBuilder()
-                        .setPosition(1).setHash("h1").setPrevHash("h0")).build());
+                reply.onNext(GetAuditEventResponse.newBuilder()
+                        .setEvent(event("r-0"))
+                        .setLink(ChainLink.newBuilder()
+                                .setPosition(1)
+                                .setHash("h1")
+                                .setPrevHash("h0"))
+                        .build());
                 reply.onCompleted();
             }
 
             @Override
-            public void verifyAuditChain(VerifyAuditChainRequest request,
-                    StreamObserver<VerifyAuditChainResponse> reply) {
+            public void verifyAuditChain(
+                    VerifyAuditChainRequest request, StreamObserver<VerifyAuditChainResponse> reply) {
                 reply.onNext(verification);
                 reply.onCompleted();
             }
@@ -84,33 +90,75 @@ class AuditCommandTests {
     }
 
     private static AuditEvent event(String requestId) {
-        return AuditEvent.newBuilder().setEventId("e-" + requestId).setTraceId("t-" + requestId).setTenant("acme")
+        return AuditEvent.newBuilder()
+                .setEventId("e-" + requestId)
+                .setTraceId("t-" + requestId)
+                .setTenant("acme")
                 .setOccurredAt(Timestamp.newBuilder().setSeconds(1_800_000_000L))
-                .setRequest(ReasonRequest.newBuilder().setTier("scripted").setThinkingBudgetTokens(3)
-                        .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("Hi.")))
-                .setResponse(ReasonResponse.newBuilder().setRequestId(requestId).setThinkingText("step1 step2 step3 ")
-                        .setSolutionText("done").setThinkingTruncated(true)
+                .setRequest(ReasonRequest.newBuilder()
+                        .setTier("scripted")
+                        .setThinkingBudgetTokens(3)
+                        .addMessages(ChatMessage.newBuilder()
+                                .setRole(ChatMessage.Role.ROLE_USER)
+                                .setContent("Hi.")))
+                .setResponse(ReasonResponse.newBuilder()
+                        .setRequestId(requestId)
+                        .setThinkingText("step1 step2 step3 ")
+                        .setSolutionText("done")
+                        .setThinkingTruncated(true)
                         .setTruncationReason(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
                         .setSolutionFinishReason(FinishReason.FINISH_REASON_STOP)
-                        .setUsage(TokenUsage.newBuilder().setThinkingTokens(3).setForcedDelimiters(1)
+                        .setUsage(TokenUsage.newBuilder()
+                                .setThinkingTokens(3)
+                                .setForcedDelimiters(1)
                                 .setSolutionTokens(1))
-                        .setBudget(AppliedBudget.newBuilder().setTier("scripted").setModel("scripted")
-                                .setThinkingBudgetTokens(3).setSolutionBudgetTokens(32))
-                        .setTimings(PhaseTimings.newBuilder().setThinkingMs(5).setSolutionMs(6).setTotalMs(11)))
+                        .setBudget(AppliedBudget.newBuilder()
+                                .setTier("scripted")
+                                .setModel("scripted")
+                                .setThinkingBudgetTokens(3)
+                                .setSolutionBudgetTokens(32))
+                        .setTimings(PhaseTimings.newBuilder()
+                                .setThinkingMs(5)
+                                .setSolutionMs(6)
+                                .setTotalMs(11)))
                 .build();
     }
 
     @Test
     void listSendsEveryFilterAndPagesUpToTheLimit() {
-        FakeMesh.Result result = mesh.run("audit", "list", "--tenant", "acme", "--tier", "scripted", "--model",
-                "scripted", "--since", "1h", "--until", "2026-11-28T10:00:00Z", "--cut-only", "--reason",
-                "deadline", "--request-id", "r", "--trace-id", "t", "--text", "step", "--limit", "3");
+        FakeMesh.Result result = mesh.run(
+                "audit",
+                "list",
+                "--tenant",
+                "acme",
+                "--tier",
+                "scripted",
+                "--model",
+                "scripted",
+                "--since",
+                "1h",
+                "--until",
+                "2026-11-28T10:00:00Z",
+                "--cut-only",
+                "--reason",
+                "deadline",
+                "--request-id",
+                "r",
+                "--trace-id",
+                "t",
+                "--text",
+                "step",
+                "--limit",
+                "3");
 
         assertThat(result.status()).as(result.err()).isZero();
-        assertThat(result.out()).startsWith("occurred_at               tenant        tier        model")
+        assertThat(result.out())
+                .startsWith("occurred_at               tenant        tier        model")
                 .contains("2027-01-15T08:00:00Z      acme          scripted    scripted        yes       3/3     "
                         + "r-0                                   step1 step2 step3")
-                .contains("r-1").contains("r-2").endsWith("3 event(s)\n");
+                .contains("r-1")
+                .contains("r-2")
+                .endsWith("3 event(s)\n");
         ListAuditEventsRequest first = listed.get(0);
         assertThat(first.getTenant()).isEqualTo("acme");
         assertThat(first.getTier()).isEqualTo("scripted");
@@ -120,8 +168,8 @@ class AuditCommandTests {
         assertThat(first.getRequestId()).isEqualTo("r");
         assertThat(first.getTraceId()).isEqualTo("t");
         assertThat(first.getThinkingContains()).isEqualTo("step");
-        assertThat(first.getOccurredTo().getSeconds()).isEqualTo(Instant.parse("2026-11-28T10:00:00Z")
-                .getEpochSecond());
+        assertThat(first.getOccurredTo().getSeconds())
+                .isEqualTo(Instant.parse("2026-11-28T10:00:00Z").getEpochSecond());
         long hourAgo = Instant.now().minusSeconds(3600).getEpochSecond();
         assertThat(first.getOccurredFrom().getSeconds()).isBetween(hourAgo - 600, hourAgo);
         assertThat(listed).extracting(ListAuditEventsRequest::getPageSize).containsExactly(3, 1);
@@ -172,20 +220,31 @@ class AuditCommandTests {
 
     @Test
     void verifyExitsZeroForAnIntactChainAndOneForABrokenOne() {
-        verification = VerifyAuditChainResponse.newBuilder().setIntact(true).setLinksChecked(4).setLinksRetired(1)
-                .setAnchoredPosition(4).build();
+        verification = VerifyAuditChainResponse.newBuilder()
+                .setIntact(true)
+                .setLinksChecked(4)
+                .setLinksRetired(1)
+                .setAnchoredPosition(4)
+                .build();
         FakeMesh.Result intact = mesh.run("audit", "verify", "--tenant", "acme");
         assertThat(intact.status()).isZero();
-        assertThat(intact.out()).isEqualTo("chain of tenant 'acme' intact: 4 link(s) checked, 1 retired by "
-                + "retention, matches its anchor at link 4\n");
+        assertThat(intact.out())
+                .isEqualTo("chain of tenant 'acme' intact: 4 link(s) checked, 1 retired by "
+                        + "retention, matches its anchor at link 4\n");
 
-        verification = VerifyAuditChainResponse.newBuilder().setIntact(false).setLinksChecked(2)
-                .setFirstBreak(ChainBreak.newBuilder().setPosition(3).setRequestId("r-2").setProblem("hash differs"))
+        verification = VerifyAuditChainResponse.newBuilder()
+                .setIntact(false)
+                .setLinksChecked(2)
+                .setFirstBreak(ChainBreak.newBuilder()
+                        .setPosition(3)
+                        .setRequestId("r-2")
+                        .setProblem("hash differs"))
                 .build();
         FakeMesh.Result broken = mesh.run("audit", "verify", "--tenant", "acme");
         assertThat(broken.status()).isEqualTo(1);
-        assertThat(broken.out()).isEqualTo("chain of tenant 'acme' BROKEN at link 3 (request r-2): hash differs "
-                + "(2 link(s) before it hold)\n");
+        assertThat(broken.out())
+                .isEqualTo("chain of tenant 'acme' BROKEN at link 3 (request r-2): hash differs "
+                        + "(2 link(s) before it hold)\n");
     }
 
     @Test
@@ -193,17 +252,18 @@ class AuditCommandTests {
         mesh.env.remove("MESH_AUDIT");
         mesh.env.remove("MESH_API_KEY");
 
-        assertThat(mesh.run("audit", "--audit", mesh.target, "--api-key", "k-before", "show", "r-0").status())
+        assertThat(mesh.run("audit", "--audit", mesh.target, "--api-key", "k-before", "show", "r-0")
+                        .status())
                 .isZero();
-        assertThat(mesh.run("audit", "show", "r-0", "--audit", mesh.target, "--api-key", "k-after").status())
+        assertThat(mesh.run("audit", "show", "r-0", "--audit", mesh.target, "--api-key", "k-after")
+                        .status())
                 .isZero();
 
         assertThat(mesh.calls).extracting(FakeMesh.Call::apiKey).containsExactly("k-before", "k-after");
     }
 
     @Test
-    void withoutOptionsOrEnvironmentTheLocalMeshsEndpointAndComplianceKeyAreUsed(@TempDir Path root)
-            throws Exception {
+    void withoutOptionsOrEnvironmentTheLocalMeshsEndpointAndComplianceKeyAreUsed(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve(".mesh"));
         Files.writeString(root.resolve(".mesh/ready"), """
                 MESH READY
@@ -225,9 +285,11 @@ class AuditCommandTests {
     void badArgumentsAreUsageErrors() {
         assertUsageError(mesh.run("audit"), "name a command: list, show or verify");
         assertUsageError(mesh.run("audit", "purge"), "purge");
-        assertUsageError(mesh.run("audit", "list", "--reason", "bored"),
+        assertUsageError(
+                mesh.run("audit", "list", "--reason", "bored"),
                 "takes token-budget, deadline or context-window, was 'bored'");
-        assertUsageError(mesh.run("audit", "list", "--since", "yesterday"),
+        assertUsageError(
+                mesh.run("audit", "list", "--since", "yesterday"),
                 "takes a duration before now (30m, 1h, 7d) or an ISO-8601 instant");
         assertUsageError(mesh.run("audit", "list", "--limit", "0"), "--limit takes a whole number of at least 1");
         assertUsageError(mesh.run("audit", "list", "--cut-ony"), "--cut-ony");

@@ -26,28 +26,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeMesh implements AutoCloseable {
 
     /** What one call carried. */
-    record Call(String method, String apiKey, Deadline deadline) {
-    }
+    record Call(String method, String apiKey, Deadline deadline) {}
 
     /** A command line's exit status and what it printed. */
-    record Result(int status, String out, String err) {
-    }
+    record Result(int status, String out, String err) {}
 
     static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
     final String target = "fake-mesh-" + UUID.randomUUID();
     final List<Call> calls = new CopyOnWriteArrayList<>();
     /** Environment of every run; MESH_ROOT points nowhere so that no local mesh's files are read. */
-    final Map<String, String> env = new HashMap<>(Map.of("MESH_ROUTER", target, "MESH_AUDIT", target,
-            "MESH_ROOT", "/nonexistent-" + target));
+    final Map<String, String> env =
+            new HashMap<>(Map.of("MESH_ROUTER", target, "MESH_AUDIT", target, "MESH_ROOT", "/nonexistent-" + target));
+
     private final Server server;
 
     FakeMesh(BindableService... services) throws IOException {
         ServerInterceptor record = new ServerInterceptor() {
             @Override
-            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                    ServerCallHandler<Q, A> next) {
-                calls.add(new Call(call.getMethodDescriptor().getBareMethodName(), headers.get(API_KEY),
+            public <Q, A> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                calls.add(new Call(
+                        call.getMethodDescriptor().getBareMethodName(),
+                        headers.get(API_KEY),
                         io.grpc.Context.current().getDeadline()));
                 return next.startCall(call, headers);
             }
@@ -80,11 +81,15 @@ final class FakeMesh implements AutoCloseable {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        int status = MeshCli.execute(new Context(new PrintWriter(both, true), new PrintWriter(err, true), env,
-                name -> InProcessChannelBuilder.forName(name).build()), args);
+        int status = MeshCli.execute(
+                new Context(
+                        new PrintWriter(both, true),
+                        new PrintWriter(err, true),
+                        env,
+                        name -> InProcessChannelBuilder.forName(name).build()),
+                args);
         return new Result(status, printed.toString(), err.toString());
     }
 

@@ -44,62 +44,94 @@ class MeshCliTests {
     private final FakeMesh mesh;
 
     MeshCliTests() throws Exception {
-        mesh = new FakeMesh(new RouterAdminGrpc.RouterAdminImplBase() {
-            @Override
-            public void listTiers(ListTiersRequest request, StreamObserver<ListTiersResponse> reply) {
-                reply.onNext(ListTiersResponse.newBuilder().setConfigVersion("sha256:3f1c00000000")
-                        .addTiers(TierInfo.newBuilder().setName("standard").setModel("smollm2-135m")
-                                .setThinkingBudgetTokens(256).setThinkingBudgetCeilingTokens(512)
-                                .setSolutionBudgetTokens(128).setDeadlineMs(120_000).setPriority(10)
-                                .setMaxConcurrentRequests(6).setQueueLimit(16).setInFlightRequests(2)
-                                .setQueuedRequests(1))
-                        .build());
-                reply.onCompleted();
-            }
+        mesh = new FakeMesh(
+                new RouterAdminGrpc.RouterAdminImplBase() {
+                    @Override
+                    public void listTiers(ListTiersRequest request, StreamObserver<ListTiersResponse> reply) {
+                        reply.onNext(ListTiersResponse.newBuilder()
+                                .setConfigVersion("sha256:3f1c00000000")
+                                .addTiers(TierInfo.newBuilder()
+                                        .setName("standard")
+                                        .setModel("smollm2-135m")
+                                        .setThinkingBudgetTokens(256)
+                                        .setThinkingBudgetCeilingTokens(512)
+                                        .setSolutionBudgetTokens(128)
+                                        .setDeadlineMs(120_000)
+                                        .setPriority(10)
+                                        .setMaxConcurrentRequests(6)
+                                        .setQueueLimit(16)
+                                        .setInFlightRequests(2)
+                                        .setQueuedRequests(1))
+                                .build());
+                        reply.onCompleted();
+                    }
 
-            @Override
-            public void getConfigStatus(GetConfigStatusRequest request,
-                    StreamObserver<GetConfigStatusResponse> reply) {
-                reply.onNext(configStatus);
-                reply.onCompleted();
-            }
-        }, new BudgetRouterGrpc.BudgetRouterImplBase() {
-            @Override
-            public void reason(ReasonRequest request, StreamObserver<ReasonResponse> reply) {
-                reasoned.add(request);
-                boolean cut = request.hasThinkingBudgetTokens();
-                reply.onNext(ReasonResponse.newBuilder().setRequestId("r-" + reasoned.size())
-                        .setThinkingText(cut ? " The capital of " : "The capital of France is Paris. ")
-                        .setSolutionText("Paris.").setThinkingTruncated(cut)
-                        .setSolutionFinishReason(FinishReason.FINISH_REASON_STOP)
-                        .setTruncationReason(cut ? TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET
-                                : TruncationReason.TRUNCATION_REASON_UNSPECIFIED)
-                        .setUsage(TokenUsage.newBuilder().setPromptTokens(41).setThinkingTokens(cut ? 4 : 9)
-                                .setForcedDelimiters(1).setSolutionTokens(3))
-                        .setBudget(AppliedBudget.newBuilder().setTier(request.getTier()).setModel("smollm2-135m")
-                                .setThinkingBudgetTokens(cut ? 4 : 256).setSolutionBudgetTokens(128))
-                        .setTimings(PhaseTimings.newBuilder().setThinkingMs(10).setSolutionMs(20).setTotalMs(30))
-                        .build());
-                reply.onCompleted();
-            }
-        }, new AuditServiceGrpc.AuditServiceImplBase() {
-            @Override
-            public void getAuditEvent(GetAuditEventRequest request, StreamObserver<GetAuditEventResponse> reply) {
-                // Not there at the first look: the event is still on its way through Kafka.
-                if (auditLookups.incrementAndGet() == 1) {
-                    reply.onError(Status.NOT_FOUND.asRuntimeException());
-                    return;
-                }
-                ReasonRequest asked = reasoned.get(1);
-                reply.onNext(GetAuditEventResponse.newBuilder().setEvent(AuditEvent.newBuilder().setEventId("e-2")
-                        .setTenant(asked.getTenant()).setRequest(asked)
-                        .setOccurredAt(Timestamp.getDefaultInstance())
-                        .setResponse(ReasonResponse.newBuilder().setRequestId(request.getRequestId())
-                                .setUsage(TokenUsage.newBuilder().setThinkingTokens(4))
-                                .setBudget(AppliedBudget.newBuilder().setThinkingBudgetTokens(4)))).build());
-                reply.onCompleted();
-            }
-        });
+                    @Override
+                    public void getConfigStatus(
+                            GetConfigStatusRequest request, StreamObserver<GetConfigStatusResponse> reply) {
+                        reply.onNext(configStatus);
+                        reply.onCompleted();
+                    }
+                },
+                new BudgetRouterGrpc.BudgetRouterImplBase() {
+                    @Override
+                    public void reason(ReasonRequest request, StreamObserver<ReasonResponse> reply) {
+                        reasoned.add(request);
+                        boolean cut = request.hasThinkingBudgetTokens();
+                        reply.onNext(ReasonResponse.newBuilder()
+                                .setRequestId("r-" + reasoned.size())
+                                .setThinkingText(cut ? " The capital of " : "The capital of France is Paris. ")
+                                .setSolutionText("Paris.")
+                                .setThinkingTruncated(cut)
+                                .setSolutionFinishReason(FinishReason.FINISH_REASON_STOP)
+                                .setTruncationReason(
+                                        cut
+                                                ? TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET
+                                                : TruncationReason.TRUNCATION_REASON_UNSPECIFIED)
+                                .setUsage(TokenUsage.newBuilder()
+                                        .setPromptTokens(41)
+                                        .setThinkingTokens(cut ? 4 : 9)
+                                        .setForcedDelimiters(1)
+                                        .setSolutionTokens(3))
+                                .setBudget(AppliedBudget.newBuilder()
+                                        .setTier(request.getTier())
+                                        .setModel("smollm2-135m")
+                                        .setThinkingBudgetTokens(cut ? 4 : 256)
+                                        .setSolutionBudgetTokens(128))
+                                .setTimings(PhaseTimings.newBuilder()
+                                        .setThinkingMs(10)
+                                        .setSolutionMs(20)
+                                        .setTotalMs(30))
+                                .build());
+                        reply.onCompleted();
+                    }
+                },
+                new AuditServiceGrpc.AuditServiceImplBase() {
+                    @Override
+                    public void getAuditEvent(
+                            GetAuditEventRequest request, StreamObserver<GetAuditEventResponse> reply) {
+                        // Not there at the first look: the event is still on its way through Kafka.
+                        if (auditLookups.incrementAndGet() == 1) {
+                            reply.onError(Status.NOT_FOUND.asRuntimeException());
+                            return;
+                        }
+                        ReasonRequest asked = reasoned.get(1);
+                        reply.onNext(GetAuditEventResponse.newBuilder()
+                                .setEvent(AuditEvent.newBuilder()
+                                        .setEventId("e-2")
+                                        .setTenant(asked.getTenant())
+                                        .setRequest(asked)
+                                        .setOccurredAt(Timestamp.getDefaultInstance())
+                                        .setResponse(ReasonResponse.newBuilder()
+                                                .setRequestId(request.getRequestId())
+                                                .setUsage(
+                                                        TokenUsage.newBuilder().setThinkingTokens(4))
+                                                .setBudget(AppliedBudget.newBuilder()
+                                                        .setThinkingBudgetTokens(4))))
+                                .build());
+                        reply.onCompleted();
+                    }
+                });
     }
 
     @AfterEach
@@ -124,8 +156,10 @@ class MeshCliTests {
 
     @Test
     void tiersStatusSaysWhetherTheNewestEditIsInForce() {
-        configStatus = GetConfigStatusResponse.newBuilder().setTiersFile("/etc/tiers.yaml")
-                .setConfigVersion("sha256:3f1c00000000").setLoadedAt(Timestamp.newBuilder().setSeconds(1_800_000_000L))
+        configStatus = GetConfigStatusResponse.newBuilder()
+                .setTiersFile("/etc/tiers.yaml")
+                .setConfigVersion("sha256:3f1c00000000")
+                .setLoadedAt(Timestamp.newBuilder().setSeconds(1_800_000_000L))
                 .build();
         FakeMesh.Result good = mesh.run("tiers", "status", "--api-key", "admin-key");
         assertThat(good.status()).isZero();
@@ -137,12 +171,17 @@ class MeshCliTests {
                 """);
         assertThat(mesh.onlyCall().apiKey()).isEqualTo("admin-key");
 
-        configStatus = configStatus.toBuilder().setLastError("tier 'economy': deadline-ms: must be at least 1")
-                .setLastErrorAt(Timestamp.newBuilder().setSeconds(1_800_000_060L)).setReloadFailures(1).build();
+        configStatus = configStatus.toBuilder()
+                .setLastError("tier 'economy': deadline-ms: must be at least 1")
+                .setLastErrorAt(Timestamp.newBuilder().setSeconds(1_800_000_060L))
+                .setReloadFailures(1)
+                .build();
         FakeMesh.Result refused = mesh.run("tiers", "status");
         assertThat(refused.status()).isEqualTo(1);
-        assertThat(refused.out()).contains("newest edit      refused 2027-01-15T08:01:00Z: tier 'economy': "
-                + "deadline-ms: must be at least 1\n").contains("refused edits    1 since");
+        assertThat(refused.out())
+                .contains("newest edit      refused 2027-01-15T08:01:00Z: tier 'economy': "
+                        + "deadline-ms: must be at least 1\n")
+                .contains("refused edits    1 since");
     }
 
     @Test
@@ -177,22 +216,36 @@ class MeshCliTests {
     @Test
     void theRouterIsTheOptionsElseTheEnvironmentsElseTheLocalMeshs(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve(".mesh"));
-        Files.writeString(root.resolve(".mesh/ready"), "budget-router     gRPC %s   HTTP 127.0.0.1:8100%n"
-                .formatted(mesh.target));
+        Files.writeString(
+                root.resolve(".mesh/ready"),
+                "budget-router     gRPC %s   HTTP 127.0.0.1:8100%n".formatted(mesh.target));
         mesh.env.put("MESH_ROOT", root.toString());
         mesh.env.put("MESH_ROUTER", "nowhere");
         FakeMesh.Result wrongEnvironment = mesh.run("tiers");
         assertThat(wrongEnvironment.status()).isEqualTo(1);
         assertThat(wrongEnvironment.err()).startsWith("mesh tiers: UNAVAILABLE");
 
-        assertThat(mesh.run("tiers", "--router", mesh.target).status()).as("the option wins").isZero();
+        assertThat(mesh.run("tiers", "--router", mesh.target).status())
+                .as("the option wins")
+                .isZero();
         mesh.env.remove("MESH_ROUTER");
         assertThat(mesh.run("tiers").status()).as(".mesh/ready").isZero();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "reason", "continue", "tiers", "tiers status", "audit", "audit list", "audit show",
-        "audit verify", "demo"})
+    @ValueSource(
+            strings = {
+                "",
+                "reason",
+                "continue",
+                "tiers",
+                "tiers status",
+                "audit",
+                "audit list",
+                "audit show",
+                "audit verify",
+                "demo"
+            })
     void everyCommandExplainsItselfWithHelp(String command) {
         List<String> line = new java.util.ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         line.add("--help");
@@ -200,7 +253,8 @@ class MeshCliTests {
         FakeMesh.Result result = mesh.run(line.toArray(String[]::new));
 
         assertThat(result.status()).isZero();
-        assertThat(result.out()).startsWith("Usage: mesh" + (command.isEmpty() ? "" : " " + command))
+        assertThat(result.out())
+                .startsWith("Usage: mesh" + (command.isEmpty() ? "" : " " + command))
                 .contains("--help");
         assertThat(mesh.calls).isEmpty();
     }
@@ -210,9 +264,11 @@ class MeshCliTests {
         assertUsageError(mesh.run(), "name a command: reason, continue, tiers, audit or demo");
         assertUsageError(mesh.run("ask", "q"), "ask");
         assertUsageError(mesh.run("reason"), "QUESTION");
-        assertUsageError(mesh.run("reason", "q", "--thinking-budget", "0"),
+        assertUsageError(
+                mesh.run("reason", "q", "--thinking-budget", "0"),
                 "--thinking-budget takes a whole number of at least 1, was 0");
-        assertUsageError(mesh.run("reason", "q", "--solution-budget", "-3"),
+        assertUsageError(
+                mesh.run("reason", "q", "--solution-budget", "-3"),
                 "--solution-budget takes a whole number of at least 1, was -3");
         assertUsageError(mesh.run("reason", "q", "--thinking-budget", "many"), "'many' is not an int");
         assertUsageError(mesh.run("reason", "q", "--timeout", "soon"), "a duration is 500ms, 30s, 5m, 1h, 7d");

@@ -58,8 +58,8 @@ class ReasonCommandTests {
             }
 
             @Override
-            public void continueReasoning(ContinueReasoningRequest request,
-                    StreamObserver<ContinueReasoningResponse> reply) {
+            public void continueReasoning(
+                    ContinueReasoningRequest request, StreamObserver<ContinueReasoningResponse> reply) {
                 continued.set(request);
                 reply.onNext(continuation);
                 reply.onCompleted();
@@ -73,31 +73,50 @@ class ReasonCommandTests {
     }
 
     private static StreamReasonResponse thinking(String text) {
-        return StreamReasonResponse.newBuilder().setThinkingDelta(TextDelta.newBuilder().setText(text).setTokens(1))
+        return StreamReasonResponse.newBuilder()
+                .setThinkingDelta(TextDelta.newBuilder().setText(text).setTokens(1))
                 .build();
     }
 
     private static StreamReasonResponse answerDelta(String text) {
-        return StreamReasonResponse.newBuilder().setSolutionDelta(TextDelta.newBuilder().setText(text).setTokens(1))
+        return StreamReasonResponse.newBuilder()
+                .setSolutionDelta(TextDelta.newBuilder().setText(text).setTokens(1))
                 .build();
     }
 
     private static StreamReasonResponse end(boolean truncated, TruncationReason reason, int tokens, int forced) {
-        return StreamReasonResponse.newBuilder().setThinkingEnd(ThinkingEnd.newBuilder().setTruncated(truncated)
-                .setTruncationReason(reason).setThinkingTokens(tokens).setForcedDelimiters(forced)).build();
+        return StreamReasonResponse.newBuilder()
+                .setThinkingEnd(ThinkingEnd.newBuilder()
+                        .setTruncated(truncated)
+                        .setTruncationReason(reason)
+                        .setThinkingTokens(tokens)
+                        .setForcedDelimiters(forced))
+                .build();
     }
 
     private static ReasonResponse reply(String id, boolean cut, int thinkingTokens, int t) {
-        return ReasonResponse.newBuilder().setRequestId(id).setThinkingText("think1 think2 ")
-                .setSolutionText("answer1 answer2 ").setThinkingTruncated(cut)
-                .setTruncationReason(cut ? TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET
-                        : TruncationReason.TRUNCATION_REASON_UNSPECIFIED)
+        return ReasonResponse.newBuilder()
+                .setRequestId(id)
+                .setThinkingText("think1 think2 ")
+                .setSolutionText("answer1 answer2 ")
+                .setThinkingTruncated(cut)
+                .setTruncationReason(
+                        cut
+                                ? TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET
+                                : TruncationReason.TRUNCATION_REASON_UNSPECIFIED)
                 .setSolutionFinishReason(FinishReason.FINISH_REASON_STOP)
-                .setUsage(TokenUsage.newBuilder().setPromptTokens(20).setThinkingTokens(thinkingTokens)
-                        .setForcedDelimiters(cut ? 1 : 0).setSolutionTokens(2))
-                .setBudget(AppliedBudget.newBuilder().setTier("scripted").setModel("scripted")
-                        .setThinkingBudgetTokens(t).setSolutionBudgetTokens(32))
-                .setTimings(PhaseTimings.newBuilder().setTotalMs(12)).build();
+                .setUsage(TokenUsage.newBuilder()
+                        .setPromptTokens(20)
+                        .setThinkingTokens(thinkingTokens)
+                        .setForcedDelimiters(cut ? 1 : 0)
+                        .setSolutionTokens(2))
+                .setBudget(AppliedBudget.newBuilder()
+                        .setTier("scripted")
+                        .setModel("scripted")
+                        .setThinkingBudgetTokens(t)
+                        .setSolutionBudgetTokens(32))
+                .setTimings(PhaseTimings.newBuilder().setTotalMs(12))
+                .build();
     }
 
     private static StreamReasonResponse completed(ReasonResponse reply) {
@@ -129,8 +148,16 @@ class ReasonCommandTests {
             events.onCompleted();
         };
 
-        FakeMesh.Result result = mesh.run(watched, "reason", "What is 2+2?", "--tier", "scripted",
-                "--thinking-budget", "2", "--solution-budget", "32");
+        FakeMesh.Result result = mesh.run(
+                watched,
+                "reason",
+                "What is 2+2?",
+                "--tier",
+                "scripted",
+                "--thinking-budget",
+                "2",
+                "--solution-budget",
+                "32");
 
         assertThat(result.status()).as(result.err()).isZero();
         assertThat(result.out()).isEqualTo("""
@@ -162,35 +189,52 @@ class ReasonCommandTests {
         FakeMesh.Result result = mesh.run("reason", "q");
 
         assertThat(result.status()).isZero();
-        assertThat(result.out()).contains("--- thinking closed by the model after 3 tokens ---\n")
-                .contains("thinking=3/64").endsWith("; not held for continuation (thinking was not cut)\n");
+        assertThat(result.out())
+                .contains("--- thinking closed by the model after 3 tokens ---\n")
+                .contains("thinking=3/64")
+                .endsWith("; not held for continuation (thinking was not cut)\n");
         assertThat(streamed.get().getRequest().hasThinkingBudgetTokens()).isFalse();
-        assertThat(streamed.get().getRequest().getTier()).as("the tenant's default").isEmpty();
+        assertThat(streamed.get().getRequest().getTier())
+                .as("the tenant's default")
+                .isEmpty();
     }
 
     @Test
     void theMarkSaysWhyAndHowFarThinkingWent() {
-        assertThat(ReplyPrinter.mark(end(true, TruncationReason.TRUNCATION_REASON_DEADLINE, 37, 1)
-                .getThinkingEnd(), 256)).isEqualTo("--- thinking cut by the deadline at 37/256 tokens; the mesh "
-                        + "closed it ---");
-        assertThat(ReplyPrinter.mark(end(true, TruncationReason.TRUNCATION_REASON_CONTEXT_WINDOW, 40, 1)
-                .getThinkingEnd(), null)).isEqualTo("--- thinking cut by the context window at 40 tokens; the "
-                        + "mesh closed it ---");
-        assertThat(ReplyPrinter.mark(end(true, TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET, 64, 1)
-                .getThinkingEnd(), null)).as("a budget cut used the whole budget")
+        assertThat(ReplyPrinter.mark(
+                        end(true, TruncationReason.TRUNCATION_REASON_DEADLINE, 37, 1)
+                                .getThinkingEnd(),
+                        256))
+                .isEqualTo("--- thinking cut by the deadline at 37/256 tokens; the mesh " + "closed it ---");
+        assertThat(ReplyPrinter.mark(
+                        end(true, TruncationReason.TRUNCATION_REASON_CONTEXT_WINDOW, 40, 1)
+                                .getThinkingEnd(),
+                        null))
+                .isEqualTo("--- thinking cut by the context window at 40 tokens; the " + "mesh closed it ---");
+        assertThat(ReplyPrinter.mark(
+                        end(true, TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET, 64, 1)
+                                .getThinkingEnd(),
+                        null))
+                .as("a budget cut used the whole budget")
                 .isEqualTo("--- thinking cut by its budget at 64/64 tokens; the mesh closed it ---");
-        assertThat(ReplyPrinter.mark(end(false, TruncationReason.TRUNCATION_REASON_UNSPECIFIED, 9, 1)
-                .getThinkingEnd(), 256)).isEqualTo("--- thinking ended with the model's turn after 9/256 tokens; "
-                        + "the mesh closed it ---");
+        assertThat(ReplyPrinter.mark(
+                        end(false, TruncationReason.TRUNCATION_REASON_UNSPECIFIED, 9, 1)
+                                .getThinkingEnd(),
+                        256))
+                .isEqualTo("--- thinking ended with the model's turn after 9/256 tokens; " + "the mesh closed it ---");
     }
 
     @Test
     void aRefusalPrintsItsStatusAndItsRetryInfoOnStderrAndExitsOne() {
-        answer = (request, events) -> events.onError(StatusProto.toStatusRuntimeException(
-                com.google.rpc.Status.newBuilder().setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+        answer = (request, events) ->
+                events.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                        .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
                         .setMessage("tier 'scripted' queue is full; retry after 2500 ms")
-                        .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
-                                .setSeconds(2).setNanos(500_000_000)).build())).build()));
+                        .addDetails(Any.pack(RetryInfo.newBuilder()
+                                .setRetryDelay(
+                                        Duration.newBuilder().setSeconds(2).setNanos(500_000_000))
+                                .build()))
+                        .build()));
 
         FakeMesh.Result result = mesh.run("reason", "q");
 
@@ -204,17 +248,22 @@ class ReasonCommandTests {
 
     @Test
     void aBadRequestNamesEachFieldItRefused() {
-        answer = (request, events) -> events.onError(StatusProto.toStatusRuntimeException(
-                com.google.rpc.Status.newBuilder().setCode(Code.OUT_OF_RANGE_VALUE)
+        answer = (request, events) ->
+                events.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                        .setCode(Code.OUT_OF_RANGE_VALUE)
                         .setMessage("thinking_budget_tokens 9000 is above the tier's ceiling 512")
-                        .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(
-                                BadRequest.FieldViolation.newBuilder().setField("thinking_budget_tokens")
-                                        .setDescription("at most 512, was 9000")).build())).build()));
+                        .addDetails(Any.pack(BadRequest.newBuilder()
+                                .addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                                        .setField("thinking_budget_tokens")
+                                        .setDescription("at most 512, was 9000"))
+                                .build()))
+                        .build()));
 
         FakeMesh.Result result = mesh.run("reason", "q", "--thinking-budget", "9000");
 
         assertThat(result.status()).isEqualTo(1);
-        assertThat(result.err()).contains("mesh reason: OUT_OF_RANGE: thinking_budget_tokens 9000 is above")
+        assertThat(result.err())
+                .contains("mesh reason: OUT_OF_RANGE: thinking_budget_tokens 9000 is above")
                 .contains("mesh reason: field thinking_budget_tokens: at most 512, was 9000");
     }
 
@@ -222,7 +271,8 @@ class ReasonCommandTests {
     void aFailureMidStreamEndsThePrintedLineAndExitsOne() {
         answer = (request, events) -> {
             events.onNext(thinking("think1 "));
-            events.onError(Status.UNAVAILABLE.withDescription("decoder-service is unavailable")
+            events.onError(Status.UNAVAILABLE
+                    .withDescription("decoder-service is unavailable")
                     .asRuntimeException());
         };
 
@@ -247,7 +297,9 @@ class ReasonCommandTests {
         assertThat(call.apiKey()).isEqualTo("k-1");
         assertThat(call.deadline()).isNotNull();
         assertThat(call.deadline().timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1L, 7_000L);
-        assertThat(streamed.get().getRequest().getTenant()).as("with a key, the key's tenant").isEmpty();
+        assertThat(streamed.get().getRequest().getTenant())
+                .as("with a key, the key's tenant")
+                .isEmpty();
     }
 
     @Test
@@ -264,8 +316,10 @@ class ReasonCommandTests {
 
     @Test
     void continuePrintsTheNewReplyAndWhetherItIsHeldAgain() {
-        continuation = ContinueReasoningResponse.newBuilder().setContinuedRequestId("r-1")
-                .setReply(reply("r-5", true, 2, 2)).build();
+        continuation = ContinueReasoningResponse.newBuilder()
+                .setContinuedRequestId("r-1")
+                .setReply(reply("r-5", true, 2, 2))
+                .build();
 
         FakeMesh.Result result = mesh.run("continue", "r-1", "--extra", "2", "--tenant", "acme");
 
@@ -278,8 +332,12 @@ class ReasonCommandTests {
                 request r-5 (tier scripted, model scripted): tokens prompt=20 thinking=2/2 forced_delimiters=1 \
                 answer=2/32, 12 ms; held for continuation: ./mesh continue r-5 --extra N
                 """);
-        assertThat(continued.get()).isEqualTo(ContinueReasoningRequest.newBuilder().setRequestId("r-1")
-                .setExtraThinkingTokens(2).setTenant("acme").build());
+        assertThat(continued.get())
+                .isEqualTo(ContinueReasoningRequest.newBuilder()
+                        .setRequestId("r-1")
+                        .setExtraThinkingTokens(2)
+                        .setTenant("acme")
+                        .build());
         assertThat(mesh.onlyCall().deadline()).isNotNull();
     }
 }

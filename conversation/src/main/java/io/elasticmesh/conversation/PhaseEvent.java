@@ -16,12 +16,10 @@ public sealed interface PhaseEvent<T> {
      *
      * @param tokens tokens the backend generated since the previous delta, held-back text included
      */
-    record Delta<T>(String text, int tokens) implements PhaseEvent<T> {
-    }
+    record Delta<T>(String text, int tokens) implements PhaseEvent<T> {}
 
     /** The last event. */
-    record Done<T>(T result) implements PhaseEvent<T> {
-    }
+    record Done<T>(T result) implements PhaseEvent<T> {}
 
     /** The same event with the result turned into {@code R}; deltas pass unchanged. */
     default <R> PhaseEvent<R> mapResult(Function<? super T, ? extends R> mapper) {

@@ -4,7 +4,9 @@ package io.elasticmesh.conversation;
 public record Turn(Role role, String content) {
 
     public enum Role {
-        SYSTEM("system"), USER("user"), ASSISTANT("assistant");
+        SYSTEM("system"),
+        USER("user"),
+        ASSISTANT("assistant");
 
         private final String templateName;
 

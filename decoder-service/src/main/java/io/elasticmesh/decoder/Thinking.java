@@ -15,8 +15,16 @@ import io.elasticmesh.conversation.ThinkingCut;
  * @param firstTokenMillis from the call to the first token
  * @param durationMillis duration of the phase
  */
-public record Thinking(String prompt, String text, boolean closedByModel, ThinkingCut cut, int promptTokens,
-        int tokens, int budgetTokens, long firstTokenMillis, long durationMillis) {
+public record Thinking(
+        String prompt,
+        String text,
+        boolean closedByModel,
+        ThinkingCut cut,
+        int promptTokens,
+        int tokens,
+        int budgetTokens,
+        long firstTokenMillis,
+        long durationMillis) {
 
     /** Thinking was cut before the model closed it: the budget, the time or the context window ran out. */
     public boolean truncated() {

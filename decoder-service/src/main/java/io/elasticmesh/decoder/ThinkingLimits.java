@@ -13,6 +13,9 @@ import io.grpc.Deadline;
  * @param solutionBudgetTokens the s the answer keeps in the context window; 0 when the caller does not say
  * @param fitToContextWindow lower t to fit the window instead of refusing
  */
-public record ThinkingLimits(int budgetTokens, TimeLimit timeLimit, Deadline deadline, int solutionBudgetTokens,
-        boolean fitToContextWindow) {
-}
+public record ThinkingLimits(
+        int budgetTokens,
+        TimeLimit timeLimit,
+        Deadline deadline,
+        int solutionBudgetTokens,
+        boolean fitToContextWindow) {}

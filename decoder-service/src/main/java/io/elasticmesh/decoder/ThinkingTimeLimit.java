@@ -17,8 +17,9 @@ import io.elasticmesh.inference.triton.TimeLimit;
  * @param overheadMillis the solution phase's fixed cost, 0 or more
  * @param safetyFactor multiplies the answer's expected time; below 1 counts as 1
  */
-public record ThinkingTimeLimit(long shareEndNanos, long deadlineNanos, int solutionBudgetTokens,
-        double overheadMillis, double safetyFactor) implements TimeLimit {
+public record ThinkingTimeLimit(
+        long shareEndNanos, long deadlineNanos, int solutionBudgetTokens, double overheadMillis, double safetyFactor)
+        implements TimeLimit {
 
     private static final double NANOS_PER_MILLI = 1_000_000.0;
 

@@ -47,8 +47,8 @@ class ThinkingTimeLimitTests {
             @ForAll @LongRange(min = 0, max = 60_000) long firstTokenMs,
             @ForAll @IntRange(min = 2, max = 10_000) int tokens,
             @ForAll @LongRange(min = 0, max = 600_000) long sinceFirstMs) {
-        ThinkingTimeLimit limit = new ThinkingTimeLimit(Long.MAX_VALUE, deadlineMs * MS, solutionTokens, overheadMs,
-                safety);
+        ThinkingTimeLimit limit =
+                new ThinkingTimeLimit(Long.MAX_VALUE, deadlineMs * MS, solutionTokens, overheadMs, safety);
         long now = (firstTokenMs + sinceFirstMs) * MS;
         double perTokenNanos = (double) sinceFirstMs * MS / (tokens - 1);
 
@@ -71,10 +71,13 @@ class ThinkingTimeLimitTests {
         long base = limit.stopAtNanos(0, 0, tokens, sinceFirstMs * MS);
 
         // The same tokens over more time (a stall, or a slower model).
-        assertThat(limit.stopAtNanos(0, 0, tokens, (sinceFirstMs + laterMs) * MS)).isLessThanOrEqualTo(base);
+        assertThat(limit.stopAtNanos(0, 0, tokens, (sinceFirstMs + laterMs) * MS))
+                .isLessThanOrEqualTo(base);
         assertThat(new ThinkingTimeLimit(Long.MAX_VALUE, deadline, solutionTokens + moreTokens, 50, 1.5)
-                .stopAtNanos(0, 0, tokens, sinceFirstMs * MS)).isLessThanOrEqualTo(base);
+                        .stopAtNanos(0, 0, tokens, sinceFirstMs * MS))
+                .isLessThanOrEqualTo(base);
         assertThat(new ThinkingTimeLimit(Long.MAX_VALUE, deadline + laterMs * MS, solutionTokens, 50, 1.5)
-                .stopAtNanos(0, 0, tokens, sinceFirstMs * MS)).isGreaterThanOrEqualTo(base);
+                        .stopAtNanos(0, 0, tokens, sinceFirstMs * MS))
+                .isGreaterThanOrEqualTo(base);
     }
 }

@@ -8,8 +8,7 @@ public final class Echo {
 
     public static final int MAX_CHARS = 64;
 
-    private Echo() {
-    }
+    private Echo() {}
 
     public static String bounded(String value) {
         if (value.length() <= MAX_CHARS) {

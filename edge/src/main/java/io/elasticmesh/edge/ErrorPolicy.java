@@ -34,10 +34,10 @@ public final class ErrorPolicy {
     private static final Logger LOG = Logger.getLogger(ErrorPolicy.class);
     /** Kinds of unexpected failure whose stack trace was logged; bounded so a flood of kinds cannot grow it. */
     private static final Set<String> STACKS_LOGGED = ConcurrentHashMap.newKeySet();
+
     private static final int MAX_KINDS = 256;
 
-    private ErrorPolicy() {
-    }
+    private ErrorPolicy() {}
 
     /** The status code {@code failure} is answered with, without logging (e.g. for a metric's label). */
     public static Status.Code codeOf(Throwable failure) {
@@ -57,15 +57,17 @@ public final class ErrorPolicy {
         Throwable f = unwrap(failure);
         if (f instanceof DomainException domain) {
             com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-                    .setCode(domain.code().value()).setMessage(domain.description());
+                    .setCode(domain.code().value())
+                    .setMessage(domain.description());
             domain.details().forEach(detail -> status.addDetails(Any.pack(detail)));
             return StatusProto.toStatusRuntimeException(status.build());
         }
         Status.Code chosen = chosenStatus(f);
         if (chosen != null && chosen != Status.Code.UNKNOWN) {
-            return f instanceof StatusRuntimeException sre ? sre
-                    : new StatusRuntimeException(((StatusException) f).getStatus(),
-                            ((StatusException) f).getTrailers());
+            return f instanceof StatusRuntimeException sre
+                    ? sre
+                    : new StatusRuntimeException(
+                            ((StatusException) f).getStatus(), ((StatusException) f).getTrailers());
         }
         if (outage(f)) {
             String message = "a dependency is unavailable: " + summary(f);
@@ -86,8 +88,9 @@ public final class ErrorPolicy {
             LOG.error(line);
             LOG.debug(line, failure);
         }
-        return Status.INTERNAL.withDescription("internal error, correlation id " + id
-                + " (the service's log has the cause)").asRuntimeException();
+        return Status.INTERNAL
+                .withDescription("internal error, correlation id " + id + " (the service's log has the cause)")
+                .asRuntimeException();
     }
 
     private static Status.Code chosenStatus(Throwable f) {
@@ -100,12 +103,15 @@ public final class ErrorPolicy {
     /** A dependency down or unreachable, anywhere in the cause chain. */
     static boolean outage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException) {
+            if (t instanceof ConnectException
+                    || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException) {
                 return true;
             }
             // SQLSTATE class 08 is a connection exception; 57P01-03 a server shutting down or not yet accepting.
-            if (t instanceof SQLException sql && sql.getSQLState() != null
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }

@@ -36,7 +36,10 @@ public class GrpcHealthFollowsReadiness {
     private final Duration refresh;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public GrpcHealthFollowsReadiness(SmallRyeHealthReporter reporter, GrpcHealthStorage storage, Vertx vertx,
+    public GrpcHealthFollowsReadiness(
+            SmallRyeHealthReporter reporter,
+            GrpcHealthStorage storage,
+            Vertx vertx,
             @ConfigProperty(name = "mesh.grpc-health.refresh", defaultValue = "5s") Duration refresh) {
         this.reporter = reporter;
         this.storage = storage;
@@ -54,14 +57,15 @@ public class GrpcHealthFollowsReadiness {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        reporter.getReadinessAsync().subscribe().with(
-                health -> apply(ready(health.getPayload())),
-                failure -> apply(false));
+        reporter.getReadinessAsync()
+                .subscribe()
+                .with(health -> apply(ready(health.getPayload())), failure -> apply(false));
     }
 
     private void apply(boolean ready) {
         ServingStatus status = ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-        List.copyOf(storage.getStatuses().keySet()).stream().filter(name -> !name.equals(LIVENESS))
+        List.copyOf(storage.getStatuses().keySet()).stream()
+                .filter(name -> !name.equals(LIVENESS))
                 .filter(name -> storage.getStatuses().get(name) != status)
                 .forEach(name -> storage.setStatus(name, status));
         running.set(false);
@@ -69,7 +73,8 @@ public class GrpcHealthFollowsReadiness {
 
     /** UP when every readiness check but Quarkus' report of gRPC health itself is UP. */
     static boolean ready(JsonObject payload) {
-        return payload.getJsonArray("checks").stream().map(JsonValue::asJsonObject)
+        return payload.getJsonArray("checks").stream()
+                .map(JsonValue::asJsonObject)
                 .filter(check -> !OWN_CHECK.equals(check.getString("name")))
                 .allMatch(check -> "UP".equals(check.getString("status")));
     }

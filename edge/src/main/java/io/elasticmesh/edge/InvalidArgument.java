@@ -25,8 +25,10 @@ public final class InvalidArgument extends DomainException {
 
     @Override
     public List<Message> details() {
-        return List.of(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
-                .setField(field).setDescription(getMessage())).build());
+        return List.of(BadRequest.newBuilder()
+                .addFieldViolations(
+                        BadRequest.FieldViolation.newBuilder().setField(field).setDescription(getMessage()))
+                .build());
     }
 
     /**

@@ -21,8 +21,7 @@ public final class Limits {
     /** A rendered prompt or a thinking text passed between the services. */
     public static final int TEXT_CHARS = 2_097_152;
 
-    private Limits() {
-    }
+    private Limits() {}
 
     /** @throws InvalidArgument when {@code value} is longer than {@link #NAME_CHARS} */
     public static String name(String field, String value) {

@@ -40,13 +40,15 @@ public class MalformedRequests implements ServerBuilderCustomizer<VertxServerBui
     static <ReqT, RespT> ServerMethodDefinition<InputStream, RespT> parsedInCall(
             ServerMethodDefinition<ReqT, RespT> definition) {
         MethodDescriptor<ReqT, RespT> method = definition.getMethodDescriptor();
-        MethodDescriptor<InputStream, RespT> raw = method.toBuilder(PassThrough.INSTANCE,
-                method.getResponseMarshaller()).build();
+        MethodDescriptor<InputStream, RespT> raw = method.toBuilder(
+                        PassThrough.INSTANCE, method.getResponseMarshaller())
+                .build();
         return ServerMethodDefinition.create(raw, new ParsingHandler<>(method, definition.getServerCallHandler()));
     }
 
-    private record ParsingHandler<ReqT, RespT>(MethodDescriptor<ReqT, RespT> method,
-            ServerCallHandler<ReqT, RespT> next) implements ServerCallHandler<InputStream, RespT> {
+    private record ParsingHandler<ReqT, RespT>(
+            MethodDescriptor<ReqT, RespT> method, ServerCallHandler<ReqT, RespT> next)
+            implements ServerCallHandler<InputStream, RespT> {
 
         @Override
         public ServerCall.Listener<InputStream> startCall(ServerCall<InputStream, RespT> call, Metadata headers) {
@@ -61,7 +63,9 @@ public class MalformedRequests implements ServerBuilderCustomizer<VertxServerBui
         private final ServerCall.Listener<ReqT> next;
         private boolean refused;
 
-        ParsingListener(ServerCall<InputStream, RespT> call, MethodDescriptor<ReqT, RespT> method,
+        ParsingListener(
+                ServerCall<InputStream, RespT> call,
+                MethodDescriptor<ReqT, RespT> method,
                 ServerCall.Listener<ReqT> next) {
             this.call = call;
             this.method = method;
@@ -113,7 +117,8 @@ public class MalformedRequests implements ServerBuilderCustomizer<VertxServerBui
 
     private static String requestType(MethodDescriptor<?, ?> method) {
         return method.getRequestMarshaller() instanceof MethodDescriptor.ReflectableMarshaller<?> reflectable
-                ? reflectable.getMessageClass().getSimpleName() : "request message";
+                ? reflectable.getMessageClass().getSimpleName()
+                : "request message";
     }
 
     /** The first sentence of the innermost message, protobuf's own words, e.g. "Protocol message had invalid UTF-8.". */
@@ -141,8 +146,7 @@ public class MalformedRequests implements ServerBuilderCustomizer<VertxServerBui
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** The request bytes as they arrived, parsed later by the original marshaller. */

@@ -16,14 +16,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class PolicyExceptionHandlerProvider implements ExceptionHandlerProvider {
 
     @Override
-    public <ReqT, RespT> ExceptionHandler<ReqT, RespT> createHandler(ServerCall.Listener<ReqT> listener,
-            ServerCall<ReqT, RespT> call, Metadata metadata) {
+    public <ReqT, RespT> ExceptionHandler<ReqT, RespT> createHandler(
+            ServerCall.Listener<ReqT> listener, ServerCall<ReqT, RespT> call, Metadata metadata) {
         return new ExceptionHandler<>(listener, call, metadata) {
             @Override
             protected void handleException(Throwable failure, ServerCall<ReqT, RespT> call, Metadata metadata) {
                 StatusRuntimeException status = ErrorPolicy.toStatus(failure);
                 try {
-                    call.close(status.getStatus(), status.getTrailers() != null ? status.getTrailers() : new Metadata());
+                    call.close(
+                            status.getStatus(), status.getTrailers() != null ? status.getTrailers() : new Metadata());
                 } catch (IllegalStateException alreadyClosed) {
                     // The call ended first (cancelled, or answered): nobody is left to tell.
                 }

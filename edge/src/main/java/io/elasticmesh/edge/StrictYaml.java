@@ -31,8 +31,7 @@ public final class StrictYaml {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
-    private StrictYaml() {
-    }
+    private StrictYaml() {}
 
     /**
      * The document as a tree, to find its entries; null for an empty document.
@@ -57,7 +56,8 @@ public final class StrictYaml {
     public static <T extends Record> T bind(JsonNode node, Class<T> type, String where) {
         BeanDescription description = YAML.getDeserializationConfig().introspect(YAML.constructType(type));
         List<BeanPropertyDefinition> properties = description.findProperties();
-        List<String> known = properties.stream().map(BeanPropertyDefinition::getName).toList();
+        List<String> known =
+                properties.stream().map(BeanPropertyDefinition::getName).toList();
         String at = where.isEmpty() ? "" : where + ": ";
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(at + "expected a mapping of " + known);
@@ -108,7 +108,8 @@ public final class StrictYaml {
             if (!value.isBoolean()) {
                 throw new IllegalArgumentException(field + "must be true or false, was " + value);
             }
-        } else if (Collection.class.isAssignableFrom(raw) && type.getContentType().getRawClass() == String.class) {
+        } else if (Collection.class.isAssignableFrom(raw)
+                && type.getContentType().getRawClass() == String.class) {
             boolean names = value.isArray();
             for (JsonNode item : value) {
                 names &= item.isTextual() && !item.asText().isBlank();

@@ -6,8 +6,7 @@ package io.elasticmesh.edge;
  */
 public final class Uint32 {
 
-    private Uint32() {
-    }
+    private Uint32() {}
 
     /** The value as sent, 0..4,294,967,295. */
     public static long value(int raw) {
@@ -22,8 +21,8 @@ public final class Uint32 {
     public static int within(String field, int raw, long min, long max) {
         long value = value(raw);
         if (value < min || value > max) {
-            throw new InvalidArgument(field, "must be " + (value < min ? "at least " + min : "at most " + max)
-                    + ", was " + value);
+            throw new InvalidArgument(
+                    field, "must be " + (value < min ? "at least " + min : "at most " + max) + ", was " + value);
         }
         return (int) value;
     }

@@ -15,10 +15,12 @@ class EchoTests {
         if (sent.length() <= Echo.MAX_CHARS) {
             assertThat(echo).isEqualTo(sent);
         } else {
-            assertThat(echo).hasSizeLessThanOrEqualTo(Echo.MAX_CHARS + 24)
+            assertThat(echo)
+                    .hasSizeLessThanOrEqualTo(Echo.MAX_CHARS + 24)
                     .startsWith(sent.substring(0, Echo.MAX_CHARS - 1))
                     .endsWith("… (" + sent.length() + " characters)");
-            assertThat(Character.isHighSurrogate(echo.charAt(echo.indexOf('…') - 1))).isFalse();
+            assertThat(Character.isHighSurrogate(echo.charAt(echo.indexOf('…') - 1)))
+                    .isFalse();
         }
     }
 

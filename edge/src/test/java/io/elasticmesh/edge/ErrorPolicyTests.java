@@ -27,12 +27,16 @@ class ErrorPolicyTests {
 
     @Test
     void aJdkExceptionFromAnywhereIsInternalWithACorrelationIdAndNothingOfItsText() {
-        for (RuntimeException unexpected : new RuntimeException[] {new IllegalArgumentException("secret detail"),
-                new NoSuchElementException("secret detail"), new IllegalStateException("secret detail")}) {
+        for (RuntimeException unexpected : new RuntimeException[] {
+            new IllegalArgumentException("secret detail"),
+            new NoSuchElementException("secret detail"),
+            new IllegalStateException("secret detail")
+        }) {
             StatusRuntimeException reply = ErrorPolicy.toStatus(unexpected);
 
             assertThat(reply.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-            assertThat(reply.getStatus().getDescription()).matches("internal error, correlation id [0-9a-f-]{13} .*")
+            assertThat(reply.getStatus().getDescription())
+                    .matches("internal error, correlation id [0-9a-f-]{13} .*")
                     .doesNotContain("secret", "Exception");
             assertThat(ErrorPolicy.codeOf(unexpected)).isEqualTo(Status.Code.INTERNAL);
         }
@@ -40,12 +44,17 @@ class ErrorPolicyTests {
 
     @Test
     void aStatusChosenOnPurposePassesButUnknownIsUnexpected() {
-        StatusRuntimeException denied = Status.PERMISSION_DENIED.withDescription("no").asRuntimeException();
+        StatusRuntimeException denied =
+                Status.PERMISSION_DENIED.withDescription("no").asRuntimeException();
 
         assertThat(ErrorPolicy.toStatus(denied)).isSameAs(denied);
-        assertThat(ErrorPolicy.toStatus(Status.UNKNOWN.asRuntimeException()).getStatus().getCode())
+        assertThat(ErrorPolicy.toStatus(Status.UNKNOWN.asRuntimeException())
+                        .getStatus()
+                        .getCode())
                 .isEqualTo(Status.Code.INTERNAL);
-        assertThat(ErrorPolicy.toStatus(Status.UNAVAILABLE.asException()).getStatus().getCode())
+        assertThat(ErrorPolicy.toStatus(Status.UNAVAILABLE.asException())
+                        .getStatus()
+                        .getCode())
                 .isEqualTo(Status.Code.UNAVAILABLE);
     }
 
@@ -57,6 +66,7 @@ class ErrorPolicyTests {
 
         assertThat(ErrorPolicy.toStatus(refused).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(ErrorPolicy.codeOf(database)).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(ErrorPolicy.codeOf(new SQLException("syntax error", "42601"))).isEqualTo(Status.Code.INTERNAL);
+        assertThat(ErrorPolicy.codeOf(new SQLException("syntax error", "42601")))
+                .isEqualTo(Status.Code.INTERNAL);
     }
 }

@@ -49,8 +49,8 @@ class MalformedRequestsTests {
             }
         }
     };
-    private static final MethodDescriptor<byte[], byte[]> RAW_UNARY = SimpleServiceGrpc.getUnaryRpcMethod()
-            .toBuilder(BYTES, BYTES).build();
+    private static final MethodDescriptor<byte[], byte[]> RAW_UNARY =
+            SimpleServiceGrpc.getUnaryRpcMethod().toBuilder(BYTES, BYTES).build();
 
     private final List<String> methodsSeenByInterceptor = new ArrayList<>();
     private final List<String> handled = new ArrayList<>();
@@ -61,10 +61,13 @@ class MalformedRequestsTests {
     void start() throws IOException {
         ServerInterceptor recorder = new ServerInterceptor() {
             @Override
-            public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call,
-                    Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+            public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+                    ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
                 methodsSeenByInterceptor.add(call.getMethodDescriptor().getFullMethodName() + " "
-                        + call.getMethodDescriptor().getRequestMarshaller().getClass().getSimpleName());
+                        + call.getMethodDescriptor()
+                                .getRequestMarshaller()
+                                .getClass()
+                                .getSimpleName());
                 return next.startCall(call, headers);
             }
         };
@@ -72,14 +75,18 @@ class MalformedRequestsTests {
             @Override
             public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> reply) {
                 handled.add(request.getRequestMessage());
-                reply.onNext(SimpleResponse.newBuilder().setResponseMessage("hi " + request.getRequestMessage())
+                reply.onNext(SimpleResponse.newBuilder()
+                        .setResponseMessage("hi " + request.getRequestMessage())
                         .build());
                 reply.onCompleted();
             }
         };
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(service, recorder))
-                .setBinaryLog(new MalformedRequests.ParseInCall()).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .addService(ServerInterceptors.intercept(service, recorder))
+                .setBinaryLog(new MalformedRequests.ParseInCall())
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -104,8 +111,8 @@ class MalformedRequestsTests {
         Status status = send(new byte[] {0x0a, 0x02, (byte) 0xc3, (byte) 0x28});
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).isEqualTo(
-                "the request is not a valid SimpleRequest: Protocol message had invalid UTF-8.");
+        assertThat(status.getDescription())
+                .isEqualTo("the request is not a valid SimpleRequest: Protocol message had invalid UTF-8.");
         assertThat(handled).isEmpty();
     }
 
@@ -127,12 +134,16 @@ class MalformedRequestsTests {
 
     @Test
     void aValidRequestIsAnsweredAndInterceptorsSeeTheOriginalMethod() {
-        Status status = send(SimpleRequest.newBuilder().setRequestMessage("mesh").build().toByteArray());
+        Status status = send(
+                SimpleRequest.newBuilder().setRequestMessage("mesh").build().toByteArray());
 
         assertThat(status.getCode()).isEqualTo(Status.Code.OK);
         assertThat(handled).containsExactly("mesh");
-        assertThat(methodsSeenByInterceptor).singleElement().asString()
-                .startsWith("grpc.testing.SimpleService/UnaryRpc").doesNotContain("PassThrough");
+        assertThat(methodsSeenByInterceptor)
+                .singleElement()
+                .asString()
+                .startsWith("grpc.testing.SimpleService/UnaryRpc")
+                .doesNotContain("PassThrough");
     }
 
     @Test
@@ -140,7 +151,10 @@ class MalformedRequestsTests {
         send(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
 
         assertThat(SimpleServiceGrpc.newBlockingStub(channel)
-                .unaryRpc(SimpleRequest.newBuilder().setRequestMessage("again").build()).getResponseMessage())
+                        .unaryRpc(SimpleRequest.newBuilder()
+                                .setRequestMessage("again")
+                                .build())
+                        .getResponseMessage())
                 .isEqualTo("hi again");
     }
 }

@@ -13,9 +13,12 @@ import org.junit.jupiter.api.Test;
 class StrictYamlTests {
 
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-    record Entry(@JsonProperty(required = true) String name, @JsonProperty(required = true) int sizeTokens,
-            Long limit, boolean enabled, List<String> tags) {
-    }
+    record Entry(
+            @JsonProperty(required = true) String name,
+            @JsonProperty(required = true) int sizeTokens,
+            Long limit,
+            boolean enabled,
+            List<String> tags) {}
 
     private static Entry bind(String yaml) {
         return StrictYaml.bind(StrictYaml.tree(yaml.getBytes(StandardCharsets.UTF_8)), Entry.class, "entry 'e'");
@@ -73,8 +76,8 @@ class StrictYamlTests {
 
     @Test
     void somethingOtherThanAMappingIsRefusedAndBrokenYamlNamed() {
-        assertThatThrownBy(() -> bind("[1, 2]\n")).hasMessage("entry 'e': expected a mapping of [name, size-tokens, "
-                + "limit, enabled, tags]");
+        assertThatThrownBy(() -> bind("[1, 2]\n"))
+                .hasMessage("entry 'e': expected a mapping of [name, size-tokens, " + "limit, enabled, tags]");
         assertThatThrownBy(() -> bind("name: [\n")).hasMessageStartingWith("not valid YAML: ");
         assertThat(StrictYaml.tree(new byte[0])).isNull();
     }

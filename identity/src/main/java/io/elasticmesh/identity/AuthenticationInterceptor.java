@@ -32,8 +32,8 @@ public class AuthenticationInterceptor implements ServerInterceptor {
 
     public static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
-    private static final Set<String> OPEN_SERVICES = Set.of("grpc.health.v1.Health",
-            "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+    private static final Set<String> OPEN_SERVICES = Set.of(
+            "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
     private static final Logger LOG = Logger.getLogger(AuthenticationInterceptor.class);
 
     private final Supplier<? extends Optional<? extends CredentialStore>> store;
@@ -49,21 +49,22 @@ public class AuthenticationInterceptor implements ServerInterceptor {
      *     are configured: then calls are not authenticated and {@link Principals#current()} finds no caller
      * @param observer sees every call first, refused ones included
      */
-    public AuthenticationInterceptor(Supplier<? extends Optional<? extends CredentialStore>> store,
-            CallObserver observer) {
+    public AuthenticationInterceptor(
+            Supplier<? extends Optional<? extends CredentialStore>> store, CallObserver observer) {
         this.store = store;
         this.observer = observer;
     }
 
     @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> received,
-            Metadata headers, ServerCallHandler<ReqT, RespT> handler) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> received, Metadata headers, ServerCallHandler<ReqT, RespT> handler) {
         CallObserver.Observed<ReqT, RespT> observed = observer.observe(received, handler);
         ServerCall<ReqT, RespT> call = observed.call();
         ServerCallHandler<ReqT, RespT> next = observed.next();
         String method = call.getMethodDescriptor().getFullMethodName();
         Optional<? extends CredentialStore> credentials = store.get();
-        if (credentials.isEmpty() || OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
+        if (credentials.isEmpty()
+                || OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);
         }
         String apiKey = headers.get(API_KEY);
@@ -84,10 +85,11 @@ public class AuthenticationInterceptor implements ServerInterceptor {
         if (principal.isEmpty()) {
             LOG.infof("refused %s: %s", method, refusal);
             call.close(Status.UNAUTHENTICATED.withDescription(refusal), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
-        LOG.debugf("principal %s (tenant %s) calls %s", principal.get().name(), principal.get().tenant(), method);
+        LOG.debugf(
+                "principal %s (tenant %s) calls %s",
+                principal.get().name(), principal.get().tenant(), method);
         Context context = Context.current().withValue(Principals.KEY, principal.get());
         return Contexts.interceptCall(context, call, headers, next);
     }
@@ -100,7 +102,8 @@ public class AuthenticationInterceptor implements ServerInterceptor {
         try {
             Certificate[] chain = session.getPeerCertificates();
             return chain.length > 0 && chain[0] instanceof X509Certificate leaf
-                    ? Optional.of(leaf.getSubjectX500Principal()) : Optional.empty();
+                    ? Optional.of(leaf.getSubjectX500Principal())
+                    : Optional.empty();
         } catch (SSLPeerUnverifiedException noClientCertificate) {
             return Optional.empty();
         }

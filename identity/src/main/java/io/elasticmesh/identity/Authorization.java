@@ -8,14 +8,12 @@ import java.util.TreeSet;
 /** Checks an authenticated principal may do something; a refusal is PERMISSION_DENIED saying what would be allowed. */
 public final class Authorization {
 
-    private Authorization() {
-    }
+    private Authorization() {}
 
     /** @throws StatusRuntimeException PERMISSION_DENIED unless {@code principal} has {@code role} */
     public static void requireRole(Principal principal, String role) {
         if (!principal.hasRole(role)) {
-            throw denied("principal '" + principal.name() + "' needs role '" + role + "'; it has "
-                    + principal.roles());
+            throw denied("principal '" + principal.name() + "' needs role '" + role + "'; it has " + principal.roles());
         }
     }
 

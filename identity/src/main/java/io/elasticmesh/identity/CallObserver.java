@@ -12,8 +12,8 @@ public interface CallObserver {
     /** Observes nothing. */
     CallObserver NONE = new CallObserver() {
         @Override
-        public <ReqT, RespT> Observed<ReqT, RespT> observe(ServerCall<ReqT, RespT> call,
-                ServerCallHandler<ReqT, RespT> next) {
+        public <ReqT, RespT> Observed<ReqT, RespT> observe(
+                ServerCall<ReqT, RespT> call, ServerCallHandler<ReqT, RespT> next) {
             return new Observed<>(call, next);
         }
     };
@@ -24,6 +24,5 @@ public interface CallObserver {
      */
     <ReqT, RespT> Observed<ReqT, RespT> observe(ServerCall<ReqT, RespT> call, ServerCallHandler<ReqT, RespT> next);
 
-    record Observed<ReqT, RespT>(ServerCall<ReqT, RespT> call, ServerCallHandler<ReqT, RespT> next) {
-    }
+    record Observed<ReqT, RespT>(ServerCall<ReqT, RespT> call, ServerCallHandler<ReqT, RespT> next) {}
 }

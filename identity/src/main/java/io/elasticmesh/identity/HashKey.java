@@ -19,8 +19,7 @@ public final class HashKey {
     public static final String PREFIX = "sha256:";
     private static final int DIGEST_BYTES = 32;
 
-    private HashKey() {
-    }
+    private HashKey() {}
 
     /** The stored form of {@code key}. */
     public static String of(String key) {
@@ -58,8 +57,8 @@ public final class HashKey {
             System.err.println("usage: HashKey [key]   (without an argument the key is read from standard input)");
             System.exit(2);
         }
-        String key = args.length == 1 ? args[0] : stripLineEnd(new String(System.in.readAllBytes(),
-                StandardCharsets.UTF_8));
+        String key =
+                args.length == 1 ? args[0] : stripLineEnd(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
         System.out.println(of(key));
     }
 

@@ -7,8 +7,7 @@ public final class Principals {
 
     public static final Context.Key<Principal> KEY = Context.key("io.elasticmesh.identity.principal");
 
-    private Principals() {
-    }
+    private Principals() {}
 
     /**
      * The principal of the gRPC call being handled. Read it where the handler starts: {@link Context} is

@@ -40,13 +40,14 @@ import javax.security.auth.x500.X500Principal;
 public final class YamlCredentialStore implements CredentialStore {
 
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-    private record PrincipalYaml(@JsonProperty(required = true) String name,
-            @JsonProperty(required = true) String tenant, List<String> roles, String apiKeySha256,
-            String certificateSubject) {
-    }
+    private record PrincipalYaml(
+            @JsonProperty(required = true) String name,
+            @JsonProperty(required = true) String tenant,
+            List<String> roles,
+            String apiKeySha256,
+            String certificateSubject) {}
 
-    private record Entry(Principal principal, byte[] keyDigest, X500Principal subject) {
-    }
+    private record Entry(Principal principal, byte[] keyDigest, X500Principal subject) {}
 
     private final List<Entry> entries;
 
@@ -88,7 +89,8 @@ public final class YamlCredentialStore implements CredentialStore {
             }
             for (int j = 0; j < entries.size(); j++) {
                 Entry other = entries.get(j);
-                if (entry.keyDigest() != null && other.keyDigest() != null
+                if (entry.keyDigest() != null
+                        && other.keyDigest() != null
                         && MessageDigest.isEqual(entry.keyDigest(), other.keyDigest())) {
                     throw new IllegalArgumentException(where + ": field 'api-key-sha256' is the same as in "
                             + where(source, j, other.principal()) + "; each key must identify one principal");
@@ -114,8 +116,8 @@ public final class YamlCredentialStore implements CredentialStore {
         PrincipalYaml yaml = StrictYaml.bind(node, PrincipalYaml.class, where);
         Principal principal;
         try {
-            principal = new Principal(yaml.name(), yaml.tenant(),
-                    yaml.roles() == null ? Set.of() : new TreeSet<>(yaml.roles()));
+            principal = new Principal(
+                    yaml.name(), yaml.tenant(), yaml.roles() == null ? Set.of() : new TreeSet<>(yaml.roles()));
         } catch (IllegalArgumentException blank) {
             throw new IllegalArgumentException(where + ": " + blank.getMessage(), blank);
         }
@@ -124,8 +126,7 @@ public final class YamlCredentialStore implements CredentialStore {
             try {
                 keyDigest = HashKey.parse(yaml.apiKeySha256());
             } catch (IllegalArgumentException invalid) {
-                throw new IllegalArgumentException(where + ": field 'api-key-sha256' " + invalid.getMessage(),
-                        invalid);
+                throw new IllegalArgumentException(where + ": field 'api-key-sha256' " + invalid.getMessage(), invalid);
             }
         }
         X500Principal subject = null;
@@ -133,8 +134,10 @@ public final class YamlCredentialStore implements CredentialStore {
             try {
                 subject = new X500Principal(yaml.certificateSubject());
             } catch (IllegalArgumentException invalid) {
-                throw new IllegalArgumentException(where + ": field 'certificate-subject' is not a distinguished "
-                        + "name like 'CN=app,O=Org': " + yaml.certificateSubject(), invalid);
+                throw new IllegalArgumentException(
+                        where + ": field 'certificate-subject' is not a distinguished " + "name like 'CN=app,O=Org': "
+                                + yaml.certificateSubject(),
+                        invalid);
             }
         }
         if (keyDigest == null && subject == null) {
@@ -162,6 +165,9 @@ public final class YamlCredentialStore implements CredentialStore {
 
     @Override
     public Optional<Principal> findByCertificateSubject(X500Principal subject) {
-        return entries.stream().filter(e -> subject.equals(e.subject())).map(Entry::principal).findFirst();
+        return entries.stream()
+                .filter(e -> subject.equals(e.subject()))
+                .map(Entry::principal)
+                .findFirst();
     }
 }

@@ -70,8 +70,8 @@ class AuthenticationInterceptorTests {
     }
 
     private static CredentialStore store(String yaml) {
-        return YamlCredentialStore.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
-                "principals.yaml");
+        return YamlCredentialStore.parse(
+                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "principals.yaml");
     }
 
     /** Answers with the principal the handler sees, so the tests observe what the interceptor put in the context. */
@@ -79,8 +79,10 @@ class AuthenticationInterceptorTests {
         @Override
         public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> response) {
             Principal caller = Principals.KEY.get();
-            response.onNext(SimpleResponse.newBuilder().setResponseMessage(caller == null ? "nobody"
-                    : caller.name() + "@" + caller.tenant() + " " + caller.roles()).build());
+            response.onNext(SimpleResponse.newBuilder()
+                    .setResponseMessage(
+                            caller == null ? "nobody" : caller.name() + "@" + caller.tenant() + " " + caller.roles())
+                    .build());
             response.onCompleted();
         }
     }
@@ -93,14 +95,17 @@ class AuthenticationInterceptorTests {
             throws Exception {
         String name = InProcessServerBuilder.generateName();
         HealthStatusManager health = new HealthStatusManager();
-        InProcessServerBuilder server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new WhoAmI()).addService(health.getHealthService())
+        InProcessServerBuilder server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(new WhoAmI())
+                .addService(health.getHealthService())
                 .intercept(authentication);
         for (ServerTransportFilter filter : filters) {
             server.addTransportFilter(filter);
         }
         servers.add(server.build().start());
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        ManagedChannel channel =
+                InProcessChannelBuilder.forName(name).directExecutor().build();
         channels.add(channel);
         return channel;
     }
@@ -114,8 +119,8 @@ class AuthenticationInterceptorTests {
     }
 
     private static SimpleServiceGrpc.SimpleServiceBlockingStub client(ManagedChannel channel, String apiKey) {
-        SimpleServiceGrpc.SimpleServiceBlockingStub stub = SimpleServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(5, TimeUnit.SECONDS);
+        SimpleServiceGrpc.SimpleServiceBlockingStub stub =
+                SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
         if (apiKey == null) {
             return stub;
         }
@@ -125,7 +130,9 @@ class AuthenticationInterceptorTests {
     }
 
     private static String whoAmI(ManagedChannel channel, String apiKey) {
-        return client(channel, apiKey).unaryRpc(SimpleRequest.getDefaultInstance()).getResponseMessage();
+        return client(channel, apiKey)
+                .unaryRpc(SimpleRequest.getDefaultInstance())
+                .getResponseMessage();
     }
 
     private static void assertUnauthenticated(ManagedChannel channel, String apiKey, String description) {
@@ -152,8 +159,10 @@ class AuthenticationInterceptorTests {
 
     @Test
     void healthChecksNeedNoCredentials() throws Exception {
-        ServingStatus status = HealthGrpc.newBlockingStub(serve()).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+        ServingStatus status = HealthGrpc.newBlockingStub(serve())
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus();
 
         assertThat(status).isEqualTo(ServingStatus.SERVING);
     }
@@ -178,8 +187,11 @@ class AuthenticationInterceptorTests {
     void unknownCertificateSubjectIsUnauthenticatedNamingTheSubject() throws Exception {
         store.set(store("principals: [{name: a, tenant: t, api-key-sha256: '" + HashKey.of("k") + "'}]"));
 
-        assertUnauthenticated(serve(presenting("acme-app.pem")), null, "client certificate subject 'CN=acme-app,O=Acme' "
-                + "is not a known principal; send x-api-key metadata or register the subject");
+        assertUnauthenticated(
+                serve(presenting("acme-app.pem")),
+                null,
+                "client certificate subject 'CN=acme-app,O=Acme' "
+                        + "is not a known principal; send x-api-key metadata or register the subject");
     }
 
     @Test
@@ -192,12 +204,10 @@ class AuthenticationInterceptorTests {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger logger = Logger.getLogger("io.elasticmesh.identity");
         Level level = logger.getLevel();
@@ -213,16 +223,19 @@ class AuthenticationInterceptorTests {
             logger.setLevel(level);
         }
 
-        assertThat(logged).anySatisfy(line -> assertThat(line).contains("acme-app"))
+        assertThat(logged)
+                .anySatisfy(line -> assertThat(line).contains("acme-app"))
                 .anySatisfy(line -> assertThat(line).contains("unknown API key"))
                 .anySatisfy(line -> assertThat(line).contains("missing x-api-key metadata"));
         String hex = HashKey.of(ACME_KEY).substring(HashKey.PREFIX.length());
-        assertThat(logged).allSatisfy(line -> assertThat(line).doesNotContain(ACME_KEY).doesNotContain(hex));
+        assertThat(logged)
+                .allSatisfy(line -> assertThat(line).doesNotContain(ACME_KEY).doesNotContain(hex));
     }
 
     @Test
     void principalOutsideACallIsAnError() {
-        assertThatThrownBy(Principals::current).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(Principals::current)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no authenticated principal");
     }
 
@@ -267,8 +280,8 @@ class AuthenticationInterceptorTests {
         try (InputStream pem = AuthenticationInterceptorTests.class.getResourceAsStream("/" + certificateResource)) {
             certificate = CertificateFactory.getInstance("X.509").generateCertificate(pem);
         }
-        SSLSession session = (SSLSession) Proxy.newProxyInstance(SSLSession.class.getClassLoader(),
-                new Class<?>[] {SSLSession.class}, (proxy, method, args) -> {
+        SSLSession session = (SSLSession) Proxy.newProxyInstance(
+                SSLSession.class.getClassLoader(), new Class<?>[] {SSLSession.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getPeerCertificates")) {
                         return new Certificate[] {certificate};
                     }
@@ -277,7 +290,9 @@ class AuthenticationInterceptorTests {
         return new ServerTransportFilter() {
             @Override
             public Attributes transportReady(Attributes attributes) {
-                return attributes.toBuilder().set(Grpc.TRANSPORT_ATTR_SSL_SESSION, session).build();
+                return attributes.toBuilder()
+                        .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, session)
+                        .build();
             }
         };
     }

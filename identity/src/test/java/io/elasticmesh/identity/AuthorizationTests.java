@@ -29,8 +29,9 @@ class AuthorizationTests {
     }
 
     @Property
-    void allowListAdmitsExactlyItsMembers(@ForAll @Size(max = 4) Set<@AlphaChars @StringLength(min = 1,
-            max = 3) String> allowed, @ForAll @AlphaChars @StringLength(min = 1, max = 3) String value) {
+    void allowListAdmitsExactlyItsMembers(
+            @ForAll @Size(max = 4) Set<@AlphaChars @StringLength(min = 1, max = 3) String> allowed,
+            @ForAll @AlphaChars @StringLength(min = 1, max = 3) String value) {
         if (allowed.contains(value)) {
             assertThatCode(() -> Authorization.requireAllowed(ACME_APP, "tier", value, allowed))
                     .doesNotThrowAnyException();

@@ -31,7 +31,8 @@ class HashKeyTests {
 
     @Property
     void storedFormIsAcceptedInUppercaseToo(@ForAll String key) {
-        String upper = HashKey.PREFIX + HashKey.of(key).substring(HashKey.PREFIX.length()).toUpperCase();
+        String upper = HashKey.PREFIX
+                + HashKey.of(key).substring(HashKey.PREFIX.length()).toUpperCase();
 
         assertThat(HashKey.parse(upper)).isEqualTo(HashKey.digest(key));
     }
@@ -39,8 +40,9 @@ class HashKeyTests {
     @Test
     void malformedStoredFormIsRejectedWithoutRepeatingIt() {
         String hex = HashKey.of("k").substring(HashKey.PREFIX.length());
-        for (String bad : new String[] {hex, "sha1:" + hex, "sha256:" + hex.substring(1), "sha256:" + hex + "0",
-                "sha256:" + hex.substring(1) + "g"}) {
+        for (String bad : new String[] {
+            hex, "sha1:" + hex, "sha256:" + hex.substring(1), "sha256:" + hex + "0", "sha256:" + hex.substring(1) + "g"
+        }) {
             assertThatThrownBy(() -> HashKey.parse(bad))
                     .hasMessage("must be 'sha256:' followed by 64 hex digits (hash a key with "
                             + "io.elasticmesh.identity.HashKey)");

@@ -20,8 +20,8 @@ class YamlCredentialStoreTests {
     private static final String ACME_HASH = HashKey.of(ACME_KEY);
 
     private static YamlCredentialStore parse(String yaml) {
-        return YamlCredentialStore.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
-                "principals.yaml");
+        return YamlCredentialStore.parse(
+                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "principals.yaml");
     }
 
     private static final YamlCredentialStore STORE = parse("""
@@ -45,7 +45,8 @@ class YamlCredentialStoreTests {
         assertThat(STORE.findByApiKey("globex-secret")).contains(new Principal("globex-app", "globex", Set.of()));
         assertThat(STORE.findByCertificateSubject(new X500Principal("cn=compliance-bot, o=Elastic Mesh")))
                 .contains(new Principal("compliance-bot", "elastic-mesh", Set.of("auditor", "compliance")));
-        assertThat(STORE.findByCertificateSubject(new X500Principal("CN=acme-app,O=Acme"))).isEmpty();
+        assertThat(STORE.findByCertificateSubject(new X500Principal("CN=acme-app,O=Acme")))
+                .isEmpty();
     }
 
     @Property
@@ -68,7 +69,9 @@ class YamlCredentialStoreTests {
                     tenant: acme
                     api-key-sha256: "%s"
                 """.formatted(ACME_HASH));
-        assertThat(YamlCredentialStore.load(file).principals()).extracting(Principal::name).containsExactly("acme-app");
+        assertThat(YamlCredentialStore.load(file).principals())
+                .extracting(Principal::name)
+                .containsExactly("acme-app");
 
         Files.writeString(file, "principals: []\n");
         assertThatThrownBy(() -> YamlCredentialStore.load(file))
@@ -86,7 +89,8 @@ class YamlCredentialStoreTests {
                 """.formatted(almostAHash)))
                 .hasMessage("principals.yaml: principals[0] 'acme-app': field 'api-key-sha256' must be 'sha256:' "
                         + "followed by 64 hex digits (hash a key with io.elasticmesh.identity.HashKey)")
-                .message().doesNotContain(almostAHash.substring(HashKey.PREFIX.length()));
+                .message()
+                .doesNotContain(almostAHash.substring(HashKey.PREFIX.length()));
     }
 
     @Test
@@ -96,8 +100,9 @@ class YamlCredentialStoreTests {
                   - name: acme-app
                     tenant: acme
                     api-key-sha256: 12345
-                """)).hasMessage("principals.yaml: principals[0] 'acme-app': field 'api-key-sha256' must be "
-                + "non-blank text");
+                """))
+                .hasMessage("principals.yaml: principals[0] 'acme-app': field 'api-key-sha256' must be "
+                        + "non-blank text");
     }
 
     @Test
@@ -107,8 +112,9 @@ class YamlCredentialStoreTests {
                   - name: acme-app
                     tenant: acme
                     api-key-sha265: "%s"
-                """.formatted(ACME_HASH))).hasMessage("principals.yaml: principals[0] 'acme-app': unknown field(s) "
-                + "[api-key-sha265]; known: [name, tenant, roles, api-key-sha256, certificate-subject]");
+                """.formatted(ACME_HASH)))
+                .hasMessage("principals.yaml: principals[0] 'acme-app': unknown field(s) "
+                        + "[api-key-sha265]; known: [name, tenant, roles, api-key-sha256, certificate-subject]");
     }
 
     @Test
@@ -119,13 +125,14 @@ class YamlCredentialStoreTests {
                     tenant: acme
                     api-key-sha256: "%s"
                   - tenant: globex
-                """.formatted(ACME_HASH))).hasMessage("principals.yaml: principals[1]: missing field 'name'");
+                """.formatted(ACME_HASH)))
+                .hasMessage("principals.yaml: principals[1]: missing field 'name'");
         assertThatThrownBy(() -> parse("""
                 principals:
                   - name: acme-app
                     api-key-sha256: "%s"
-                """.formatted(ACME_HASH))).hasMessage("principals.yaml: principals[0] 'acme-app': missing field "
-                + "'tenant'");
+                """.formatted(ACME_HASH)))
+                .hasMessage("principals.yaml: principals[0] 'acme-app': missing field " + "'tenant'");
     }
 
     @Test
@@ -134,8 +141,9 @@ class YamlCredentialStoreTests {
                 principals:
                   - name: acme-app
                     tenant: acme
-                """)).hasMessage("principals.yaml: principals[0] 'acme-app': needs 'api-key-sha256' or "
-                + "'certificate-subject' (or both)");
+                """))
+                .hasMessage("principals.yaml: principals[0] 'acme-app': needs 'api-key-sha256' or "
+                        + "'certificate-subject' (or both)");
     }
 
     @Test
@@ -146,8 +154,9 @@ class YamlCredentialStoreTests {
                     tenant: acme
                     roles: client
                     api-key-sha256: "%s"
-                """.formatted(ACME_HASH))).hasMessage("principals.yaml: principals[0] 'acme-app': field 'roles' "
-                + "must be a list of non-blank names, was \"client\"");
+                """.formatted(ACME_HASH)))
+                .hasMessage("principals.yaml: principals[0] 'acme-app': field 'roles' "
+                        + "must be a list of non-blank names, was \"client\"");
     }
 
     @Test
@@ -157,8 +166,9 @@ class YamlCredentialStoreTests {
                   - name: acme-app
                     tenant: acme
                     certificate-subject: "acme-app"
-                """)).hasMessage("principals.yaml: principals[0] 'acme-app': field 'certificate-subject' is not a "
-                + "distinguished name like 'CN=app,O=Org': acme-app");
+                """))
+                .hasMessage("principals.yaml: principals[0] 'acme-app': field 'certificate-subject' is not a "
+                        + "distinguished name like 'CN=app,O=Org': acme-app");
     }
 
     @Test
@@ -174,7 +184,8 @@ class YamlCredentialStoreTests {
                 """.formatted(ACME_HASH, HashKey.of("other"))))
                 .hasMessage("principals.yaml: principals[1] 'acme-app': name is already used by principals.yaml: "
                         + "principals[0] 'acme-app'");
-        assertThatThrownBy(() -> parse("""
+        assertThatThrownBy(() ->
+                        parse("""
                 principals:
                   - name: acme-app
                     tenant: acme
@@ -193,8 +204,9 @@ class YamlCredentialStoreTests {
                   - name: b
                     tenant: acme
                     certificate-subject: "cn=a, o=acme"
-                """)).hasMessage("principals.yaml: principals[1] 'b': field 'certificate-subject' is the same as in "
-                + "principals.yaml: principals[0] 'a'; each subject must identify one principal");
+                """))
+                .hasMessage("principals.yaml: principals[1] 'b': field 'certificate-subject' is the same as in "
+                        + "principals.yaml: principals[0] 'a'; each subject must identify one principal");
     }
 
     @Test

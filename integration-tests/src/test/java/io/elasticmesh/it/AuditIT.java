@@ -68,9 +68,11 @@ class AuditIT {
     @BeforeAll
     void startMesh() {
         workDir = Path.of(System.getProperty("mesh.work")).resolveSibling("mesh-audit");
-        mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")), workDir,
-                List.of("scripted")));
-        routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
+        mesh = LocalMesh.start(
+                LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")), workDir, List.of("scripted")));
+        routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
+                .usePlaintext()
+                .build();
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
         connectAudit();
     }
@@ -79,8 +81,10 @@ class AuditIT {
         if (auditChannel != null) {
             auditChannel.shutdownNow();
         }
-        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext()
-                .maxInboundMessageSize(Context.MAX_REPLY_BYTES).build();
+        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort())
+                .usePlaintext()
+                .maxInboundMessageSize(Context.MAX_REPLY_BYTES)
+                .build();
     }
 
     private AuditServiceGrpc.AuditServiceBlockingStub audit() {
@@ -106,12 +110,18 @@ class AuditIT {
 
     /** A cut request whose conversation starts with {@code attachments}, one user turn each. */
     private ReasonResponse cutRequest(String tenant, List<String> attachments, String message) {
-        ReasonRequest.Builder request = ReasonRequest.newBuilder().setTier("scripted").setTenant(tenant)
-                .setThinkingBudgetTokens(3).setSolutionBudgetTokens(2);
-        attachments.forEach(text -> request.addMessages(ChatMessage.newBuilder()
-                .setRole(ChatMessage.Role.ROLE_USER).setContent(text)));
-        return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(request.addMessages(ChatMessage.newBuilder()
-                .setRole(ChatMessage.Role.ROLE_USER).setContent(message + " [[script close=no answer=1]]")).build());
+        ReasonRequest.Builder request = ReasonRequest.newBuilder()
+                .setTier("scripted")
+                .setTenant(tenant)
+                .setThinkingBudgetTokens(3)
+                .setSolutionBudgetTokens(2);
+        attachments.forEach(text -> request.addMessages(
+                ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent(text)));
+        return router.withDeadlineAfter(2, TimeUnit.MINUTES)
+                .reason(request.addMessages(ChatMessage.newBuilder()
+                                .setRole(ChatMessage.Role.ROLE_USER)
+                                .setContent(message + " [[script close=no answer=1]]"))
+                        .build());
     }
 
     /** A failure injected into the running mesh. */
@@ -120,8 +130,7 @@ class AuditIT {
     }
 
     /** The request ids of the cut requests answered during a burst, and how many failed. */
-    private record Burst(List<String> answered, int failed) {
-    }
+    private record Burst(List<String> answered, int failed) {}
 
     /**
      * Cut requests of {@code tenant} one after another; once the first is stored, {@code fault} is injected while
@@ -202,8 +211,13 @@ class AuditIT {
         String token = "";
         do {
             ListAuditEventsResponse page = audit().listAuditEvents(ListAuditEventsRequest.newBuilder()
-                    .setTenant(tenant).setPageSize(7).setPageToken(token).build());
-            page.getEventsList().stream().map(AuditEvent::getResponse).map(ReasonResponse::getRequestId)
+                    .setTenant(tenant)
+                    .setPageSize(7)
+                    .setPageToken(token)
+                    .build());
+            page.getEventsList().stream()
+                    .map(AuditEvent::getResponse)
+                    .map(ReasonResponse::getRequestId)
                     .forEach(ids::add);
             token = page.getNextPageToken();
         } while (!token.isEmpty());
@@ -232,7 +246,7 @@ class AuditIT {
 
     private void assertChainIntact(String tenant, int links) {
         VerifyAuditChainResponse chain = audit().verifyAuditChain(
-                VerifyAuditChainRequest.newBuilder().setTenant(tenant).build());
+                        VerifyAuditChainRequest.newBuilder().setTenant(tenant).build());
         assertThat(chain.getIntact()).as(chain.getFirstBreak().getProblem()).isTrue();
         assertThat(chain.getLinksChecked()).isEqualTo(links);
     }
@@ -261,7 +275,8 @@ class AuditIT {
         awaitReady("audit-service", true);
         assertEachStoredOnce(tenant, sent);
         assertThat(Files.readString(workDir.resolve("logs/budget-router.log")))
-                .contains("audit events not delivered").contains("Kafka reachable again");
+                .contains("audit events not delivered")
+                .contains("Kafka reachable again");
     }
 
     @Test
@@ -358,15 +373,16 @@ class AuditIT {
     }
 
     @Test
-    void anEventTooLargeToDeliverIsQuarantinedVisiblyBlocksNothingAndIsReplayedOnceTheLimitAllowsIt()
-            throws Exception {
+    void anEventTooLargeToDeliverIsQuarantinedVisiblyBlocksNothingAndIsReplayedOnceTheLimitAllowsIt() throws Exception {
         String tenant = "large-" + UUID.randomUUID();
         // 1.5 MiB of random letters: lz4 cannot shrink it below Kafka's default 1 MiB limits, so every hop's size
         // setting is exercised. Six messages at the content limit (Limits.CONTENT_CHARS), each one word to the
         // scripted model, so no prompt-length limit comes into play.
         Random random = new Random(12);
-        List<String> large = IntStream.range(0, 6).mapToObj(i -> random.ints(Limits.CONTENT_CHARS, 'a', 'z' + 1)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString())
+        List<String> large = IntStream.range(0, 6)
+                .mapToObj(i -> random.ints(Limits.CONTENT_CHARS, 'a', 'z' + 1)
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                        .toString())
                 .toList();
         // A router whose limit (1 MiB) is below the 1.5 MiB event: the event can never be delivered.
         mesh.startService("budget-router", Map.of("router.audit.max-event-bytes", String.valueOf(1 << 20)));
@@ -377,21 +393,25 @@ class AuditIT {
         }
 
         assertThat(awaitStored(tenant, after.size())).containsExactlyInAnyOrderElementsOf(after);
-        QuarantinedAuditEvent quarantined = admin().listQuarantinedAuditEvents(
-                ListQuarantinedAuditEventsRequest.getDefaultInstance()).getEventsList().stream()
-                .filter(e -> e.getRequestId().equals(tooLarge.getRequestId())).findFirst().orElseThrow();
+        QuarantinedAuditEvent quarantined = admin()
+                .listQuarantinedAuditEvents(ListQuarantinedAuditEventsRequest.getDefaultInstance())
+                .getEventsList()
+                .stream()
+                .filter(e -> e.getRequestId().equals(tooLarge.getRequestId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(quarantined.getTenant()).isEqualTo(tenant);
         assertThat(quarantined.getSizeBytes()).isGreaterThan(1 << 20);
         assertThat(quarantined.getReason()).contains("above router.audit.max-event-bytes (1048576)");
         assertThat(HttpGet.get(mesh.httpPort("budget-router"), "/q/metrics").body())
                 .containsPattern("(?m)^elastic_audit_quarantine_depth\\S* [1-9]");
-        awaitLog("budget-router", "audit event " + quarantined.getEventId() + " of request "
-                + tooLarge.getRequestId());
+        awaitLog("budget-router", "audit event " + quarantined.getEventId() + " of request " + tooLarge.getRequestId());
 
         // The shipped limit (8 MiB, and Kafka's sizes to match) takes it: replay it, and send another one like it.
         mesh.startService("budget-router", Map.of());
         admin().replayQuarantinedAuditEvent(ReplayQuarantinedAuditEventRequest.newBuilder()
-                .setSpoolSequence(quarantined.getSpoolSequence()).build());
+                .setSpoolSequence(quarantined.getSpoolSequence())
+                .build());
         ReasonResponse large2 = cutRequest(tenant, large, "Attachments above.");
 
         List<String> all = new ArrayList<>(after);
@@ -399,11 +419,15 @@ class AuditIT {
         all.add(large2.getRequestId());
         assertEachStoredOnce(tenant, all);
         assertThat(admin().listQuarantinedAuditEvents(ListQuarantinedAuditEventsRequest.getDefaultInstance())
-                .getEventsList()).noneMatch(e -> e.getRequestId().equals(tooLarge.getRequestId()));
+                        .getEventsList())
+                .noneMatch(e -> e.getRequestId().equals(tooLarge.getRequestId()));
         AuditEvent stored = audit().getAuditEvent(GetAuditEventRequest.newBuilder()
-                .setRequestId(tooLarge.getRequestId()).build()).getEvent();
-        assertThat(stored.getRequest().getMessagesList()).extracting(ChatMessage::getContent).startsWith(
-                large.toArray(String[]::new));
+                        .setRequestId(tooLarge.getRequestId())
+                        .build())
+                .getEvent();
+        assertThat(stored.getRequest().getMessagesList())
+                .extracting(ChatMessage::getContent)
+                .startsWith(large.toArray(String[]::new));
     }
 
     /** {@code ./mesh audit ARGS} against this mesh. */
@@ -413,8 +437,9 @@ class AuditIT {
         List<String> line = new ArrayList<>(List.of("audit"));
         line.addAll(List.of(args));
         line.addAll(List.of("--audit", "127.0.0.1:" + mesh.auditPort(), "--api-key", mesh.auditApiKey()));
-        int status = MeshCli.execute(new Context(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(),
-                Context::plaintext), line.toArray(String[]::new));
+        int status = MeshCli.execute(
+                new Context(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), Context::plaintext),
+                line.toArray(String[]::new));
         assertThat(status).as(out + "\n" + err).isZero();
         return out.toString();
     }
@@ -426,7 +451,9 @@ class AuditIT {
         awaitStored(tenant, 1);
 
         assertThat(cli("list", "--tenant", tenant, "--since", "1h", "--cut-only", "--reason", "token-budget"))
-                .contains(cut.getRequestId()).contains("scripted").contains("1 event(s)");
+                .contains(cut.getRequestId())
+                .contains("scripted")
+                .contains("1 event(s)");
         assertThat(cli("show", cut.getRequestId()))
                 .contains("cut          yes, at 3 tokens (TRUNCATION_REASON_TOKEN_BUDGET), forced delimiters 1")
                 .contains("thinking     " + cut.getThinkingText())

@@ -19,15 +19,22 @@ import net.jqwik.api.constraints.IntRange;
 class BudgetInvariantsIT {
 
     @Property(tries = 80)
-    void budgetsHoldWhateverTheModelDoes(@ForAll @IntRange(max = 30) int think,
-            @ForAll("closings") String close, @ForAll @IntRange(max = 20) int answer,
-            @ForAll @IntRange(min = -1, max = 20) int reopen, @ForAll @IntRange(min = 1, max = 48) int t,
+    void budgetsHoldWhateverTheModelDoes(
+            @ForAll @IntRange(max = 30) int think,
+            @ForAll("closings") String close,
+            @ForAll @IntRange(max = 20) int answer,
+            @ForAll @IntRange(min = -1, max = 20) int reopen,
+            @ForAll @IntRange(min = 1, max = 48) int t,
             @ForAll @IntRange(min = 1, max = 32) int s) {
-        String directive = "think=" + think + " close=" + close + " answer=" + answer
-                + (reopen >= 0 ? " reopen=" + reopen : "");
+        String directive =
+                "think=" + think + " close=" + close + " answer=" + answer + (reopen >= 0 ? " reopen=" + reopen : "");
 
-        ReasonResponse r = SharedMesh.routerStub().withDeadlineAfter(1, TimeUnit.MINUTES)
-                .reason(SharedMesh.scripted(directive).setThinkingBudgetTokens(t).setSolutionBudgetTokens(s).build());
+        ReasonResponse r = SharedMesh.routerStub()
+                .withDeadlineAfter(1, TimeUnit.MINUTES)
+                .reason(SharedMesh.scripted(directive)
+                        .setThinkingBudgetTokens(t)
+                        .setSolutionBudgetTokens(s)
+                        .build());
 
         int naturalThinking = switch (close) {
             case "yes" -> think + 1;
@@ -43,9 +50,12 @@ class BudgetInvariantsIT {
         assertThat(r.getThinkingTruncated()).isEqualTo(cut);
         assertThat(r.getUsage().getForcedDelimiters()).isEqualTo(cut ? 1 : 0);
         assertThat(r.getSolutionTruncated()).isEqualTo(naturalSolution > s);
-        assertThat(r.getThinkingText()).isEqualTo(SharedMesh.words("think", close.equals("no") ? t : Math.min(think, t)));
+        assertThat(r.getThinkingText())
+                .isEqualTo(SharedMesh.words("think", close.equals("no") ? t : Math.min(think, t)));
         assertThat(r.getSolutionText()).isEqualTo(SharedMesh.words("answer", Math.min(wordsBeforeDelimiter, s)));
-        assertThat(r.getThinkingText() + r.getSolutionText()).doesNotContain("<think>").doesNotContain("</th");
+        assertThat(r.getThinkingText() + r.getSolutionText())
+                .doesNotContain("<think>")
+                .doesNotContain("</th");
         assertThat(r.getBudget().getThinkingBudgetTokens()).isEqualTo(t);
         assertThat(r.getBudget().getSolutionBudgetTokens()).isEqualTo(s);
     }

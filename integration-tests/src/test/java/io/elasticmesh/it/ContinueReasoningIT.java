@@ -15,16 +15,23 @@ import org.junit.jupiter.api.Test;
 class ContinueReasoningIT {
 
     private static ReasonResponse cut() {
-        ReasonResponse cut = SharedMesh.routerStub().withDeadlineAfter(1, TimeUnit.MINUTES)
-                .reason(SharedMesh.scripted("think=6 close=yes answer=3").setThinkingBudgetTokens(4).build());
+        ReasonResponse cut = SharedMesh.routerStub()
+                .withDeadlineAfter(1, TimeUnit.MINUTES)
+                .reason(SharedMesh.scripted("think=6 close=yes answer=3")
+                        .setThinkingBudgetTokens(4)
+                        .build());
         assertThat(cut.getThinkingTruncated()).isTrue();
         return cut;
     }
 
     private static ContinueReasoningResponse continueReasoning(String requestId, int extra, String tenant) {
-        return SharedMesh.routerStub().withDeadlineAfter(1, TimeUnit.MINUTES).continueReasoning(
-                ContinueReasoningRequest.newBuilder().setRequestId(requestId).setExtraThinkingTokens(extra)
-                        .setTenant(tenant).build());
+        return SharedMesh.routerStub()
+                .withDeadlineAfter(1, TimeUnit.MINUTES)
+                .continueReasoning(ContinueReasoningRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .setExtraThinkingTokens(extra)
+                        .setTenant(tenant)
+                        .build());
     }
 
     @Test
@@ -42,18 +49,21 @@ class ContinueReasoningIT {
         assertThat(reply.getThinkingTruncated()).isFalse();
         assertThat(reply.getUsage().getThinkingTokens()).isEqualTo(7);
         assertThat(reply.getUsage().getForcedDelimiters()).isZero();
-        assertThat(reply.getUsage().getPromptTokens()).isGreaterThan(cut.getUsage().getPromptTokens());
+        assertThat(reply.getUsage().getPromptTokens())
+                .isGreaterThan(cut.getUsage().getPromptTokens());
         assertThat(reply.getSolutionText()).isEqualTo("answer1 answer2 answer3 ");
         assertThat(reply.getBudget().getThinkingBudgetTokens()).isEqualTo(20);
     }
 
     @Test
     void aContinuationCutAgainCanItselfBeContinued() {
-        ReasonResponse first = continueReasoning(cut().getRequestId(), 2, "it-tenant").getReply();
+        ReasonResponse first =
+                continueReasoning(cut().getRequestId(), 2, "it-tenant").getReply();
         assertThat(first.getThinkingTruncated()).isTrue();
         assertThat(first.getUsage().getThinkingTokens()).isEqualTo(2);
 
-        ReasonResponse second = continueReasoning(first.getRequestId(), 3, "it-tenant").getReply();
+        ReasonResponse second =
+                continueReasoning(first.getRequestId(), 3, "it-tenant").getReply();
 
         assertThat(second.getThinkingText()).startsWith(first.getThinkingText());
         assertThat(second.getUsage().getThinkingTokens()).isEqualTo(3);
@@ -64,9 +74,11 @@ class ContinueReasoningIT {
         String id = cut().getRequestId();
 
         assertThat(refusal(id, 5, "someone-else").getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(refusal("no-such-request", 5, "it-tenant").getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(refusal("no-such-request", 5, "it-tenant").getStatus().getCode())
+                .isEqualTo(Status.Code.NOT_FOUND);
         assertThat(refusal(id, 0, "it-tenant").getStatus().getDescription()).contains("extra_thinking_tokens");
-        ReasonResponse closed = SharedMesh.routerStub().withDeadlineAfter(1, TimeUnit.MINUTES)
+        ReasonResponse closed = SharedMesh.routerStub()
+                .withDeadlineAfter(1, TimeUnit.MINUTES)
                 .reason(SharedMesh.scripted("think=2 close=yes answer=1").build());
         assertThat(refusal(closed.getRequestId(), 5, "it-tenant").getStatus().getDescription())
                 .contains("its thinking was not cut");
@@ -81,11 +93,14 @@ class ContinueReasoningIT {
         assertThat(intMax.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
         assertThat(intMax.getStatus().getDescription())
                 .startsWith("extra_thinking_tokens must be at most 64 (the ceiling of tier 'scripted'), was 2147483647")
-                .doesNotContain("thinking_budget_tokens").doesNotContain("clamp_budgets");
+                .doesNotContain("thinking_budget_tokens")
+                .doesNotContain("clamp_budgets");
         // 4294967295 is a legal uint32, -1 as a Java int.
         StatusRuntimeException uintMax = refusal(id, -1, "it-tenant");
         assertThat(uintMax.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-        assertThat(uintMax.getStatus().getDescription()).contains("extra_thinking_tokens").contains("was 4294967295");
+        assertThat(uintMax.getStatus().getDescription())
+                .contains("extra_thinking_tokens")
+                .contains("was 4294967295");
     }
 
     private static StatusRuntimeException refusal(String id, int extra, String tenant) {

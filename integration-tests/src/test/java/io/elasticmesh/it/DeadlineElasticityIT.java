@@ -56,13 +56,17 @@ class DeadlineElasticityIT {
 
     @BeforeAll
     void startMesh() throws IOException {
-        LocalMesh.Options options = LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")),
-                Path.of(System.getProperty("mesh.work")).resolve("deadline-elasticity"), List.of("scripted"));
+        LocalMesh.Options options = LocalMesh.Options.ephemeral(
+                Path.of(System.getProperty("mesh.root")),
+                Path.of(System.getProperty("mesh.work")).resolve("deadline-elasticity"),
+                List.of("scripted"));
         String shipped = Files.readString(options.tiersFile());
         Path tiers = Files.createDirectories(options.workDir()).resolve("tiers.yaml");
         Files.writeString(tiers, shipped.replace("\ntiers:\n", "\ntiers:\n" + TIGHT_TIERS));
         mesh = LocalMesh.start(options.withTiersFile(tiers));
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
+                .usePlaintext()
+                .build();
         router = BudgetRouterGrpc.newBlockingStub(channel);
     }
 
@@ -73,8 +77,12 @@ class DeadlineElasticityIT {
     }
 
     private ReasonResponse reason(String tier, String directive) {
-        return router.withDeadlineAfter(1, TimeUnit.MINUTES).reason(ReasonRequest.newBuilder().setTier(tier)
-                .setTenant("it-tenant").addMessages(user("Solve it. [[script " + directive + "]]")).build());
+        return router.withDeadlineAfter(1, TimeUnit.MINUTES)
+                .reason(ReasonRequest.newBuilder()
+                        .setTier(tier)
+                        .setTenant("it-tenant")
+                        .addMessages(user("Solve it. [[script " + directive + "]]"))
+                        .build());
     }
 
     @Test
@@ -98,7 +106,8 @@ class DeadlineElasticityIT {
 
             assertThat(r.getThinkingTruncated()).isTrue();
             assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_DEADLINE);
-            assertThat(r.getThinkingText()).isEqualTo(words("think", r.getUsage().getThinkingTokens()));
+            assertThat(r.getThinkingText())
+                    .isEqualTo(words("think", r.getUsage().getThinkingTokens()));
             assertThat(r.getSolutionText()).isEqualTo(words("answer", 4));
             assertThat(r.getSolutionFinishReason()).isEqualTo(FinishReason.FINISH_REASON_STOP);
             assertThat(r.getTimings().getTotalMs()).isLessThanOrEqualTo(2000);
@@ -109,8 +118,8 @@ class DeadlineElasticityIT {
     @Test
     @Order(3)
     void aDeadlineMissedAnywaySaysWhatToChange() {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> reason("it-too-tight", "think=200 close=yes answer=4 delay_ms=50"));
+        StatusRuntimeException e = catchThrowableOfType(
+                StatusRuntimeException.class, () -> reason("it-too-tight", "think=200 close=yes answer=4 delay_ms=50"));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(e.getStatus().getDescription()).contains("deadline-ms").contains("solution_budget_tokens");

@@ -55,9 +55,16 @@ import org.junit.jupiter.api.TestInstance;
 class HostileInputsIT {
 
     /** The statuses the README's error table documents for a request a caller got wrong. */
-    private static final Set<Status.Code> DOCUMENTED = Set.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT,
-            Status.Code.NOT_FOUND, Status.Code.OUT_OF_RANGE, Status.Code.PERMISSION_DENIED,
-            Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
+    private static final Set<Status.Code> DOCUMENTED = Set.of(
+            Status.Code.OK,
+            Status.Code.INVALID_ARGUMENT,
+            Status.Code.NOT_FOUND,
+            Status.Code.OUT_OF_RANGE,
+            Status.Code.PERMISSION_DENIED,
+            Status.Code.UNAUTHENTICATED,
+            Status.Code.RESOURCE_EXHAUSTED,
+            Status.Code.DEADLINE_EXCEEDED);
+
     private static final int FIELDS = 12;
 
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
@@ -68,8 +75,11 @@ class HostileInputsIT {
     void connect() {
         mesh = SharedMesh.mesh();
         for (String service : List.of("budget-router", "decoder-service", "solution-service", "audit-service")) {
-            channels.put(service, ManagedChannelBuilder.forAddress("127.0.0.1", mesh.grpcPort(service))
-                    .usePlaintext().build());
+            channels.put(
+                    service,
+                    ManagedChannelBuilder.forAddress("127.0.0.1", mesh.grpcPort(service))
+                            .usePlaintext()
+                            .build());
         }
         auditKey = key(mesh.auditApiKey());
     }
@@ -137,7 +147,10 @@ class HostileInputsIT {
             nested = message(out -> out.writeByteArray(1, inner));
         }
         corpus.put("field 1 nested 200 deep", nested);
-        byte[] oneMessage = ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi").build()
+        byte[] oneMessage = ChatMessage.newBuilder()
+                .setRole(ChatMessage.Role.ROLE_USER)
+                .setContent("hi")
+                .build()
                 .toByteArray();
         for (int field : new int[] {1, 3}) {
             corpus.put("field " + field + " repeated 20,000 times", message(out -> {
@@ -146,9 +159,17 @@ class HostileInputsIT {
                 }
             }));
         }
-        corpus.put("a ReasonRequest of 300 messages", ReasonRequest.newBuilder(scripted("think=1").build())
-                .addAllMessages(Collections.nCopies(300, ChatMessage.newBuilder()
-                        .setRole(ChatMessage.Role.ROLE_USER).setContent("more").build())).build().toByteArray());
+        corpus.put(
+                "a ReasonRequest of 300 messages",
+                ReasonRequest.newBuilder(scripted("think=1").build())
+                        .addAllMessages(Collections.nCopies(
+                                300,
+                                ChatMessage.newBuilder()
+                                        .setRole(ChatMessage.Role.ROLE_USER)
+                                        .setContent("more")
+                                        .build()))
+                        .build()
+                        .toByteArray());
         corpus.put("5 MiB (above the 4 MiB limit)", message(out -> out.writeByteArray(1, new byte[5 << 20])));
         return corpus;
     }
@@ -170,8 +191,8 @@ class HostileInputsIT {
     }
 
     private static Status send(Channel channel, MethodDescriptor<?, ?> method, byte[] request) {
-        return GrpcCalls.sendBytes(channel, method, request, CallOptions.DEFAULT.withDeadlineAfter(30,
-                TimeUnit.SECONDS));
+        return GrpcCalls.sendBytes(
+                channel, method, request, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
     }
 
     @Test
@@ -188,7 +209,8 @@ class HostileInputsIT {
                             + status.getCode() + " " + status.getDescription());
                 }
                 if (request.getKey().startsWith("5 MiB")) {
-                    assertThat(status.getCode()).as(rpc.getKey().getFullMethodName())
+                    assertThat(status.getCode())
+                            .as(rpc.getKey().getFullMethodName())
                             .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                 }
             }
@@ -212,31 +234,67 @@ class HostileInputsIT {
         odd.put(Metadata.Key.of("grpc-accept-encoding", Metadata.ASCII_STRING_MARSHALLER), "zzz, no-such-codec");
         odd.put(Metadata.Key.of("x-tenant-bin", Metadata.BINARY_BYTE_MARSHALLER), new byte[] {(byte) 0xff, 0});
         assertThat(send(with(audit, odd), method, list).getCode()).isIn(DOCUMENTED);
-        assertThat(send(with(channels.get("budget-router"), odd), BudgetRouterGrpc.getReasonMethod(),
-                scripted("think=1 answer=1").build().toByteArray()).getCode()).isEqualTo(Status.Code.OK);
+        assertThat(send(
+                                with(channels.get("budget-router"), odd),
+                                BudgetRouterGrpc.getReasonMethod(),
+                                scripted("think=1 answer=1").build().toByteArray())
+                        .getCode())
+                .isEqualTo(Status.Code.OK);
         assertServicesHealthy();
     }
 
     private void assertServicesHealthy() {
         channels.forEach((service, channel) -> assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.SERVING))
-                .as(service).isEqualTo(ServingStatus.SERVING));
+                .as(service)
+                .isEqualTo(ServingStatus.SERVING));
         Channel router = channels.get("budget-router");
-        assertThat(send(router, BudgetRouterGrpc.getReasonMethod(), scripted("think=2 answer=2").build()
-                .toByteArray()).getCode()).isEqualTo(Status.Code.OK);
-        assertThat(send(router, RouterAdminGrpc.getListTiersMethod(), ListTiersRequest.getDefaultInstance()
-                .toByteArray()).getCode()).isEqualTo(Status.Code.OK);
-        ChatMessage user = ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
-                .setContent("Q [[script think=2 close=yes answer=2]]").build();
-        assertThat(send(channels.get("decoder-service"), DecoderServiceGrpc.getGenerateThinkingMethod(),
-                GenerateThinkingRequest.newBuilder().setRequestId("healthy").setModel("scripted")
-                        .setThinkingBudgetTokens(4).addMessages(user).build().toByteArray()).getCode())
+        assertThat(send(
+                                router,
+                                BudgetRouterGrpc.getReasonMethod(),
+                                scripted("think=2 answer=2").build().toByteArray())
+                        .getCode())
                 .isEqualTo(Status.Code.OK);
-        assertThat(send(channels.get("solution-service"), SolutionServiceGrpc.getGenerateSolutionMethod(),
-                GenerateSolutionRequest.newBuilder().setRequestId("healthy").setModel("scripted")
-                        .setPromptText("<|im_start|>user\nQ [[script answer=2]]<|im_end|>\n<|im_start|>assistant\n"
-                                + "<think>\n").setSolutionBudgetTokens(4).build().toByteArray()).getCode())
+        assertThat(send(
+                                router,
+                                RouterAdminGrpc.getListTiersMethod(),
+                                ListTiersRequest.getDefaultInstance().toByteArray())
+                        .getCode())
                 .isEqualTo(Status.Code.OK);
-        assertThat(send(with(channels.get("audit-service"), auditKey), AuditServiceGrpc.getListAuditEventsMethod(),
-                ListAuditEventsRequest.getDefaultInstance().toByteArray()).getCode()).isEqualTo(Status.Code.OK);
+        ChatMessage user = ChatMessage.newBuilder()
+                .setRole(ChatMessage.Role.ROLE_USER)
+                .setContent("Q [[script think=2 close=yes answer=2]]")
+                .build();
+        assertThat(send(
+                                channels.get("decoder-service"),
+                                DecoderServiceGrpc.getGenerateThinkingMethod(),
+                                GenerateThinkingRequest.newBuilder()
+                                        .setRequestId("healthy")
+                                        .setModel("scripted")
+                                        .setThinkingBudgetTokens(4)
+                                        .addMessages(user)
+                                        .build()
+                                        .toByteArray())
+                        .getCode())
+                .isEqualTo(Status.Code.OK);
+        assertThat(send(
+                                channels.get("solution-service"),
+                                SolutionServiceGrpc.getGenerateSolutionMethod(),
+                                GenerateSolutionRequest.newBuilder()
+                                        .setRequestId("healthy")
+                                        .setModel("scripted")
+                                        .setPromptText(
+                                                "<|im_start|>user\nQ [[script answer=2]]<|im_end|>\n<|im_start|>assistant\n"
+                                                        + "<think>\n")
+                                        .setSolutionBudgetTokens(4)
+                                        .build()
+                                        .toByteArray())
+                        .getCode())
+                .isEqualTo(Status.Code.OK);
+        assertThat(send(
+                                with(channels.get("audit-service"), auditKey),
+                                AuditServiceGrpc.getListAuditEventsMethod(),
+                                ListAuditEventsRequest.getDefaultInstance().toByteArray())
+                        .getCode())
+                .isEqualTo(Status.Code.OK);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.rpc.RetryInfo;
 import io.elasticmesh.cli.ApiKeys;
 import io.elasticmesh.cli.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
@@ -17,8 +18,14 @@ import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
+import io.elasticmesh.proto.reasoning.v1.GetConfigStatusRequest;
+import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
+import io.elasticmesh.proto.reasoning.v1.ListTenantsRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import io.elasticmesh.proto.reasoning.v1.RouterAdminGrpc;
+import io.elasticmesh.proto.reasoning.v1.TenantInfo;
+import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -26,28 +33,21 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import java.net.http.HttpResponse;
-import com.google.rpc.RetryInfo;
-import io.elasticmesh.proto.reasoning.v1.GetConfigStatusRequest;
-import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
-import io.elasticmesh.proto.reasoning.v1.ListTenantsRequest;
-import io.elasticmesh.proto.reasoning.v1.RouterAdminGrpc;
-import io.elasticmesh.proto.reasoning.v1.TenantInfo;
-import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.grpc.protobuf.StatusProto;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
-import java.time.Duration;
-import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -75,15 +75,21 @@ class MeshIT {
 
     @BeforeAll
     void startMesh() throws IOException {
-        LocalMesh.Options options = LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")),
-                Path.of(System.getProperty("mesh.work")), List.of("scripted", "smollm2"));
+        LocalMesh.Options options = LocalMesh.Options.ephemeral(
+                Path.of(System.getProperty("mesh.root")),
+                Path.of(System.getProperty("mesh.work")),
+                List.of("scripted", "smollm2"));
         // The router runs on a copy of the shipped tier file, which tests edit while it runs (hot reload).
         shippedTiers = Files.readString(options.tiersFile());
         tiersFile = Files.createDirectories(options.workDir()).resolve("tiers.yaml");
         Files.writeString(tiersFile, shippedTiers);
         mesh = LocalMesh.start(options.withTiersFile(tiersFile));
-        routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
-        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext().build();
+        routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
+                .usePlaintext()
+                .build();
+        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort())
+                .usePlaintext()
+                .build();
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
         admin = RouterAdminGrpc.newBlockingStub(routerChannel);
         audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
@@ -104,7 +110,8 @@ class MeshIT {
     @Order(0)
     void routerAndAuditServiceReportServingOverGrpcHealth() {
         for (ManagedChannel channel : List.of(routerChannel, auditChannel)) {
-            HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.getDefaultInstance());
             assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         }
@@ -113,8 +120,10 @@ class MeshIT {
     @Test
     @Order(1)
     void thinkingCutAtItsBudgetIsClosedByOneDelimiterAndStillAnswered() {
-        ReasonResponse r = reason(scripted("close=no answer=3").setThinkingBudgetTokens(10)
-                .setSolutionBudgetTokens(5).build());
+        ReasonResponse r = reason(scripted("close=no answer=3")
+                .setThinkingBudgetTokens(10)
+                .setSolutionBudgetTokens(5)
+                .build());
 
         assertThat(r.getThinkingText()).isEqualTo(words("think", 10));
         assertThat(r.getThinkingTruncated()).isTrue();
@@ -133,8 +142,10 @@ class MeshIT {
     @Test
     @Order(2)
     void modelThatClosesThinkingEarlyGoesStraightToTheSolutionWithoutRollover() {
-        ReasonResponse r = reason(scripted("think=4 close=yes answer=9").setThinkingBudgetTokens(20)
-                .setSolutionBudgetTokens(6).build());
+        ReasonResponse r = reason(scripted("think=4 close=yes answer=9")
+                .setThinkingBudgetTokens(20)
+                .setSolutionBudgetTokens(6)
+                .build());
 
         assertThat(r.getThinkingText()).isEqualTo(words("think", 4));
         assertThat(r.getThinkingTruncated()).isFalse();
@@ -157,8 +168,11 @@ class MeshIT {
             int think = random.nextInt(70);
             int answer = random.nextInt(40);
             boolean close = random.nextBoolean();
-            ReasonResponse r = reason(scripted("think=" + think + " close=" + (close ? "yes" : "no") + " answer="
-                    + answer).setThinkingBudgetTokens(t).setSolutionBudgetTokens(s).build());
+            ReasonResponse r =
+                    reason(scripted("think=" + think + " close=" + (close ? "yes" : "no") + " answer=" + answer)
+                            .setThinkingBudgetTokens(t)
+                            .setSolutionBudgetTokens(s)
+                            .build());
 
             String label = "t=" + t + " s=" + s + " think=" + think + " close=" + close + " answer=" + answer;
             boolean closesInBudget = close && think + 1 <= t;
@@ -167,8 +181,9 @@ class MeshIT {
             assertThat(r.getUsage().getForcedDelimiters()).as(label).isEqualTo(closesInBudget ? 0 : 1);
             boolean answersInBudget = answer + 1 <= s;
             assertThat(r.getUsage().getSolutionTokens()).as(label).isEqualTo(answersInBudget ? answer + 1 : s);
-            assertThat(r.getSolutionFinishReason()).as(label).isEqualTo(
-                    answersInBudget ? FinishReason.FINISH_REASON_STOP : FinishReason.FINISH_REASON_LENGTH);
+            assertThat(r.getSolutionFinishReason())
+                    .as(label)
+                    .isEqualTo(answersInBudget ? FinishReason.FINISH_REASON_STOP : FinishReason.FINISH_REASON_LENGTH);
             assertThat(r.getSolutionText()).as(label).doesNotContain("</think>");
         }
     }
@@ -177,7 +192,8 @@ class MeshIT {
     @Order(4)
     void onlyCutRequestsArePublishedToKafkaAndReachTheAuditService() {
         ReasonResponse uncut = reason(scripted("think=2 close=yes answer=2").build());
-        ReasonResponse cut = reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).build());
+        ReasonResponse cut =
+                reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).build());
 
         AuditEvent event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(60));
         assertThat(event.getTenant()).isEqualTo("it-tenant");
@@ -191,17 +207,23 @@ class MeshIT {
         assertThat(event.getResponse().getThinkingText()).isEqualTo(words("think", 7));
         assertThat(event.getTraceId()).matches("[0-9a-f]{32}");
         // Same tenant, same partition, published earlier: had the uncut request been audited, it would be here now.
-        StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class,
-                () -> audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(uncut.getRequestId()).build()));
+        StatusRuntimeException missing = catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> audit.getAuditEvent(GetAuditEventRequest.newBuilder()
+                        .setRequestId(uncut.getRequestId())
+                        .build()));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
     @Test
     @Order(5)
     void realModelAnswersWithinBothBudgetsAsCountedByTriton() {
-        ReasonResponse r = reason(ReasonRequest.newBuilder().setTier("economy")
+        ReasonResponse r = reason(ReasonRequest.newBuilder()
+                .setTier("economy")
                 .addMessages(user("What is the capital of France?"))
-                .setThinkingBudgetTokens(24).setSolutionBudgetTokens(24).build());
+                .setThinkingBudgetTokens(24)
+                .setSolutionBudgetTokens(24)
+                .build());
 
         assertThat(r.getBudget().getModel()).isEqualTo("smollm2-135m");
         assertThat(r.getUsage().getThinkingTokens()).isBetween(1, 24);
@@ -224,36 +246,43 @@ class MeshIT {
         assertRefused(ReasonRequest.newBuilder().setTier("scripted"), Status.Code.INVALID_ARGUMENT, "messages");
         assertRefused(scripted("").setTier(""), Status.Code.INVALID_ARGUMENT, "tier");
         assertRefused(scripted("").setTier("platinum"), Status.Code.NOT_FOUND, "platinum");
-        assertRefused(scripted("").addMessages(ChatMessage.newBuilder().setContent("no role")),
-                Status.Code.INVALID_ARGUMENT, "messages[1].role");
+        assertRefused(
+                scripted("").addMessages(ChatMessage.newBuilder().setContent("no role")),
+                Status.Code.INVALID_ARGUMENT,
+                "messages[1].role");
     }
 
     private void assertRefused(ReasonRequest.Builder request, Status.Code code, String messagePart) {
-        assertThatThrownBy(() -> reason(request.build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(code);
-                    assertThat(e.getStatus().getDescription()).contains(messagePart);
-                });
+        assertThatThrownBy(() -> reason(request.build())).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(messagePart);
+        });
     }
 
     @Test
     @Order(7)
     void callerDeadlineShorterThanTheGenerationEndsTheCallInTime() {
         long start = System.nanoTime();
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        StatusRuntimeException e = catchThrowableOfType(
+                StatusRuntimeException.class,
                 () -> router.withDeadlineAfter(1500, TimeUnit.MILLISECONDS)
-                        .reason(scripted("close=no delay_ms=200").setThinkingBudgetTokens(60).build()));
+                        .reason(scripted("close=no delay_ms=200")
+                                .setThinkingBudgetTokens(60)
+                                .build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         // The mesh is still serving afterwards.
-        assertThat(reason(scripted("think=1 answer=1").build()).getSolutionText()).isEqualTo("answer1 ");
+        assertThat(reason(scripted("think=1 answer=1").build()).getSolutionText())
+                .isEqualTo("answer1 ");
     }
 
     @Test
     @Order(8)
     void aBudgetAboveTheCeilingIsClampedWhenTheRequestAsks() {
-        ReasonResponse r = reason(scripted("think=2 answer=1").setThinkingBudgetTokens(500).setClampBudgets(true)
+        ReasonResponse r = reason(scripted("think=2 answer=1")
+                .setThinkingBudgetTokens(500)
+                .setClampBudgets(true)
                 .build());
 
         assertThat(r.getBudget().getThinkingBudgetTokens()).isEqualTo(64);
@@ -271,8 +300,10 @@ class MeshIT {
         }
         long start = System.nanoTime();
         // 64 thinking tokens at 50 ms alone would take 3.2 s, more than the caller's 3 s.
-        ReasonResponse r = router.withDeadlineAfter(3, TimeUnit.SECONDS).reason(
-                scripted("close=no answer=3 delay_ms=50").setThinkingBudgetTokens(64).setSolutionBudgetTokens(5)
+        ReasonResponse r = router.withDeadlineAfter(3, TimeUnit.SECONDS)
+                .reason(scripted("close=no answer=3 delay_ms=50")
+                        .setThinkingBudgetTokens(64)
+                        .setSolutionBudgetTokens(5)
                         .build());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -329,7 +360,9 @@ class MeshIT {
     private void awaitStatus(Predicate<GetConfigStatusResponse> condition) {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.test(configStatus())) {
-            assertThat(System.nanoTime()).as("the router's configuration status changes in time").isLessThan(end);
+            assertThat(System.nanoTime())
+                    .as("the router's configuration status changes in time")
+                    .isLessThan(end);
             sleep(100);
         }
     }
@@ -350,7 +383,8 @@ class MeshIT {
     }
 
     private GetConfigStatusResponse configStatus() {
-        return admin.withDeadlineAfter(10, TimeUnit.SECONDS).getConfigStatus(GetConfigStatusRequest.getDefaultInstance());
+        return admin.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getConfigStatus(GetConfigStatusRequest.getDefaultInstance());
     }
 
     private static void sleep(long millis) {
@@ -373,11 +407,12 @@ class MeshIT {
                 String slow = "think=15 close=yes answer=2 delay_ms=50";
                 List<CompletableFuture<ReasonResponse>> bronze = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    bronze.add(CompletableFuture.supplyAsync(() -> reason(scripted(slow).setTier("it-bronze").build()),
-                            clients));
+                    bronze.add(CompletableFuture.supplyAsync(
+                            () -> reason(scripted(slow).setTier("it-bronze").build()), clients));
                     sleep(100); // arrival order: 2 take the slots, 3 wait
                 }
-                StatusRuntimeException full = catchThrowableOfType(StatusRuntimeException.class,
+                StatusRuntimeException full = catchThrowableOfType(
+                        StatusRuntimeException.class,
                         () -> reason(scripted(slow).setTier("it-bronze").build()));
                 CompletableFuture<ReasonResponse> gold = CompletableFuture.supplyAsync(
                         () -> reason(scripted(slow).setTier("it-gold").build()), clients);
@@ -387,7 +422,8 @@ class MeshIT {
                         .matches("tier 'it-bronze' has 2 requests in flight and 3 waiting \\(its queue-limit\\); "
                                 + "retry after \\d+ ms");
                 com.google.rpc.Status details = StatusProto.fromThrowable(full);
-                assertThat(details.getDetailsList()).anySatisfy(any -> assertThat(any.is(RetryInfo.class)).isTrue());
+                assertThat(details.getDetailsList())
+                        .anySatisfy(any -> assertThat(any.is(RetryInfo.class)).isTrue());
 
                 ReasonResponse goldReply = gold.get(60, TimeUnit.SECONDS);
                 List<ReasonResponse> bronzeReplies = new ArrayList<>();
@@ -398,8 +434,8 @@ class MeshIT {
                 // last two queued bronze requests, which had been waiting longer.
                 assertThat(goldReply.getSolutionText()).isEqualTo(words("answer", 2));
                 int goldTotal = goldReply.getTimings().getTotalMs();
-                assertThat(bronzeReplies.subList(3, 5)).allSatisfy(r ->
-                        assertThat(r.getTimings().getTotalMs()).isGreaterThan(goldTotal));
+                assertThat(bronzeReplies.subList(3, 5))
+                        .allSatisfy(r -> assertThat(r.getTimings().getTotalMs()).isGreaterThan(goldTotal));
             });
         } finally {
             clients.shutdownNow();
@@ -410,21 +446,29 @@ class MeshIT {
     @Order(11)
     void aTenantOverItsTokenQuotaIsRefusedWithARetryHint() throws Exception {
         withContentionTiers(shippedTiers, () -> {
-            ReasonResponse first = reason(scripted("think=20 close=yes answer=20").setTenant("it-quota").setTier("")
+            ReasonResponse first = reason(scripted("think=20 close=yes answer=20")
+                    .setTenant("it-quota")
+                    .setTier("")
                     .build());
-            assertThat(first.getBudget().getTier()).as("the tenant's default tier").isEqualTo("scripted");
+            assertThat(first.getBudget().getTier())
+                    .as("the tenant's default tier")
+                    .isEqualTo("scripted");
 
-            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+            StatusRuntimeException refused = catchThrowableOfType(
+                    StatusRuntimeException.class,
                     () -> reason(scripted("think=1").setTenant("it-quota").build()));
 
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(refused.getStatus().getDescription())
                     .matches("tenant 'it-quota' used its quota of 50 tokens per minute; retry after \\d+ ms");
             TenantInfo tenant = admin.listTenants(ListTenantsRequest.getDefaultInstance()).getTenantsList().stream()
-                    .filter(t -> t.getName().equals("it-quota")).findFirst().orElseThrow();
+                    .filter(t -> t.getName().equals("it-quota"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(tenant.getRemainingTokens()).isNegative();
             // Other tenants are not affected.
-            assertThat(reason(scripted("think=1 answer=1").build()).getSolutionText()).isEqualTo("answer1 ");
+            assertThat(reason(scripted("think=1 answer=1").build()).getSolutionText())
+                    .isEqualTo("answer1 ");
         });
     }
 
@@ -432,7 +476,9 @@ class MeshIT {
     @Order(12)
     void aTierWithRolloverGivesUnusedThinkingToTheAnswer() throws Exception {
         withContentionTiers(shippedTiers, () -> {
-            ReasonResponse r = reason(scripted("think=4 close=yes answer=9").setTier("it-rollover").build());
+            ReasonResponse r = reason(scripted("think=4 close=yes answer=9")
+                    .setTier("it-rollover")
+                    .build());
 
             // 5 of 20 thinking tokens used: 15 roll over, so s = 5 + 15 and the whole answer fits.
             assertThat(r.getUsage().getThinkingTokens()).isEqualTo(5);
@@ -452,7 +498,8 @@ class MeshIT {
             awaitStatus(status -> !status.getLastError().isEmpty());
             assertThat(configStatus().getLastError()).contains("tier 'scripted': deadline-ms must be at least 1");
             assertThat(configStatus().getConfigVersion()).isEqualTo(version);
-            assertThat(reason(scripted("think=1 answer=1").build()).getBudget().getDeadlineMs()).isPositive();
+            assertThat(reason(scripted("think=1 answer=1").build()).getBudget().getDeadlineMs())
+                    .isPositive();
         } finally {
             Files.writeString(tiersFile, shippedTiers);
             awaitStatus(status -> status.getLastError().isEmpty());
@@ -464,8 +511,10 @@ class MeshIT {
     void stoppedTritonGivesUnavailableWithinTheDeadline() {
         mesh.stopTriton();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> router.withDeadlineAfter(30, TimeUnit.SECONDS).reason(scripted("think=1").build()));
+        StatusRuntimeException e = catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> router.withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .reason(scripted("think=1").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     }
@@ -477,7 +526,8 @@ class MeshIT {
             HttpResponse<String> ready = HttpGet.get(mesh.httpPort(service), "/q/health/ready");
             assertThat(ready.statusCode()).as(service + " ready").isEqualTo(503);
             assertThat(ready.body()).contains("\"triton\"", "Triton unreachable");
-            assertThat(HttpGet.get(mesh.httpPort(service), "/q/health/live").statusCode()).as(service + " live")
+            assertThat(HttpGet.get(mesh.httpPort(service), "/q/health/live").statusCode())
+                    .as(service + " live")
                     .isEqualTo(200);
         }
         // The router's readiness and every service's gRPC health follow them down and back up: TritonOutageIT.

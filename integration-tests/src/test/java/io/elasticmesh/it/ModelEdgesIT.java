@@ -27,32 +27,44 @@ class ModelEdgesIT {
 
     private static List<StreamReasonResponse> stream(ReasonRequest request) {
         List<StreamReasonResponse> events = new ArrayList<>();
-        routerStub().withDeadlineAfter(3, TimeUnit.MINUTES)
-                .streamReason(StreamReasonRequest.newBuilder().setRequest(request).build())
+        routerStub()
+                .withDeadlineAfter(3, TimeUnit.MINUTES)
+                .streamReason(
+                        StreamReasonRequest.newBuilder().setRequest(request).build())
                 .forEachRemaining(events::add);
         return events;
     }
 
     private static ReasonRequest.Builder standard(String text) {
-        return ReasonRequest.newBuilder().setTier("standard").setTenant("it-tenant").addMessages(user(text));
+        return ReasonRequest.newBuilder()
+                .setTier("standard")
+                .setTenant("it-tenant")
+                .addMessages(user(text));
     }
 
     /** The SmolLM2 cases (context 2,048): a prompt longer than the window, and one near it. */
     @Test
     void aPromptNearSmolLm2sWindowIsRefusedWithTheNumbersOrKeepsTheWholeAnswerBudget() {
-        StatusRuntimeException tooLong = catchThrowableOfType(StatusRuntimeException.class,
+        StatusRuntimeException tooLong = catchThrowableOfType(
+                StatusRuntimeException.class,
                 () -> reason(standard("hello ".repeat(2_100)).build()));
         assertThat(tooLong.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
         assertThat(tooLong.getStatus().getDescription())
-                .contains("context window of model 'smollm2-135m' (2048 tokens)").contains("maximum context length");
+                .contains("context window of model 'smollm2-135m' (2048 tokens)")
+                .contains("maximum context length");
 
         // About 1,830 prompt tokens: t = 512 and s = 128 do not both fit.
-        ReasonRequest near = standard("hello ".repeat(1_800)).setThinkingBudgetTokens(512)
-                .setSolutionBudgetTokens(128).build();
+        ReasonRequest near = standard("hello ".repeat(1_800))
+                .setThinkingBudgetTokens(512)
+                .setSolutionBudgetTokens(128)
+                .build();
         StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> reason(near));
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-        assertThat(refused.getStatus().getDescription()).contains("thinking_budget_tokens 512")
-                .contains("solution_budget_tokens 128").contains("(2048 tokens)").contains("clamp_budgets");
+        assertThat(refused.getStatus().getDescription())
+                .contains("thinking_budget_tokens 512")
+                .contains("solution_budget_tokens 128")
+                .contains("(2048 tokens)")
+                .contains("clamp_budgets");
 
         ReasonResponse r = reason(near.toBuilder().setClampBudgets(true).build());
 
@@ -77,18 +89,29 @@ class ModelEdgesIT {
     /** On the scripted model (a token is a word) the fitted budget is exact, in the reply and the stream. */
     @Test
     void thinkingLoweredToFitTheWindowIsACutForTheContextWindowEverywhere() {
-        ReasonRequest.Builder base = ReasonRequest.newBuilder().setTier("scripted").setTenant("it-tenant")
+        ReasonRequest.Builder base = ReasonRequest.newBuilder()
+                .setTier("scripted")
+                .setTenant("it-tenant")
                 .setSolutionBudgetTokens(32);
-        int baseTokens = reason(base.clone().addMessages(user("[[script close=no]]")).setThinkingBudgetTokens(1)
-                .build()).getUsage().getPromptTokens();
+        int baseTokens = reason(base.clone()
+                        .addMessages(user("[[script close=no]]"))
+                        .setThinkingBudgetTokens(1)
+                        .build())
+                .getUsage()
+                .getPromptTokens();
         // Window 4,096, closing 1, s 32: room for exactly 10 thinking tokens.
         int words = 4096 - 1 - 32 - 10 - baseTokens;
-        ReasonRequest request = base.clone().addMessages(user("w ".repeat(words) + "[[script close=no]]"))
-                .setThinkingBudgetTokens(64).setClampBudgets(true).build();
+        ReasonRequest request = base.clone()
+                .addMessages(user("w ".repeat(words) + "[[script close=no]]"))
+                .setThinkingBudgetTokens(64)
+                .setClampBudgets(true)
+                .build();
 
         List<StreamReasonResponse> events = stream(request);
 
-        StreamReasonResponse end = events.stream().filter(StreamReasonResponse::hasThinkingEnd).findFirst()
+        StreamReasonResponse end = events.stream()
+                .filter(StreamReasonResponse::hasThinkingEnd)
+                .findFirst()
                 .orElseThrow();
         assertThat(end.getThinkingEnd().getTruncationReason())
                 .isEqualTo(TruncationReason.TRUNCATION_REASON_CONTEXT_WINDOW);
@@ -106,20 +129,28 @@ class ModelEdgesIT {
     /** The case: economy, t = 8, s = 8, SmolLM2 writes "<think" and ">" inside thinking. */
     @Test
     void aModelThatReopensThinkingNeverPutsADelimiterInTheThinkingTextOrItsDeltas() {
-        ReasonRequest request = ReasonRequest.newBuilder().setTier("economy").setTenant("it-tenant")
-                .addMessages(user("Name three colours.")).setThinkingBudgetTokens(8).setSolutionBudgetTokens(8).build();
+        ReasonRequest request = ReasonRequest.newBuilder()
+                .setTier("economy")
+                .setTenant("it-tenant")
+                .addMessages(user("Name three colours."))
+                .setThinkingBudgetTokens(8)
+                .setSolutionBudgetTokens(8)
+                .build();
 
         ReasonResponse unary = reason(request);
         List<StreamReasonResponse> events = stream(request);
 
-        List<String> deltas = events.stream().filter(StreamReasonResponse::hasThinkingDelta)
-                .map(e -> e.getThinkingDelta().getText()).toList();
+        List<String> deltas = events.stream()
+                .filter(StreamReasonResponse::hasThinkingDelta)
+                .map(e -> e.getThinkingDelta().getText())
+                .toList();
         assertThat(deltas).noneMatch(d -> d.contains("<think") || d.contains("</think"));
         ReasonResponse streamed = events.get(events.size() - 1).getCompleted();
         assertThat(String.join("", deltas)).isEqualTo(streamed.getThinkingText());
         assertThat(streamed.getThinkingText()).doesNotContain("<think>").doesNotContain("</think>");
         assertThat(unary.getThinkingText()).isEqualTo(streamed.getThinkingText());
-        assertThat(unary.getUsage().getThinkingTokens()).isEqualTo(streamed.getUsage().getThinkingTokens())
+        assertThat(unary.getUsage().getThinkingTokens())
+                .isEqualTo(streamed.getUsage().getThinkingTokens())
                 .isLessThanOrEqualTo(8);
     }
 }

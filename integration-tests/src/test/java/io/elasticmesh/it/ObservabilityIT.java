@@ -49,15 +49,20 @@ class ObservabilityIT {
     @BeforeAll
     void startMesh() {
         receiver = OtlpReceiver.start();
-        mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")), WORK,
-                List.of("scripted")).withServiceConfig(Map.of(
-                        "quarkus.otel.sdk.disabled", "false",
-                        "quarkus.otel.exporter.otlp.endpoint", receiver.endpoint(),
-                        "quarkus.otel.bsp.schedule.delay", "200ms",
-                        // audit-service logs each event it keeps at DEBUG
-                        "quarkus.log.category.\"io.elasticmesh.audit.kafka\".level", "DEBUG")));
-        routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
-        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort()).usePlaintext().build();
+        mesh = LocalMesh.start(
+                LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")), WORK, List.of("scripted"))
+                        .withServiceConfig(Map.of(
+                                "quarkus.otel.sdk.disabled", "false",
+                                "quarkus.otel.exporter.otlp.endpoint", receiver.endpoint(),
+                                "quarkus.otel.bsp.schedule.delay", "200ms",
+                                // audit-service logs each event it keeps at DEBUG
+                                "quarkus.log.category.\"io.elasticmesh.audit.kafka\".level", "DEBUG")));
+        routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
+                .usePlaintext()
+                .build();
+        auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -69,11 +74,17 @@ class ObservabilityIT {
     }
 
     private ReasonResponse cutRequest() {
-        ReasonResponse r = BudgetRouterGrpc.newBlockingStub(routerChannel).withDeadlineAfter(2, TimeUnit.MINUTES)
-                .reason(scripted("close=no answer=2").setThinkingBudgetTokens(7).setSolutionBudgetTokens(5).build());
+        ReasonResponse r = BudgetRouterGrpc.newBlockingStub(routerChannel)
+                .withDeadlineAfter(2, TimeUnit.MINUTES)
+                .reason(scripted("close=no answer=2")
+                        .setThinkingBudgetTokens(7)
+                        .setSolutionBudgetTokens(5)
+                        .build());
         // The audit consumer has run once its record is queryable.
-        AuditEvents.await(ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey()),
-                r.getRequestId(), Duration.ofSeconds(60));
+        AuditEvents.await(
+                ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey()),
+                r.getRequestId(),
+                Duration.ofSeconds(60));
         return r;
     }
 
@@ -82,19 +93,27 @@ class ObservabilityIT {
         ReasonResponse r = cutRequest();
 
         ReceivedSpan chat = await(s -> r.getRequestId().equals(s.string("gen_ai.response.id")));
-        List<ReceivedSpan> trace = receiver.awaitTrace(chat.traceId(), spans -> spans.stream()
-                .anyMatch(s -> s.service().equals("audit-service") && s.kind() == SpanKind.SPAN_KIND_CONSUMER)
-                && spans.stream().filter(s -> s.name().startsWith("text_completion")).count() == 2,
+        List<ReceivedSpan> trace = receiver.awaitTrace(
+                chat.traceId(),
+                spans -> spans.stream()
+                                .anyMatch(s ->
+                                        s.service().equals("audit-service") && s.kind() == SpanKind.SPAN_KIND_CONSUMER)
+                        && spans.stream()
+                                        .filter(s -> s.name().startsWith("text_completion"))
+                                        .count()
+                                == 2,
                 Duration.ofSeconds(60));
 
-        assertThat(trace).extracting(ReceivedSpan::service)
+        assertThat(trace)
+                .extracting(ReceivedSpan::service)
                 .contains("budget-router", "decoder-service", "solution-service", "audit-service");
 
         assertThat(chat.name()).isEqualTo("chat scripted");
         assertThat(chat.string("gen_ai.operation.name")).isEqualTo("chat");
         assertThat(chat.string("gen_ai.request.model")).isEqualTo("scripted");
         assertThat(chat.number("gen_ai.request.max_tokens")).isEqualTo(7 + 5);
-        assertThat(chat.number("gen_ai.usage.input_tokens")).isEqualTo(r.getUsage().getPromptTokens());
+        assertThat(chat.number("gen_ai.usage.input_tokens"))
+                .isEqualTo(r.getUsage().getPromptTokens());
         assertThat(chat.number("gen_ai.usage.output_tokens")).isEqualTo(7 + 3);
         assertThat(chat.strings("gen_ai.response.finish_reasons")).containsExactly("stop");
         assertThat(chat.string("elastic.tier")).isEqualTo("scripted");
@@ -120,11 +139,13 @@ class ObservabilityIT {
         assertThat(thinking.string("gen_ai.request.model")).isEqualTo("scripted");
         assertThat(thinking.number("gen_ai.request.max_tokens")).isEqualTo(7);
         assertThat(thinking.number("gen_ai.usage.output_tokens")).isEqualTo(7);
-        assertThat(thinking.number("gen_ai.usage.input_tokens")).isEqualTo(r.getUsage().getPromptTokens());
+        assertThat(thinking.number("gen_ai.usage.input_tokens"))
+                .isEqualTo(r.getUsage().getPromptTokens());
         assertThat(thinking.strings("gen_ai.response.finish_reasons")).containsExactly("length");
         // The Triton call itself, under the GenAI span.
-        assertThat(trace).anyMatch(s -> s.parentSpanId().equals(thinking.spanId())
-                && s.name().equals("inference.GRPCInferenceService/ModelStreamInfer"));
+        assertThat(trace)
+                .anyMatch(s -> s.parentSpanId().equals(thinking.spanId())
+                        && s.name().equals("inference.GRPCInferenceService/ModelStreamInfer"));
 
         ReceivedSpan answer = textCompletion(trace, "solution-service");
         assertThat(ancestors(answer, trace)).contains(solutionPhase).doesNotContain(thinkingPhase);
@@ -133,15 +154,18 @@ class ObservabilityIT {
         assertThat(answer.number("gen_ai.usage.output_tokens")).isEqualTo(3);
         assertThat(answer.strings("gen_ai.response.finish_reasons")).containsExactly("stop");
 
-        ReceivedSpan consumed = trace.stream().filter(s -> s.service().equals("audit-service")
-                && s.kind() == SpanKind.SPAN_KIND_CONSUMER).findFirst().orElseThrow();
+        ReceivedSpan consumed = trace.stream()
+                .filter(s -> s.service().equals("audit-service") && s.kind() == SpanKind.SPAN_KIND_CONSUMER)
+                .findFirst()
+                .orElseThrow();
         List<ReceivedSpan> consumedUnder = ancestors(consumed, trace);
         // The router's spool carries the request's context into the record's traceparent header.
         assertThat(consumedUnder).contains(chat);
 
         // Logs carry the trace id: the consumer's line about this event names the request's trace.
         assertThat(Files.readAllLines(WORK.resolve("logs").resolve("audit-service.log")))
-                .anyMatch(line -> line.contains("stored audit event") && line.contains(r.getRequestId())
+                .anyMatch(line -> line.contains("stored audit event")
+                        && line.contains(r.getRequestId())
                         && line.contains("traceId=" + chat.traceId()));
     }
 
@@ -149,30 +173,46 @@ class ObservabilityIT {
     void everyServiceExposesItsSeriesToPrometheus() {
         cutRequest();
 
-        assertThat(metrics("budget-router")).contains("elastic_requests_total{", "tier=\"scripted\"",
-                "elastic_thinking_truncated_total{", "reason=\"token_budget\"", "elastic_request_duration_seconds_bucket{");
-        assertThat(metrics("decoder-service")).contains(
-                "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"thinking\"}",
-                "gen_ai_client_token_usage_count{elastic_phase=\"thinking\",gen_ai_operation_name=\"text_completion\","
-                        + "gen_ai_request_model=\"scripted\",gen_ai_token_type=\"output\"}");
-        assertThat(metrics("solution-service")).contains(
-                "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"solution\"}",
-                "gen_ai_client_token_usage_count{elastic_phase=\"solution\"");
-        assertThat(metrics("audit-service")).contains("elastic_audit_kafka_lag{", "elastic_audit_store_failures_total")
+        assertThat(metrics("budget-router"))
+                .contains(
+                        "elastic_requests_total{",
+                        "tier=\"scripted\"",
+                        "elastic_thinking_truncated_total{",
+                        "reason=\"token_budget\"",
+                        "elastic_request_duration_seconds_bucket{");
+        assertThat(metrics("decoder-service"))
+                .contains(
+                        "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"thinking\"}",
+                        "gen_ai_client_token_usage_count{elastic_phase=\"thinking\",gen_ai_operation_name=\"text_completion\","
+                                + "gen_ai_request_model=\"scripted\",gen_ai_token_type=\"output\"}");
+        assertThat(metrics("solution-service"))
+                .contains(
+                        "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"solution\"}",
+                        "gen_ai_client_token_usage_count{elastic_phase=\"solution\"");
+        assertThat(metrics("audit-service"))
+                .contains("elastic_audit_kafka_lag{", "elastic_audit_store_failures_total")
                 .containsPattern("elastic_audit_events_stored_total(\\{[^}]*\\})? [1-9]");
-        assertThat(metrics("budget-router")).contains("elastic_audit_publish_seconds{",
-                "elastic_audit_spool_sync_seconds{", "elastic_audit_quarantine_depth");
+        assertThat(metrics("budget-router"))
+                .contains(
+                        "elastic_audit_publish_seconds{",
+                        "elastic_audit_spool_sync_seconds{",
+                        "elastic_audit_quarantine_depth");
     }
 
     @Test
     void everyServiceIsLiveAndReadyWithItsDependenciesUp() {
         for (String service : List.of("budget-router", "decoder-service", "solution-service", "audit-service")) {
-            assertThat(get(service, "/q/health/live").statusCode()).as(service + " live").isEqualTo(200);
+            assertThat(get(service, "/q/health/live").statusCode())
+                    .as(service + " live")
+                    .isEqualTo(200);
             HttpResponse<String> ready = get(service, "/q/health/ready");
-            assertThat(ready.statusCode()).as(service + " ready: " + ready.body()).isEqualTo(200);
+            assertThat(ready.statusCode())
+                    .as(service + " ready: " + ready.body())
+                    .isEqualTo(200);
         }
         assertThat(get("decoder-service", "/q/health/ready").body()).contains("\"triton\"");
-        assertThat(get("budget-router", "/q/health/ready").body()).contains("\"decoder-service\"", "\"solution-service\"");
+        assertThat(get("budget-router", "/q/health/ready").body())
+                .contains("\"decoder-service\"", "\"solution-service\"");
         assertThat(get("audit-service", "/q/health/ready").body()).contains("Kafka");
     }
 
@@ -187,14 +227,17 @@ class ObservabilityIT {
     private ReceivedSpan await(Predicate<ReceivedSpan> which) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            Optional<ReceivedSpan> found = receiver.spans().stream().filter(which).findFirst();
+            Optional<ReceivedSpan> found =
+                    receiver.spans().stream().filter(which).findFirst();
             if (found.isPresent()) {
                 return found.get();
             }
             sleep();
         }
-        throw new AssertionError("no such span; received: " + receiver.spans().stream()
-                .map(s -> s.service() + ":" + s.name()).toList());
+        throw new AssertionError("no such span; received: "
+                + receiver.spans().stream()
+                        .map(s -> s.service() + ":" + s.name())
+                        .toList());
     }
 
     private static void sleep() {
@@ -207,7 +250,8 @@ class ObservabilityIT {
     }
 
     private static ReceivedSpan only(List<ReceivedSpan> trace, String service, String name) {
-        List<ReceivedSpan> found = trace.stream().filter(s -> s.service().equals(service) && s.name().equals(name))
+        List<ReceivedSpan> found = trace.stream()
+                .filter(s -> s.service().equals(service) && s.name().equals(name))
                 .toList();
         assertThat(found).as(service + ":" + name).hasSize(1);
         return found.get(0);
@@ -218,7 +262,9 @@ class ObservabilityIT {
     }
 
     private static ReceivedSpan parentOf(ReceivedSpan span, List<ReceivedSpan> trace) {
-        return trace.stream().filter(s -> s.spanId().equals(span.parentSpanId())).findFirst()
+        return trace.stream()
+                .filter(s -> s.spanId().equals(span.parentSpanId()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("parent of " + span.name() + " not in the trace"));
     }
 

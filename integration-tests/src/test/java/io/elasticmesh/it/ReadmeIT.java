@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("mesh.root")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("mesh.root")).toAbsolutePath().normalize();
     private static final long COMMAND_TIMEOUT_SECONDS = 300;
 
     @Test
@@ -48,8 +49,13 @@ class ReadmeIT {
 
         List<String> grpc = ports(endpoints, "gRPC 127\\.0\\.0\\.1:(\\d+)");
         List<String> http = ports(endpoints, "HTTP 127\\.0\\.0\\.1:(\\d+)");
-        assertThat(grpc).as(endpoints).hasSize(5).contains(String.valueOf(mesh.routerPort()),
-                String.valueOf(mesh.auditPort()), String.valueOf(mesh.tritonPort()));
+        assertThat(grpc)
+                .as(endpoints)
+                .hasSize(5)
+                .contains(
+                        String.valueOf(mesh.routerPort()),
+                        String.valueOf(mesh.auditPort()),
+                        String.valueOf(mesh.tritonPort()));
         assertThat(http).as(endpoints).hasSize(4);
         assertThat(endpoints).contains(mesh.kafkaBootstrapServers(), "postgresql", "logs", "audit API key");
         for (String port : grpc) {
@@ -62,7 +68,9 @@ class ReadmeIT {
             assertThat(answer.status()).as(call + "\n" + answer.output()).isZero();
         }
         for (String port : http) {
-            assertThat(HttpGet.get(Integer.parseInt(port), "/q/health/ready").statusCode()).as(port).isEqualTo(200);
+            assertThat(HttpGet.get(Integer.parseInt(port), "/q/health/ready").statusCode())
+                    .as(port)
+                    .isEqualTo(200);
         }
     }
 
@@ -93,14 +101,15 @@ class ReadmeIT {
         return ports;
     }
 
-    private record Result(int status, String output) {
-    }
+    private record Result(int status, String output) {}
 
     /** Runs {@code command} as a shell would from the checkout, with grpcurl on the PATH and the README's keys. */
     private static Result bash(String command, String auditKey) throws IOException, InterruptedException {
         Path output = Files.createTempFile("readme-it", ".out");
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().put("PATH", grpcurl().getParent() + ":" + System.getenv("PATH"));
         builder.environment().put("MESH_API_KEY", auditKey);
         builder.environment().put("ADMIN_KEY", "not-checked-without-a-principals-file");
@@ -119,8 +128,10 @@ class ReadmeIT {
     /** The pinned grpcurl that {@code ./mesh setup} installs ({@code $MESH_CACHE/tools/bin/grpcurl}). */
     private static Path grpcurl() {
         String cache = System.getenv("MESH_CACHE");
-        Path binary = (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache",
-                "elastic-mesh")).resolve("tools/bin/grpcurl");
+        Path binary = (cache != null
+                        ? Path.of(cache)
+                        : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh"))
+                .resolve("tools/bin/grpcurl");
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("grpcurl not found at " + binary + ": run ./mesh setup");
         }

@@ -25,22 +25,29 @@ class ReferenceEqualityIT {
     @ParameterizedTest(name = "SmolLM2, t={0}, s={1}")
     @CsvSource({"1,1", "1,24", "5,8", "24,1", "24,24", "64,48"})
     void realModelGivesTheReferenceOutcome(int t, int s) {
-        ReasonRequest request = ReasonRequest.newBuilder().setTier("economy").setTenant("it-tenant")
-                .addMessages(SharedMesh.user("A farmer has 17 sheep and buys 3 more. How many sheep now? "
-                        + "Think it through first."))
-                .setThinkingBudgetTokens(t).setSolutionBudgetTokens(s).build();
+        ReasonRequest request = ReasonRequest.newBuilder()
+                .setTier("economy")
+                .setTenant("it-tenant")
+                .addMessages(SharedMesh.user(
+                        "A farmer has 17 sheep and buys 3 more. How many sheep now? " + "Think it through first."))
+                .setThinkingBudgetTokens(t)
+                .setSolutionBudgetTokens(s)
+                .build();
 
         assertMeshEqualsReference(PROFILES.require("smollm2-135m"), request, t, s);
     }
 
     @ParameterizedTest(name = "scripted {0}, t={1}, s={2}")
     @CsvSource({
-            "think=6 close=yes answer=5, 1, 1", "think=6 close=yes answer=5, 6, 4",
-            "think=6 close=yes answer=5, 7, 4", "think=6 close=yes answer=5, 64, 32",
-            "think=6 close=split answer=5, 7, 32", "think=6 close=split answer=5, 8, 32",
-            "think=3 close=no answer=5, 9, 6", "think=2 close=yes answer=9 reopen=4, 16, 32"})
+        "think=6 close=yes answer=5, 1, 1", "think=6 close=yes answer=5, 6, 4",
+        "think=6 close=yes answer=5, 7, 4", "think=6 close=yes answer=5, 64, 32",
+        "think=6 close=split answer=5, 7, 32", "think=6 close=split answer=5, 8, 32",
+        "think=3 close=no answer=5, 9, 6", "think=2 close=yes answer=9 reopen=4, 16, 32"
+    })
     void scriptedModelGivesTheReferenceOutcome(String directive, int t, int s) {
-        ReasonRequest request = SharedMesh.scripted(directive).setThinkingBudgetTokens(t).setSolutionBudgetTokens(s)
+        ReasonRequest request = SharedMesh.scripted(directive)
+                .setThinkingBudgetTokens(t)
+                .setSolutionBudgetTokens(s)
                 .build();
 
         assertMeshEqualsReference(PROFILES.require("scripted"), request, t, s);
@@ -50,7 +57,8 @@ class ReferenceEqualityIT {
         ElasticReasoningReference.Outcome expected = new ElasticReasoningReference(SharedMesh.triton())
                 .run(profile, ChatMessages.toTurns(request.getMessagesList()), t, s);
 
-        ReasonResponse actual = SharedMesh.routerStub().withDeadlineAfter(2, TimeUnit.MINUTES).reason(request);
+        ReasonResponse actual =
+                SharedMesh.routerStub().withDeadlineAfter(2, TimeUnit.MINUTES).reason(request);
 
         assertThat(actual.getThinkingText()).isEqualTo(expected.thinking());
         assertThat(actual.getUsage().getThinkingTokens()).isEqualTo(expected.thinkingTokens());

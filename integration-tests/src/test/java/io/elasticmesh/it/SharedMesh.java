@@ -21,22 +21,28 @@ final class SharedMesh {
     private static ManagedChannel routerChannel;
     private static ManagedChannel tritonChannel;
 
-    private SharedMesh() {
-    }
+    private SharedMesh() {}
 
     private static final Path WORK = Path.of(System.getProperty("mesh.work")).resolve("shared");
 
     static synchronized LocalMesh mesh() {
         if (mesh == null) {
-            mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")), WORK,
-                    List.of("scripted", "smollm2")));
-            routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort()).usePlaintext().build();
-            tritonChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.tritonPort()).usePlaintext().build();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                routerChannel.shutdownNow();
-                tritonChannel.shutdownNow();
-                mesh.close();
-            }, "shared-mesh-stop"));
+            mesh = LocalMesh.start(LocalMesh.Options.ephemeral(
+                    Path.of(System.getProperty("mesh.root")), WORK, List.of("scripted", "smollm2")));
+            routerChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
+                    .usePlaintext()
+                    .build();
+            tritonChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.tritonPort())
+                    .usePlaintext()
+                    .build();
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                routerChannel.shutdownNow();
+                                tritonChannel.shutdownNow();
+                                mesh.close();
+                            },
+                            "shared-mesh-stop"));
         }
         return mesh;
     }
@@ -64,12 +70,17 @@ final class SharedMesh {
 
     /** A request on the scripted tier whose model follows {@code directive} (see triton/models/scripted). */
     static ReasonRequest.Builder scripted(String directive) {
-        return ReasonRequest.newBuilder().setTier("scripted").setTenant("it-tenant")
+        return ReasonRequest.newBuilder()
+                .setTier("scripted")
+                .setTenant("it-tenant")
                 .addMessages(user("Solve it. [[script " + directive + "]]"));
     }
 
     static ChatMessage user(String text) {
-        return ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent(text).build();
+        return ChatMessage.newBuilder()
+                .setRole(ChatMessage.Role.ROLE_USER)
+                .setContent(text)
+                .build();
     }
 
     /** "word1 word2 … wordN ", the scripted model's text. */

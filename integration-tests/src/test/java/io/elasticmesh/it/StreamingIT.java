@@ -26,39 +26,51 @@ class StreamingIT {
 
     private static List<StreamReasonResponse> stream(StreamReasonRequest request) {
         List<StreamReasonResponse> events = new ArrayList<>();
-        BudgetRouterGrpc.newBlockingStub(SharedMesh.router()).withDeadlineAfter(1, TimeUnit.MINUTES)
-                .streamReason(request).forEachRemaining(events::add);
+        BudgetRouterGrpc.newBlockingStub(SharedMesh.router())
+                .withDeadlineAfter(1, TimeUnit.MINUTES)
+                .streamReason(request)
+                .forEachRemaining(events::add);
         return events;
     }
 
     @Test
     void streamsThinkingThenOneThinkingEndThenTheAnswerThenTheReply() {
         List<StreamReasonResponse> events = stream(StreamReasonRequest.newBuilder()
-                .setRequest(SharedMesh.scripted("think=9 close=yes answer=4").setThinkingBudgetTokens(5)).build());
+                .setRequest(SharedMesh.scripted("think=9 close=yes answer=4").setThinkingBudgetTokens(5))
+                .build());
 
-        String order = events.stream().map(e -> switch (e.getEventCase()) {
-            case THINKING_DELTA -> "t";
-            case THINKING_END -> "E";
-            case SOLUTION_DELTA -> "s";
-            case COMPLETED -> "C";
-            default -> "?";
-        }).collect(Collectors.joining());
+        String order = events.stream()
+                .map(e -> switch (e.getEventCase()) {
+                    case THINKING_DELTA -> "t";
+                    case THINKING_END -> "E";
+                    case SOLUTION_DELTA -> "s";
+                    case COMPLETED -> "C";
+                    default -> "?";
+                })
+                .collect(Collectors.joining());
         assertThat(order).matches("t+Es+C");
 
         ReasonResponse reply = events.get(events.size() - 1).getCompleted();
-        assertThat(join(events, EventCase.THINKING_DELTA)).isEqualTo(reply.getThinkingText())
+        assertThat(join(events, EventCase.THINKING_DELTA))
+                .isEqualTo(reply.getThinkingText())
                 .isEqualTo("think1 think2 think3 think4 think5 ");
-        assertThat(join(events, EventCase.SOLUTION_DELTA)).isEqualTo(reply.getSolutionText())
+        assertThat(join(events, EventCase.SOLUTION_DELTA))
+                .isEqualTo(reply.getSolutionText())
                 .isEqualTo("answer1 answer2 answer3 answer4 ");
-        assertThat(tokens(events, EventCase.THINKING_DELTA)).isEqualTo(reply.getUsage().getThinkingTokens())
+        assertThat(tokens(events, EventCase.THINKING_DELTA))
+                .isEqualTo(reply.getUsage().getThinkingTokens())
                 .isEqualTo(5);
-        assertThat(tokens(events, EventCase.SOLUTION_DELTA)).isEqualTo(reply.getUsage().getSolutionTokens())
+        assertThat(tokens(events, EventCase.SOLUTION_DELTA))
+                .isEqualTo(reply.getUsage().getSolutionTokens())
                 .isEqualTo(5);
 
-        StreamReasonResponse end = events.stream().filter(e -> e.getEventCase() == EventCase.THINKING_END)
-                .findFirst().orElseThrow();
+        StreamReasonResponse end = events.stream()
+                .filter(e -> e.getEventCase() == EventCase.THINKING_END)
+                .findFirst()
+                .orElseThrow();
         assertThat(end.getThinkingEnd().getTruncated()).isTrue();
-        assertThat(end.getThinkingEnd().getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
+        assertThat(end.getThinkingEnd().getTruncationReason())
+                .isEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
         assertThat(end.getThinkingEnd().getThinkingTokens()).isEqualTo(5);
         assertThat(end.getThinkingEnd().getForcedDelimiters()).isEqualTo(1);
         assertThat(reply.getTimings().getFirstThinkingTokenMs()).isPositive();
@@ -67,7 +79,8 @@ class StreamingIT {
     @Test
     void aDelimiterSplitAcrossTokensNeverReachesTheStream() {
         List<StreamReasonResponse> events = stream(StreamReasonRequest.newBuilder()
-                .setRequest(SharedMesh.scripted("think=3 close=split answer=2").setThinkingBudgetTokens(20)).build());
+                .setRequest(SharedMesh.scripted("think=3 close=split answer=2").setThinkingBudgetTokens(20))
+                .build());
 
         assertThat(join(events, EventCase.THINKING_DELTA)).isEqualTo("think1 think2 think3 ");
         ReasonResponse reply = events.get(events.size() - 1).getCompleted();
@@ -82,8 +95,10 @@ class StreamingIT {
         Context.CancellableContext call = Context.current().withCancellation();
         // 60 tokens at 200 ms each: 12 s of generation unless the cancellation reaches the model.
         Iterator<StreamReasonResponse> events = call.call(() -> BudgetRouterGrpc.newBlockingStub(SharedMesh.router())
-                .withDeadlineAfter(1, TimeUnit.MINUTES).streamReason(StreamReasonRequest.newBuilder()
-                        .setRequest(SharedMesh.scripted("close=no delay_ms=200").setThinkingBudgetTokens(60)).build()));
+                .withDeadlineAfter(1, TimeUnit.MINUTES)
+                .streamReason(StreamReasonRequest.newBuilder()
+                        .setRequest(SharedMesh.scripted("close=no delay_ms=200").setThinkingBudgetTokens(60))
+                        .build()));
         assertThat(events.next().getEventCase()).isEqualTo(EventCase.THINKING_DELTA);
         assertThat(events.next().getEventCase()).isEqualTo(EventCase.THINKING_DELTA);
 
@@ -105,14 +120,19 @@ class StreamingIT {
     }
 
     private static String join(List<StreamReasonResponse> events, EventCase kind) {
-        return events.stream().filter(e -> e.getEventCase() == kind)
-                .map(e -> kind == EventCase.THINKING_DELTA ? e.getThinkingDelta().getText() : e.getSolutionDelta().getText())
+        return events.stream()
+                .filter(e -> e.getEventCase() == kind)
+                .map(e -> kind == EventCase.THINKING_DELTA
+                        ? e.getThinkingDelta().getText()
+                        : e.getSolutionDelta().getText())
                 .collect(Collectors.joining());
     }
 
     private static int tokens(List<StreamReasonResponse> events, EventCase kind) {
-        return events.stream().filter(e -> e.getEventCase() == kind)
-                .mapToInt(e -> kind == EventCase.THINKING_DELTA ? e.getThinkingDelta().getTokens()
+        return events.stream()
+                .filter(e -> e.getEventCase() == kind)
+                .mapToInt(e -> kind == EventCase.THINKING_DELTA
+                        ? e.getThinkingDelta().getTokens()
                         : e.getSolutionDelta().getTokens())
                 .sum();
     }

@@ -39,11 +39,16 @@ class TritonOutageIT {
 
     @BeforeAll
     void startMesh() {
-        mesh = LocalMesh.start(LocalMesh.Options.ephemeral(Path.of(System.getProperty("mesh.root")),
-                Path.of(System.getProperty("mesh.work")).resolve("triton-outage"), List.of("scripted")));
+        mesh = LocalMesh.start(LocalMesh.Options.ephemeral(
+                Path.of(System.getProperty("mesh.root")),
+                Path.of(System.getProperty("mesh.work")).resolve("triton-outage"),
+                List.of("scripted")));
         for (String service : List.of("decoder-service", "solution-service", "budget-router")) {
-            channels.put(service, ManagedChannelBuilder.forAddress("127.0.0.1", mesh.grpcPort(service))
-                    .usePlaintext().build());
+            channels.put(
+                    service,
+                    ManagedChannelBuilder.forAddress("127.0.0.1", mesh.grpcPort(service))
+                            .usePlaintext()
+                            .build());
         }
     }
 
@@ -55,7 +60,8 @@ class TritonOutageIT {
 
     private Status reason() {
         try {
-            BudgetRouterGrpc.newBlockingStub(channels.get("budget-router")).withDeadlineAfter(60, TimeUnit.SECONDS)
+            BudgetRouterGrpc.newBlockingStub(channels.get("budget-router"))
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
                     .reason(scripted("think=2 close=yes answer=2").build());
             return Status.OK;
         } catch (StatusRuntimeException e) {
@@ -83,11 +89,14 @@ class TritonOutageIT {
         mesh.killTriton();
 
         for (String service : PHASES) {
-            assertThat(GrpcCalls.awaitHealth(channels.get(service), "", ServingStatus.NOT_SERVING)).as(service)
+            assertThat(GrpcCalls.awaitHealth(channels.get(service), "", ServingStatus.NOT_SERVING))
+                    .as(service)
                     .isEqualTo(ServingStatus.NOT_SERVING);
-            assertThat(HttpGet.get(mesh.httpPort(service), "/q/health/ready").statusCode()).as(service)
+            assertThat(HttpGet.get(mesh.httpPort(service), "/q/health/ready").statusCode())
+                    .as(service)
                     .isEqualTo(503);
-            assertThat(GrpcCalls.awaitHealth(channels.get(service), "liveness", ServingStatus.SERVING)).as(service)
+            assertThat(GrpcCalls.awaitHealth(channels.get(service), "liveness", ServingStatus.SERVING))
+                    .as(service)
                     .isEqualTo(ServingStatus.SERVING);
         }
         assertThat(awaitReadiness(() -> mesh.httpPort("budget-router"), 503)).isEqualTo(503);
@@ -98,9 +107,12 @@ class TritonOutageIT {
         mesh.startTriton();
 
         for (String service : PHASES) {
-            assertThat(GrpcCalls.awaitHealth(channels.get(service), "", ServingStatus.SERVING)).as(service)
+            assertThat(GrpcCalls.awaitHealth(channels.get(service), "", ServingStatus.SERVING))
+                    .as(service)
                     .isEqualTo(ServingStatus.SERVING);
-            assertThat(awaitReadiness(() -> mesh.httpPort(service), 200)).as(service).isEqualTo(200);
+            assertThat(awaitReadiness(() -> mesh.httpPort(service), 200))
+                    .as(service)
+                    .isEqualTo(200);
         }
         assertThat(awaitReadiness(() -> mesh.httpPort("budget-router"), 200)).isEqualTo(200);
         assertThat(GrpcCalls.awaitHealth(channels.get("budget-router"), "", ServingStatus.SERVING))

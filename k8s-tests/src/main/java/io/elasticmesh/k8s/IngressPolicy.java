@@ -22,8 +22,11 @@ public final class IngressPolicy {
     private final List<NetworkPolicy> policies;
 
     public IngressPolicy(List<HasMetadata> objects) {
-        this.policies = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
-                .filter(p -> p.getSpec().getPolicyTypes().isEmpty() || p.getSpec().getPolicyTypes().contains("Ingress"))
+        this.policies = objects.stream()
+                .filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast)
+                .filter(p -> p.getSpec().getPolicyTypes().isEmpty()
+                        || p.getSpec().getPolicyTypes().contains("Ingress"))
                 .toList();
     }
 
@@ -36,19 +39,24 @@ public final class IngressPolicy {
         if (selecting.isEmpty()) {
             return true;
         }
-        return selecting.stream().flatMap(p -> p.getSpec().getIngress().stream())
-                .anyMatch(rule -> (rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(peer -> admits(peer, source)))
-                        && (rule.getPorts().isEmpty() || rule.getPorts().stream().anyMatch(p -> matches(p, port))));
+        return selecting.stream()
+                .flatMap(p -> p.getSpec().getIngress().stream())
+                .anyMatch(rule ->
+                        (rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(peer -> admits(peer, source)))
+                                && (rule.getPorts().isEmpty()
+                                        || rule.getPorts().stream().anyMatch(p -> matches(p, port))));
     }
 
     private static boolean admits(NetworkPolicyPeer peer, Source source) {
         if (peer.getIpBlock() != null) {
             return true; // the mesh's policies name no IP blocks; treat one as admitting the source
         }
-        boolean namespaceOk = peer.getNamespaceSelector() == null ? source.sameNamespace()
+        boolean namespaceOk = peer.getNamespaceSelector() == null
+                ? source.sameNamespace()
                 : Selectors.isEmpty(peer.getNamespaceSelector())
                         || Selectors.matches(peer.getNamespaceSelector(), source.namespaceLabels());
-        boolean podOk = peer.getPodSelector() == null || Selectors.isEmpty(peer.getPodSelector())
+        boolean podOk = peer.getPodSelector() == null
+                || Selectors.isEmpty(peer.getPodSelector())
                 || Selectors.matches(peer.getPodSelector(), source.podLabels());
         return namespaceOk && podOk;
     }
@@ -58,7 +66,8 @@ public final class IngressPolicy {
         if (wanted == null) {
             return true;
         }
-        return wanted.getStrVal() != null ? wanted.getStrVal().equals(port.getName())
+        return wanted.getStrVal() != null
+                ? wanted.getStrVal().equals(port.getName())
                 : wanted.getIntVal().equals(port.getContainerPort());
     }
 }

@@ -24,7 +24,8 @@ public final class Kustomize {
     public static Kustomize pinned() {
         String explicit = System.getenv("MESH_KUSTOMIZE");
         String cache = System.getenv("MESH_CACHE");
-        Path binary = explicit != null ? Path.of(explicit)
+        Path binary = explicit != null
+                ? Path.of(explicit)
                 : (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh"))
                         .resolve("tools/bin/kustomize");
         if (!Files.isExecutable(binary)) {
@@ -40,7 +41,8 @@ public final class Kustomize {
             Path err = Files.createTempFile("kustomize", ".err");
             try {
                 Process process = new ProcessBuilder(binary.toString(), "build", dir.toString())
-                        .redirectError(err.toFile()).start();
+                        .redirectError(err.toFile())
+                        .start();
                 process.getOutputStream().close();
                 // Read before waiting, so a large render cannot fill the pipe and stall the process.
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -49,7 +51,8 @@ public final class Kustomize {
                     throw new IllegalStateException("kustomize build " + dir + " took over " + TIMEOUT_SECONDS + " s");
                 }
                 if (process.exitValue() != 0) {
-                    throw new IllegalStateException("kustomize build " + dir + " failed: " + Files.readString(err).strip());
+                    throw new IllegalStateException("kustomize build " + dir + " failed: "
+                            + Files.readString(err).strip());
                 }
                 return out;
             } finally {

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -39,6 +39,7 @@ public final class ManifestChecks {
 
     /** A single-label host and a port inside a config value: a Service in the same namespace. */
     private static final Pattern LOCAL_ENDPOINT = Pattern.compile("(?:^|//)([a-z][a-z0-9-]*):(\\d{2,5})(?![\\d.])");
+
     private static final String STRIMZI_CLUSTER_LABEL = "strimzi.io/cluster";
 
     private final List<HasMetadata> objects;
@@ -66,8 +67,9 @@ public final class ManifestChecks {
     private void run() {
         workloads.forEach(this::checkWorkload);
         of(Service.class).forEach(this::checkService);
-        of(PodDisruptionBudget.class).forEach(pdb -> requireSelectsPods("PodDisruptionBudget " + name(pdb),
-                pdb.getSpec().getSelector()));
+        of(PodDisruptionBudget.class)
+                .forEach(pdb -> requireSelectsPods(
+                        "PodDisruptionBudget " + name(pdb), pdb.getSpec().getSelector()));
         of(HorizontalPodAutoscaler.class).forEach(this::checkAutoscaler);
         of(NetworkPolicy.class).forEach(this::checkNetworkPolicy);
         of(KafkaTopic.class).forEach(t -> checkStrimziCluster("KafkaTopic " + name(t), t));
@@ -104,10 +106,14 @@ public final class ManifestChecks {
                 if (!volumes.contains(mount.getName())) {
                     problems.add(where + ": mounts volume " + mount.getName() + ", which the pod does not declare");
                 }
-                Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
-                        .findFirst().orElse(null);
-                if (volume != null && (volume.getConfigMap() != null || volume.getSecret() != null)
-                        && mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
+                Volume volume = pod.getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount.getName()))
+                        .findFirst()
+                        .orElse(null);
+                if (volume != null
+                        && (volume.getConfigMap() != null || volume.getSecret() != null)
+                        && mount.getSubPath() != null
+                        && !mount.getSubPath().isEmpty()) {
                     problems.add(where + ": mounts " + mount.getName() + " with subPath, so updates to it never "
                             + "reach the pod; mount the whole volume as a directory");
                 }
@@ -117,7 +123,8 @@ public final class ManifestChecks {
 
     private void checkVolumeSource(Workload workload, Volume volume) {
         String where = workload.id() + " volume " + volume.getName();
-        if (volume.getConfigMap() != null && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
+        if (volume.getConfigMap() != null
+                && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
             ConfigMap map = find(ConfigMap.class, volume.getConfigMap().getName());
             if (map == null) {
                 problems.add(where + ": ConfigMap " + volume.getConfigMap().getName() + " does not exist");
@@ -126,11 +133,14 @@ public final class ManifestChecks {
             }
         }
         if (volume.getPersistentVolumeClaim() != null
-                && !exists(PersistentVolumeClaim.class, volume.getPersistentVolumeClaim().getClaimName())) {
-            problems.add(where + ": PersistentVolumeClaim " + volume.getPersistentVolumeClaim().getClaimName()
-                    + " does not exist");
+                && !exists(
+                        PersistentVolumeClaim.class,
+                        volume.getPersistentVolumeClaim().getClaimName())) {
+            problems.add(where + ": PersistentVolumeClaim "
+                    + volume.getPersistentVolumeClaim().getClaimName() + " does not exist");
         }
-        if (volume.getSecret() != null && !Boolean.TRUE.equals(volume.getSecret().getOptional())) {
+        if (volume.getSecret() != null
+                && !Boolean.TRUE.equals(volume.getSecret().getOptional())) {
             String secretName = volume.getSecret().getSecretName();
             Secret secret = find(Secret.class, secretName);
             if (secret == null && !providedSecrets.contains(secretName)) {
@@ -143,11 +153,14 @@ public final class ManifestChecks {
 
     private void checkEnvReferences(String where, Container container) {
         for (var source : container.getEnvFrom()) {
-            if (source.getConfigMapRef() != null && !Boolean.TRUE.equals(source.getConfigMapRef().getOptional())
+            if (source.getConfigMapRef() != null
+                    && !Boolean.TRUE.equals(source.getConfigMapRef().getOptional())
                     && !exists(ConfigMap.class, source.getConfigMapRef().getName())) {
-                problems.add(where + ": envFrom ConfigMap " + source.getConfigMapRef().getName() + " does not exist");
+                problems.add(where + ": envFrom ConfigMap "
+                        + source.getConfigMapRef().getName() + " does not exist");
             }
-            if (source.getSecretRef() != null && !Boolean.TRUE.equals(source.getSecretRef().getOptional())
+            if (source.getSecretRef() != null
+                    && !Boolean.TRUE.equals(source.getSecretRef().getOptional())
                     && !secretExists(source.getSecretRef().getName())) {
                 problems.add(where + ": envFrom Secret " + source.getSecretRef().getName() + " does not exist");
             }
@@ -160,7 +173,8 @@ public final class ManifestChecks {
             if (mapKey != null && !Boolean.TRUE.equals(mapKey.getOptional())) {
                 ConfigMap map = find(ConfigMap.class, mapKey.getName());
                 if (map == null) {
-                    problems.add(where + " env " + env.getName() + ": ConfigMap " + mapKey.getName() + " does not exist");
+                    problems.add(
+                            where + " env " + env.getName() + ": ConfigMap " + mapKey.getName() + " does not exist");
                 } else {
                     requireKey(where + " env " + env.getName(), map, mapKey.getKey());
                 }
@@ -169,7 +183,8 @@ public final class ManifestChecks {
             if (secretKey != null && !Boolean.TRUE.equals(secretKey.getOptional())) {
                 Secret secret = find(Secret.class, secretKey.getName());
                 if (secret == null && !providedSecrets.contains(secretKey.getName())) {
-                    problems.add(where + " env " + env.getName() + ": Secret " + secretKey.getName() + " does not exist");
+                    problems.add(
+                            where + " env " + env.getName() + ": Secret " + secretKey.getName() + " does not exist");
                 } else if (secret != null) {
                     requireKey(where + " env " + env.getName(), secret, secretKey.getKey());
                 }
@@ -235,7 +250,10 @@ public final class ManifestChecks {
                 requirePort(where + " " + kind, container, probe.getTcpSocket().getPort());
             }
             if (probe.getGrpc() != null) {
-                requirePort(where + " " + kind, container, new IntOrString(probe.getGrpc().getPort()));
+                requirePort(
+                        where + " " + kind,
+                        container,
+                        new IntOrString(probe.getGrpc().getPort()));
             }
         });
     }
@@ -243,13 +261,16 @@ public final class ManifestChecks {
     private void requirePort(String where, Container container, IntOrString port) {
         if (!declares(container, port)) {
             problems.add(where + ": port " + port.getValue() + " is not a port the container declares "
-                    + container.getPorts().stream().map(p -> p.getName() + "=" + p.getContainerPort()).toList());
+                    + container.getPorts().stream()
+                            .map(p -> p.getName() + "=" + p.getContainerPort())
+                            .toList());
         }
     }
 
     private static boolean declares(Container container, IntOrString port) {
         for (ContainerPort declared : container.getPorts()) {
-            if (port.getStrVal() != null ? port.getStrVal().equals(declared.getName())
+            if (port.getStrVal() != null
+                    ? port.getStrVal().equals(declared.getName())
                     : port.getIntVal().equals(declared.getContainerPort())) {
                 return true;
             }
@@ -263,12 +284,15 @@ public final class ManifestChecks {
 
     private void checkService(Service service) {
         String where = "Service " + name(service);
-        if ("None".equals(service.getSpec().getClusterIP()) && service.getSpec().getSelector().isEmpty()) {
+        if ("None".equals(service.getSpec().getClusterIP())
+                && service.getSpec().getSelector().isEmpty()) {
             problems.add(where + ": headless without a selector has no endpoints");
             return;
         }
         List<Workload> selected = workloads.stream()
-                .filter(w -> Selectors.matches(service.getSpec().getSelector(), w.template().getMetadata().getLabels()))
+                .filter(w -> Selectors.matches(
+                        service.getSpec().getSelector(),
+                        w.template().getMetadata().getLabels()))
                 .toList();
         if (selected.isEmpty()) {
             problems.add(where + ": selector " + service.getSpec().getSelector() + " matches no pod template");
@@ -289,7 +313,8 @@ public final class ManifestChecks {
         var target = hpa.getSpec().getScaleTargetRef();
         Workload workload = workloads.stream()
                 .filter(w -> w.kind().equals(target.getKind()) && w.name().equals(target.getName()))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         if (workload == null) {
             problems.add(where + ": scale target " + target.getKind() + " " + target.getName() + " does not exist");
         } else if (workload.replicas() != null) {
@@ -309,8 +334,8 @@ public final class ManifestChecks {
             for (NetworkPolicyPort port : rule.getPorts()) {
                 for (Workload workload : selected) {
                     if (port.getPort() != null && !declares(workload.template().getSpec(), port.getPort())) {
-                        problems.add(where + ": port " + port.getPort().getValue() + " is not declared by "
-                                + workload.id());
+                        problems.add(
+                                where + ": port " + port.getPort().getValue() + " is not declared by " + workload.id());
                     }
                 }
             }
@@ -336,7 +361,9 @@ public final class ManifestChecks {
 
     private List<Workload> requireSelectsPods(String where, io.fabric8.kubernetes.api.model.LabelSelector selector) {
         List<Workload> selected = workloads.stream()
-                .filter(w -> Selectors.matches(selector, w.template().getMetadata().getLabels())).toList();
+                .filter(w ->
+                        Selectors.matches(selector, w.template().getMetadata().getLabels()))
+                .toList();
         if (selected.isEmpty()) {
             problems.add(where + ": selector matches no pod template");
         }
@@ -382,8 +409,9 @@ public final class ManifestChecks {
             return service.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == port);
         }
         // Strimzi creates <cluster>-kafka-bootstrap with one port per listener.
-        return of(Kafka.class).anyMatch(kafka -> host.equals(name(kafka) + "-kafka-bootstrap")
-                && kafka.getSpec().getKafka().getListeners().stream().anyMatch(l -> l.getPort() == port));
+        return of(Kafka.class)
+                .anyMatch(kafka -> host.equals(name(kafka) + "-kafka-bootstrap")
+                        && kafka.getSpec().getKafka().getListeners().stream().anyMatch(l -> l.getPort() == port));
     }
 
     private boolean secretExists(String name) {
@@ -391,7 +419,8 @@ public final class ManifestChecks {
     }
 
     private static List<Container> containers(PodSpec pod) {
-        return Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()).toList();
+        return Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+                .toList();
     }
 
     private <T extends HasMetadata> Stream<T> of(Class<T> type) {

@@ -12,10 +12,14 @@ import java.util.regex.Pattern;
  */
 public final class MetricCatalog {
 
-    public enum Type { COUNTER, GAUGE, HISTOGRAM }
+    public enum Type {
+        COUNTER,
+        GAUGE,
+        HISTOGRAM
+    }
 
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-zA-Z_:][a-zA-Z0-9_:]*)`\\s*\\|\\s*(\\w+)\\s*\\|",
-            Pattern.MULTILINE);
+    private static final Pattern ROW =
+            Pattern.compile("^\\|\\s*`([a-zA-Z_:][a-zA-Z0-9_:]*)`\\s*\\|\\s*(\\w+)\\s*\\|", Pattern.MULTILINE);
 
     private final Map<String, Type> metrics;
 

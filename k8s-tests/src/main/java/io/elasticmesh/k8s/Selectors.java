@@ -28,11 +28,14 @@ final class Selectors {
 
     /** A Service's selector: a plain map; an empty one selects nothing (such a Service has manual endpoints). */
     static boolean matches(Map<String, String> selector, Map<String, String> labels) {
-        return !selector.isEmpty() && selector.entrySet().stream().allMatch(p -> p.getValue().equals(labels.get(p.getKey())));
+        return !selector.isEmpty()
+                && selector.entrySet().stream().allMatch(p -> p.getValue().equals(labels.get(p.getKey())));
     }
 
     static boolean isEmpty(LabelSelector selector) {
-        return selector == null || selector.getMatchLabels().isEmpty() && selector.getMatchExpressions().isEmpty();
+        return selector == null
+                || selector.getMatchLabels().isEmpty()
+                        && selector.getMatchExpressions().isEmpty();
     }
 
     private static boolean holds(LabelSelectorRequirement requirement, Map<String, String> labels) {

@@ -116,8 +116,8 @@ public final class TypedManifests {
     private static ObjectMapper strictMapper() {
         SimpleModule noEscapeHatch = new SimpleModule().setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
-            public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription bean,
-                    BeanDeserializerBuilder builder) {
+            public BeanDeserializerBuilder updateBuilder(
+                    DeserializationConfig config, BeanDescription bean, BeanDeserializerBuilder builder) {
                 builder.setAnySetter(null); // the models' @JsonAnySetter additionalProperties
                 builder.setIgnoreUnknownProperties(false);
                 return builder;
@@ -130,8 +130,8 @@ public final class TypedManifests {
                 .addModule(noEscapeHatch)
                 .build();
         // A number or boolean where the API wants a string is rejected by the API server, so here too.
-        for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
-                CoercionInputShape.Boolean)) {
+        for (CoercionInputShape shape :
+                List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
         return mapper;

@@ -10,19 +10,35 @@ import java.util.Optional;
 import java.util.Set;
 
 /** An object that runs pods from a template: what selectors, probes and references are checked against. */
-record Workload(String kind, String name, LabelSelector selector, PodTemplateSpec template, Integer replicas,
+record Workload(
+        String kind,
+        String name,
+        LabelSelector selector,
+        PodTemplateSpec template,
+        Integer replicas,
         Set<String> claimTemplates) {
 
     static Optional<Workload> of(HasMetadata object) {
         if (object instanceof Deployment d) {
-            return Optional.of(new Workload("Deployment", d.getMetadata().getName(), d.getSpec().getSelector(),
-                    d.getSpec().getTemplate(), d.getSpec().getReplicas(), Set.of()));
+            return Optional.of(new Workload(
+                    "Deployment",
+                    d.getMetadata().getName(),
+                    d.getSpec().getSelector(),
+                    d.getSpec().getTemplate(),
+                    d.getSpec().getReplicas(),
+                    Set.of()));
         }
         if (object instanceof StatefulSet s) {
             Set<String> claims = Set.copyOf(s.getSpec().getVolumeClaimTemplates().stream()
-                    .map(claim -> claim.getMetadata().getName()).toList());
-            return Optional.of(new Workload("StatefulSet", s.getMetadata().getName(), s.getSpec().getSelector(),
-                    s.getSpec().getTemplate(), s.getSpec().getReplicas(), claims));
+                    .map(claim -> claim.getMetadata().getName())
+                    .toList());
+            return Optional.of(new Workload(
+                    "StatefulSet",
+                    s.getMetadata().getName(),
+                    s.getSpec().getSelector(),
+                    s.getSpec().getTemplate(),
+                    s.getSpec().getReplicas(),
+                    claims));
         }
         return Optional.empty();
     }

@@ -23,10 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JvmSizesTests {
 
-    private static final List<String> SERVICES = List.of("budget-router", "decoder-service", "solution-service",
-            "audit-service");
-    private static final List<String> CAPS = List.of("-Xmx", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=",
-            "-XX:MaxDirectMemorySize=");
+    private static final List<String> SERVICES =
+            List.of("budget-router", "decoder-service", "solution-service", "audit-service");
+    private static final List<String> CAPS =
+            List.of("-Xmx", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=", "-XX:MaxDirectMemorySize=");
     /**
      * What the JVM uses beyond those caps, measured with Native Memory Tracking under the benchmark's load: symbols
      * (10–13 MB), the CDS archive (12 MB), thread stacks (2–3 MB), GC structures (1 MB), malloc'd rest and libjvm's
@@ -42,7 +42,9 @@ class JvmSizesTests {
         List<HasMetadata> objects = Overlays.objects(overlay);
         String meshJvm = Overlays.generated(objects, "mesh-jvm").getMetadata().getName();
         for (String name : SERVICES) {
-            assertThat(server(objects, name).getEnvFrom()).as(name).extracting(EnvFromSource::getConfigMapRef)
+            assertThat(server(objects, name).getEnvFrom())
+                    .as(name)
+                    .extracting(EnvFromSource::getConfigMapRef)
                     .anySatisfy(ref -> assertThat(ref.getName()).isEqualTo(meshJvm));
         }
     }
@@ -60,16 +62,20 @@ class JvmSizesTests {
             var resources = server(objects, name).getResources();
             long limitMib = mib(resources.getLimits().get("memory"));
             long requestMib = mib(resources.getRequests().get("memory"));
-            assertThat(capsMib + UNCAPPED_MIB).as(name + ": JVM caps " + capsMib + " MiB + " + UNCAPPED_MIB
-                    + " MiB uncapped vs limit " + limitMib + " MiB").isLessThanOrEqualTo(limitMib);
-            assertThat(requestMib * 1024 * 1024).as(name + " memory request").isGreaterThanOrEqualTo(
-                    RESIDENT_TARGET_MB * 1_000_000);
+            assertThat(capsMib + UNCAPPED_MIB)
+                    .as(name + ": JVM caps " + capsMib + " MiB + " + UNCAPPED_MIB + " MiB uncapped vs limit " + limitMib
+                            + " MiB")
+                    .isLessThanOrEqualTo(limitMib);
+            assertThat(requestMib * 1024 * 1024)
+                    .as(name + " memory request")
+                    .isGreaterThanOrEqualTo(RESIDENT_TARGET_MB * 1_000_000);
         }
     }
 
     /** The size after {@code flag} in the options (e.g. {@code -Xmx192m}), in MiB. */
     private static long mib(String javaOpts, String flag) {
-        Matcher m = Pattern.compile("(?:^|\\s)" + Pattern.quote(flag) + "(\\d+)([kKmMgG]?)(?:\\s|$)").matcher(javaOpts);
+        Matcher m = Pattern.compile("(?:^|\\s)" + Pattern.quote(flag) + "(\\d+)([kKmMgG]?)(?:\\s|$)")
+                .matcher(javaOpts);
         assertThat(m.find()).as("JAVA_OPTS sets " + flag + ": " + javaOpts).isTrue();
         long value = Long.parseLong(m.group(1));
         return switch (m.group(2).toLowerCase(Locale.ROOT)) {
@@ -81,10 +87,17 @@ class JvmSizesTests {
     }
 
     private static long mib(Quantity quantity) {
-        return Quantity.getAmountInBytes(quantity).divide(BigDecimal.valueOf(1024 * 1024)).longValue();
+        return Quantity.getAmountInBytes(quantity)
+                .divide(BigDecimal.valueOf(1024 * 1024))
+                .longValue();
     }
 
     private static Container server(List<HasMetadata> objects, String name) {
-        return Overlays.named(objects, Deployment.class, name).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return Overlays.named(objects, Deployment.class, name)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
     }
 }

@@ -26,20 +26,25 @@ class ManifestChecksTests {
 
     @Test
     void aServiceWhoseSelectorMatchesNoPod() {
-        assertThat(problemsAfter(o -> service(o, "decoder-service").getSpec().setSelector(Map.of("app.kubernetes.io/name", "decoder"))))
+        assertThat(problemsAfter(o -> service(o, "decoder-service")
+                        .getSpec()
+                        .setSelector(Map.of("app.kubernetes.io/name", "decoder"))))
                 .contains("Service decoder-service: selector {app.kubernetes.io/name=decoder} matches no pod template");
     }
 
     @Test
     void aServiceTargetingAPortThePodDoesNotDeclare() {
-        assertThat(problemsAfter(o -> service(o, "triton").getSpec().getPorts().get(0).setTargetPort(new IntOrString("grcp"))))
+        assertThat(problemsAfter(
+                        o -> service(o, "triton").getSpec().getPorts().get(0).setTargetPort(new IntOrString("grcp"))))
                 .contains("Service triton port grpc: targetPort grcp is not declared by Deployment triton");
     }
 
     @Test
     void aProbeOnAnUndeclaredPort() {
-        assertThat(problemsAfter(o -> server(o, "budget-router").getLivenessProbe().getGrpc().setPort(9999)))
-                .anyMatch(p -> p.startsWith("Deployment budget-router container server livenessProbe: port 9999 is not a port"));
+        assertThat(problemsAfter(o ->
+                        server(o, "budget-router").getLivenessProbe().getGrpc().setPort(9999)))
+                .anyMatch(p -> p.startsWith(
+                        "Deployment budget-router container server livenessProbe: port 9999 is not a port"));
     }
 
     @Test
@@ -53,12 +58,27 @@ class ManifestChecksTests {
 
     @Test
     void aMissingConfigMapSecretOrServiceAccount() {
-        assertThat(problemsAfter(o -> server(o, "decoder-service").getEnvFrom().get(0).getConfigMapRef().setName("decoder-config")))
-                .contains("Deployment decoder-service container server: envFrom ConfigMap decoder-config does not exist");
-        assertThat(problemsAfter(o -> server(o, "audit-service").getEnv().get(0).getValueFrom().getSecretKeyRef().setKey("user")))
-                .anyMatch(p -> p.startsWith("Deployment audit-service container server env AUDIT_DB_USER: Secret audit-db-")
-                        && p.endsWith(" has no key user"));
-        assertThat(problemsAfter(o -> deployment(o, "triton").getSpec().getTemplate().getSpec().setServiceAccountName("inference")))
+        assertThat(problemsAfter(o -> server(o, "decoder-service")
+                        .getEnvFrom()
+                        .get(0)
+                        .getConfigMapRef()
+                        .setName("decoder-config")))
+                .contains(
+                        "Deployment decoder-service container server: envFrom ConfigMap decoder-config does not exist");
+        assertThat(problemsAfter(o -> server(o, "audit-service")
+                        .getEnv()
+                        .get(0)
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .setKey("user")))
+                .anyMatch(p ->
+                        p.startsWith("Deployment audit-service container server env AUDIT_DB_USER: Secret audit-db-")
+                                && p.endsWith(" has no key user"));
+        assertThat(problemsAfter(o -> deployment(o, "triton")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .setServiceAccountName("inference")))
                 .contains("Deployment triton: ServiceAccount inference does not exist");
     }
 
@@ -68,7 +88,8 @@ class ManifestChecksTests {
 
         assertThat(ManifestChecks.check(prod, Set.of()))
                 .contains("Deployment budget-router volume principals: Secret budget-router-principals does not exist");
-        assertThat(ManifestChecks.check(prod, Overlays.platformSecrets("prod-gpu"))).isEmpty();
+        assertThat(ManifestChecks.check(prod, Overlays.platformSecrets("prod-gpu")))
+                .isEmpty();
     }
 
     @Test
@@ -82,62 +103,88 @@ class ManifestChecksTests {
 
     @Test
     void anAutoscalerWithoutTargetOrFightingTheReplicaCount() {
-        assertThat(problemsAfter(o -> named(o, HorizontalPodAutoscaler.class, "budget-router").getSpec().getScaleTargetRef().setName("router")))
+        assertThat(problemsAfter(o -> named(o, HorizontalPodAutoscaler.class, "budget-router")
+                        .getSpec()
+                        .getScaleTargetRef()
+                        .setName("router")))
                 .contains("HorizontalPodAutoscaler budget-router: scale target Deployment router does not exist");
-        assertThat(problemsAfter(o -> deployment(o, "solution-service").getSpec().setReplicas(2)))
+        assertThat(problemsAfter(
+                        o -> deployment(o, "solution-service").getSpec().setReplicas(2)))
                 .contains("HorizontalPodAutoscaler solution-service: Deployment solution-service sets spec.replicas, "
                         + "which every apply would reset under the autoscaler; leave it out");
     }
 
     @Test
     void aDisruptionBudgetOrNetworkPolicyThatSelectsNothing() {
-        assertThat(problemsAfter(o -> named(o, PodDisruptionBudget.class, "triton").getSpec().getSelector()
-                .setMatchLabels(Map.of("app", "triton"))))
+        assertThat(problemsAfter(o -> named(o, PodDisruptionBudget.class, "triton")
+                        .getSpec()
+                        .getSelector()
+                        .setMatchLabels(Map.of("app", "triton"))))
                 .contains("PodDisruptionBudget triton: selector matches no pod template");
-        assertThat(problemsAfter(o -> named(o, NetworkPolicy.class, "triton-from-phases").getSpec().getIngress().get(0)
-                .getPorts().get(0).setPort(new IntOrString("http-grpc"))))
+        assertThat(problemsAfter(o -> named(o, NetworkPolicy.class, "triton-from-phases")
+                        .getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getPorts()
+                        .get(0)
+                        .setPort(new IntOrString("http-grpc"))))
                 .contains("NetworkPolicy triton-from-phases: port http-grpc is not declared by Deployment triton");
     }
 
     @Test
     void aConfigMapMountedWithSubPathNeverUpdates() {
         assertThat(problemsAfter(o -> {
-            VolumeMount tiers = server(o, "budget-router").getVolumeMounts().get(0);
-            tiers.setMountPath("/etc/elastic-mesh/tiers/tiers.yaml");
-            tiers.setSubPath("tiers.yaml");
-        })).contains("Deployment budget-router container server: mounts tiers with subPath, so updates to it never "
-                + "reach the pod; mount the whole volume as a directory");
+                    VolumeMount tiers =
+                            server(o, "budget-router").getVolumeMounts().get(0);
+                    tiers.setMountPath("/etc/elastic-mesh/tiers/tiers.yaml");
+                    tiers.setSubPath("tiers.yaml");
+                }))
+                .contains(
+                        "Deployment budget-router container server: mounts tiers with subPath, so updates to it never "
+                                + "reach the pod; mount the whole volume as a directory");
     }
 
     @Test
     void aContainerWithoutLimits() {
-        assertThat(problemsAfter(o -> server(o, "solution-service").getResources().getLimits().remove("memory")))
+        assertThat(problemsAfter(o ->
+                        server(o, "solution-service").getResources().getLimits().remove("memory")))
                 .containsExactly("Deployment solution-service container server: no memory limit");
     }
 
     @Test
     void aWorkloadWhoseSelectorMissesItsOwnPods() {
-        assertThat(problemsAfter(o -> deployment(o, "otel-collector").getSpec().getTemplate().getMetadata()
-                .getLabels().put("app.kubernetes.io/name", "collector")))
-                .anyMatch(p -> p.startsWith("Deployment otel-collector: selector {app.kubernetes.io/name=otel-collector} "
-                        + "does not match its own pod labels"));
+        assertThat(problemsAfter(o -> deployment(o, "otel-collector")
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getLabels()
+                        .put("app.kubernetes.io/name", "collector")))
+                .anyMatch(
+                        p -> p.startsWith("Deployment otel-collector: selector {app.kubernetes.io/name=otel-collector} "
+                                + "does not match its own pod labels"));
     }
 
     @Test
     void aKafkaTopicOfNoCluster() {
-        assertThat(problemsAfter(o -> named(o, KafkaTopic.class, "audit-events").getMetadata().getLabels()
-                .put("strimzi.io/cluster", "kafka")))
+        assertThat(problemsAfter(o -> named(o, KafkaTopic.class, "audit-events")
+                        .getMetadata()
+                        .getLabels()
+                        .put("strimzi.io/cluster", "kafka")))
                 .contains("KafkaTopic audit-events: strimzi.io/cluster=kafka names no Kafka resource");
     }
 
     @Test
     void anEndpointInConfigThatNoServiceServes() {
-        assertThat(problemsAfter(o -> Overlays.generated(o, "audit-service-config").getData()
-                .put("KAFKA_BOOTSTRAP_SERVERS", "mesh-kafka-kafka-bootstrap:9093")))
-                .anyMatch(p -> p.endsWith("KAFKA_BOOTSTRAP_SERVERS: mesh-kafka-kafka-bootstrap:9093 is not a port of any Service here"));
-        assertThat(problemsAfter(o -> Overlays.generated(o, "decoder-service-config").getData()
-                .put("QUARKUS_GRPC_CLIENTS_TRITON_PORT", "8010")))
-                .anyMatch(p -> p.endsWith("QUARKUS_GRPC_CLIENTS_TRITON_HOST: triton:8010 is not a port of any Service here"));
+        assertThat(problemsAfter(o -> Overlays.generated(o, "audit-service-config")
+                        .getData()
+                        .put("KAFKA_BOOTSTRAP_SERVERS", "mesh-kafka-kafka-bootstrap:9093")))
+                .anyMatch(p -> p.endsWith(
+                        "KAFKA_BOOTSTRAP_SERVERS: mesh-kafka-kafka-bootstrap:9093 is not a port of any Service here"));
+        assertThat(problemsAfter(o -> Overlays.generated(o, "decoder-service-config")
+                        .getData()
+                        .put("QUARKUS_GRPC_CLIENTS_TRITON_PORT", "8010")))
+                .anyMatch(p ->
+                        p.endsWith("QUARKUS_GRPC_CLIENTS_TRITON_HOST: triton:8010 is not a port of any Service here"));
     }
 
     private static List<String> problemsAfter(Consumer<List<HasMetadata>> defect) {
@@ -159,7 +206,11 @@ class ManifestChecksTests {
     }
 
     private static Container server(List<HasMetadata> objects, String name) {
-        return deployment(objects, name).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return deployment(objects, name)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
     }
-
 }

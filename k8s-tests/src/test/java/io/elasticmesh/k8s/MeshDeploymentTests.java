@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What the issue asks of every overlay, and what makes dev-cpu and prod-gpu what they are. */
 class MeshDeploymentTests {
 
-    private static final List<String> SERVICES = List.of("budget-router", "decoder-service", "solution-service",
-            "audit-service");
+    private static final List<String> SERVICES =
+            List.of("budget-router", "decoder-service", "solution-service", "audit-service");
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
@@ -42,34 +42,60 @@ class MeshDeploymentTests {
         List<HasMetadata> objects = Overlays.objects(overlay);
         for (String name : SERVICES) {
             Container server = server(objects, name);
-            int grpcPort = server.getPorts().stream().filter(p -> p.getName().equals("grpc")).findFirst().orElseThrow()
+            int grpcPort = server.getPorts().stream()
+                    .filter(p -> p.getName().equals("grpc"))
+                    .findFirst()
+                    .orElseThrow()
                     .getContainerPort();
             assertThat(server.getLivenessProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
             assertThat(server.getStartupProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
             // The empty service name follows readiness; liveness must not restart a pod whose Triton is away.
-            assertThat(server.getLivenessProbe().getGrpc().getService()).as(name).isEqualTo("liveness");
+            assertThat(server.getLivenessProbe().getGrpc().getService())
+                    .as(name)
+                    .isEqualTo("liveness");
             assertThat(server.getStartupProbe().getGrpc().getService()).as(name).isEqualTo("liveness");
-            assertThat(server.getReadinessProbe().getHttpGet().getPath()).as(name).isEqualTo("/q/health/ready");
-            assertThat(Overlays.named(objects, HorizontalPodAutoscaler.class, name).getSpec().getScaleTargetRef().getName())
+            assertThat(server.getReadinessProbe().getHttpGet().getPath())
+                    .as(name)
+                    .isEqualTo("/q/health/ready");
+            assertThat(Overlays.named(objects, HorizontalPodAutoscaler.class, name)
+                            .getSpec()
+                            .getScaleTargetRef()
+                            .getName())
                     .isEqualTo(name);
-            assertThat(Overlays.named(objects, PodDisruptionBudget.class, name).getSpec().getMaxUnavailable().getIntVal())
+            assertThat(Overlays.named(objects, PodDisruptionBudget.class, name)
+                            .getSpec()
+                            .getMaxUnavailable()
+                            .getIntVal())
                     .isEqualTo(1);
         }
-        assertThat(Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec().getContainers()
-                .get(0).getLivenessProbe().getGrpc().getPort()).isEqualTo(8001);
+        assertThat(Overlays.named(objects, Deployment.class, "triton")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getLivenessProbe()
+                        .getGrpc()
+                        .getPort())
+                .isEqualTo(8001);
     }
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void theTierFileIsOneConfigMapMountedAsADirectorySoTheRouterCanReloadIt(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
-        ConfigMap tiers = Overlays.named(objects, ConfigMap.class, "budget-router-tiers"); // no hash suffix: updated in place
+        ConfigMap tiers =
+                Overlays.named(objects, ConfigMap.class, "budget-router-tiers"); // no hash suffix: updated in place
         Deployment router = Overlays.named(objects, Deployment.class, "budget-router");
         var volume = router.getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("budget-router-tiers"))
-                .findFirst().orElseThrow();
+                .filter(v ->
+                        v.getConfigMap() != null && v.getConfigMap().getName().equals("budget-router-tiers"))
+                .findFirst()
+                .orElseThrow();
         var mount = server(objects, "budget-router").getVolumeMounts().stream()
-                .filter(m -> m.getName().equals(volume.getName())).findFirst().orElseThrow();
+                .filter(m -> m.getName().equals(volume.getName()))
+                .findFirst()
+                .orElseThrow();
         String tiersFile = routerConfig(objects).getData().get("ROUTER_TIERS_FILE");
 
         assertThat(tiers.getData()).containsKey("tiers.yaml");
@@ -82,10 +108,14 @@ class MeshDeploymentTests {
     @MethodSource(Overlays.ALL)
     void everyTopicTheServicesUseIsAKafkaTopicHere(String overlay) throws IOException {
         // The cluster does not create topics on first use (auto.create.topics.enable: false).
-        List<String> topics = Overlays.objects(overlay).stream().filter(KafkaTopic.class::isInstance)
-                .map(t -> ((KafkaTopic) t).getSpec().getTopicName()).toList();
+        List<String> topics = Overlays.objects(overlay).stream()
+                .filter(KafkaTopic.class::isInstance)
+                .map(t -> ((KafkaTopic) t).getSpec().getTopicName())
+                .toList();
 
-        assertThat(servicesTopics()).isNotEmpty().allSatisfy(topic -> assertThat(topics).contains(topic));
+        assertThat(servicesTopics())
+                .isNotEmpty()
+                .allSatisfy(topic -> assertThat(topics).contains(topic));
     }
 
     @ParameterizedTest
@@ -104,13 +134,18 @@ class MeshDeploymentTests {
     @MethodSource(Overlays.ALL)
     void theCollectorPipelineUsesOnlyComponentsItDefinesAndEnvItIsGiven(String overlay) throws IOException {
         List<HasMetadata> objects = Overlays.objects(overlay);
-        JsonNode config = new YAMLMapper().readTree(Overlays.generated(objects, "otel-collector-config").getData().get("config.yaml"));
+        JsonNode config = new YAMLMapper()
+                .readTree(Overlays.generated(objects, "otel-collector-config")
+                        .getData()
+                        .get("config.yaml"));
         ConfigMap env = Overlays.generated(objects, "otel-collector-env");
 
         config.path("service").path("pipelines").forEach(pipeline -> {
             for (String kind : List.of("receivers", "processors", "exporters")) {
-                pipeline.path(kind).forEach(component -> assertThat(config.path(kind).has(component.asText()))
-                        .as("%s %s is defined", kind, component.asText()).isTrue());
+                pipeline.path(kind)
+                        .forEach(component -> assertThat(config.path(kind).has(component.asText()))
+                                .as("%s %s is defined", kind, component.asText())
+                                .isTrue());
             }
         });
         assertThat(config.path("service").path("pipelines").has("traces")).isTrue();
@@ -125,21 +160,35 @@ class MeshDeploymentTests {
     void devCpuRunsOneOfEverythingOnCpuNodes(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
 
-        assertThat(objects).filteredOn(HorizontalPodAutoscaler.class::isInstance).map(HorizontalPodAutoscaler.class::cast)
+        assertThat(objects)
+                .filteredOn(HorizontalPodAutoscaler.class::isInstance)
+                .map(HorizontalPodAutoscaler.class::cast)
                 .allSatisfy(hpa -> assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(1));
-        assertThat(Workload.in(objects)).allSatisfy(w -> assertThat(w.replicas()).as(w.id()).isIn(null, 1));
-        assertThat(Overlays.named(objects, KafkaNodePool.class, "mesh-kafka-nodes").getSpec().getReplicas()).isEqualTo(1);
-        assertThat(objects).filteredOn(KafkaTopic.class::isInstance).map(KafkaTopic.class::cast).hasSizeGreaterThan(1)
-                .allSatisfy(topic -> assertThat(topic.getSpec().getReplicas()).as(topic.getMetadata().getName())
+        assertThat(Workload.in(objects))
+                .allSatisfy(w -> assertThat(w.replicas()).as(w.id()).isIn(null, 1));
+        assertThat(Overlays.named(objects, KafkaNodePool.class, "mesh-kafka-nodes")
+                        .getSpec()
+                        .getReplicas())
+                .isEqualTo(1);
+        assertThat(objects)
+                .filteredOn(KafkaTopic.class::isInstance)
+                .map(KafkaTopic.class::cast)
+                .hasSizeGreaterThan(1)
+                .allSatisfy(topic -> assertThat(topic.getSpec().getReplicas())
+                        .as(topic.getMetadata().getName())
                         .isEqualTo(1));
-        Container triton = Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec()
-                .getContainers().get(0);
+        Container triton = Overlays.named(objects, Deployment.class, "triton")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
         assertThat(triton.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
         assertThat(triton.getArgs()).contains("--load-model=smollm2", "--load-model=scripted");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "prod-gpu", "prod-gpu-object-storage" })
+    @ValueSource(strings = {"prod-gpu", "prod-gpu-object-storage"})
     void prodGpuServesTheVllmModelFromTheConfigMapOnAGpuNode(String overlay) throws IOException {
         List<HasMetadata> objects = Overlays.objects(overlay);
         PodSpec pod = tritonPod(objects);
@@ -157,18 +206,27 @@ class MeshDeploymentTests {
         assertThat(model.getData().get("config.pbtxt")).contains("backend: \"vllm\"");
         assertThat(engineArgs.path("model").asText()).isNotEmpty();
         assertThat(engineArgs.path("enable_prefix_caching").asBoolean()).isTrue();
-        assertThat(engineArgs.path("disable_log_requests").asBoolean()).as("vLLM logs no prompts").isTrue();
-        var name = Pattern.compile("(?m)^name: \"([^\"]+)\"").matcher(model.getData().get("config.pbtxt"));
+        assertThat(engineArgs.path("disable_log_requests").asBoolean())
+                .as("vLLM logs no prompts")
+                .isTrue();
+        var name = Pattern.compile("(?m)^name: \"([^\"]+)\"")
+                .matcher(model.getData().get("config.pbtxt"));
         assertThat(name.find()).as("config.pbtxt names its model").isTrue();
-        // A ConfigMap volume's ..data and ..<timestamp> entries must not be loaded as models (ProdGpuTritonStartsTests).
-        assertThat(triton.getArgs()).contains("--model-control-mode=explicit", "--load-model=" + name.group(1))
+        // A ConfigMap volume's ..data and ..<timestamp> entries must not be loaded as models
+        // (ProdGpuTritonStartsTests).
+        assertThat(triton.getArgs())
+                .contains("--model-control-mode=explicit", "--load-model=" + name.group(1))
                 .noneMatch(a -> a.equals("--model-control-mode=none") || a.equals("--model-control-mode=poll"));
         // Triton requires the directory to carry the model's name, and the version directory to hold model.json.
-        assertThat(repository.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
-                .containsExactlyInAnyOrder("config.pbtxt->" + name.group(1) + "/config.pbtxt",
+        assertThat(repository.getItems())
+                .extracting(i -> i.getKey() + "->" + i.getPath())
+                .containsExactlyInAnyOrder(
+                        "config.pbtxt->" + name.group(1) + "/config.pbtxt",
                         "model.json->" + name.group(1) + "/1/model.json");
-        assertThat(Workload.in(objects)).filteredOn(w -> w.name().equals("triton"))
-                .singleElement().satisfies(w -> assertThat(w.replicas()).isGreaterThan(1));
+        assertThat(Workload.in(objects))
+                .filteredOn(w -> w.name().equals("triton"))
+                .singleElement()
+                .satisfies(w -> assertThat(w.replicas()).isGreaterThan(1));
     }
 
     @ParameterizedTest
@@ -177,13 +235,20 @@ class MeshDeploymentTests {
         List<HasMetadata> objects = Overlays.objects(overlay);
         PodSpec pod = tritonPod(objects);
         Volume cache = volume(pod, "hf-cache");
-        PersistentVolumeClaim claim = Overlays.named(objects, PersistentVolumeClaim.class,
+        PersistentVolumeClaim claim = Overlays.named(
+                objects,
+                PersistentVolumeClaim.class,
                 cache.getPersistentVolumeClaim().getClaimName());
 
         assertThat(claim.getSpec().getAccessModes()).as("the replicas share it").containsExactly("ReadWriteMany");
-        assertThat(pod.getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals("HF_HOME")
-                && e.getValue().startsWith(pod.getContainers().get(0).getVolumeMounts().stream()
-                        .filter(m -> m.getName().equals("hf-cache")).findFirst().orElseThrow().getMountPath()));
+        assertThat(pod.getContainers().get(0).getEnv())
+                .anyMatch(e -> e.getName().equals("HF_HOME")
+                        && e.getValue()
+                                .startsWith(pod.getContainers().get(0).getVolumeMounts().stream()
+                                        .filter(m -> m.getName().equals("hf-cache"))
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .getMountPath()));
     }
 
     @ParameterizedTest
@@ -192,7 +257,9 @@ class MeshDeploymentTests {
         List<HasMetadata> objects = Overlays.objects(overlay);
         PodSpec pod = tritonPod(objects);
         Volume cache = volume(pod, "hf-cache");
-        Container copy = pod.getInitContainers().stream().filter(c -> c.getName().equals("weights")).findFirst()
+        Container copy = pod.getInitContainers().stream()
+                .filter(c -> c.getName().equals("weights"))
+                .findFirst()
                 .orElseThrow();
 
         assertThat(cache.getEmptyDir()).isNotNull();
@@ -201,26 +268,36 @@ class MeshDeploymentTests {
         assertThat(copy.getVolumeMounts()).anyMatch(m -> m.getName().equals("hf-cache"));
         assertThat(copy.getArgs()).first().isEqualTo("copy");
         assertThat(pod.getContainers().get(0).getEnv())
-                .anyMatch(e -> e.getName().equals("HF_HUB_OFFLINE") && e.getValue().equals("1"));
+                .anyMatch(e ->
+                        e.getName().equals("HF_HUB_OFFLINE") && e.getValue().equals("1"));
     }
 
     private static PodSpec tritonPod(List<HasMetadata> objects) {
-        return Overlays.named(objects, Deployment.class, "triton").getSpec().getTemplate().getSpec();
+        return Overlays.named(objects, Deployment.class, "triton")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
     }
 
     private static Volume volume(PodSpec pod, String name) {
-        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+        return pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     private static Container server(List<HasMetadata> objects, String name) {
-        return Overlays.named(objects, Deployment.class, name).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return Overlays.named(objects, Deployment.class, name)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
     }
 
     private static ConfigMap routerConfig(List<HasMetadata> objects) {
         return Overlays.generated(objects, "budget-router-config");
     }
-
 
     /** The topics of every SmallRye channel in the services' application.properties (test profiles aside). */
     private static List<String> servicesTopics() throws IOException {
@@ -233,7 +310,8 @@ class MeshDeploymentTests {
             }
             properties.stringPropertyNames().stream()
                     .filter(key -> key.matches("mp\\.messaging\\.(incoming|outgoing)\\.[^.]+\\.topic"))
-                    .map(properties::getProperty).forEach(topics::add);
+                    .map(properties::getProperty)
+                    .forEach(topics::add);
         }
         return topics;
     }

@@ -32,8 +32,10 @@ class MonitoringTests {
         List<String> expressions = new ArrayList<>(dashboardExpressions());
         rules().forEach(rule -> expressions.add(rule.getExpr().getStrVal()));
 
-        assertThat(expressions).hasSizeGreaterThan(20).allSatisfy(expression ->
-                assertThat(PromQlMetrics.in(expression)).as(expression)
+        assertThat(expressions)
+                .hasSizeGreaterThan(20)
+                .allSatisfy(expression -> assertThat(PromQlMetrics.in(expression))
+                        .as(expression)
                         .isNotEmpty()
                         .allSatisfy(metric -> assertThat(catalog.documents(metric) || recorded.contains(metric))
                                 .as("%s is neither in k8s/README.md's metrics table nor a recording rule", metric)
@@ -46,8 +48,11 @@ class MonitoringTests {
         Set<String> read = new HashSet<>();
         alerts.forEach(a -> read.addAll(PromQlMetrics.in(a.getExpr().getStrVal())));
 
-        assertThat(read).contains("tier:elastic_deadline_attainment:ratio_rate1h", "elastic_audit_spool_depth",
-                "elastic_triton_errors_total");
+        assertThat(read)
+                .contains(
+                        "tier:elastic_deadline_attainment:ratio_rate1h",
+                        "elastic_audit_spool_depth",
+                        "elastic_triton_errors_total");
         assertThat(alerts).allSatisfy(alert -> {
             assertThat(alert.getLabels()).as(alert.getAlert()).containsKey("severity");
             assertThat(alert.getLabels().get("severity")).isIn("critical", "warning");
@@ -66,7 +71,8 @@ class MonitoringTests {
         });
 
         assertThat(rows).contains("Tier SLOs", "Token use", "Cut rate", "Triton", "Audit health");
-        assertThat(dashboardExpressions()).anyMatch(e -> e.contains("elastic_deadline_attained_total"))
+        assertThat(dashboardExpressions())
+                .anyMatch(e -> e.contains("elastic_deadline_attained_total"))
                 .anyMatch(e -> e.contains("elastic_thinking_tokens_bucket"))
                 .anyMatch(e -> e.contains("elastic_thinking_truncated_total"))
                 .anyMatch(e -> e.contains("elastic_audit_spool_depth"));
@@ -78,8 +84,11 @@ class MonitoringTests {
                 + "{tier=~\"$tier\", status!=\"OK\"}[$__rate_interval]))) / on (tier) group_left "
                 + "sum by (tier) (up) > 14.4 * 1e-2 and tier:elastic_deadline_attainment:ratio_rate5m offset 5m";
 
-        assertThat(PromQlMetrics.in(expression)).containsExactlyInAnyOrder("elastic_request_duration_seconds_bucket",
-                "up", "tier:elastic_deadline_attainment:ratio_rate5m");
+        assertThat(PromQlMetrics.in(expression))
+                .containsExactlyInAnyOrder(
+                        "elastic_request_duration_seconds_bucket",
+                        "up",
+                        "tier:elastic_deadline_attainment:ratio_rate5m");
     }
 
     @Test
@@ -98,7 +107,9 @@ class MonitoringTests {
     }
 
     private static JsonNode dashboard() throws IOException {
-        return JSON.readTree(Overlays.K8S.resolve("components/monitoring/elastic-mesh-dashboard.json").toFile());
+        return JSON.readTree(Overlays.K8S
+                .resolve("components/monitoring/elastic-mesh-dashboard.json")
+                .toFile());
     }
 
     private static List<String> dashboardExpressions() throws IOException {
@@ -110,6 +121,8 @@ class MonitoringTests {
     private static List<Rule> rules() {
         List<HasMetadata> prod = Overlays.objects("prod-gpu");
         PrometheusRule rule = Overlays.named(prod, PrometheusRule.class, "elastic-mesh");
-        return rule.getSpec().getGroups().stream().flatMap(g -> g.getRules().stream()).toList();
+        return rule.getSpec().getGroups().stream()
+                .flatMap(g -> g.getRules().stream())
+                .toList();
     }
 }

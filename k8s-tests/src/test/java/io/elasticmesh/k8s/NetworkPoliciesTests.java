@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NetworkPoliciesTests {
 
-    private static final IngressPolicy.Source CLIENT_NAMESPACE = new IngressPolicy.Source(
-            Map.of("kubernetes.io/metadata.name", "clients"), Map.of("app", "client"), false);
+    private static final IngressPolicy.Source CLIENT_NAMESPACE =
+            new IngressPolicy.Source(Map.of("kubernetes.io/metadata.name", "clients"), Map.of("app", "client"), false);
     private static final IngressPolicy.Source COMPLIANCE_NAMESPACE = new IngressPolicy.Source(
             Map.of("kubernetes.io/metadata.name", "compliance"), Map.of("app", "audit-console"), false);
 
@@ -30,28 +30,37 @@ class NetworkPoliciesTests {
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void theComplianceNamespaceReachesTheAuditQueryApi(String overlay) {
-        assertThat(reachable(overlay, COMPLIANCE_NAMESPACE)).containsExactlyInAnyOrder("budget-router:grpc", "audit-service:grpc");
+        assertThat(reachable(overlay, COMPLIANCE_NAMESPACE))
+                .containsExactlyInAnyOrder("budget-router:grpc", "audit-service:grpc");
     }
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void eachBackendIsReachableOnlyFromItsCallers(String overlay) {
-        assertThat(reachable(overlay, pod("budget-router"))).contains("decoder-service:grpc", "solution-service:grpc")
+        assertThat(reachable(overlay, pod("budget-router")))
+                .contains("decoder-service:grpc", "solution-service:grpc")
                 .doesNotContain("triton:grpc", "audit-service:grpc", "postgres:postgres");
-        assertThat(reachable(overlay, pod("decoder-service"))).contains("triton:grpc").doesNotContain("postgres:postgres");
+        assertThat(reachable(overlay, pod("decoder-service")))
+                .contains("triton:grpc")
+                .doesNotContain("postgres:postgres");
         assertThat(reachable(overlay, pod("solution-service"))).contains("triton:grpc");
-        assertThat(reachable(overlay, pod("audit-service"))).contains("postgres:postgres").doesNotContain("triton:grpc");
+        assertThat(reachable(overlay, pod("audit-service")))
+                .contains("postgres:postgres")
+                .doesNotContain("triton:grpc");
         assertThat(reachable(overlay, pod("triton"))).doesNotContain("triton:http", "audit-service:grpc");
     }
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void prometheusScrapesMetricsPortsButNotTritonsInferenceApi(String overlay) {
-        var monitoring = new IngressPolicy.Source(Map.of("kubernetes.io/metadata.name", "monitoring"),
-                Map.of("app.kubernetes.io/name", "prometheus"), false);
+        var monitoring = new IngressPolicy.Source(
+                Map.of("kubernetes.io/metadata.name", "monitoring"),
+                Map.of("app.kubernetes.io/name", "prometheus"),
+                false);
 
-        assertThat(reachable(overlay, monitoring)).contains("budget-router:http", "audit-service:http", "triton:metrics",
-                "otel-collector:metrics").doesNotContain("triton:http", "triton:grpc", "audit-service:grpc");
+        assertThat(reachable(overlay, monitoring))
+                .contains("budget-router:http", "audit-service:http", "triton:metrics", "otel-collector:metrics")
+                .doesNotContain("triton:http", "triton:grpc", "audit-service:grpc");
     }
 
     private static IngressPolicy.Source pod(String name) {

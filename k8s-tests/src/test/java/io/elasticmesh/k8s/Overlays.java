@@ -15,14 +15,19 @@ import java.util.stream.Stream;
 /** The overlays under k8s/overlays, each rendered once per test run with the pinned kustomize. */
 final class Overlays {
 
-    static final Path K8S = Path.of(System.getProperty("mesh.root", "..")).resolve("k8s").normalize();
+    static final Path K8S =
+            Path.of(System.getProperty("mesh.root", "..")).resolve("k8s").normalize();
 
     /** Secrets each overlay leaves to the platform's secret store (k8s/README.md, "Secrets"). */
-    private static final Set<String> PROD_SECRETS = Set.of("budget-router-principals", "audit-service-principals",
-            "audit-db", "audit-db-service", "audit-service-keys");
+    private static final Set<String> PROD_SECRETS = Set.of(
+            "budget-router-principals",
+            "audit-service-principals",
+            "audit-db",
+            "audit-db-service",
+            "audit-service-keys");
+
     static final Map<String, Set<String>> PLATFORM_SECRETS = Map.of(
-            "prod-gpu", PROD_SECRETS,
-            "prod-gpu-object-storage", union(PROD_SECRETS, Set.of("triton-weights-rclone")));
+            "prod-gpu", PROD_SECRETS, "prod-gpu-object-storage", union(PROD_SECRETS, Set.of("triton-weights-rclone")));
 
     /** {@code @MethodSource} for tests that run once per overlay. */
     static final String ALL = "io.elasticmesh.k8s.Overlays#names";
@@ -41,7 +46,8 @@ final class Overlays {
     }
 
     static String yaml(String overlay) {
-        return RENDERED.computeIfAbsent(overlay, o -> Kustomize.pinned().build(K8S.resolve("overlays").resolve(o)));
+        return RENDERED.computeIfAbsent(
+                overlay, o -> Kustomize.pinned().build(K8S.resolve("overlays").resolve(o)));
     }
 
     static List<HasMetadata> objects(String overlay) {
@@ -58,13 +64,18 @@ final class Overlays {
 
     /** A ConfigMap from configMapGenerator, by its name before kustomize's hash suffix. */
     static ConfigMap generated(List<HasMetadata> objects, String name) {
-        return objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().startsWith(name + "-"))
-                .map(ConfigMap.class::cast).findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + name));
+        return objects.stream()
+                .filter(o -> o instanceof ConfigMap && o.getMetadata().getName().startsWith(name + "-"))
+                .map(ConfigMap.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no ConfigMap " + name));
     }
 
     @SuppressWarnings("unchecked")
     static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
-        return (T) objects.stream().filter(o -> type.isInstance(o) && o.getMetadata().getName().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+        return (T) objects.stream()
+                .filter(o -> type.isInstance(o) && o.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
     }
 }

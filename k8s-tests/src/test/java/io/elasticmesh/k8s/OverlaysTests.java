@@ -15,14 +15,23 @@ class OverlaysTests {
     void everyObjectLoadsIntoItsTypedModel(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
 
-        assertThat(objects).extracting(HasMetadata::getKind)
-                .contains("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy",
-                        "Kafka", "KafkaTopic", "StatefulSet");
+        assertThat(objects)
+                .extracting(HasMetadata::getKind)
+                .contains(
+                        "Deployment",
+                        "Service",
+                        "HorizontalPodAutoscaler",
+                        "PodDisruptionBudget",
+                        "NetworkPolicy",
+                        "Kafka",
+                        "KafkaTopic",
+                        "StatefulSet");
     }
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void everyReferenceBetweenObjectsResolves(String overlay) {
-        assertThat(ManifestChecks.check(Overlays.objects(overlay), Overlays.platformSecrets(overlay))).isEmpty();
+        assertThat(ManifestChecks.check(Overlays.objects(overlay), Overlays.platformSecrets(overlay)))
+                .isEmpty();
     }
 }

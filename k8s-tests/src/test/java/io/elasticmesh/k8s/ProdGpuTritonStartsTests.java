@@ -39,8 +39,8 @@ class ProdGpuTritonStartsTests {
     private static final Path TRITON = Overlays.K8S.getParent().resolve("triton");
     private static final String VOLUME_WRITE = "..2026_12_02_13_55_00.123456789";
     /** Flags launch.py sets per machine: the repository path and the ports. */
-    private static final List<String> PER_MACHINE = List.of("--model-repository", "--http-port", "--grpc-port",
-            "--metrics-port");
+    private static final List<String> PER_MACHINE =
+            List.of("--model-repository", "--http-port", "--grpc-port", "--metrics-port");
 
     @TempDir
     Path work;
@@ -55,7 +55,9 @@ class ProdGpuTritonStartsTests {
         int http = freePort();
         Process server = launch(repository, flags, model, http, "explicit.log");
         try {
-            assertThat(readyLine(server)).as("see " + work.resolve("explicit.log")).startsWith("TRITON READY");
+            assertThat(readyLine(server))
+                    .as("see " + work.resolve("explicit.log"))
+                    .startsWith("TRITON READY");
             JsonNode answer = generate(http, model, "[[script answer=2]]");
             assertThat(answer.path("text_output").asText()).isEqualTo("answer1 answer2 ");
         } finally {
@@ -68,7 +70,8 @@ class ProdGpuTritonStartsTests {
     void withoutExplicitModelControlTritonTriesToLoadTheVolumesHiddenEntriesAndExits() throws Exception {
         Deployment triton = tritonOf("prod-gpu");
         List<String> flags = new ArrayList<>(serverFlags(triton).stream()
-                .filter(f -> !f.startsWith("--model-control-mode=") && !f.startsWith("--load-model=")).toList());
+                .filter(f -> !f.startsWith("--model-control-mode=") && !f.startsWith("--load-model="))
+                .toList());
         flags.add("--model-control-mode=none");
         Path repository = configMapVolume(triton, Overlays.objects("prod-gpu"));
 
@@ -79,7 +82,9 @@ class ProdGpuTritonStartsTests {
         assertThat(ready).isNull();
         assertThat(server.exitValue()).isNotZero();
         assertThat(Files.readString(work.resolve("none.log")))
-                .contains("failed to load model '..data'", "failed to load model '" + VOLUME_WRITE + "'",
+                .contains(
+                        "failed to load model '..data'",
+                        "failed to load model '" + VOLUME_WRITE + "'",
                         "failed to load all models");
     }
 
@@ -90,11 +95,15 @@ class ProdGpuTritonStartsTests {
     /** The Triton container's flags as the manifest sets them, without those launch.py sets per machine. */
     private static List<String> serverFlags(Deployment triton) {
         return triton.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().stream()
-                .filter(f -> PER_MACHINE.stream().noneMatch(p -> f.startsWith(p + "="))).toList();
+                .filter(f -> PER_MACHINE.stream().noneMatch(p -> f.startsWith(p + "=")))
+                .toList();
     }
 
     private static String loadedModel(List<String> flags) {
-        return flags.stream().filter(f -> f.startsWith("--load-model=")).map(f -> f.substring(13)).findFirst()
+        return flags.stream()
+                .filter(f -> f.startsWith("--load-model="))
+                .map(f -> f.substring(13))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the manifest names no --load-model: " + flags));
     }
 
@@ -106,10 +115,16 @@ class ProdGpuTritonStartsTests {
      */
     private Path configMapVolume(Deployment triton, List<HasMetadata> objects) throws IOException {
         PodSpec pod = triton.getSpec().getTemplate().getSpec();
-        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals("model-repository")).findFirst()
-                .orElseThrow().getConfigMap();
-        ConfigMap map = objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName()
-                .equals(volume.getName())).map(ConfigMap.class::cast).findFirst().orElseThrow();
+        var volume = pod.getVolumes().stream()
+                .filter(v -> v.getName().equals("model-repository"))
+                .findFirst()
+                .orElseThrow()
+                .getConfigMap();
+        ConfigMap map = objects.stream()
+                .filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(volume.getName()))
+                .map(ConfigMap.class::cast)
+                .findFirst()
+                .orElseThrow();
         Path root = Files.createDirectories(work.resolve("models"));
         Path written = root.resolve(VOLUME_WRITE);
         Set<String> topLevel = new LinkedHashSet<>();
@@ -136,20 +151,38 @@ class ProdGpuTritonStartsTests {
         }
         try (Stream<Path> entries = Files.list(root)) {
             assertThat(entries.map(p -> p.getFileName().toString()))
-                    .as("Triton lists these").contains("..data", VOLUME_WRITE).containsAll(topLevel);
+                    .as("Triton lists these")
+                    .contains("..data", VOLUME_WRITE)
+                    .containsAll(topLevel);
         }
         return root;
     }
 
     private Process launch(Path repository, List<String> flags, String model, int httpPort, String log)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(python().toString(), TRITON.resolve("launch.py").toString(),
-                "--grpc-port", String.valueOf(freePort()), "--http-port", String.valueOf(httpPort),
-                "--metrics-port", String.valueOf(freePort()), "--models", model,
-                "--model-repository", repository.toString(), "--workdir", work.resolve("server").toString(),
-                "--log", work.resolve(log).toString(), "--timeout", "120"));
+        List<String> command = new ArrayList<>(List.of(
+                python().toString(),
+                TRITON.resolve("launch.py").toString(),
+                "--grpc-port",
+                String.valueOf(freePort()),
+                "--http-port",
+                String.valueOf(httpPort),
+                "--metrics-port",
+                String.valueOf(freePort()),
+                "--models",
+                model,
+                "--model-repository",
+                repository.toString(),
+                "--workdir",
+                work.resolve("server").toString(),
+                "--log",
+                work.resolve(log).toString(),
+                "--timeout",
+                "120"));
         flags.forEach(flag -> command.add("--server-arg=" + flag));
-        return new ProcessBuilder(command).redirectError(work.resolve("launch.err").toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectError(work.resolve("launch.err").toFile())
+                .start();
     }
 
     /** The launcher's READY line, or null when it exits first. */
@@ -160,11 +193,19 @@ class ProdGpuTritonStartsTests {
 
     private static JsonNode generate(int httpPort, String model, String prompt) throws Exception {
         ObjectMapper json = new ObjectMapper();
-        String body = json.createObjectNode().put("text_input", prompt).put("stream", false)
-                .put("exclude_input_in_output", true).put("sampling_parameters", "{\"max_tokens\": 10}").toString();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/v2/models/" + model + "/generate"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body = json.createObjectNode()
+                .put("text_input", prompt)
+                .put("stream", false)
+                .put("exclude_input_in_output", true)
+                .put("sampling_parameters", "{\"max_tokens\": 10}")
+                .toString();
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + httpPort + "/v2/models/" + model + "/generate"))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json.readTree(response.body());
     }
@@ -173,9 +214,12 @@ class ProdGpuTritonStartsTests {
     private static Path python() {
         String explicit = System.getenv("MESH_PYTHON");
         String cache = System.getenv("MESH_CACHE");
-        Path python = explicit != null && !explicit.isBlank() ? Path.of(explicit)
-                : (cache != null && !cache.isBlank() ? Path.of(cache)
-                        : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh")).resolve("venv/bin/python");
+        Path python = explicit != null && !explicit.isBlank()
+                ? Path.of(explicit)
+                : (cache != null && !cache.isBlank()
+                                ? Path.of(cache)
+                                : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh"))
+                        .resolve("venv/bin/python");
         if (!Files.isExecutable(python)) {
             throw new IllegalStateException("no Triton venv at " + python + ": run ./mesh setup, or set MESH_PYTHON");
         }

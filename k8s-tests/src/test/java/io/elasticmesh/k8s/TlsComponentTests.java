@@ -36,12 +36,20 @@ class TlsComponentTests {
 
         assertThat(ManifestChecks.check(objects, secrets)).isEmpty();
         for (String name : TLS_SERVICES) {
-            PodSpec pod = Overlays.named(objects, Deployment.class, name).getSpec().getTemplate().getSpec();
+            PodSpec pod = Overlays.named(objects, Deployment.class, name)
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec();
             Container server = pod.getContainers().get(0);
-            Volume tls = pod.getVolumes().stream().filter(v -> v.getSecret() != null
-                    && v.getSecret().getSecretName().equals(name + "-tls")).findFirst().orElseThrow();
-            VolumeMount mount = server.getVolumeMounts().stream().filter(m -> m.getName().equals(tls.getName()))
-                    .findFirst().orElseThrow();
+            Volume tls = pod.getVolumes().stream()
+                    .filter(v -> v.getSecret() != null
+                            && v.getSecret().getSecretName().equals(name + "-tls"))
+                    .findFirst()
+                    .orElseThrow();
+            VolumeMount mount = server.getVolumeMounts().stream()
+                    .filter(m -> m.getName().equals(tls.getName()))
+                    .findFirst()
+                    .orElseThrow();
 
             assertThat(env(server, "QUARKUS_GRPC_SERVER_SSL_CERTIFICATE").getValue())
                     .isEqualTo(mount.getMountPath() + "/tls.crt");
@@ -49,19 +57,31 @@ class TlsComponentTests {
                     .isEqualTo(mount.getMountPath() + "/tls.key");
             assertThat(env(server, "QUARKUS_GRPC_SERVER_SSL_TRUST_STORE").getValue())
                     .isEqualTo(mount.getMountPath() + "/truststore.p12");
-            assertThat(env(server, "QUARKUS_GRPC_SERVER_SSL_TRUST_STORE_PASSWORD").getValueFrom().getSecretKeyRef()
-                    .getName()).isEqualTo(name + "-tls");
-            assertThat(env(server, "QUARKUS_GRPC_SERVER_SSL_CLIENT_AUTH").getValue()).isEqualTo("REQUEST");
-            assertThat(List.of(server.getStartupProbe(), server.getLivenessProbe())).as(name).allSatisfy(probe -> {
-                assertThat(probe.getGrpc()).isNull();
-                assertThat(probe.getHttpGet().getPath()).isEqualTo("/q/health/live");
-            });
+            assertThat(env(server, "QUARKUS_GRPC_SERVER_SSL_TRUST_STORE_PASSWORD")
+                            .getValueFrom()
+                            .getSecretKeyRef()
+                            .getName())
+                    .isEqualTo(name + "-tls");
+            assertThat(env(server, "QUARKUS_GRPC_SERVER_SSL_CLIENT_AUTH").getValue())
+                    .isEqualTo("REQUEST");
+            assertThat(List.of(server.getStartupProbe(), server.getLivenessProbe()))
+                    .as(name)
+                    .allSatisfy(probe -> {
+                        assertThat(probe.getGrpc()).isNull();
+                        assertThat(probe.getHttpGet().getPath()).isEqualTo("/q/health/live");
+                    });
             assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         }
         for (String name : List.of("decoder-service", "solution-service")) {
-            Container server = Overlays.named(objects, Deployment.class, name).getSpec().getTemplate().getSpec()
-                    .getContainers().get(0);
-            assertThat(server.getEnv()).extracting(EnvVar::getName).as(name)
+            Container server = Overlays.named(objects, Deployment.class, name)
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0);
+            assertThat(server.getEnv())
+                    .extracting(EnvVar::getName)
+                    .as(name)
                     .noneMatch(n -> n.startsWith("QUARKUS_GRPC_SERVER_SSL"));
             assertThat(server.getLivenessProbe().getGrpc()).as(name).isNotNull();
         }
@@ -77,13 +97,16 @@ class TlsComponentTests {
                   - %s
                 components:
                   - %s
-                """.formatted(dir.relativize(Overlays.K8S.toAbsolutePath().resolve("overlays").resolve(overlay)),
+                """.formatted(
+                dir.relativize(Overlays.K8S.toAbsolutePath().resolve("overlays").resolve(overlay)),
                 dir.relativize(Overlays.K8S.toAbsolutePath().resolve("components/tls"))));
         return TypedManifests.load(Kustomize.pinned().build(dir));
     }
 
     private static EnvVar env(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(container.getName() + " has no " + name));
     }
 }

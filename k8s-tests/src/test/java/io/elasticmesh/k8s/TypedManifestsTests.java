@@ -35,7 +35,13 @@ class TypedManifestsTests {
 
         assertThat(objects).singleElement().isInstanceOfSatisfying(Deployment.class, d -> {
             assertThat(d.getSpec().getReplicas()).isEqualTo(2);
-            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImagePullPolicy()).isEqualTo("Always");
+            assertThat(d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImagePullPolicy())
+                    .isEqualTo("Always");
         });
     }
 
@@ -64,7 +70,8 @@ class TypedManifestsTests {
 
     @Test
     void aKindWithoutATypedModelIsRejectedRatherThanSkipped() {
-        assertThatThrownBy(() -> TypedManifests.load(DEPLOYMENT.replace("apps/v1", "apps/v1beta1").formatted("2", "")))
+        assertThatThrownBy(() -> TypedManifests.load(
+                        DEPLOYMENT.replace("apps/v1", "apps/v1beta1").formatted("2", "")))
                 .isInstanceOf(InvalidManifestException.class)
                 .hasMessageContaining("no typed model for this apiVersion and kind");
     }
@@ -82,8 +89,10 @@ class TypedManifestsTests {
                   partitions: 6
                 """;
 
-        assertThat(TypedManifests.load(topic.formatted("topicName"))).singleElement()
-                .isInstanceOfSatisfying(KafkaTopic.class,
+        assertThat(TypedManifests.load(topic.formatted("topicName")))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        KafkaTopic.class,
                         t -> assertThat(t.getSpec().getTopicName()).isEqualTo("elastic.audit.events.v1"));
         assertThatThrownBy(() -> TypedManifests.load(topic.formatted("topicname")))
                 .isInstanceOf(InvalidManifestException.class)

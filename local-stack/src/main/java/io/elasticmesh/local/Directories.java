@@ -9,8 +9,7 @@ import java.util.Comparator;
 /** Work directories of the local components. */
 public final class Directories {
 
-    private Directories() {
-    }
+    private Directories() {}
 
     /** Deletes {@code dir} and everything under it; nothing happens when it does not exist. */
     public static void deleteRecursively(Path dir) {

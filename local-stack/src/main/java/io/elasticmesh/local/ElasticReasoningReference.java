@@ -32,17 +32,22 @@ public final class ElasticReasoningReference {
      * @param firstThinkingTokenNanos from sending the thinking call to its first generated token, what a client
      *     streaming the thinking would wait for
      */
-    public record Outcome(String thinking, int thinkingTokens, boolean thinkingCut, String solution,
-            int solutionTokens, boolean solutionCut, int promptTokens, long firstThinkingTokenNanos) {
-    }
+    public record Outcome(
+            String thinking,
+            int thinkingTokens,
+            boolean thinkingCut,
+            String solution,
+            int solutionTokens,
+            boolean solutionCut,
+            int promptTokens,
+            long firstThinkingTokenNanos) {}
 
     /**
      * One generation call's result.
      *
      * @param firstTokenNanos from sending the request to the first response carrying a generated token
      */
-    public record Output(String text, int tokens, int inputTokens, String finishReason, long firstTokenNanos) {
-    }
+    public record Output(String text, int tokens, int inputTokens, String finishReason, long firstTokenNanos) {}
 
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub triton;
 
@@ -73,15 +78,21 @@ public final class ElasticReasoningReference {
             }
             thinking = thinking.substring(0, thinking.length() - fragment);
         }
-        Output answer = generate(profile, prompt + thinking + end + profile.solutionPrefix(), s,
-                List.of(profile.thinkingStart(), end));
+        Output answer = generate(
+                profile, prompt + thinking + end + profile.solutionPrefix(), s, List.of(profile.thinkingStart(), end));
         String solution = answer.text();
         int delimiter = firstOf(solution, profile.thinkingStart(), end);
         if (delimiter >= 0) {
             solution = solution.substring(0, delimiter);
         }
-        return new Outcome(thinking, thought.tokens(), cut, solution, answer.tokens(),
-                delimiter < 0 && answer.finishReason().equals("length"), thought.inputTokens(),
+        return new Outcome(
+                thinking,
+                thought.tokens(),
+                cut,
+                solution,
+                answer.tokens(),
+                delimiter < 0 && answer.finishReason().equals("length"),
+                thought.inputTokens(),
                 thought.firstTokenNanos());
     }
 
@@ -98,8 +109,14 @@ public final class ElasticReasoningReference {
 
     /** The wire request {@link #generate(ModelProfile, String, int, List)} sends, for callers that add to it. */
     public static ModelInferRequest wire(ModelProfile profile, String prompt, int maxTokens, List<String> stop) {
-        return VllmContract.INSTANCE.toWire(new GenerationRequest("reference", profile.tritonModel(),
-                VllmContract.INSTANCE, prompt, maxTokens, stop, profile.temperature()));
+        return VllmContract.INSTANCE.toWire(new GenerationRequest(
+                "reference",
+                profile.tritonModel(),
+                VllmContract.INSTANCE,
+                prompt,
+                maxTokens,
+                stop,
+                profile.temperature()));
     }
 
     /** Streams {@code request} and collects its text, counts and time to the first token. */
@@ -128,8 +145,8 @@ public final class ElasticReasoningReference {
                                 finish[0] = chunk.finishReason();
                             }
                             if (chunk.last()) {
-                                done.complete(new Output(text.toString(), counts[0], counts[1], finish[0],
-                                        firstToken[0]));
+                                done.complete(
+                                        new Output(text.toString(), counts[0], counts[1], finish[0], firstToken[0]));
                             }
                         } catch (RuntimeException e) {
                             done.completeExceptionally(e);

@@ -62,8 +62,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 props.store(out, "elastic-mesh embedded broker");
             }
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            int status = StorageTool.execute(new String[] { "format", "-t", Uuid.randomUuid().toString(), "-c",
-                    config.toString() }, new PrintStream(log, true, StandardCharsets.UTF_8));
+            int status = StorageTool.execute(
+                    new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+                    new PrintStream(log, true, StandardCharsets.UTF_8));
             if (status != 0) {
                 throw new IllegalStateException("kafka storage format failed: " + log);
             }

@@ -33,15 +33,41 @@ public final class LocalMesh implements AutoCloseable {
      * @param serviceJvmOptions extra JVM options for every service process (e.g. a flight recording)
      * @param serviceConfig configuration given to every service (e.g. where to export traces)
      */
-    public record Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-            int postgresPort, List<String> models, Path tiersFile, List<String> serviceJvmOptions,
+    public record Options(
+            Path meshRoot,
+            Path workDir,
+            int routerPort,
+            int auditPort,
+            int tritonPort,
+            int kafkaPort,
+            int postgresPort,
+            List<String> models,
+            Path tiersFile,
+            List<String> serviceJvmOptions,
             Map<String, String> serviceConfig) {
 
         /** The tier file the project ships, no extra JVM options or configuration. */
-        public Options(Path meshRoot, Path workDir, int routerPort, int auditPort, int tritonPort, int kafkaPort,
-                int postgresPort, List<String> models) {
-            this(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    shippedTiers(meshRoot), List.of(), Map.of());
+        public Options(
+                Path meshRoot,
+                Path workDir,
+                int routerPort,
+                int auditPort,
+                int tritonPort,
+                int kafkaPort,
+                int postgresPort,
+                List<String> models) {
+            this(
+                    meshRoot,
+                    workDir,
+                    routerPort,
+                    auditPort,
+                    tritonPort,
+                    kafkaPort,
+                    postgresPort,
+                    models,
+                    shippedTiers(meshRoot),
+                    List.of(),
+                    Map.of());
         }
 
         /** Free ports everywhere and the shipped tier file, for tests. */
@@ -55,21 +81,51 @@ public final class LocalMesh implements AutoCloseable {
         }
 
         public Options withTiersFile(Path file) {
-            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    file, serviceJvmOptions, serviceConfig);
+            return new Options(
+                    meshRoot,
+                    workDir,
+                    routerPort,
+                    auditPort,
+                    tritonPort,
+                    kafkaPort,
+                    postgresPort,
+                    models,
+                    file,
+                    serviceJvmOptions,
+                    serviceConfig);
         }
 
         public Options withServiceJvmOptions(List<String> options) {
-            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    tiersFile, List.copyOf(options), serviceConfig);
+            return new Options(
+                    meshRoot,
+                    workDir,
+                    routerPort,
+                    auditPort,
+                    tritonPort,
+                    kafkaPort,
+                    postgresPort,
+                    models,
+                    tiersFile,
+                    List.copyOf(options),
+                    serviceConfig);
         }
 
         /** The same options, every service also configured with {@code config}. */
         public Options withServiceConfig(Map<String, String> config) {
             Map<String, String> merged = new LinkedHashMap<>(serviceConfig);
             merged.putAll(config);
-            return new Options(meshRoot, workDir, routerPort, auditPort, tritonPort, kafkaPort, postgresPort, models,
-                    tiersFile, serviceJvmOptions, Map.copyOf(merged));
+            return new Options(
+                    meshRoot,
+                    workDir,
+                    routerPort,
+                    auditPort,
+                    tritonPort,
+                    kafkaPort,
+                    postgresPort,
+                    models,
+                    tiersFile,
+                    serviceJvmOptions,
+                    Map.copyOf(merged));
         }
     }
 
@@ -85,6 +141,7 @@ public final class LocalMesh implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     /** The configuration each service was started with, to start it again after a kill. */
     private final Map<String, Map<String, String>> serviceConfigs = new LinkedHashMap<>();
+
     private Options options;
     private Path logs;
     private EmbeddedKafka kafka;
@@ -92,8 +149,7 @@ public final class LocalMesh implements AutoCloseable {
     private TritonProcess triton;
     private String auditApiKey;
 
-    private LocalMesh() {
-    }
+    private LocalMesh() {}
 
     public static LocalMesh start(Options options) {
         LocalMesh mesh = new LocalMesh();
@@ -110,10 +166,14 @@ public final class LocalMesh implements AutoCloseable {
         options = o;
         logs = o.workDir().resolve("logs");
         kafka = track(EmbeddedKafka.start(o.workDir().resolve("kafka"), o.kafkaPort()));
-        postgres = track(PostgresProcess.start(o.workDir().resolve("postgres"), logs.resolve("postgres.log"),
-                o.postgresPort(), "audit"));
-        triton = track(TritonProcess.start(o.meshRoot(), o.workDir().resolve("triton"),
-                logs.resolve("tritonserver.log"), o.tritonPort(), o.models()));
+        postgres = track(PostgresProcess.start(
+                o.workDir().resolve("postgres"), logs.resolve("postgres.log"), o.postgresPort(), "audit"));
+        triton = track(TritonProcess.start(
+                o.meshRoot(),
+                o.workDir().resolve("triton"),
+                logs.resolve("tritonserver.log"),
+                o.tritonPort(),
+                o.models()));
         Map<String, String> tritonClient = Map.of(
                 "quarkus.grpc.clients.triton.host", "127.0.0.1",
                 "quarkus.grpc.clients.triton.port", String.valueOf(triton.grpcPort()),
@@ -129,20 +189,26 @@ public final class LocalMesh implements AutoCloseable {
                 // Back soon after a database restart in the tests (production: up to 30 s between attempts).
                 "audit.store-retry.max-backoff", "2s"));
         service("audit-service", o.auditPort(), auditConfig);
-        service("budget-router", o.routerPort(), Map.ofEntries(
-                Map.entry("router.tiers-file", o.tiersFile().toString()),
-                Map.entry("router.tiers-reload-interval", "1s"),
-                Map.entry("quarkus.grpc.clients.decoder.host", "127.0.0.1"),
-                Map.entry("quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort())),
-                Map.entry("quarkus.grpc.clients.solution.host", "127.0.0.1"),
-                Map.entry("quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort())),
-                Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
-                Map.entry("router.audit.spool-dir", o.workDir().resolve("router-audit-spool").toString()),
-                // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the spool,
-                // retried at most every 2 s so that a test sees them delivered soon after the broker is back.
-                Map.entry("router.audit.send-timeout", "2s"),
-                Map.entry("router.audit.retry-backoff", "500ms"),
-                Map.entry("router.audit.retry-backoff-max", "2s")));
+        service(
+                "budget-router",
+                o.routerPort(),
+                Map.ofEntries(
+                        Map.entry("router.tiers-file", o.tiersFile().toString()),
+                        Map.entry("router.tiers-reload-interval", "1s"),
+                        Map.entry("quarkus.grpc.clients.decoder.host", "127.0.0.1"),
+                        Map.entry("quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort())),
+                        Map.entry("quarkus.grpc.clients.solution.host", "127.0.0.1"),
+                        Map.entry("quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort())),
+                        Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
+                        Map.entry(
+                                "router.audit.spool-dir",
+                                o.workDir().resolve("router-audit-spool").toString()),
+                        // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the
+                        // spool,
+                        // retried at most every 2 s so that a test sees them delivered soon after the broker is back.
+                        Map.entry("router.audit.send-timeout", "2s"),
+                        Map.entry("router.audit.retry-backoff", "500ms"),
+                        Map.entry("router.audit.retry-backoff-max", "2s")));
     }
 
     /** A service on {@code grpcPort} and HTTP 1000 below it (./mesh up's 9100/8100 …), or both free when 0. */
@@ -154,8 +220,8 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     private ServiceProcess launch(String module, int grpcPort, int httpPort, Map<String, String> config) {
-        ServiceProcess process = track(ServiceProcess.start(options.meshRoot(), module, grpcPort, httpPort, logs,
-                options.serviceJvmOptions(), config));
+        ServiceProcess process = track(ServiceProcess.start(
+                options.meshRoot(), module, grpcPort, httpPort, logs, options.serviceJvmOptions(), config));
         services.put(module, process);
         return process;
     }
@@ -301,8 +367,8 @@ public final class LocalMesh implements AutoCloseable {
     /** Starts PostgreSQL again on the same port and data (it recovers from its write-ahead log). */
     public void startPostgres() {
         started.remove(postgres);
-        postgres = PostgresProcess.start(options.workDir().resolve("postgres"), logs.resolve("postgres.log"),
-                postgres.port(), "audit");
+        postgres = PostgresProcess.start(
+                options.workDir().resolve("postgres"), logs.resolve("postgres.log"), postgres.port(), "audit");
         // Stopped after the services, as at the first start.
         started.add(1, postgres);
     }
@@ -320,8 +386,12 @@ public final class LocalMesh implements AutoCloseable {
     /** Starts Triton again on the same port with the same models, after {@link #killTriton()}. */
     public void startTriton() {
         started.remove(triton);
-        triton = track(TritonProcess.start(options.meshRoot(), options.workDir().resolve("triton"),
-                logs.resolve("tritonserver.log"), triton.grpcPort(), options.models()));
+        triton = track(TritonProcess.start(
+                options.meshRoot(),
+                options.workDir().resolve("triton"),
+                logs.resolve("tritonserver.log"),
+                triton.grpcPort(),
+                options.models()));
     }
 
     @Override
@@ -345,8 +415,8 @@ public final class LocalMesh implements AutoCloseable {
                 .formatted(module, service.grpcPort(), service.httpPort())));
         out.append("%-17s gRPC 127.0.0.1:%d%n".formatted("triton", triton.grpcPort()));
         out.append("%-17s %s%n".formatted("kafka", kafka.bootstrapServers()));
-        out.append("%-17s 127.0.0.1:%d database audit, user %s%n".formatted("postgresql", postgres.port(),
-                PostgresProcess.USER));
+        out.append("%-17s 127.0.0.1:%d database audit, user %s%n"
+                .formatted("postgresql", postgres.port(), PostgresProcess.USER));
         out.append("%-17s %s%n".formatted("audit API key", options.workDir().resolve(AUDIT_KEY_FILE)));
         out.append("%-17s %s%n".formatted("logs", logs));
         return out.toString();
@@ -357,7 +427,9 @@ public final class LocalMesh implements AutoCloseable {
      * its endpoints to {@code .mesh/ready}, which the script waits for and prints.
      */
     public static void main(String[] args) throws Exception {
-        Path root = Path.of(System.getenv().getOrDefault("MESH_ROOT", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getenv().getOrDefault("MESH_ROOT", "."))
+                .toAbsolutePath()
+                .normalize();
         Path work = root.resolve(".mesh");
         Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"));
         LocalMesh mesh = start(options);

@@ -34,24 +34,40 @@ import java.util.stream.Collectors;
 public final class OtlpReceiver implements AutoCloseable {
 
     /** One received span, flattened for assertions; ids in lower-case hex as OTel prints them. */
-    public record ReceivedSpan(String service, String name, Span.SpanKind kind, String traceId, String spanId,
-            String parentSpanId, Map<String, AnyValue> attributes, boolean error) {
+    public record ReceivedSpan(
+            String service,
+            String name,
+            Span.SpanKind kind,
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            Map<String, AnyValue> attributes,
+            boolean error) {
 
         public String string(String key) {
-            return Optional.ofNullable(attributes.get(key)).map(AnyValue::getStringValue).orElse(null);
+            return Optional.ofNullable(attributes.get(key))
+                    .map(AnyValue::getStringValue)
+                    .orElse(null);
         }
 
         public Long number(String key) {
-            return Optional.ofNullable(attributes.get(key)).map(AnyValue::getIntValue).orElse(null);
+            return Optional.ofNullable(attributes.get(key))
+                    .map(AnyValue::getIntValue)
+                    .orElse(null);
         }
 
         public Boolean flag(String key) {
-            return Optional.ofNullable(attributes.get(key)).map(AnyValue::getBoolValue).orElse(null);
+            return Optional.ofNullable(attributes.get(key))
+                    .map(AnyValue::getBoolValue)
+                    .orElse(null);
         }
 
         public List<String> strings(String key) {
-            return Optional.ofNullable(attributes.get(key)).map(v -> v.getArrayValue().getValuesList().stream()
-                    .map(AnyValue::getStringValue).toList()).orElse(null);
+            return Optional.ofNullable(attributes.get(key))
+                    .map(v -> v.getArrayValue().getValuesList().stream()
+                            .map(AnyValue::getStringValue)
+                            .toList())
+                    .orElse(null);
         }
     }
 
@@ -64,13 +80,14 @@ public final class OtlpReceiver implements AutoCloseable {
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .addService(new TraceServiceGrpc.TraceServiceImplBase() {
                     @Override
-                    public void export(ExportTraceServiceRequest request,
-                            StreamObserver<ExportTraceServiceResponse> response) {
+                    public void export(
+                            ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
                         request.getResourceSpansList().forEach(OtlpReceiver.this::keep);
                         response.onNext(ExportTraceServiceResponse.getDefaultInstance());
                         response.onCompleted();
                     }
-                }).build();
+                })
+                .build();
     }
 
     public static OtlpReceiver start() {
@@ -92,19 +109,27 @@ public final class OtlpReceiver implements AutoCloseable {
         String service = attribute(resourceSpans.getResource(), "service.name");
         for (ScopeSpans scope : resourceSpans.getScopeSpansList()) {
             for (Span span : scope.getSpansList()) {
-                spans.add(new ReceivedSpan(service, span.getName(), span.getKind(),
-                        HEX.formatHex(span.getTraceId().toByteArray()), HEX.formatHex(span.getSpanId().toByteArray()),
+                spans.add(new ReceivedSpan(
+                        service,
+                        span.getName(),
+                        span.getKind(),
+                        HEX.formatHex(span.getTraceId().toByteArray()),
+                        HEX.formatHex(span.getSpanId().toByteArray()),
                         HEX.formatHex(span.getParentSpanId().toByteArray()),
-                        span.getAttributesList().stream().collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue,
-                                (a, b) -> b)),
-                        span.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR));
+                        span.getAttributesList().stream()
+                                .collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue, (a, b) -> b)),
+                        span.getStatus().getCode()
+                                == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR));
             }
         }
     }
 
     private static String attribute(Resource resource, String key) {
-        return resource.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).findFirst()
-                .map(kv -> kv.getValue().getStringValue()).orElse("");
+        return resource.getAttributesList().stream()
+                .filter(kv -> kv.getKey().equals(key))
+                .findFirst()
+                .map(kv -> kv.getValue().getStringValue())
+                .orElse("");
     }
 
     /** Every span received so far. */
@@ -120,7 +145,8 @@ public final class OtlpReceiver implements AutoCloseable {
     public List<ReceivedSpan> awaitTrace(String traceId, Predicate<List<ReceivedSpan>> complete, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<ReceivedSpan> trace = spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
+            List<ReceivedSpan> trace =
+                    spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
             if (complete.test(trace)) {
                 return trace;
             }

@@ -16,14 +16,14 @@ import com.tngtech.archunit.lang.ArchRule;
  */
 public final class PackageShape {
 
-    private PackageShape() {
-    }
+    private PackageShape() {}
 
     /** Checks every rule over the service's own production classes (its build output, not tests or jars). */
     public static void check(String root) {
         JavaClasses classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS).importPackages(root);
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(root);
         layersFreeOfCycles(root).check(classes);
         domainDependsOnNoLayer(root).check(classes);
         grpcAdaptersUsedByNothingElse(root).check(classes);
@@ -36,15 +36,23 @@ public final class PackageShape {
 
     /** The root package holds the domain, which needs no layer to be understood. */
     public static ArchRule domainDependsOnNoLayer(String root) {
-        return noClasses().that().resideInAPackage(root)
-                .should().dependOnClassesThat().resideInAPackage(root + ".*..")
+        return noClasses()
+                .that()
+                .resideInAPackage(root)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(root + ".*..")
                 .as("the domain (" + root + ") depends on no layer package");
     }
 
     /** The gRPC adapters are entry points: nothing else calls them. */
     public static ArchRule grpcAdaptersUsedByNothingElse(String root) {
-        return noClasses().that().resideOutsideOfPackage(root + ".grpc..")
-                .should().dependOnClassesThat().resideInAPackage(root + ".grpc..")
+        return noClasses()
+                .that()
+                .resideOutsideOfPackage(root + ".grpc..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(root + ".grpc..")
                 .as("only the gRPC adapters use " + root + ".grpc");
     }
 }

@@ -27,8 +27,7 @@ public final class PostgresDataDirectory {
     /** Beside each relocated cluster, root's record of the link that points to it. */
     private static final String LINK_RECORD = ".link";
 
-    private PostgresDataDirectory() {
-    }
+    private PostgresDataDirectory() {}
 
     /**
      * The directory to give {@code initdb} and {@code postgres} for a cluster asked for at {@code dataDir}: the path
@@ -81,8 +80,12 @@ public final class PostgresDataDirectory {
     private static boolean serverCanReach(Path dir) throws IOException {
         List<String> test = PostgresProcess.asServerUser(List.of("test", "-x", dir.toString()));
         try {
-            return new ProcessBuilder(test).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+            return new ProcessBuilder(test)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + dir, e);
@@ -99,8 +102,8 @@ public final class PostgresDataDirectory {
         Path target = BASE.resolve(UUID.randomUUID().toString());
         Files.createSymbolicLink(asked, target);
         Files.writeString(record(target), asked.toString());
-        Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                "rwx------")));
+        Files.createDirectory(
+                target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         UserPrincipalLookupService users = target.getFileSystem().getUserPrincipalLookupService();
         PosixFileAttributeView owner = Files.getFileAttributeView(target, PosixFileAttributeView.class);
         owner.setOwner(users.lookupPrincipalByName("postgres"));
@@ -113,12 +116,14 @@ public final class PostgresDataDirectory {
         if (!Files.isDirectory(BASE)) {
             return;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(BASE,
-                p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(BASE, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
             for (Path target : entries) {
                 Path record = record(target);
-                Path link = Files.exists(record) ? Path.of(Files.readString(record).strip()) : null;
-                boolean linked = link != null && Files.isSymbolicLink(link)
+                Path link =
+                        Files.exists(record) ? Path.of(Files.readString(record).strip()) : null;
+                boolean linked = link != null
+                        && Files.isSymbolicLink(link)
                         && Files.readSymbolicLink(link).equals(target);
                 if (!linked) {
                     deleteRelocated(target);

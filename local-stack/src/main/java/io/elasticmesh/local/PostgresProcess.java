@@ -64,11 +64,23 @@ public final class PostgresProcess implements AutoCloseable {
             if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
                 initialise(bin, dataDir, log);
             }
-            Process process = new ProcessBuilder(asServerUser(List.of(bin.resolve("postgres").toString(),
-                    "-D", dataDir.toString(), "-p", String.valueOf(chosen),
-                    "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                    "-c", "fsync=on", "-c", "max_connections=50")))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process process = new ProcessBuilder(asServerUser(List.of(
+                            bin.resolve("postgres").toString(),
+                            "-D",
+                            dataDir.toString(),
+                            "-p",
+                            String.valueOf(chosen),
+                            "-c",
+                            "listen_addresses=127.0.0.1",
+                            "-c",
+                            "unix_socket_directories=",
+                            "-c",
+                            "fsync=on",
+                            "-c",
+                            "max_connections=50")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             PostgresProcess server = new PostgresProcess(process, bin, dataDir, chosen, database);
             server.awaitReady(log);
             server.createDatabase(log);
@@ -87,7 +99,8 @@ public final class PostgresProcess implements AutoCloseable {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("postgres")))
-                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString())))
+                    .max(Comparator.comparingInt(
+                            b -> Integer.parseInt(b.getParent().getFileName().toString())))
                     .orElseThrow();
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("PostgreSQL server not found under /usr/lib/postgresql: install it with "
@@ -103,8 +116,8 @@ public final class PostgresProcess implements AutoCloseable {
         if (!root()) {
             return command;
         }
-        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=postgres", "--regid=postgres",
-                "--init-groups", "--"));
+        List<String> wrapped =
+                new ArrayList<>(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
         wrapped.addAll(command);
         return wrapped;
     }
@@ -118,14 +131,26 @@ public final class PostgresProcess implements AutoCloseable {
             GroupPrincipal group = users.lookupPrincipalByGroupName("postgres");
             owner.setGroup(group);
         }
-        run(asServerUser(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", USER,
-                "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")), log, "initdb");
+        run(
+                asServerUser(List.of(
+                        bin.resolve("initdb").toString(),
+                        "-D",
+                        dataDir.toString(),
+                        "-U",
+                        USER,
+                        "--auth=trust",
+                        "--encoding=UTF8",
+                        "--locale=C.UTF-8")),
+                log,
+                "initdb");
     }
 
     private static void run(List<String> command, Path log, String what) throws IOException {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             int status = p.waitFor();
             if (status != 0) {
                 throw new IllegalStateException(what + " exited with " + status + "; see " + log);
@@ -143,8 +168,14 @@ public final class PostgresProcess implements AutoCloseable {
                 throw new IllegalStateException("PostgreSQL exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                Process ready = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1",
-                        "-p", String.valueOf(port)).start();
+                Process ready = new ProcessBuilder(
+                                bin.resolve("pg_isready").toString(),
+                                "-q",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                String.valueOf(port))
+                        .start();
                 if (ready.waitFor() == 0) {
                     return;
                 }
@@ -159,13 +190,33 @@ public final class PostgresProcess implements AutoCloseable {
     }
 
     private void createDatabase(Path log) throws IOException {
-        Process exists = new ProcessBuilder(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p",
-                String.valueOf(port), "-U", USER, "-d", "postgres", "-tAc",
-                "SELECT 1 FROM pg_database WHERE datname = '" + database + "'").start();
+        Process exists = new ProcessBuilder(
+                        bin.resolve("psql").toString(),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(port),
+                        "-U",
+                        USER,
+                        "-d",
+                        "postgres",
+                        "-tAc",
+                        "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")
+                .start();
         String found = new String(exists.getInputStream().readAllBytes()).strip();
         if (!"1".equals(found)) {
-            run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U",
-                    USER, database), log, "createdb");
+            run(
+                    List.of(
+                            bin.resolve("createdb").toString(),
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(port),
+                            "-U",
+                            USER,
+                            database),
+                    log,
+                    "createdb");
         }
     }
 
@@ -180,10 +231,15 @@ public final class PostgresProcess implements AutoCloseable {
 
     /** audit-service's database settings: it connects as {@link #AUDIT_SERVICE_USER}, migrates as {@link #USER}. */
     public Map<String, String> auditServiceConfig() {
-        return Map.of("quarkus.datasource.jdbc.url", jdbcUrl(),
-                "quarkus.datasource.username", AUDIT_SERVICE_USER,
-                "quarkus.flyway.username", USER,
-                "quarkus.flyway.password", TRUSTED);
+        return Map.of(
+                "quarkus.datasource.jdbc.url",
+                jdbcUrl(),
+                "quarkus.datasource.username",
+                AUDIT_SERVICE_USER,
+                "quarkus.flyway.username",
+                USER,
+                "quarkus.flyway.password",
+                TRUSTED);
     }
 
     /** Fast shutdown (open sessions are ended, everything committed is on disk), then waits for the server. */
@@ -202,9 +258,12 @@ public final class PostgresProcess implements AutoCloseable {
 
     private void stop(String mode) {
         try {
-            new ProcessBuilder(asServerUser(List.of(bin.resolve("pg_ctl").toString(), "stop", "-D",
-                    dataDir.toString(), "-m", mode, "-w"))).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            new ProcessBuilder(asServerUser(List.of(
+                            bin.resolve("pg_ctl").toString(), "stop", "-D", dataDir.toString(), "-m", mode, "-w")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             // pg_ctl could not run: fall back to signals
         } catch (InterruptedException e) {

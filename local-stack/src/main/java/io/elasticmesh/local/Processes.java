@@ -4,8 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** SIGTERM, then SIGKILL if the process has not exited within 20 s. */
     static void stop(Process process) {

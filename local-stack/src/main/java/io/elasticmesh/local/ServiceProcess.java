@@ -42,8 +42,14 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jvmOptions extra JVM options, e.g. a flight recording
      * @param config Quarkus configuration overrides, passed as system properties
      */
-    public static ServiceProcess start(Path meshRoot, String module, int grpcPort, int httpPort, Path logDir,
-            List<String> jvmOptions, Map<String, String> config) {
+    public static ServiceProcess start(
+            Path meshRoot,
+            String module,
+            int grpcPort,
+            int httpPort,
+            Path logDir,
+            List<String> jvmOptions,
+            Map<String, String> config) {
         Path jar = meshRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the mesh first (./mesh setup)");
@@ -52,17 +58,22 @@ public final class ServiceProcess implements AutoCloseable {
         int http = httpPort == 0 ? Ports.free() : httpPort;
         Map<String, String> jvmEnv = readEnvFile(meshRoot.resolve(JVM_ENV_FILE));
         List<String> command = new ArrayList<>(List.of(javaBinary()));
-        Arrays.stream(jvmEnv.getOrDefault("JAVA_OPTS", "").split("\\s+")).filter(o -> !o.isEmpty())
+        Arrays.stream(jvmEnv.getOrDefault("JAVA_OPTS", "").split("\\s+"))
+                .filter(o -> !o.isEmpty())
                 .forEach(command::add);
-        command.addAll(List.of("-Dquarkus.grpc.server.port=" + port, "-Dquarkus.http.port=" + http,
-                "-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(List.of(
+                "-Dquarkus.grpc.server.port=" + port,
+                "-Dquarkus.http.port=" + http,
+                "-Dquarkus.grpc.server.host=127.0.0.1",
+                "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(module + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             jvmEnv.forEach((name, value) -> {
                 if (!name.equals("JAVA_OPTS")) {
                     builder.environment().put(name, value);
@@ -97,9 +108,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private static void awaitReady(String module, Process process, int httpPort, Path log) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -45,14 +45,21 @@ public final class TritonProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(python().toString(),
-                    meshRoot.resolve("triton/launch.py").toString(),
-                    "--grpc-port", String.valueOf(port),
-                    "--http-port", String.valueOf(Ports.free()),
-                    "--metrics-port", String.valueOf(Ports.free()),
-                    "--models", String.join(",", models),
-                    "--workdir", workDir.resolve("server").toString(),
-                    "--log", log.toString())
+            ProcessBuilder builder = new ProcessBuilder(
+                            python().toString(),
+                            meshRoot.resolve("triton/launch.py").toString(),
+                            "--grpc-port",
+                            String.valueOf(port),
+                            "--http-port",
+                            String.valueOf(Ports.free()),
+                            "--metrics-port",
+                            String.valueOf(Ports.free()),
+                            "--models",
+                            String.join(",", models),
+                            "--workdir",
+                            workDir.resolve("server").toString(),
+                            "--log",
+                            log.toString())
                     .redirectErrorStream(true);
             Process process = builder.start();
             awaitReady(process, log);
@@ -69,7 +76,8 @@ public final class TritonProcess implements AutoCloseable {
             return Path.of(explicit);
         }
         String cache = System.getenv("MESH_CACHE");
-        Path base = cache != null && !cache.isBlank() ? Path.of(cache)
+        Path base = cache != null && !cache.isBlank()
+                ? Path.of(cache)
                 : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh");
         return base.resolve("venv/bin/python");
     }
@@ -77,21 +85,23 @@ public final class TritonProcess implements AutoCloseable {
     private static void awaitReady(Process process, Path log) {
         // One reader sees the READY line and keeps draining, so the launcher never blocks on a full pipe.
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("TRITON READY")) {
-                        ready.complete(null);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = out.readLine()) != null) {
+                            if (line.startsWith("TRITON READY")) {
+                                ready.complete(null);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // The pipe closed: the launcher ended.
                     }
-                }
-            } catch (IOException e) {
-                // The pipe closed: the launcher ended.
-            }
-            ready.completeExceptionally(
-                    new IllegalStateException("launcher exited before Triton was ready; see " + log));
-        }, "triton-launcher-out");
+                    ready.completeExceptionally(
+                            new IllegalStateException("launcher exited before Triton was ready; see " + log));
+                },
+                "triton-launcher-out");
         reader.setDaemon(true);
         reader.start();
         try {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MeshScriptTests {
 
-    private static final Path MESH = Path.of(System.getProperty("mesh.root", "..")).resolve("mesh");
+    private static final Path MESH =
+            Path.of(System.getProperty("mesh.root", "..")).resolve("mesh");
 
     @TempDir
     Path checkout;
@@ -71,8 +72,10 @@ class MeshScriptTests {
     }
 
     private String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).directory(checkout.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(List.of(command))
+                .directory(checkout.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
         return out;

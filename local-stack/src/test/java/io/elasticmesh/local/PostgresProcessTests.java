@@ -32,7 +32,8 @@ class PostgresProcessTests {
         if (PostgresProcess.root()) {
             assertThat(relocated).startsWith(PostgresDataDirectory.BASE);
             assertThat(Files.getOwner(relocated).getName()).isEqualTo("postgres");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(relocated))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(relocated)))
+                    .isEqualTo("rwx------");
         }
         try (PostgresProcess again = PostgresProcess.start(cluster, log, 0, "audit")) {
             assertThat(psql(again, "SELECT v FROM kept")).isEqualTo("42");
@@ -66,14 +67,28 @@ class PostgresProcessTests {
 
     /** A directory only its owner may enter, like root's home or {@code mktemp -d}. */
     private Path privateHome() throws IOException {
-        return Files.createDirectory(tmp.resolve("home"),
+        return Files.createDirectory(
+                tmp.resolve("home"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     private static String psql(PostgresProcess server, String sql) throws IOException, InterruptedException {
-        Process psql = new ProcessBuilder(PostgresProcess.binaries().resolve("psql").toString(), "-h", "127.0.0.1",
-                "-p", String.valueOf(server.port()), "-U", PostgresProcess.USER, "-d", "audit", "-v",
-                "ON_ERROR_STOP=1", "-tAc", sql).redirectErrorStream(true).start();
+        Process psql = new ProcessBuilder(
+                        PostgresProcess.binaries().resolve("psql").toString(),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(server.port()),
+                        "-U",
+                        PostgresProcess.USER,
+                        "-d",
+                        "audit",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-tAc",
+                        sql)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(psql.waitFor()).as(out).isZero();
         return out;

@@ -26,9 +26,9 @@ class ServiceProcessTests {
                 MALLOC_ARENA_MAX=2
                 """);
 
-        assertThat(ServiceProcess.readEnvFile(file)).containsExactly(
-                Map.entry("JAVA_OPTS", "-Xmx64m -Dkey=value=with=equals"),
-                Map.entry("MALLOC_ARENA_MAX", "2"));
+        assertThat(ServiceProcess.readEnvFile(file))
+                .containsExactly(
+                        Map.entry("JAVA_OPTS", "-Xmx64m -Dkey=value=with=equals"), Map.entry("MALLOC_ARENA_MAX", "2"));
     }
 
     @Test

@@ -12,6 +12,12 @@ package io.elasticmesh.solution;
  * @param firstTokenMillis from the call to the first token
  * @param durationMillis duration of the phase
  */
-public record Solution(String text, int tokens, int forcedDelimiters, boolean budgetReached,
-        boolean stoppedAtThinkingDelimiter, int promptTokens, long firstTokenMillis, long durationMillis) {
-}
+public record Solution(
+        String text,
+        int tokens,
+        int forcedDelimiters,
+        boolean budgetReached,
+        boolean stoppedAtThinkingDelimiter,
+        int promptTokens,
+        long firstTokenMillis,
+        long durationMillis) {}

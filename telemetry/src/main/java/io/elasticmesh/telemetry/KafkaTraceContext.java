@@ -28,7 +28,9 @@ public final class KafkaTraceContext {
     private static final TextMapGetter<Headers> GETTER = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Headers headers) {
-            return StreamSupport.stream(headers.spliterator(), false).map(Header::key).toList();
+            return StreamSupport.stream(headers.spliterator(), false)
+                    .map(Header::key)
+                    .toList();
         }
 
         @Override
@@ -38,8 +40,7 @@ public final class KafkaTraceContext {
         }
     };
 
-    private KafkaTraceContext() {
-    }
+    private KafkaTraceContext() {}
 
     /** Writes {@code context} (normally {@link Context#current()} at send time) into a record's headers. */
     public static void inject(Context context, Headers headers) {

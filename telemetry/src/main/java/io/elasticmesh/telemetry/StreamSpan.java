@@ -23,8 +23,7 @@ public final class StreamSpan {
 
     private static final Executor DIRECT = Runnable::run;
 
-    private StreamSpan() {
-    }
+    private StreamSpan() {}
 
     /**
      * @param span the span to start, under the context current now; subscribe the result once
@@ -43,7 +42,8 @@ public final class StreamSpan {
                 throw e;
             }
             return upstream.runSubscriptionOn(context.wrap(DIRECT))
-                    .onTermination().invoke((failure, cancelled) -> end(started, failure));
+                    .onTermination()
+                    .invoke((failure, cancelled) -> end(started, failure));
         });
     }
 

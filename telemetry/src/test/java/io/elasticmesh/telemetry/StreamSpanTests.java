@@ -40,7 +40,8 @@ class StreamSpanTests {
                 public CompletableResultCode shutdown() {
                     return CompletableResultCode.ofSuccess();
                 }
-            })).build();
+            }))
+            .build();
     private final Tracer tracer = provider.get("test");
 
     @AfterEach
@@ -54,11 +55,13 @@ class StreamSpanTests {
 
     @Test
     void spanEndsWhenTheStreamCompletesNotWhenItIsBuilt() {
-        Multi<Integer> stream = StreamSpan.around(tracer.spanBuilder("phase"), span -> Multi.createFrom().items(1, 2, 3)
-                .invoke(i -> span.setAttribute("last", i)));
+        Multi<Integer> stream = StreamSpan.around(
+                tracer.spanBuilder("phase"),
+                span -> Multi.createFrom().items(1, 2, 3).invoke(i -> span.setAttribute("last", i)));
         assertThat(ended).isEmpty();
 
-        assertThat(stream.collect().asList().await().atMost(Duration.ofSeconds(5))).containsExactly(1, 2, 3);
+        assertThat(stream.collect().asList().await().atMost(Duration.ofSeconds(5)))
+                .containsExactly(1, 2, 3);
 
         assertThat(ended).hasSize(1);
         assertThat(named("phase").getAttributes().get(io.opentelemetry.api.common.AttributeKey.longKey("last")))
@@ -72,12 +75,17 @@ class StreamSpanTests {
         Multi<String> first;
         Multi<String> second;
         try (Scope ignored = request.makeCurrent()) {
-            first = StreamSpan.around(tracer.spanBuilder("thinking"), span -> Multi.createFrom().deferred(() -> {
-                // what a gRPC client interceptor sees when the call starts, at subscription
-                Span.current().setAttribute("seen", Span.current().getSpanContext().getSpanId());
-                return Multi.createFrom().item("thought");
-            }));
-            second = StreamSpan.around(tracer.spanBuilder("solution"), span -> Multi.createFrom().item("answer"));
+            first = StreamSpan.around(
+                    tracer.spanBuilder("thinking"),
+                    span -> Multi.createFrom().deferred(() -> {
+                        // what a gRPC client interceptor sees when the call starts, at subscription
+                        Span.current()
+                                .setAttribute(
+                                        "seen", Span.current().getSpanContext().getSpanId());
+                        return Multi.createFrom().item("thought");
+                    }));
+            second = StreamSpan.around(
+                    tracer.spanBuilder("solution"), span -> Multi.createFrom().item("answer"));
         }
         // Subscribed one after the other, outside the request's scope, as a pipeline would.
         first.collect().asList().await().indefinitely();
@@ -86,8 +94,10 @@ class StreamSpanTests {
         request.end();
 
         SpanData thinking = named("thinking");
-        assertThat(thinking.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
-        assertThat(named("solution").getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+        assertThat(thinking.getParentSpanId())
+                .isEqualTo(request.getSpanContext().getSpanId());
+        assertThat(named("solution").getParentSpanId())
+                .isEqualTo(request.getSpanContext().getSpanId());
         assertThat(thinking.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("seen")))
                 .isEqualTo(thinking.getSpanId());
         assertThat(thinking.getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
@@ -95,7 +105,8 @@ class StreamSpanTests {
 
     @Test
     void failedStreamEndsItsSpanAsAnError() {
-        Multi<Object> failing = StreamSpan.around(tracer.spanBuilder("phase"),
+        Multi<Object> failing = StreamSpan.around(
+                tracer.spanBuilder("phase"),
                 span -> Multi.createFrom().failure(new IllegalStateException("Triton went away")));
 
         assertThatThrownBy(() -> failing.collect().asList().await().atMost(Duration.ofSeconds(5)))
@@ -104,15 +115,17 @@ class StreamSpanTests {
         SpanData span = named("phase");
         assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(span.getStatus().getDescription()).isEqualTo("Triton went away");
-        assertThat(span.getAttributes().get(TraceAttributes.ERROR_TYPE)).isEqualTo(IllegalStateException.class.getName());
+        assertThat(span.getAttributes().get(TraceAttributes.ERROR_TYPE))
+                .isEqualTo(IllegalStateException.class.getName());
     }
 
     @Test
     void cancelledStreamEndsItsSpan() {
-        Multi<Long> endless = StreamSpan.around(tracer.spanBuilder("phase"),
-                span -> Multi.createFrom().ticks().every(Duration.ofMillis(10)));
+        Multi<Long> endless = StreamSpan.around(
+                tracer.spanBuilder("phase"), span -> Multi.createFrom().ticks().every(Duration.ofMillis(10)));
 
-        assertThat(endless.select().first(2).collect().asList().await().atMost(Duration.ofSeconds(5))).hasSize(2);
+        assertThat(endless.select().first(2).collect().asList().await().atMost(Duration.ofSeconds(5)))
+                .hasSize(2);
 
         assertThat(ended).extracting(SpanData::getName).containsExactly("phase");
     }

@@ -11,6 +11,8 @@ public class RedactorProducer {
     @Produces
     @ApplicationScoped
     Redactor redactor(AuditConfig config) {
-        return new Redactor(config.redaction().patterns().orElse(List.of()), config.redaction().replacement());
+        return new Redactor(
+                config.redaction().patterns().orElse(List.of()),
+                config.redaction().replacement());
     }
 }

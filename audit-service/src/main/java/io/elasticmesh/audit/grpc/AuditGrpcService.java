@@ -48,11 +48,14 @@ public class AuditGrpcService implements AuditService {
             if (Limits.name("request_id", request.getRequestId()).isBlank()) {
                 throw invalid("request_id must be set");
             }
-            return queries.find(caller, request.getRequestId()).map(AuditEventMapper::toResponse)
-                    .orElseThrow(() -> Status.NOT_FOUND.withDescription("no audit event for request '"
-                            + Echo.bounded(request.getRequestId())
-                            + "' (a tier that audits cut requests only keeps none for a "
-                            + "request whose thinking was not cut)").asRuntimeException());
+            return queries.find(caller, request.getRequestId())
+                    .map(AuditEventMapper::toResponse)
+                    .orElseThrow(() -> Status.NOT_FOUND
+                            .withDescription("no audit event for request '"
+                                    + Echo.bounded(request.getRequestId())
+                                    + "' (a tier that audits cut requests only keeps none for a "
+                                    + "request whose thinking was not cut)")
+                            .asRuntimeException());
         });
     }
 
@@ -80,8 +83,8 @@ public class AuditGrpcService implements AuditService {
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }
-            EventPage page = queries.list(caller, filter, beforeSeq,
-                    request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize());
+            EventPage page = queries.list(
+                    caller, filter, beforeSeq, request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize());
             ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
             page.events().forEach(e -> response.addEvents(AuditEventMapper.parse(e.payload())));
             page.nextBeforeSeq().ifPresent(seq -> response.setNextPageToken(PageToken.encode(seq, filter)));
@@ -96,8 +99,7 @@ public class AuditGrpcService implements AuditService {
             if (Limits.name("tenant", request.getTenant()).isBlank()) {
                 throw invalid("tenant must be set");
             }
-            return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(),
-                    AuditEventMapper::toRecord));
+            return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(), AuditEventMapper::toRecord));
         });
     }
 

@@ -46,7 +46,8 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
         return new CallObserver() {
             @Override
             public <Q, R> Observed<Q, R> observe(ServerCall<Q, R> call, ServerCallHandler<Q, R> next) {
-                if (!AuditServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+                if (!AuditServiceGrpc.SERVICE_NAME.equals(
+                        call.getMethodDescriptor().getServiceName())) {
                     return new Observed<>(call, next);
                 }
                 RecordedCall<Q, R> recorded = new RecordedCall<>(call, log);
@@ -59,8 +60,8 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
     ServerCallHandler<ReqT, RespT> handler(ServerCallHandler<ReqT, RespT> next) {
         return (call, headers) -> {
             principal = Principals.KEY.get();
-            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call,
-                    headers)) {
+            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+                    next.startCall(call, headers)) {
                 @Override
                 public void onMessage(ReqT message) {
                     request = text(message);
@@ -75,10 +76,12 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
         try {
             record(Status.OK);
         } catch (RuntimeException e) {
-            LOG.errorf("refused to serve %s to '%s': the query log did not take it: %s", method(), name(),
-                    e.getMessage());
-            super.close(Status.UNAVAILABLE.withDescription("the query could not be recorded in the query log, so "
-                    + "nothing was served; retry later"), new Metadata());
+            LOG.errorf(
+                    "refused to serve %s to '%s': the query log did not take it: %s", method(), name(), e.getMessage());
+            super.close(
+                    Status.UNAVAILABLE.withDescription("the query could not be recorded in the query log, so "
+                            + "nothing was served; retry later"),
+                    new Metadata());
             withheld = true;
             return;
         }
@@ -94,8 +97,9 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
             try {
                 record(status);
             } catch (RuntimeException e) {
-                LOG.errorf("query log entry lost (%s by '%s', %s): %s", method(), name(), status.getCode(),
-                        e.getMessage());
+                LOG.errorf(
+                        "query log entry lost (%s by '%s', %s): %s",
+                        method(), name(), status.getCode(), e.getMessage());
             }
         }
         super.close(status, trailers);
@@ -105,9 +109,14 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
         recorded = true;
         Principal caller = principal;
         SocketAddress peer = getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        log.record(new QueryLogEntry(name(), caller == null ? "" : caller.tenant(),
-                caller == null ? "" : String.join(",", caller.roles()), peer == null ? "" : peer.toString(),
-                getMethodDescriptor().getBareMethodName(), request, outcome(status)));
+        log.record(new QueryLogEntry(
+                name(),
+                caller == null ? "" : caller.tenant(),
+                caller == null ? "" : String.join(",", caller.roles()),
+                peer == null ? "" : peer.toString(),
+                getMethodDescriptor().getBareMethodName(),
+                request,
+                outcome(status)));
     }
 
     static String outcome(Status status) {
@@ -124,9 +133,11 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
     }
 
     static String text(Object message) {
-        String text = message instanceof MessageOrBuilder m ? TextFormat.printer().shortDebugString(m)
+        String text = message instanceof MessageOrBuilder m
+                ? TextFormat.printer().shortDebugString(m)
                 : String.valueOf(message);
-        return text.length() <= MAX_REQUEST_CHARS ? text
+        return text.length() <= MAX_REQUEST_CHARS
+                ? text
                 : text.substring(0, MAX_REQUEST_CHARS) + "… (" + text.length() + " characters)";
     }
 }

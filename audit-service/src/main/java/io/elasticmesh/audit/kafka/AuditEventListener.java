@@ -37,14 +37,14 @@ public class AuditEventListener {
 
     private static final Logger LOG = Logger.getLogger(AuditEventListener.class);
 
-    private record Received(ConsumerRecord<String, byte[]> record, AuditEvent event) {
-    }
+    private record Received(ConsumerRecord<String, byte[]> record, AuditEvent event) {}
 
     private final ChainAppender store;
     private final Redactor redactor;
     private final AuditConfig.StoreRetry retry;
     /** What the ElasticMeshAuditNotStoring alert and the dashboard watch. */
     private final Counter storedEvents;
+
     private final Counter storeFailures;
     private volatile boolean stopping;
 
@@ -77,8 +77,9 @@ public class AuditEventListener {
                 redacted.add(AuditEventMapper.toRecord(AuditEventMapper.redacted(event, redactor)));
             } catch (IllegalArgumentException e) {
                 // Not an audit event: there is nothing to keep, and retrying cannot change that.
-                LOG.errorf("skipped record %s-%d@%d on the audit topic (%d bytes): %s", record.topic(),
-                        record.partition(), record.offset(), record.value().length, e.getMessage());
+                LOG.errorf(
+                        "skipped record %s-%d@%d on the audit topic (%d bytes): %s",
+                        record.topic(), record.partition(), record.offset(), record.value().length, e.getMessage());
             }
         }
         Set<String> stored = storeRetrying(redacted);
@@ -87,9 +88,11 @@ public class AuditEventListener {
             for (Received r : received) {
                 if (stored.contains(r.event().getEventId())) {
                     // Under the record's own trace context, so the line carries its request's trace id.
-                    try (Scope ignored = KafkaTraceContext.extract(r.record().headers()).makeCurrent()) {
-                        LOG.debugf("stored audit event %s of request %s", r.event().getEventId(),
-                                r.event().getResponse().getRequestId());
+                    try (Scope ignored =
+                            KafkaTraceContext.extract(r.record().headers()).makeCurrent()) {
+                        LOG.debugf(
+                                "stored audit event %s of request %s",
+                                r.event().getEventId(), r.event().getResponse().getRequestId());
                     }
                 }
             }
@@ -97,13 +100,17 @@ public class AuditEventListener {
     }
 
     private Set<String> storeRetrying(List<EventRecord> redacted) {
-        ExponentialBackoff backoff = new ExponentialBackoff(retry.initialBackoff().toMillis(), 2,
-                Math.max(retry.initialBackoff().toMillis(), retry.maxBackoff().toMillis()), 0.2);
+        ExponentialBackoff backoff = new ExponentialBackoff(
+                retry.initialBackoff().toMillis(),
+                2,
+                Math.max(retry.initialBackoff().toMillis(), retry.maxBackoff().toMillis()),
+                0.2);
         for (int failures = 0; ; failures++) {
             try {
                 Set<String> stored = store.appendAll(redacted);
                 if (failures > 0) {
-                    LOG.infof("audit store reachable again: a batch of %d events stored after %d failed attempts",
+                    LOG.infof(
+                            "audit store reachable again: a batch of %d events stored after %d failed attempts",
                             redacted.size(), failures);
                 }
                 return stored;
@@ -114,9 +121,10 @@ public class AuditEventListener {
                 }
                 long pauseMs = backoff.backoff(failures);
                 if (failures % 10 == 0) {
-                    LOG.warnf("a batch of %d audit events was not stored (attempt %d: %s); retrying until the "
-                            + "database takes it, next in %d ms (its offsets stay uncommitted)", redacted.size(),
-                            failures + 1, e.getMessage(), pauseMs);
+                    LOG.warnf(
+                            "a batch of %d audit events was not stored (attempt %d: %s); retrying until the "
+                                    + "database takes it, next in %d ms (its offsets stay uncommitted)",
+                            redacted.size(), failures + 1, e.getMessage(), pauseMs);
                 }
                 try {
                     Thread.sleep(pauseMs);

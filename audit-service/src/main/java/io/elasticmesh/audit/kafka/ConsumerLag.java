@@ -38,8 +38,10 @@ public class ConsumerLag {
         }
         double lag = Double.NaN;
         for (Metric metric : consumer.unwrap().metrics().values()) {
-            if (metric.metricName().name().equals("records-lag") && metric.metricName().tags().containsKey("partition")
-                    && metric.metricValue() instanceof Double partitionLag && !partitionLag.isNaN()) {
+            if (metric.metricName().name().equals("records-lag")
+                    && metric.metricName().tags().containsKey("partition")
+                    && metric.metricValue() instanceof Double partitionLag
+                    && !partitionLag.isNaN()) {
                 lag = (Double.isNaN(lag) ? 0 : lag) + partitionLag;
             }
         }

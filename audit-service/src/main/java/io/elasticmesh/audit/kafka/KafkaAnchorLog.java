@@ -49,8 +49,8 @@ public class KafkaAnchorLog implements AnchorLog {
     private final String topic;
     private KafkaProducer<String, byte[]> producer;
 
-    public KafkaAnchorLog(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            AuditConfig config) {
+    public KafkaAnchorLog(
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, AuditConfig config) {
         this.bootstrapServers = bootstrapServers;
         this.topic = config.anchors().topic();
     }
@@ -62,12 +62,22 @@ public class KafkaAnchorLog implements AnchorLog {
         }
         try {
             if (producer == null) {
-                producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 3,
-                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
-                        new StringSerializer(), new ByteArraySerializer());
+                producer = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                true,
+                                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                                (int) TIMEOUT.toMillis(),
+                                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                (int) TIMEOUT.toMillis() / 3,
+                                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                                (int) TIMEOUT.toMillis()),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
             }
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ChainAnchor anchor : anchors) {
@@ -87,26 +97,33 @@ public class KafkaAnchorLog implements AnchorLog {
 
     @Override
     public Map<String, ChainAnchor> newest(String key) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis());
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, TIMEOUT);
             Map<String, ChainAnchor> newest = new HashMap<>();
             if (partitions == null || partitions.isEmpty()) {
                 return newest;
             }
             List<TopicPartition> assigned = partitions.stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> end = consumer.endOffsets(assigned, TIMEOUT);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (assigned.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw unavailable("cannot read the chain anchors of " + topic + " to their end within " + TIMEOUT,
-                            null);
+                    throw unavailable(
+                            "cannot read the chain anchors of " + topic + " to their end within " + TIMEOUT, null);
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     keep(newest, record, key);
@@ -123,12 +140,13 @@ public class KafkaAnchorLog implements AnchorLog {
         try {
             anchor = AuditEventMapper.toAnchor(record.value());
         } catch (InvalidProtocolBufferException e) {
-            LOG.errorf("skipped record %s-%d@%d: not a chain anchor", record.topic(), record.partition(),
-                    record.offset());
+            LOG.errorf(
+                    "skipped record %s-%d@%d: not a chain anchor", record.topic(), record.partition(), record.offset());
             return;
         }
         if (!anchor.signedWith(key) || !anchor.tenant().equals(record.key())) {
-            LOG.errorf("skipped record %s-%d@%d: an anchor of tenant '%s' not signed with the chain key",
+            LOG.errorf(
+                    "skipped record %s-%d@%d: an anchor of tenant '%s' not signed with the chain key",
                     record.topic(), record.partition(), record.offset(), anchor.tenant());
             return;
         }
@@ -136,8 +154,10 @@ public class KafkaAnchorLog implements AnchorLog {
     }
 
     private static StatusRuntimeException unavailable(String message, Exception cause) {
-        return Status.UNAVAILABLE.withDescription(message + (cause == null ? "" : ": " + cause.getMessage()))
-                .withCause(cause).asRuntimeException();
+        return Status.UNAVAILABLE
+                .withDescription(message + (cause == null ? "" : ": " + cause.getMessage()))
+                .withCause(cause)
+                .asRuntimeException();
     }
 
     @PreDestroy

@@ -23,10 +23,10 @@ public final class AuditEventMapper {
 
     /** google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
     private static final long MIN_SECONDS = -62_135_596_800L;
+
     private static final long MAX_SECONDS = 253_402_300_799L;
 
-    private AuditEventMapper() {
-    }
+    private AuditEventMapper() {}
 
     /** @throws IllegalArgumentException when the bytes are not an AuditEvent */
     public static AuditEvent parse(byte[] payload) {
@@ -64,10 +64,18 @@ public final class AuditEventMapper {
 
     private static EventRecord toRecord(AuditEvent event, byte[] payload) {
         var response = event.getResponse();
-        return new EventRecord(event.getEventId(), response.getRequestId(), event.getTraceId(),
-                toInstant(event.getOccurredAt()), event.getTenant(), response.getBudget().getTier(),
-                response.getBudget().getModel(), response.getThinkingTruncated(),
-                response.getTruncationReason().name(), storable(response.getThinkingText()), payload);
+        return new EventRecord(
+                event.getEventId(),
+                response.getRequestId(),
+                event.getTraceId(),
+                toInstant(event.getOccurredAt()),
+                event.getTenant(),
+                response.getBudget().getTier(),
+                response.getBudget().getModel(),
+                response.getThinkingTruncated(),
+                response.getTruncationReason().name(),
+                storable(response.getThinkingText()),
+                payload);
     }
 
     /**
@@ -85,23 +93,32 @@ public final class AuditEventMapper {
                     + request.getThinkingContains().length());
         }
         if (request.getTruncationReason() == TruncationReason.UNRECOGNIZED) {
-            throw new IllegalArgumentException("truncation_reason " + request.getTruncationReasonValue()
-                    + " is not a known TruncationReason");
+            throw new IllegalArgumentException(
+                    "truncation_reason " + request.getTruncationReasonValue() + " is not a known TruncationReason");
         }
         Instant from = request.hasOccurredFrom() ? toInstant("occurred_from", request.getOccurredFrom()) : null;
         Instant to = request.hasOccurredTo() ? toInstant("occurred_to", request.getOccurredTo()) : null;
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("occurred_from (" + from + ") must be before occurred_to (" + to + ")");
         }
-        return new EventFilter(request.getTenant(), request.getTier(), request.getModel(), from, to,
+        return new EventFilter(
+                request.getTenant(),
+                request.getTier(),
+                request.getModel(),
+                from,
+                to,
                 request.getCutOnly(),
-                request.getTruncationReason() == TruncationReason.TRUNCATION_REASON_UNSPECIFIED ? ""
+                request.getTruncationReason() == TruncationReason.TRUNCATION_REASON_UNSPECIFIED
+                        ? ""
                         : request.getTruncationReason().name(),
-                request.getRequestId(), request.getTraceId(), request.getThinkingContains());
+                request.getRequestId(),
+                request.getTraceId(),
+                request.getThinkingContains());
     }
 
     public static GetAuditEventResponse toResponse(StoredEvent stored) {
-        return GetAuditEventResponse.newBuilder().setEvent(parse(stored.payload()))
+        return GetAuditEventResponse.newBuilder()
+                .setEvent(parse(stored.payload()))
                 .setLink(ChainLink.newBuilder()
                         .setPosition(stored.position())
                         .setPrevHash(stored.prevHash())
@@ -116,11 +133,12 @@ public final class AuditEventMapper {
                 .setLinksChecked(report.checked())
                 .setLinksRetired(report.retired())
                 .setAnchoredPosition(report.anchored());
-        report.firstBreak().ifPresent(b -> response.setFirstBreak(ChainBreak.newBuilder()
-                .setPosition(b.position())
-                .setEventId(b.eventId())
-                .setRequestId(b.requestId())
-                .setProblem(b.problem())));
+        report.firstBreak()
+                .ifPresent(b -> response.setFirstBreak(ChainBreak.newBuilder()
+                        .setPosition(b.position())
+                        .setEventId(b.eventId())
+                        .setRequestId(b.requestId())
+                        .setProblem(b.problem())));
         return response.build();
     }
 
@@ -137,14 +155,20 @@ public final class AuditEventMapper {
     /** @throws InvalidProtocolBufferException when the bytes are not a ChainAnchor */
     public static ChainAnchor toAnchor(byte[] bytes) throws InvalidProtocolBufferException {
         var anchor = io.elasticmesh.proto.audit.v1.ChainAnchor.parseFrom(bytes);
-        return new ChainAnchor(anchor.getTenant(), anchor.getPosition(), anchor.getHash(),
-                toInstant(anchor.getAnchoredAt()), anchor.getSignature());
+        return new ChainAnchor(
+                anchor.getTenant(),
+                anchor.getPosition(),
+                anchor.getHash(),
+                toInstant(anchor.getAnchoredAt()),
+                anchor.getSignature());
     }
 
     /** @throws IllegalArgumentException naming {@code field} when it is not a valid Timestamp (years 1 to 9999) */
     private static Instant toInstant(String field, Timestamp timestamp) {
-        if (timestamp.getSeconds() < MIN_SECONDS || timestamp.getSeconds() > MAX_SECONDS
-                || timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999) {
+        if (timestamp.getSeconds() < MIN_SECONDS
+                || timestamp.getSeconds() > MAX_SECONDS
+                || timestamp.getNanos() < 0
+                || timestamp.getNanos() > 999_999_999) {
             throw new IllegalArgumentException(field + " must be a valid timestamp (0001-01-01 to 9999-12-31, nanos "
                     + "0 to 999999999), was seconds " + timestamp.getSeconds() + " nanos " + timestamp.getNanos());
         }
@@ -156,6 +180,9 @@ public final class AuditEventMapper {
     }
 
     static Timestamp toTimestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

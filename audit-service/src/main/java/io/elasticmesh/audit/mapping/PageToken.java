@@ -13,12 +13,12 @@ import java.util.HexFormat;
  */
 public final class PageToken {
 
-    private PageToken() {
-    }
+    private PageToken() {}
 
     public static String encode(long beforeSeq, EventFilter filter) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("v1:" + beforeSeq + ":" + fingerprint(filter)).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("v1:" + beforeSeq + ":" + fingerprint(filter)).getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -56,24 +56,29 @@ public class AnchorJob {
         for (ChainHead chain : heads.chains()) {
             inDatabase.add(chain.tenant());
             ChainAnchor last = newest.get(chain.tenant());
-            boolean anchored = last != null && last.position() == chain.headPosition()
+            boolean anchored = last != null
+                    && last.position() == chain.headPosition()
                     && last.hash().equals(chain.headHash());
             if (chain.headPosition() == 0 || anchored) {
                 continue;
             }
-            Optional<String> contradiction = last == null ? Optional.empty()
-                    : last.contradiction(chain.headPosition(), chain.retiredPosition(),
-                            heads.hashAt(chain, last.position()));
+            Optional<String> contradiction = last == null
+                    ? Optional.empty()
+                    : last.contradiction(
+                            chain.headPosition(), chain.retiredPosition(), heads.hashAt(chain, last.position()));
             if (contradiction.isPresent()) {
-                LOG.errorf("audit chain of tenant '%s' no longer matches its anchor, so it is not signed again: %s",
+                LOG.errorf(
+                        "audit chain of tenant '%s' no longer matches its anchor, so it is not signed again: %s",
                         chain.tenant(), contradiction.get());
                 continue;
             }
             fresh.add(ChainAnchor.sign(key.value(), chain.tenant(), chain.headPosition(), chain.headHash(), now));
         }
-        newest.keySet().stream().filter(tenant -> !inDatabase.contains(tenant)).forEach(tenant -> LOG.errorf(
-                "audit chain of tenant '%s' was anchored at link %d but is gone from the database", tenant,
-                newest.get(tenant).position()));
+        newest.keySet().stream()
+                .filter(tenant -> !inDatabase.contains(tenant))
+                .forEach(tenant -> LOG.errorf(
+                        "audit chain of tenant '%s' was anchored at link %d but is gone from the database",
+                        tenant, newest.get(tenant).position()));
         anchors.publish(fresh);
         fresh.forEach(anchor -> newest.put(anchor.tenant(), anchor));
         return fresh;

@@ -14,8 +14,7 @@ public final class AuditAccess {
     public static final String COMPLIANCE = "compliance";
     public static final String AUDITOR = "auditor";
 
-    private AuditAccess() {
-    }
+    private AuditAccess() {}
 
     /**
      * The tenant a listing is confined to: for the compliance role the one asked for ({@code ""} = every tenant);
@@ -47,14 +46,16 @@ public final class AuditAccess {
      */
     public static void requireAuditRole(Principal caller) {
         if (!caller.hasRole(COMPLIANCE) && !caller.hasRole(AUDITOR)) {
-            throw Status.PERMISSION_DENIED.withDescription("principal '" + caller.name() + "' needs role '" + AUDITOR
-                    + "' (its own tenant) or '" + COMPLIANCE + "' (every tenant); it has " + caller.roles())
+            throw Status.PERMISSION_DENIED
+                    .withDescription("principal '" + caller.name() + "' needs role '" + AUDITOR
+                            + "' (its own tenant) or '" + COMPLIANCE + "' (every tenant); it has " + caller.roles())
                     .asRuntimeException();
         }
     }
 
     /** Whether the caller may read {@code tenant}'s events. */
     public static boolean mayRead(Principal caller, String tenant) {
-        return caller.hasRole(COMPLIANCE) || caller.hasRole(AUDITOR) && caller.tenant().equals(tenant);
+        return caller.hasRole(COMPLIANCE)
+                || caller.hasRole(AUDITOR) && caller.tenant().equals(tenant);
     }
 }

@@ -44,7 +44,8 @@ public class AuditQueries {
     /** @param decode the columns an event's payload implies */
     public ChainReport verify(Principal caller, String tenant, Function<byte[], EventRecord> decode) {
         AuditAccess.requireRead(caller, tenant);
-        Optional<ChainAnchor> anchor = Optional.ofNullable(anchors.newest(key.value()).get(tenant));
+        Optional<ChainAnchor> anchor =
+                Optional.ofNullable(anchors.newest(key.value()).get(tenant));
         return verifier.verify(tenant, decode, key.value(), anchor);
     }
 }

@@ -57,8 +57,8 @@ public class ChainAppender {
         Set<String> stored = storedIds(c, events);
         Set<String> fresh = new LinkedHashSet<>();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (tenant, position, event_id, "
-                + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, thinking_text, "
-                + "payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, thinking_text, "
+                        + "payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement moveHead = c.prepareStatement(
                         "UPDATE audit_chain SET head_position = ?, head_hash = ? WHERE tenant = ?")) {
             for (Map.Entry<String, List<EventRecord>> tenant : byTenant.entrySet()) {
@@ -72,9 +72,22 @@ public class ChainAppender {
                     String prev = hash;
                     position++;
                     hash = ChainHash.link(prev, e.payload());
-                    bind(insert, e.tenant(), position, e.eventId(), e.requestId(), e.traceId(),
-                            Timestamp.from(micros(e.occurredAt())), e.tier(), e.model(), e.thinkingCut(),
-                            e.truncationReason(), e.thinkingText(), e.payload(), prev, hash);
+                    bind(
+                            insert,
+                            e.tenant(),
+                            position,
+                            e.eventId(),
+                            e.requestId(),
+                            e.traceId(),
+                            Timestamp.from(micros(e.occurredAt())),
+                            e.tier(),
+                            e.model(),
+                            e.thinkingCut(),
+                            e.truncationReason(),
+                            e.thinkingText(),
+                            e.payload(),
+                            prev,
+                            hash);
                     insert.addBatch();
                 }
                 if (position != head.position()) {
@@ -88,8 +101,7 @@ public class ChainAppender {
         return fresh;
     }
 
-    private record Head(long position, String hash) {
-    }
+    private record Head(long position, String hash) {}
 
     /** Creates missing chains and locks every tenant's chain row, in name order so that lockers cannot deadlock. */
     private static Map<String, Head> lockHeads(Connection c, Collection<String> tenants) throws SQLException {
@@ -103,8 +115,11 @@ public class ChainAppender {
             create.executeBatch();
         }
         Map<String, Head> heads = new HashMap<>();
-        try (PreparedStatement s = prepare(c, "SELECT tenant, head_position, head_hash FROM audit_chain "
-                + "WHERE tenant = ANY(?) ORDER BY tenant FOR UPDATE", c.createArrayOf("text", tenants.toArray()));
+        try (PreparedStatement s = prepare(
+                        c,
+                        "SELECT tenant, head_position, head_hash FROM audit_chain "
+                                + "WHERE tenant = ANY(?) ORDER BY tenant FOR UPDATE",
+                        c.createArrayOf("text", tenants.toArray()));
                 ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 heads.put(r.getString(1), new Head(r.getLong(2), r.getString(3)));
@@ -116,8 +131,9 @@ public class ChainAppender {
     private static Set<String> storedIds(Connection c, List<EventRecord> events) throws SQLException {
         Object[] ids = events.stream().map(EventRecord::eventId).toArray();
         Set<String> stored = new HashSet<>();
-        try (PreparedStatement s = prepare(c, "SELECT event_id FROM audit_event WHERE event_id = ANY(?)",
-                c.createArrayOf("text", ids)); ResultSet r = s.executeQuery()) {
+        try (PreparedStatement s = prepare(
+                        c, "SELECT event_id FROM audit_event WHERE event_id = ANY(?)", c.createArrayOf("text", ids));
+                ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 stored.add(r.getString(1));
             }

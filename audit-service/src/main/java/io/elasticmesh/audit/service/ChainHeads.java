@@ -24,12 +24,12 @@ public class ChainHeads {
     public List<ChainHead> chains() {
         return db.connected("cannot read the chain heads", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT tenant, head_position, head_hash, "
-                    + "retired_position, retired_hash FROM audit_chain ORDER BY tenant");
+                            + "retired_position, retired_hash FROM audit_chain ORDER BY tenant");
                     ResultSet r = s.executeQuery()) {
                 List<ChainHead> chains = new ArrayList<>();
                 while (r.next()) {
-                    chains.add(new ChainHead(r.getString(1), r.getLong(2), r.getString(3), r.getLong(4),
-                            r.getString(5)));
+                    chains.add(
+                            new ChainHead(r.getString(1), r.getLong(2), r.getString(3), r.getLong(4), r.getString(5)));
                 }
                 return chains;
             }
@@ -43,8 +43,12 @@ public class ChainHeads {
             return known;
         }
         return db.connected("cannot read link " + position + " of tenant '" + chain.tenant() + "'", c -> {
-            try (PreparedStatement s = prepare(c, "SELECT hash FROM audit_event WHERE tenant = ? AND position = ?",
-                    chain.tenant(), position); ResultSet r = s.executeQuery()) {
+            try (PreparedStatement s = prepare(
+                            c,
+                            "SELECT hash FROM audit_event WHERE tenant = ? AND position = ?",
+                            chain.tenant(),
+                            position);
+                    ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
             }
         });

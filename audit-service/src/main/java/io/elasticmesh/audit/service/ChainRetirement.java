@@ -42,15 +42,20 @@ public class ChainRetirement {
                 params.add(tier);
                 params.add(Timestamp.from(instant));
             });
-            String cutoffOf = tierCutoffs.isEmpty() ? "CAST(? AS timestamptz)"
+            String cutoffOf = tierCutoffs.isEmpty()
+                    ? "CAST(? AS timestamptz)"
                     : "CASE" + whenTier + " ELSE CAST(? AS timestamptz) END";
             params.add(Timestamp.from(cutoff));
             long last;
             String hash;
-            try (PreparedStatement s = prepare(c, "SELECT position, hash FROM audit_event e WHERE tenant = ? AND "
-                    + "position < coalesce((SELECT min(position) FROM audit_event WHERE tenant = e.tenant AND "
-                    + "stored_at >= " + cutoffOf + "), 9223372036854775807) ORDER BY position DESC LIMIT 1",
-                    params.toArray()); ResultSet r = s.executeQuery()) {
+            try (PreparedStatement s = prepare(
+                            c,
+                            "SELECT position, hash FROM audit_event e WHERE tenant = ? AND "
+                                    + "position < coalesce((SELECT min(position) FROM audit_event WHERE tenant = e.tenant AND "
+                                    + "stored_at >= " + cutoffOf
+                                    + "), 9223372036854775807) ORDER BY position DESC LIMIT 1",
+                            params.toArray());
+                    ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     return 0L;
                 }
@@ -58,8 +63,14 @@ public class ChainRetirement {
                 hash = r.getString(2);
             }
             // The service role may not delete: audit_retire (V2) deletes, moves the checkpoint and logs it.
-            try (PreparedStatement retire = prepare(c, "SELECT audit_retire(?, ?, ?, ?)", tenant, last, hash,
-                    ChainHash.checkpointMac(checkpointKey, tenant, last, hash)); ResultSet r = retire.executeQuery()) {
+            try (PreparedStatement retire = prepare(
+                            c,
+                            "SELECT audit_retire(?, ?, ?, ?)",
+                            tenant,
+                            last,
+                            hash,
+                            ChainHash.checkpointMac(checkpointKey, tenant, last, hash));
+                    ResultSet r = retire.executeQuery()) {
                 r.next();
                 return r.getLong(1);
             }

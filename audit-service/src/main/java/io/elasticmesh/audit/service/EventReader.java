@@ -27,8 +27,9 @@ public class EventReader {
     }
 
     public Optional<StoredEvent> findByRequestId(String requestId) {
-        List<StoredEvent> found = query("SELECT " + COLUMNS + " FROM audit_event WHERE request_id = ? ORDER BY seq "
-                + "LIMIT 1", List.of(requestId));
+        List<StoredEvent> found = query(
+                "SELECT " + COLUMNS + " FROM audit_event WHERE request_id = ? ORDER BY seq " + "LIMIT 1",
+                List.of(requestId));
         return found.stream().findFirst();
     }
 
@@ -72,7 +73,8 @@ public class EventReader {
             return new EventPage(found, OptionalLong.empty());
         }
         List<StoredEvent> page = found.subList(0, pageSize);
-        return new EventPage(List.copyOf(page), OptionalLong.of(page.get(pageSize - 1).seq()));
+        return new EventPage(
+                List.copyOf(page), OptionalLong.of(page.get(pageSize - 1).seq()));
     }
 
     private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
@@ -84,11 +86,18 @@ public class EventReader {
 
     private List<StoredEvent> query(String sql, List<Object> params) {
         return db.connected("audit query failed", c -> {
-            try (PreparedStatement s = prepare(c, sql, params.toArray()); ResultSet r = s.executeQuery()) {
+            try (PreparedStatement s = prepare(c, sql, params.toArray());
+                    ResultSet r = s.executeQuery()) {
                 List<StoredEvent> events = new ArrayList<>();
                 while (r.next()) {
-                    events.add(new StoredEvent(r.getString(1), r.getBytes(2), r.getLong(3), r.getString(4),
-                            r.getString(5), r.getTimestamp(6).toInstant(), r.getLong(7)));
+                    events.add(new StoredEvent(
+                            r.getString(1),
+                            r.getBytes(2),
+                            r.getLong(3),
+                            r.getString(4),
+                            r.getString(5),
+                            r.getTimestamp(6).toInstant(),
+                            r.getLong(7)));
                 }
                 return events;
             }

@@ -30,18 +30,35 @@ public class QueryLog {
             write(entry);
             return;
         }
-        vertx.executeBlocking(() -> {
-            write(entry);
-            return null;
-        }, false).onFailure(e -> LOG.errorf("query log entry lost (%s %s by '%s' from %s, %s): %s", entry.rpc(),
-                entry.request(), entry.principal(), entry.peer(), entry.outcome(), e.getMessage()));
+        vertx.executeBlocking(
+                        () -> {
+                            write(entry);
+                            return null;
+                        },
+                        false)
+                .onFailure(e -> LOG.errorf(
+                        "query log entry lost (%s %s by '%s' from %s, %s): %s",
+                        entry.rpc(),
+                        entry.request(),
+                        entry.principal(),
+                        entry.peer(),
+                        entry.outcome(),
+                        e.getMessage()));
     }
 
     private void write(QueryLogEntry entry) {
         db.connected("cannot record the query", c -> {
-            AuditDatabase.update(c, "INSERT INTO audit_query_log (principal, principal_tenant, roles, peer, rpc, "
-                    + "request, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)", entry.principal(), entry.principalTenant(),
-                    entry.roles(), entry.peer(), entry.rpc(), entry.request(), entry.outcome());
+            AuditDatabase.update(
+                    c,
+                    "INSERT INTO audit_query_log (principal, principal_tenant, roles, peer, rpc, "
+                            + "request, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    entry.principal(),
+                    entry.principalTenant(),
+                    entry.roles(),
+                    entry.peer(),
+                    entry.rpc(),
+                    entry.request(),
+                    entry.outcome());
             return null;
         });
     }

@@ -73,7 +73,9 @@ class AuditErrorPolicyTests {
     @BeforeEach
     void connect() {
         audit = GrpcClientUtils.attachHeaders(anonymous, apiKey());
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9401).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9401)
+                .usePlaintext()
+                .build();
     }
 
     private static Metadata apiKey() {
@@ -90,26 +92,31 @@ class AuditErrorPolicyTests {
     @Test
     @Order(1)
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
-        QuarkusMock.installMockForType(new AuditQueries(null, null, null, null) {
-            @Override
-            public Optional<StoredEvent> find(Principal caller, String requestId) {
-                throw new IllegalArgumentException("a library's bug, not the caller's");
-            }
-        }, AuditQueries.class);
+        QuarkusMock.installMockForType(
+                new AuditQueries(null, null, null, null) {
+                    @Override
+                    public Optional<StoredEvent> find(Principal caller, String requestId) {
+                        throw new IllegalArgumentException("a library's bug, not the caller's");
+                    }
+                },
+                AuditQueries.class);
 
-        Status status = GrpcCalls.failureOf(audit.getAuditEvent(GetAuditEventRequest.newBuilder()
-                .setRequestId("r-1").build()));
+        Status status = GrpcCalls.failureOf(audit.getAuditEvent(
+                GetAuditEventRequest.newBuilder().setRequestId("r-1").build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
-        assertThat(status.getDescription()).startsWith("internal error, correlation id ").doesNotContain("library");
+        assertThat(status.getDescription())
+                .startsWith("internal error, correlation id ")
+                .doesNotContain("library");
     }
 
     @Test
     @Order(2)
     void bytesThatAreNoRequestAreInvalidArgument() {
-        Status status = GrpcCalls.sendBytes(ClientInterceptors.intercept(channel,
-                MetadataUtils.newAttachHeadersInterceptor(apiKey())),
-                AuditServiceGrpc.getListAuditEventsMethod(), new byte[] {0x0a, 0x03, (byte) 0xe2, 0x28, (byte) 0xa1},
+        Status status = GrpcCalls.sendBytes(
+                ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(apiKey())),
+                AuditServiceGrpc.getListAuditEventsMethod(),
+                new byte[] {0x0a, 0x03, (byte) 0xe2, 0x28, (byte) 0xa1},
                 CallOptions.DEFAULT);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -119,10 +126,11 @@ class AuditErrorPolicyTests {
     @Test
     @Order(3)
     void fieldsBeyondTheirLimitsAreRefusedWithoutBeingRepeated() {
-        Status tier = GrpcCalls.failureOf(audit.listAuditEvents(ListAuditEventsRequest.newBuilder()
-                .setTier("t".repeat(129)).build()));
+        Status tier = GrpcCalls.failureOf(audit.listAuditEvents(
+                ListAuditEventsRequest.newBuilder().setTier("t".repeat(129)).build()));
         Status requestId = GrpcCalls.failureOf(audit.getAuditEvent(GetAuditEventRequest.newBuilder()
-                .setRequestId("r".repeat(100_000)).build()));
+                .setRequestId("r".repeat(100_000))
+                .build()));
 
         assertThat(tier.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(tier.getDescription()).isEqualTo("tier must be at most 128 characters, was 129");
@@ -133,8 +141,8 @@ class AuditErrorPolicyTests {
     @Order(3)
     void aPageSizeAboveTwoToTheThirtyFirstIsRefusedAsSent() {
         // Found by HostileInputsIT: uint32 4294967295 reads as -1 in Java and reached SQL as LIMIT -1 (INTERNAL).
-        Status status = GrpcCalls.failureOf(audit.listAuditEvents(ListAuditEventsRequest.newBuilder()
-                .setPageSize(-1).build()));
+        Status status = GrpcCalls.failureOf(audit.listAuditEvents(
+                ListAuditEventsRequest.newBuilder().setPageSize(-1).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).endsWith("was 4294967295");
@@ -143,8 +151,8 @@ class AuditErrorPolicyTests {
     @Test
     @Order(4)
     void anUnknownRequestIdIsEchoedBounded() {
-        Status status = GrpcCalls.failureOf(audit.getAuditEvent(GetAuditEventRequest.newBuilder()
-                .setRequestId("n".repeat(128)).build()));
+        Status status = GrpcCalls.failureOf(audit.getAuditEvent(
+                GetAuditEventRequest.newBuilder().setRequestId("n".repeat(128)).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).startsWith("no audit event for request '" + "n".repeat(64) + "… (128 ");
@@ -154,13 +162,15 @@ class AuditErrorPolicyTests {
     @Order(10)
     void stoppedPostgresIsUnavailableAndTurnsGrpcHealthNotServing() {
         assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.SERVING))
-                .as(() -> HttpGet.get(8401, "/q/health/ready").body()).isEqualTo(ServingStatus.SERVING);
+                .as(() -> HttpGet.get(8401, "/q/health/ready").body())
+                .isEqualTo(ServingStatus.SERVING);
 
         StoppablePostgres.running.stop();
         Status status = GrpcCalls.failureOf(audit.listAuditEvents(ListAuditEventsRequest.getDefaultInstance()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(status.getDescription()).startsWith("a dependency is unavailable: ");
-        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING)).isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING))
+                .isEqualTo(ServingStatus.NOT_SERVING);
     }
 }

@@ -115,16 +115,26 @@ class AuditGrpcServiceTests {
         return AuditEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setTraceId(UUID.randomUUID().toString().replace("-", ""))
-                .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setOccurredAt(
+                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .setTenant(tenant)
-                .setRequest(ReasonRequest.newBuilder().setTenant(tenant).setTier("standard")
-                        .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("Why?")))
-                .setResponse(response.apply(ReasonResponse.newBuilder().setRequestId(requestId)
-                        .setThinkingText("think1 think2 ").setThinkingTruncated(true)
+                .setRequest(ReasonRequest.newBuilder()
+                        .setTenant(tenant)
+                        .setTier("standard")
+                        .addMessages(ChatMessage.newBuilder()
+                                .setRole(ChatMessage.Role.ROLE_USER)
+                                .setContent("Why?")))
+                .setResponse(response.apply(ReasonResponse.newBuilder()
+                        .setRequestId(requestId)
+                        .setThinkingText("think1 think2 ")
+                        .setThinkingTruncated(true)
                         .setTruncationReason(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
                         .setSolutionText("answer")
-                        .setBudget(AppliedBudget.newBuilder().setTier("standard").setModel("smollm2-135m")
-                                .setThinkingBudgetTokens(2).setSolutionBudgetTokens(8))))
+                        .setBudget(AppliedBudget.newBuilder()
+                                .setTier("standard")
+                                .setModel("smollm2-135m")
+                                .setThinkingBudgetTokens(2)
+                                .setSolutionBudgetTokens(8))))
                 .build();
     }
 
@@ -134,33 +144,46 @@ class AuditGrpcServiceTests {
 
     /** Sends the events keyed by tenant, as the router does. */
     private void publish(AuditEvent... events) {
-        publish(Stream.of(events).map(e -> new ProducerRecord<>(TOPIC, e.getTenant(), e.toByteArray())).toList());
+        publish(Stream.of(events)
+                .map(e -> new ProducerRecord<>(TOPIC, e.getTenant(), e.toByteArray()))
+                .toList());
     }
 
     /** Sends the records in order and flushes once, so that they usually reach the consumer in one poll. */
     private void publish(List<ProducerRecord<String, byte[]>> records) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                bootstrapServers, "linger.ms", 50), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 50),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             records.forEach(producer::send);
             producer.flush();
         }
     }
 
     private <T> Throwable failure(Uni<T> call) {
-        return call.onItem().transform(reply -> (Throwable) null).onFailure().recoverWithItem(t -> t)
-                .await().atMost(Duration.ofSeconds(10));
+        return call.onItem()
+                .transform(reply -> (Throwable) null)
+                .onFailure()
+                .recoverWithItem(t -> t)
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     private GetAuditEventResponse get(String requestId) {
-        return audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build())
-                .await().atMost(Duration.ofSeconds(10));
+        return audit.getAuditEvent(GetAuditEventRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .build())
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     private GetAuditEventResponse awaitStored(AuditEvent event) throws InterruptedException {
         String requestId = event.getResponse().getRequestId();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(requestId).build()))
+            if (failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder()
+                            .setRequestId(requestId)
+                            .build()))
                     == null) {
                 return get(requestId);
             }
@@ -174,7 +197,9 @@ class AuditGrpcServiceTests {
     }
 
     private List<String> requestIds(ListAuditEventsRequest.Builder request) {
-        return list(request).getEventsList().stream().map(e -> e.getResponse().getRequestId()).toList();
+        return list(request).getEventsList().stream()
+                .map(e -> e.getResponse().getRequestId())
+                .toList();
     }
 
     private static String id(AuditEvent event) {
@@ -182,8 +207,10 @@ class AuditGrpcServiceTests {
     }
 
     private VerifyAuditChainResponse verify(String tenant) {
-        return audit.verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant(tenant).build())
-                .await().atMost(Duration.ofSeconds(10));
+        return audit.verifyAuditChain(
+                        VerifyAuditChainRequest.newBuilder().setTenant(tenant).build())
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     /** The schema's owner, a superuser here: what a database administrator can do. */
@@ -209,7 +236,8 @@ class AuditGrpcServiceTests {
 
     /** Rows of a query run as the owner, each row's columns joined by a space. */
     private List<String> rows(String query, Object... params) throws Exception {
-        try (Connection c = asOwner(); PreparedStatement s = c.prepareStatement(query)) {
+        try (Connection c = asOwner();
+                PreparedStatement s = c.prepareStatement(query)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -244,11 +272,15 @@ class AuditGrpcServiceTests {
         assertThat(stored.getEvent()).isEqualTo(event);
         assertThat(stored.getLink().getPosition()).isEqualTo(1);
         assertThat(stored.getLink().getPrevHash()).isEqualTo("0".repeat(64));
-        assertThat(stored.getLink().getHash()).hasSize(64).isNotEqualTo(stored.getLink().getPrevHash());
+        assertThat(stored.getLink().getHash())
+                .hasSize(64)
+                .isNotEqualTo(stored.getLink().getPrevHash());
     }
 
     private static AuditEvent replayOf(AuditEvent event) {
-        return event.toBuilder().setResponse(event.getResponse().toBuilder().setThinkingText("replayed")).build();
+        return event.toBuilder()
+                .setResponse(event.getResponse().toBuilder().setThinkingText("replayed"))
+                .build();
     }
 
     @Test
@@ -286,9 +318,11 @@ class AuditGrpcServiceTests {
         awaitStored(events.get(events.size() - 1));
         awaitStored(events.get(events.size() - 2));
         for (String tenant : List.of(a, b)) {
-            List<AuditEvent> ofTenant = events.stream().filter(e -> e.getTenant().equals(tenant)).toList();
+            List<AuditEvent> ofTenant =
+                    events.stream().filter(e -> e.getTenant().equals(tenant)).toList();
             for (int position = 1; position <= ofTenant.size(); position++) {
-                assertThat(awaitStored(ofTenant.get(position - 1)).getLink().getPosition()).isEqualTo(position);
+                assertThat(awaitStored(ofTenant.get(position - 1)).getLink().getPosition())
+                        .isEqualTo(position);
             }
             VerifyAuditChainResponse chain = verify(tenant);
             assertThat(chain.getIntact()).isTrue();
@@ -302,7 +336,8 @@ class AuditGrpcServiceTests {
         AuditEvent after = event(tenant());
 
         // One key, so all three land in one partition in this order.
-        publish(List.of(new ProducerRecord<>(TOPIC, "k", before.toByteArray()),
+        publish(List.of(
+                new ProducerRecord<>(TOPIC, "k", before.toByteArray()),
                 new ProducerRecord<>(TOPIC, "k", "not a protobuf".getBytes(StandardCharsets.UTF_8)),
                 new ProducerRecord<>(TOPIC, "k", after.toByteArray())));
 
@@ -328,34 +363,46 @@ class AuditGrpcServiceTests {
     void everyFilterKeepsExactlyTheMatchingEvents() throws Exception {
         String tenant = tenant();
         AuditEvent plain = event(tenant);
-        AuditEvent gold = event(tenant, r -> r.setBudget(r.getBudget().toBuilder().setTier("gold")));
-        AuditEvent otherModel = event(tenant, r -> r.setBudget(r.getBudget().toBuilder().setModel("scripted")));
-        AuditEvent uncut = event(tenant, r -> r.setThinkingTruncated(false)
-                .setTruncationReason(TruncationReason.TRUNCATION_REASON_UNSPECIFIED));
+        AuditEvent gold =
+                event(tenant, r -> r.setBudget(r.getBudget().toBuilder().setTier("gold")));
+        AuditEvent otherModel =
+                event(tenant, r -> r.setBudget(r.getBudget().toBuilder().setModel("scripted")));
+        AuditEvent uncut = event(
+                tenant,
+                r -> r.setThinkingTruncated(false).setTruncationReason(TruncationReason.TRUNCATION_REASON_UNSPECIFIED));
         AuditEvent deadline = event(tenant, r -> r.setTruncationReason(TruncationReason.TRUNCATION_REASON_DEADLINE));
         AuditEvent needle = event(tenant, r -> r.setThinkingText("the 50% Answer_is NEAR"));
-        AuditEvent old = event(tenant).toBuilder().setOccurredAt(Timestamp.newBuilder().setSeconds(1_000)).build();
+        AuditEvent old = event(tenant).toBuilder()
+                .setOccurredAt(Timestamp.newBuilder().setSeconds(1_000))
+                .build();
         AuditEvent otherTenant = event(tenant());
         publish(plain, gold, otherModel, uncut, deadline, needle, old, otherTenant);
         awaitStored(otherTenant);
         awaitStored(old);
-        ListAuditEventsRequest.Builder mine = ListAuditEventsRequest.newBuilder().setTenant(tenant);
+        ListAuditEventsRequest.Builder mine =
+                ListAuditEventsRequest.newBuilder().setTenant(tenant);
 
-        assertThat(requestIds(mine.clone())).containsExactlyInAnyOrder(id(plain), id(gold), id(otherModel), id(uncut),
-                id(deadline), id(needle), id(old));
+        assertThat(requestIds(mine.clone()))
+                .containsExactlyInAnyOrder(
+                        id(plain), id(gold), id(otherModel), id(uncut), id(deadline), id(needle), id(old));
         assertThat(requestIds(mine.clone().setTier("gold"))).containsExactly(id(gold));
         assertThat(requestIds(mine.clone().setModel("scripted"))).containsExactly(id(otherModel));
-        assertThat(requestIds(mine.clone().setCutOnly(true))).doesNotContain(id(uncut)).hasSize(6);
+        assertThat(requestIds(mine.clone().setCutOnly(true)))
+                .doesNotContain(id(uncut))
+                .hasSize(6);
         assertThat(requestIds(mine.clone().setTruncationReason(TruncationReason.TRUNCATION_REASON_DEADLINE)))
                 .containsExactly(id(deadline));
         assertThat(requestIds(mine.clone().setRequestId(id(gold)))).containsExactly(id(gold));
         assertThat(requestIds(mine.clone().setTraceId(needle.getTraceId()))).containsExactly(id(needle));
         // Case-insensitive, and % and _ are plain characters, not wildcards.
-        assertThat(requestIds(mine.clone().setThinkingContains("50% answer_IS"))).containsExactly(id(needle));
+        assertThat(requestIds(mine.clone().setThinkingContains("50% answer_IS")))
+                .containsExactly(id(needle));
         assertThat(requestIds(mine.clone().setThinkingContains("5_%"))).isEmpty();
         assertThat(requestIds(mine.clone().setOccurredTo(Timestamp.newBuilder().setSeconds(2_000))))
                 .containsExactly(id(old));
-        assertThat(requestIds(mine.clone().setOccurredFrom(Timestamp.newBuilder().setSeconds(2_000)))).hasSize(6)
+        assertThat(requestIds(
+                        mine.clone().setOccurredFrom(Timestamp.newBuilder().setSeconds(2_000))))
+                .hasSize(6)
                 .doesNotContain(id(old));
         assertThat(requestIds(ListAuditEventsRequest.newBuilder().setRequestId(id(otherTenant))))
                 .containsExactly(id(otherTenant));
@@ -370,7 +417,8 @@ class AuditGrpcServiceTests {
         }
         publish(events.toArray(AuditEvent[]::new));
         awaitStored(events.get(6));
-        ListAuditEventsRequest.Builder request = ListAuditEventsRequest.newBuilder().setTenant(tenant).setPageSize(3);
+        ListAuditEventsRequest.Builder request =
+                ListAuditEventsRequest.newBuilder().setTenant(tenant).setPageSize(3);
 
         ListAuditEventsResponse first = list(request.clone());
         AuditEvent late = event(tenant);
@@ -384,7 +432,8 @@ class AuditGrpcServiceTests {
             page.getEventsList().forEach(e -> paged.add(e.getResponse().getRequestId()));
         }
         // Newest stored first; the late event does not shift the pages already being read.
-        List<String> newestFirst = new ArrayList<>(events.stream().map(AuditGrpcServiceTests::id).toList());
+        List<String> newestFirst =
+                new ArrayList<>(events.stream().map(AuditGrpcServiceTests::id).toList());
         Collections.reverse(newestFirst);
         assertThat(paged).containsExactlyElementsOf(newestFirst);
         assertThat(third.getNextPageToken()).isEmpty();
@@ -392,27 +441,51 @@ class AuditGrpcServiceTests {
 
     @Test
     void malformedQueriesAreRefusedNamingTheField() {
-        ListAuditEventsRequest.Builder request = ListAuditEventsRequest.newBuilder().setTenant("acme");
-        assertStatus(failure(audit.listAuditEvents(request.clone().setPageSize(501).build())),
-                Status.Code.INVALID_ARGUMENT, "page_size");
+        ListAuditEventsRequest.Builder request =
+                ListAuditEventsRequest.newBuilder().setTenant("acme");
+        assertStatus(
+                failure(audit.listAuditEvents(request.clone().setPageSize(501).build())),
+                Status.Code.INVALID_ARGUMENT,
+                "page_size");
         // uint32 4294967295 is -1 in Java: refused, and quoted as sent.
-        assertStatus(failure(audit.listAuditEvents(request.clone().setPageSize(-1).build())),
-                Status.Code.INVALID_ARGUMENT, "page_size must be between 1 and 500 (0 for ");
-        assertStatus(failure(audit.listAuditEvents(request.clone().setPageSize(-1).build())),
-                Status.Code.INVALID_ARGUMENT, "was 4294967295");
-        assertStatus(failure(audit.listAuditEvents(request.clone().setPageToken("bogus").build())),
-                Status.Code.INVALID_ARGUMENT, "page_token");
-        assertStatus(failure(audit.listAuditEvents(request.clone().setThinkingContains("x".repeat(201)).build())),
-                Status.Code.INVALID_ARGUMENT, "thinking_contains");
-        assertStatus(failure(audit.listAuditEvents(request.clone().setOccurredFrom(Timestamp.newBuilder()
-                .setSeconds(5)).setOccurredTo(Timestamp.newBuilder().setSeconds(5)).build())),
-                Status.Code.INVALID_ARGUMENT, "occurred_from");
-        assertStatus(failure(audit.getAuditEvent(GetAuditEventRequest.getDefaultInstance())),
-                Status.Code.INVALID_ARGUMENT, "request_id");
-        assertStatus(failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId("nope").build())),
-                Status.Code.NOT_FOUND, "nope");
-        assertStatus(failure(audit.verifyAuditChain(VerifyAuditChainRequest.getDefaultInstance())),
-                Status.Code.INVALID_ARGUMENT, "tenant");
+        assertStatus(
+                failure(audit.listAuditEvents(request.clone().setPageSize(-1).build())),
+                Status.Code.INVALID_ARGUMENT,
+                "page_size must be between 1 and 500 (0 for ");
+        assertStatus(
+                failure(audit.listAuditEvents(request.clone().setPageSize(-1).build())),
+                Status.Code.INVALID_ARGUMENT,
+                "was 4294967295");
+        assertStatus(
+                failure(audit.listAuditEvents(
+                        request.clone().setPageToken("bogus").build())),
+                Status.Code.INVALID_ARGUMENT,
+                "page_token");
+        assertStatus(
+                failure(audit.listAuditEvents(
+                        request.clone().setThinkingContains("x".repeat(201)).build())),
+                Status.Code.INVALID_ARGUMENT,
+                "thinking_contains");
+        assertStatus(
+                failure(audit.listAuditEvents(request.clone()
+                        .setOccurredFrom(Timestamp.newBuilder().setSeconds(5))
+                        .setOccurredTo(Timestamp.newBuilder().setSeconds(5))
+                        .build())),
+                Status.Code.INVALID_ARGUMENT,
+                "occurred_from");
+        assertStatus(
+                failure(audit.getAuditEvent(GetAuditEventRequest.getDefaultInstance())),
+                Status.Code.INVALID_ARGUMENT,
+                "request_id");
+        assertStatus(
+                failure(audit.getAuditEvent(
+                        GetAuditEventRequest.newBuilder().setRequestId("nope").build())),
+                Status.Code.NOT_FOUND,
+                "nope");
+        assertStatus(
+                failure(audit.verifyAuditChain(VerifyAuditChainRequest.getDefaultInstance())),
+                Status.Code.INVALID_ARGUMENT,
+                "tenant");
     }
 
     @Test
@@ -422,11 +495,20 @@ class AuditGrpcServiceTests {
         AuditEvent b = event(tenant);
         publish(a, b);
         awaitStored(b);
-        String token = list(ListAuditEventsRequest.newBuilder().setTenant(tenant).setPageSize(1)).getNextPageToken();
+        String token = list(ListAuditEventsRequest.newBuilder()
+                        .setTenant(tenant)
+                        .setPageSize(1))
+                .getNextPageToken();
 
-        assertStatus(failure(audit.listAuditEvents(ListAuditEventsRequest.newBuilder().setTenant(tenant)
-                .setCutOnly(true).setPageSize(1).setPageToken(token).build())),
-                Status.Code.INVALID_ARGUMENT, "other filters");
+        assertStatus(
+                failure(audit.listAuditEvents(ListAuditEventsRequest.newBuilder()
+                        .setTenant(tenant)
+                        .setCutOnly(true)
+                        .setPageSize(1)
+                        .setPageToken(token)
+                        .build())),
+                Status.Code.INVALID_ARGUMENT,
+                "other filters");
     }
 
     private List<AuditEvent> storedChain(String tenant, int length) throws Exception {
@@ -463,8 +545,9 @@ class AuditGrpcServiceTests {
     void alteredEventBytesAreReportedAtTheirLink() throws Exception {
         String tenant = tenant();
         List<AuditEvent> events = storedChain(tenant, 3);
-        AuditEvent forged = events.get(1).toBuilder().setResponse(events.get(1).getResponse().toBuilder()
-                .setSolutionText("a nicer answer")).build();
+        AuditEvent forged = events.get(1).toBuilder()
+                .setResponse(events.get(1).getResponse().toBuilder().setSolutionText("a nicer answer"))
+                .build();
 
         sql("UPDATE audit_event SET payload = ? WHERE request_id = ?", forged.toByteArray(), id(events.get(1)));
 
@@ -510,8 +593,9 @@ class AuditGrpcServiceTests {
         retention.run(Instant.now());
 
         assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant("short-lived")))
-                .containsExactly(id(recent)).doesNotContainAnyElementsOf(old.stream().map(AuditGrpcServiceTests::id)
-                        .toList());
+                .containsExactly(id(recent))
+                .doesNotContainAnyElementsOf(
+                        old.stream().map(AuditGrpcServiceTests::id).toList());
         VerifyAuditChainResponse chain = verify("short-lived");
         assertThat(chain.getIntact()).isTrue();
         assertThat(chain.getLinksRetired()).isEqualTo(3);
@@ -525,8 +609,8 @@ class AuditGrpcServiceTests {
     void tierRetentionDeletesExpiredEventsOldestFirstOnly() throws Exception {
         // The test profile keeps tier 'ephemeral' for one second, every other tier for years.
         String tenant = tenant();
-        UnaryOperator<ReasonResponse.Builder> ephemeral = r -> r.setBudget(r.getBudget().toBuilder()
-                .setTier("ephemeral"));
+        UnaryOperator<ReasonResponse.Builder> ephemeral =
+                r -> r.setBudget(r.getBudget().toBuilder().setTier("ephemeral"));
         AuditEvent first = event(tenant, ephemeral);
         AuditEvent second = event(tenant, ephemeral);
         AuditEvent kept = event(tenant);
@@ -547,15 +631,18 @@ class AuditGrpcServiceTests {
 
     @Test
     void configuredPatternsAreRedactedBeforeStorage() throws Exception {
-        AuditEvent secret = event(tenant(), r -> r.setThinkingText("user SSN 123-45-6789 and key sk-abcdefghij1")
-                .setSolutionText("call 123-45-6789"));
+        AuditEvent secret = event(
+                tenant(),
+                r -> r.setThinkingText("user SSN 123-45-6789 and key sk-abcdefghij1")
+                        .setSolutionText("call 123-45-6789"));
 
         publish(secret);
 
         AuditEvent stored = awaitStored(secret).getEvent();
         assertThat(stored.getResponse().getThinkingText()).isEqualTo("user SSN [REDACTED] and key [REDACTED]");
         assertThat(stored.getResponse().getSolutionText()).isEqualTo("call [REDACTED]");
-        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setThinkingContains("6789"))).isEmpty();
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setThinkingContains("6789")))
+                .isEmpty();
         assertThat(verify(secret.getTenant()).getIntact()).isTrue();
     }
 
@@ -567,29 +654,55 @@ class AuditGrpcServiceTests {
         awaitStored(theirs);
         awaitStored(mine);
 
-        List<AuditEvent> listed = acmeAuditor.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())
-                .await().atMost(Duration.ofSeconds(10)).getEventsList();
+        List<AuditEvent> listed = acmeAuditor
+                .listAuditEvents(ListAuditEventsRequest.getDefaultInstance())
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .getEventsList();
         assertThat(listed).extracting(AuditEvent::getTenant).containsOnly("acme");
         assertThat(listed).extracting(AuditGrpcServiceTests::id).contains(id(mine));
-        assertThat(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(mine)).build())
-                .await().atMost(Duration.ofSeconds(10)).getEvent()).isEqualTo(mine);
-        assertThat(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant("acme").build())
-                .await().atMost(Duration.ofSeconds(10)).getIntact()).isTrue();
+        assertThat(acmeAuditor
+                        .getAuditEvent(GetAuditEventRequest.newBuilder()
+                                .setRequestId(id(mine))
+                                .build())
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .getEvent())
+                .isEqualTo(mine);
+        assertThat(acmeAuditor
+                        .verifyAuditChain(VerifyAuditChainRequest.newBuilder()
+                                .setTenant("acme")
+                                .build())
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .getIntact())
+                .isTrue();
 
-        assertStatus(failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder()
-                .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+        assertStatus(
+                failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder()
+                        .setTenant(theirs.getTenant())
+                        .build())),
+                Status.Code.PERMISSION_DENIED,
+                "may not access tenant");
         // Another tenant's event is answered exactly as one that does not exist: its tenant is not revealed.
-        Throwable hidden = failure(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder()
-                .setRequestId(id(theirs)).build()));
+        Throwable hidden = failure(acmeAuditor.getAuditEvent(
+                GetAuditEventRequest.newBuilder().setRequestId(id(theirs)).build()));
         Throwable missing = failure(acmeAuditor.getAuditEvent(GetAuditEventRequest.newBuilder()
-                .setRequestId(id(theirs).replace('-', '0')).build()));
+                .setRequestId(id(theirs).replace('-', '0'))
+                .build()));
         assertStatus(hidden, Status.Code.NOT_FOUND, id(theirs));
         assertThat(((StatusRuntimeException) hidden).getStatus().getDescription())
-                .isEqualTo(((StatusRuntimeException) missing).getStatus().getDescription()
+                .isEqualTo(((StatusRuntimeException) missing)
+                        .getStatus()
+                        .getDescription()
                         .replace(id(theirs).replace('-', '0'), id(theirs)))
                 .doesNotContain(theirs.getTenant());
-        assertStatus(failure(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder()
-                .setTenant(theirs.getTenant()).build())), Status.Code.PERMISSION_DENIED, "may not access tenant");
+        assertStatus(
+                failure(acmeAuditor.verifyAuditChain(VerifyAuditChainRequest.newBuilder()
+                        .setTenant(theirs.getTenant())
+                        .build())),
+                Status.Code.PERMISSION_DENIED,
+                "may not access tenant");
     }
 
     @Test
@@ -600,7 +713,8 @@ class AuditGrpcServiceTests {
         awaitStored(other);
         awaitStored(acme);
 
-        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setPageSize(500))).contains(id(acme), id(other));
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setPageSize(500)))
+                .contains(id(acme), id(other));
     }
 
     @Test
@@ -609,26 +723,42 @@ class AuditGrpcServiceTests {
         publish(stored);
         awaitStored(stored);
 
-        assertStatus(failure(acmeApp.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
-                Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
+        assertStatus(
+                failure(acmeApp.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.PERMISSION_DENIED,
+                "needs role 'auditor'");
         // Refused before anything is looked up: whether the event exists makes no difference.
-        assertStatus(failure(acmeApp.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId(id(stored))
-                .build())), Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
-        assertStatus(failure(acmeApp.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId("no-such-id")
-                .build())), Status.Code.PERMISSION_DENIED, "needs role 'auditor'");
-        assertStatus(failure(anonymous.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
-                Status.Code.UNAUTHENTICATED, "x-api-key");
-        assertStatus(failure(withKey("guessed").listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
-                Status.Code.UNAUTHENTICATED, "unknown API key");
+        assertStatus(
+                failure(acmeApp.getAuditEvent(GetAuditEventRequest.newBuilder()
+                        .setRequestId(id(stored))
+                        .build())),
+                Status.Code.PERMISSION_DENIED,
+                "needs role 'auditor'");
+        assertStatus(
+                failure(acmeApp.getAuditEvent(GetAuditEventRequest.newBuilder()
+                        .setRequestId("no-such-id")
+                        .build())),
+                Status.Code.PERMISSION_DENIED,
+                "needs role 'auditor'");
+        assertStatus(
+                failure(anonymous.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.UNAUTHENTICATED,
+                "x-api-key");
+        assertStatus(
+                failure(withKey("guessed").listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.UNAUTHENTICATED,
+                "unknown API key");
     }
 
     @Test
     void everyQueryIsRecordedWithItsOutcome() throws Exception {
         String tenant = tenant();
-        failure(acmeAuditor.listAuditEvents(ListAuditEventsRequest.newBuilder().setTenant(tenant).build()));
+        failure(acmeAuditor.listAuditEvents(
+                ListAuditEventsRequest.newBuilder().setTenant(tenant).build()));
         list(ListAuditEventsRequest.newBuilder().setTenant(tenant));
 
-        List<String> log = rows("SELECT principal, rpc, outcome FROM audit_query_log WHERE request LIKE ? ORDER BY id",
+        List<String> log = rows(
+                "SELECT principal, rpc, outcome FROM audit_query_log WHERE request LIKE ? ORDER BY id",
                 "%" + tenant + "%");
         assertThat(log).hasSize(2);
         assertThat(log.get(0)).startsWith("acme-auditor ListAuditEvents refused: PERMISSION_DENIED");
@@ -639,8 +769,10 @@ class AuditGrpcServiceTests {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             // Refusals before authentication are recorded off the event loop, moments after the reply.
-            List<String> log = rows("SELECT principal, principal_tenant, roles, rpc, request, outcome, peer "
-                    + "FROM audit_query_log WHERE id > ? ORDER BY id", id);
+            List<String> log = rows(
+                    "SELECT principal, principal_tenant, roles, rpc, request, outcome, peer "
+                            + "FROM audit_query_log WHERE id > ? ORDER BY id",
+                    id);
             if (log.size() >= expected || System.nanoTime() > deadline) {
                 return log;
             }
@@ -650,27 +782,35 @@ class AuditGrpcServiceTests {
 
     @Test
     void refusedQueriesAreRecordedAuthenticatedOrNotAndNeverWithTheKey() throws Exception {
-        long before = Long.parseLong(rows("SELECT coalesce(max(id), 0) FROM audit_query_log").get(0));
+        long before = Long.parseLong(
+                rows("SELECT coalesce(max(id), 0) FROM audit_query_log").get(0));
 
         failure(anonymous.listAuditEvents(ListAuditEventsRequest.getDefaultInstance()));
-        failure(withKey("guessed-key-4711").verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant("acme")
-                .build()));
+        failure(withKey("guessed-key-4711")
+                .verifyAuditChain(
+                        VerifyAuditChainRequest.newBuilder().setTenant("acme").build()));
         failure(audit.getAuditEvent(GetAuditEventRequest.getDefaultInstance()));
-        failure(audit.listAuditEvents(ListAuditEventsRequest.newBuilder().setPageSize(501).build()));
-        failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder().setRequestId("no-such-request").build()));
-        failure(acmeApp.verifyAuditChain(VerifyAuditChainRequest.newBuilder().setTenant("acme").build()));
+        failure(audit.listAuditEvents(
+                ListAuditEventsRequest.newBuilder().setPageSize(501).build()));
+        failure(audit.getAuditEvent(GetAuditEventRequest.newBuilder()
+                .setRequestId("no-such-request")
+                .build()));
+        failure(acmeApp.verifyAuditChain(
+                VerifyAuditChainRequest.newBuilder().setTenant("acme").build()));
 
         List<String> log = queryLogAfter(before, 6);
-        assertThat(log).hasSize(6).noneMatch(row -> row.contains("guessed-key-4711"))
+        assertThat(log)
+                .hasSize(6)
+                .noneMatch(row -> row.contains("guessed-key-4711"))
                 .allMatch(row -> row.matches(".* /?127\\.0\\.0\\.1:\\d+$"));
         // principal, its tenant and roles (empty when unauthenticated), RPC, request, outcome, then the peer
         assertThat(List.of(
-                "   ListAuditEvents  refused: UNAUTHENTICATED: missing x-api-key",
-                "   VerifyAuditChain  refused: UNAUTHENTICATED: unknown API key",
-                "compliance-officer ops compliance GetAuditEvent  refused: INVALID_ARGUMENT: request_id must be set",
-                "compliance-officer ops compliance ListAuditEvents page_size: 501 refused: INVALID_ARGUMENT: page_size",
-                "compliance-officer ops compliance GetAuditEvent request_id: \"no-such-request\" refused: NOT_FOUND",
-                "acme-app acme client VerifyAuditChain tenant: \"acme\" refused: PERMISSION_DENIED"))
+                        "   ListAuditEvents  refused: UNAUTHENTICATED: missing x-api-key",
+                        "   VerifyAuditChain  refused: UNAUTHENTICATED: unknown API key",
+                        "compliance-officer ops compliance GetAuditEvent  refused: INVALID_ARGUMENT: request_id must be set",
+                        "compliance-officer ops compliance ListAuditEvents page_size: 501 refused: INVALID_ARGUMENT: page_size",
+                        "compliance-officer ops compliance GetAuditEvent request_id: \"no-such-request\" refused: NOT_FOUND",
+                        "acme-app acme client VerifyAuditChain tenant: \"acme\" refused: PERMISSION_DENIED"))
                 .allSatisfy(entry -> assertThat(log).anyMatch(row -> row.startsWith(entry)));
     }
 
@@ -681,25 +821,32 @@ class AuditGrpcServiceTests {
 
         try (Connection c = db.getConnection()) {
             assertThat(c.getMetaData().getUserName()).isEqualTo("audit_service");
-            for (String statement : List.of("UPDATE audit_event SET thinking_text = 'x' WHERE tenant = ?",
+            for (String statement : List.of(
+                    "UPDATE audit_event SET thinking_text = 'x' WHERE tenant = ?",
                     "DELETE FROM audit_event WHERE tenant = ?",
                     "UPDATE audit_chain SET retired_position = 1 WHERE tenant = ?",
                     "DELETE FROM audit_chain WHERE tenant = ?",
                     "DELETE FROM audit_query_log WHERE principal = ?",
                     "TRUNCATE audit_event")) {
-                Object[] params = statement.contains("?") ? new Object[] { tenant } : new Object[0];
+                Object[] params = statement.contains("?") ? new Object[] {tenant} : new Object[0];
                 assertThatThrownBy(() -> update(c, statement, params))
-                        .as(statement).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                        .as(statement)
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("permission denied");
             }
             // Its head may only move forward, even for the role that moves it.
             assertThatThrownBy(() -> update(c, "UPDATE audit_chain SET head_position = 1 WHERE tenant = ?", tenant))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("only moves forward");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("only moves forward");
             // Retention's own path refuses events younger than the floor (1 s in tests), whatever it is asked.
-            String head = rows("SELECT hash FROM audit_event WHERE tenant = ? AND position = 2", tenant).get(0);
+            String head = rows("SELECT hash FROM audit_event WHERE tenant = ? AND position = 2", tenant)
+                    .get(0);
             assertThatThrownBy(() -> update(c, "SELECT audit_retire(?, 2, ?, 'mac')", tenant, head))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("minimum retention");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("minimum retention");
         }
-        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant(tenant))).hasSize(events.size());
+        assertThat(requestIds(ListAuditEventsRequest.newBuilder().setTenant(tenant)))
+                .hasSize(events.size());
         assertThat(verify(tenant).getIntact()).isTrue();
     }
 
@@ -708,21 +855,31 @@ class AuditGrpcServiceTests {
         try (Connection c = asOwner()) {
             c.setAutoCommit(false);
             update(c, "SET LOCAL session_replication_role = replica");
-            List<String> links = rows("SELECT position, prev_hash, payload FROM audit_event WHERE tenant = ? "
-                    + "ORDER BY position", tenant);
+            List<String> links = rows(
+                    "SELECT position, prev_hash, payload FROM audit_event WHERE tenant = ? " + "ORDER BY position",
+                    tenant);
             String prev = links.get(0).split(" ")[1];
             for (long at = 1; at <= links.size(); at++) {
                 byte[] bytes;
                 if (at == position) {
                     bytes = payload;
-                    update(c, "UPDATE audit_event SET payload = ? WHERE tenant = ? AND position = ?", payload, tenant,
+                    update(
+                            c,
+                            "UPDATE audit_event SET payload = ? WHERE tenant = ? AND position = ?",
+                            payload,
+                            tenant,
                             at);
                 } else {
                     bytes = storedPayload(c, tenant, at);
                 }
                 String hash = ChainHash.link(prev, bytes);
-                update(c, "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE tenant = ? AND position = ?", prev,
-                        hash, tenant, at);
+                update(
+                        c,
+                        "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE tenant = ? AND position = ?",
+                        prev,
+                        hash,
+                        tenant,
+                        at);
                 prev = hash;
             }
             update(c, "UPDATE audit_chain SET head_hash = ? WHERE tenant = ?", prev, tenant);
@@ -731,8 +888,8 @@ class AuditGrpcServiceTests {
     }
 
     private static byte[] storedPayload(Connection c, String tenant, long position) throws Exception {
-        try (PreparedStatement s = c.prepareStatement("SELECT payload FROM audit_event WHERE tenant = ? AND "
-                + "position = ?")) {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT payload FROM audit_event WHERE tenant = ? AND " + "position = ?")) {
             s.setString(1, tenant);
             s.setLong(2, position);
             try (ResultSet r = s.executeQuery()) {
@@ -748,8 +905,9 @@ class AuditGrpcServiceTests {
         List<AuditEvent> events = storedChain(tenant, 3);
         anchors.run(Instant.now());
         assertThat(verify(tenant).getAnchoredPosition()).isEqualTo(3);
-        AuditEvent forged = events.get(0).toBuilder().setResponse(events.get(0).getResponse().toBuilder()
-                .setSolutionText("a nicer answer")).build();
+        AuditEvent forged = events.get(0).toBuilder()
+                .setResponse(events.get(0).getResponse().toBuilder().setSolutionText("a nicer answer"))
+                .build();
 
         rewriteWithRecomputedHashes(tenant, 1, forged.toByteArray());
 
@@ -757,7 +915,8 @@ class AuditGrpcServiceTests {
         assertThat(broken.getPosition()).isEqualTo(3);
         assertThat(broken.getProblem()).contains("anchored").contains("rewritten");
         // The anchor job refuses to vouch for the rewritten chain.
-        assertThat(anchors.run(Instant.now())).noneMatch(anchor -> anchor.tenant().equals(tenant));
+        assertThat(anchors.run(Instant.now()))
+                .noneMatch(anchor -> anchor.tenant().equals(tenant));
         assertThat(firstBreak(tenant).getPosition()).isEqualTo(3);
     }
 

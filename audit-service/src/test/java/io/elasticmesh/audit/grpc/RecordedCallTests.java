@@ -13,7 +13,8 @@ class RecordedCallTests {
     @Property
     void aRequestIsRecordedInFullUpToTheBoundAndSaysHowLongItWasBeyond(
             @ForAll @IntRange(min = 1, max = 10_000) int length) {
-        ListAuditEventsRequest request = ListAuditEventsRequest.newBuilder().setThinkingContains("x".repeat(length))
+        ListAuditEventsRequest request = ListAuditEventsRequest.newBuilder()
+                .setThinkingContains("x".repeat(length))
                 .build();
         String full = "thinking_contains: \"" + "x".repeat(length) + "\"";
 
@@ -22,7 +23,8 @@ class RecordedCallTests {
         if (full.length() <= RecordedCall.MAX_REQUEST_CHARS) {
             assertThat(recorded).isEqualTo(full);
         } else {
-            assertThat(recorded).startsWith(full.substring(0, RecordedCall.MAX_REQUEST_CHARS))
+            assertThat(recorded)
+                    .startsWith(full.substring(0, RecordedCall.MAX_REQUEST_CHARS))
                     .endsWith("… (" + full.length() + " characters)")
                     .hasSizeLessThan(RecordedCall.MAX_REQUEST_CHARS + 30);
         }

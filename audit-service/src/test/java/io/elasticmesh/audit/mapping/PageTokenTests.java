@@ -18,7 +18,8 @@ class PageTokenTests {
 
     @Property
     void aTokenLeadsBackToWhereItsPageEnded(@ForAll @LongRange(min = 1) long seq, @ForAll String tenant) {
-        assertThat(PageToken.decode(PageToken.encode(seq, filter(tenant)), filter(tenant))).isEqualTo(seq);
+        assertThat(PageToken.decode(PageToken.encode(seq, filter(tenant)), filter(tenant)))
+                .isEqualTo(seq);
     }
 
     @Test

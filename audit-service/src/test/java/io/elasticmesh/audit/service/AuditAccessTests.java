@@ -26,11 +26,11 @@ class AuditAccessTests {
     }
 
     @Property
-    void aListingNeverReachesBeyondWhatTheRolesAllow(@ForAll("tenants") String requested,
-            @ForAll("roles") Set<String> roles) {
+    void aListingNeverReachesBeyondWhatTheRolesAllow(
+            @ForAll("tenants") String requested, @ForAll("roles") Set<String> roles) {
         Principal caller = new Principal("p", "acme", roles);
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-                () -> AuditAccess.listingScope(caller, requested));
+        StatusRuntimeException refused =
+                catchThrowableOfType(StatusRuntimeException.class, () -> AuditAccess.listingScope(caller, requested));
 
         if (roles.contains("compliance")) {
             assertThat(refused).isNull();
@@ -44,32 +44,34 @@ class AuditAccessTests {
     }
 
     @Property
-    void readingOneTenantNeedsComplianceOrBeingItsAuditor(@ForAll("tenants") String tenant,
-            @ForAll("roles") Set<String> roles) {
+    void readingOneTenantNeedsComplianceOrBeingItsAuditor(
+            @ForAll("tenants") String tenant, @ForAll("roles") Set<String> roles) {
         Principal caller = new Principal("p", "acme", roles);
         boolean allowed = roles.contains("compliance") || roles.contains("auditor") && tenant.equals("acme");
 
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-                () -> AuditAccess.requireRead(caller, tenant));
+        StatusRuntimeException refused =
+                catchThrowableOfType(StatusRuntimeException.class, () -> AuditAccess.requireRead(caller, tenant));
 
         assertThat(refused == null).isEqualTo(allowed);
     }
 
     @Property
-    void withoutAnAuditRoleNothingIsReadableAndTheRefusalNamesNoTenant(@ForAll("tenants") String tenant,
-            @ForAll("roles") Set<String> roles) {
+    void withoutAnAuditRoleNothingIsReadableAndTheRefusalNamesNoTenant(
+            @ForAll("tenants") String tenant, @ForAll("roles") Set<String> roles) {
         Principal caller = new Principal("p", "acme", roles);
         boolean auditRole = roles.contains("compliance") || roles.contains("auditor");
 
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-                () -> AuditAccess.requireAuditRole(caller));
+        StatusRuntimeException refused =
+                catchThrowableOfType(StatusRuntimeException.class, () -> AuditAccess.requireAuditRole(caller));
 
         assertThat(refused == null).isEqualTo(auditRole);
         if (refused != null) {
             assertThat(refused.getStatus().getDescription()).doesNotContain("globex", "initech");
         }
         // mayRead answers exactly what requireRead enforces.
-        assertThat(AuditAccess.mayRead(caller, tenant)).isEqualTo(catchThrowableOfType(StatusRuntimeException.class,
-                () -> AuditAccess.requireRead(caller, tenant)) == null);
+        assertThat(AuditAccess.mayRead(caller, tenant))
+                .isEqualTo(catchThrowableOfType(
+                                StatusRuntimeException.class, () -> AuditAccess.requireRead(caller, tenant))
+                        == null);
     }
 }

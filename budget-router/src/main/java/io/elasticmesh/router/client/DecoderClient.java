@@ -1,7 +1,6 @@
 package io.elasticmesh.router.client;
 
 import io.elasticmesh.conversation.PhaseEvent;
-import io.elasticmesh.conversation.ThinkingCut;
 import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.conversation.mapping.TextDeltas;
@@ -44,22 +43,31 @@ public class DecoderClient {
      * @param admitted the budget, the thinking phase's share of the deadline and the deadline itself
      * @param deltas whether to stream the text as it is generated; without, the only event is the phase's result
      */
-    public Multi<PhaseEvent<ThinkingPhase>> think(String requestId, List<Turn> conversation, Admitted admitted,
-            boolean deltas) {
-        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
-                .addAllMessages(ChatMessages.toMessages(conversation)), admitted, deltas);
+    public Multi<PhaseEvent<ThinkingPhase>> think(
+            String requestId, List<Turn> conversation, Admitted admitted, boolean deltas) {
+        return call(
+                GenerateThinkingRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .addAllMessages(ChatMessages.toMessages(conversation)),
+                admitted,
+                deltas);
     }
 
     /** Thinks further after {@code earlier}, an earlier phase's thinking. */
-    public Multi<PhaseEvent<ThinkingPhase>> resume(String requestId, ThinkingPhase earlier, Admitted admitted,
-            boolean deltas) {
-        return call(GenerateThinkingRequest.newBuilder().setRequestId(requestId)
-                .setContinuation(ThinkingContinuation.newBuilder().setPromptText(earlier.prompt())
-                        .setThinkingText(earlier.text())), admitted, deltas);
+    public Multi<PhaseEvent<ThinkingPhase>> resume(
+            String requestId, ThinkingPhase earlier, Admitted admitted, boolean deltas) {
+        return call(
+                GenerateThinkingRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .setContinuation(ThinkingContinuation.newBuilder()
+                                .setPromptText(earlier.prompt())
+                                .setThinkingText(earlier.text())),
+                admitted,
+                deltas);
     }
 
-    private Multi<PhaseEvent<ThinkingPhase>> call(GenerateThinkingRequest.Builder request, Admitted admitted,
-            boolean deltas) {
+    private Multi<PhaseEvent<ThinkingPhase>> call(
+            GenerateThinkingRequest.Builder request, Admitted admitted, boolean deltas) {
         request.setModel(admitted.tier().model())
                 .setThinkingBudgetTokens(admitted.budget().thinkingTokens())
                 .setThinkingDeadlineMs((int) Math.min(Integer.MAX_VALUE, admitted.thinkingDeadlineMs()))
@@ -69,13 +77,18 @@ public class DecoderClient {
                 .setSolutionOverheadMs((int) Math.min(Integer.MAX_VALUE, admitted.solutionOverheadMillis()))
                 .setReserveSafetyFactor(admitted.safetyFactor());
         MutinyDecoderServiceStub decoder = stub.withDeadline(admitted.deadline());
-        return StreamSpan.around(tracer.spanBuilder(deltas ? "DecoderClient.streamThinking"
-                        : "DecoderClient.generateThinking")
-                .setAttribute(TraceAttributes.ELASTIC_THINKING_BUDGET_TOKENS, (long) request.getThinkingBudgetTokens()),
+        return StreamSpan.around(
+                tracer.spanBuilder(deltas ? "DecoderClient.streamThinking" : "DecoderClient.generateThinking")
+                        .setAttribute(TraceAttributes.ELASTIC_THINKING_BUDGET_TOKENS, (long)
+                                request.getThinkingBudgetTokens()),
                 span -> (deltas
-                        ? decoder.streamThinking(StreamThinkingRequest.newBuilder().setRequest(request).build())
-                                .map(DecoderClient::toEvent)
-                        : decoder.generateThinking(request.build()).toMulti().map(DecoderClient::done))
+                                ? decoder.streamThinking(StreamThinkingRequest.newBuilder()
+                                                .setRequest(request)
+                                                .build())
+                                        .map(DecoderClient::toEvent)
+                                : decoder.generateThinking(request.build())
+                                        .toMulti()
+                                        .map(DecoderClient::done))
                         .invoke(event -> {
                             if (event instanceof PhaseEvent.Done<ThinkingPhase> done) {
                                 traced(span, done.result());
@@ -99,8 +112,14 @@ public class DecoderClient {
     }
 
     private static PhaseEvent<ThinkingPhase> done(GenerateThinkingResponse r) {
-        return new PhaseEvent.Done<>(new ThinkingPhase(r.getPromptText(), r.getThinkingText(), r.getClosedByModel(),
+        return new PhaseEvent.Done<>(new ThinkingPhase(
+                r.getPromptText(),
+                r.getThinkingText(),
+                r.getClosedByModel(),
                 TruncationReasons.fromProto(r.getTruncated(), r.getTruncationReason()),
-                r.getPromptTokens(), r.getThinkingTokens(), r.getFirstTokenMs(), r.getThinkingBudgetTokens()));
+                r.getPromptTokens(),
+                r.getThinkingTokens(),
+                r.getFirstTokenMs(),
+                r.getThinkingBudgetTokens()));
     }
 }

@@ -34,8 +34,13 @@ public class SolutionClient {
     }
 
     /** @param deltas whether to stream the text as it is generated; without, the only event is the result */
-    public Multi<PhaseEvent<SolutionPhase>> solve(String requestId, String model, ThinkingPhase thinking,
-            int budgetTokens, Deadline deadline, boolean deltas) {
+    public Multi<PhaseEvent<SolutionPhase>> solve(
+            String requestId,
+            String model,
+            ThinkingPhase thinking,
+            int budgetTokens,
+            Deadline deadline,
+            boolean deltas) {
         GenerateSolutionRequest request = GenerateSolutionRequest.newBuilder()
                 .setRequestId(requestId)
                 .setModel(model)
@@ -45,19 +50,21 @@ public class SolutionClient {
                 .setSolutionBudgetTokens(budgetTokens)
                 .build();
         MutinySolutionServiceStub solution = stub.withDeadline(deadline);
-        return StreamSpan.around(tracer.spanBuilder(deltas ? "SolutionClient.streamSolution"
-                        : "SolutionClient.generateSolution")
-                .setAttribute(TraceAttributes.ELASTIC_SOLUTION_BUDGET_TOKENS, (long) budgetTokens),
+        return StreamSpan.around(
+                tracer.spanBuilder(deltas ? "SolutionClient.streamSolution" : "SolutionClient.generateSolution")
+                        .setAttribute(TraceAttributes.ELASTIC_SOLUTION_BUDGET_TOKENS, (long) budgetTokens),
                 span -> (deltas
-                        ? solution.streamSolution(StreamSolutionRequest.newBuilder().setRequest(request).build())
-                                .map(SolutionClient::toEvent)
-                        : solution.generateSolution(request).toMulti().map(SolutionClient::done))
+                                ? solution.streamSolution(StreamSolutionRequest.newBuilder()
+                                                .setRequest(request)
+                                                .build())
+                                        .map(SolutionClient::toEvent)
+                                : solution.generateSolution(request).toMulti().map(SolutionClient::done))
                         .invoke(event -> {
                             if (event instanceof PhaseEvent.Done<SolutionPhase> done) {
-                                span.setAttribute(TraceAttributes.ELASTIC_SOLUTION_TOKENS,
-                                        (long) done.result().tokens());
-                                span.setAttribute(TraceAttributes.ELASTIC_FORCED_DELIMITERS,
-                                        (long) done.result().forcedDelimiters());
+                                span.setAttribute(TraceAttributes.ELASTIC_SOLUTION_TOKENS, (long)
+                                        done.result().tokens());
+                                span.setAttribute(TraceAttributes.ELASTIC_FORCED_DELIMITERS, (long)
+                                        done.result().forcedDelimiters());
                             }
                         }));
     }
@@ -70,8 +77,12 @@ public class SolutionClient {
     }
 
     private static PhaseEvent<SolutionPhase> done(GenerateSolutionResponse r) {
-        return new PhaseEvent.Done<>(new SolutionPhase(r.getSolutionText(), r.getSolutionTokens(),
-                r.getForcedDelimiters(), r.getFinishReason() == FinishReason.FINISH_REASON_LENGTH,
-                r.getStoppedAtThinkingDelimiter(), r.getFirstTokenMs()));
+        return new PhaseEvent.Done<>(new SolutionPhase(
+                r.getSolutionText(),
+                r.getSolutionTokens(),
+                r.getForcedDelimiters(),
+                r.getFinishReason() == FinishReason.FINISH_REASON_LENGTH,
+                r.getStoppedAtThinkingDelimiter(),
+                r.getFirstTokenMs()));
     }
 }

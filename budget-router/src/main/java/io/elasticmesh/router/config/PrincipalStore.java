@@ -21,8 +21,11 @@ public class PrincipalStore {
     private final Optional<ReloadableFile<YamlCredentialStore>> file;
 
     public PrincipalStore(RouterConfig config, RouterMetrics metrics) {
-        this.file = config.principalsFile().map(path -> new ReloadableFile<>(path,
-                (content, source) -> YamlCredentialStore.parse(new ByteArrayInputStream(content), source), metrics));
+        this.file = config.principalsFile()
+                .map(path -> new ReloadableFile<>(
+                        path,
+                        (content, source) -> YamlCredentialStore.parse(new ByteArrayInputStream(content), source),
+                        metrics));
         if (file.isEmpty()) {
             LOG.warn("router.principals-file is not set: callers are not authenticated, the tenant is taken from "
                     + "the request");

@@ -34,8 +34,7 @@ public final class ReloadableFile<T> {
      * @param loadedAt when the value in force was read
      * @param lastError why the newest content of the file was refused, if it was
      */
-    public record Status(String version, Instant loadedAt, Optional<String> lastError, Optional<Instant> lastErrorAt) {
-    }
+    public record Status(String version, Instant loadedAt, Optional<String> lastError, Optional<Instant> lastErrorAt) {}
 
     /**
      * Reads the file now.

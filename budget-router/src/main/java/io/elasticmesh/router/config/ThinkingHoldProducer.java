@@ -10,6 +10,7 @@ public class ThinkingHoldProducer {
     @Produces
     @ApplicationScoped
     ThinkingHold thinkingHold(RouterConfig config) {
-        return new ThinkingHold(config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime);
+        return new ThinkingHold(
+                config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime);
     }
 }

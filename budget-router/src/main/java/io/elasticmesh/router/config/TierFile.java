@@ -2,16 +2,13 @@ package io.elasticmesh.router.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
-import java.io.IOException;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.elasticmesh.edge.StrictYaml;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -35,24 +32,28 @@ public final class TierFile {
 
     /** The document: {@code tiers} is checked by hand, as its absence has its own message. */
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-    private record FileYaml(Integer maxConcurrentRequests, JsonNode tiers, JsonNode tenants) {
-    }
+    private record FileYaml(Integer maxConcurrentRequests, JsonNode tiers, JsonNode tenants) {}
 
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-    private record TierYaml(@JsonProperty(required = true) String model,
-            @JsonProperty(required = true) int thinkingBudgetTokens, Integer thinkingBudgetCeilingTokens,
-            @JsonProperty(required = true) int solutionBudgetTokens, @JsonProperty(required = true) long deadlineMs,
-            Integer priority, Integer maxConcurrentRequests, Integer queueLimit, boolean rolloverUnusedThinking,
-            String audit) {
-    }
+    private record TierYaml(
+            @JsonProperty(required = true) String model,
+            @JsonProperty(required = true) int thinkingBudgetTokens,
+            Integer thinkingBudgetCeilingTokens,
+            @JsonProperty(required = true) int solutionBudgetTokens,
+            @JsonProperty(required = true) long deadlineMs,
+            Integer priority,
+            Integer maxConcurrentRequests,
+            Integer queueLimit,
+            boolean rolloverUnusedThinking,
+            String audit) {}
 
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-    private record TenantYaml(@JsonProperty(required = true) List<String> allowedTiers,
-            @JsonProperty(required = true) String defaultTier, @JsonProperty(required = true) long tokensPerMinute) {
-    }
+    private record TenantYaml(
+            @JsonProperty(required = true) List<String> allowedTiers,
+            @JsonProperty(required = true) String defaultTier,
+            @JsonProperty(required = true) long tokensPerMinute) {}
 
-    private TierFile() {
-    }
+    private TierFile() {}
 
     /** @throws IllegalArgumentException naming the source, the entry and the field of the first error found */
     public static TierTable parse(byte[] content, String source) {
@@ -71,13 +72,14 @@ public final class TierFile {
         FileYaml file = StrictYaml.bind(root, FileYaml.class, "");
         Map<String, Tier> tiers = entries(file.tiers(), "tiers", true, "tier", TierFile::tier);
         Map<String, Tenant> tenants = entries(file.tenants(), "tenants", false, "tenant", TierFile::tenant);
-        int capacity = file.maxConcurrentRequests() != null ? file.maxConcurrentRequests()
+        int capacity = file.maxConcurrentRequests() != null
+                ? file.maxConcurrentRequests()
                 : tiers.values().stream().mapToInt(Tier::maxConcurrentRequests).sum();
         return new TierTable(tiers, tenants, capacity, version(content));
     }
 
-    private static <T> Map<String, T> entries(JsonNode entries, String section, boolean required, String kind,
-            BiFunction<String, JsonNode, T> reader) {
+    private static <T> Map<String, T> entries(
+            JsonNode entries, String section, boolean required, String kind, BiFunction<String, JsonNode, T> reader) {
         if (entries == null || entries.isNull()) {
             if (required) {
                 throw new IllegalArgumentException("no tiers defined (expected a 'tiers' mapping)");
@@ -85,8 +87,8 @@ public final class TierFile {
             return Map.of();
         }
         if (!entries.isObject() || (required && entries.isEmpty())) {
-            throw new IllegalArgumentException("'" + section + "' must be a mapping of " + kind + " names to "
-                    + kind + "s" + (required ? ", with at least one" : ""));
+            throw new IllegalArgumentException("'" + section + "' must be a mapping of " + kind + " names to " + kind
+                    + "s" + (required ? ", with at least one" : ""));
         }
         Map<String, T> read = new TreeMap<>();
         entries.fields().forEachRemaining(e -> read.put(e.getKey(), reader.apply(e.getKey(), e.getValue())));
@@ -96,11 +98,18 @@ public final class TierFile {
     private static Tier tier(String name, JsonNode node) {
         String where = "tier '" + name + "'";
         TierYaml t = StrictYaml.bind(node, TierYaml.class, where);
-        return new Tier(name, t.model(), t.thinkingBudgetTokens(),
-                or(t.thinkingBudgetCeilingTokens(), t.thinkingBudgetTokens()), t.solutionBudgetTokens(),
-                t.deadlineMs(), or(t.priority(), DEFAULT_PRIORITY),
-                or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT), or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
-                t.rolloverUnusedThinking(), auditMode(t.audit(), where));
+        return new Tier(
+                name,
+                t.model(),
+                t.thinkingBudgetTokens(),
+                or(t.thinkingBudgetCeilingTokens(), t.thinkingBudgetTokens()),
+                t.solutionBudgetTokens(),
+                t.deadlineMs(),
+                or(t.priority(), DEFAULT_PRIORITY),
+                or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT),
+                or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
+                t.rolloverUnusedThinking(),
+                auditMode(t.audit(), where));
     }
 
     private static int or(Integer value, int absent) {

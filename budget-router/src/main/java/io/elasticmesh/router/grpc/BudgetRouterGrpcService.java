@@ -36,7 +36,8 @@ public class BudgetRouterGrpcService implements BudgetRouter {
     public Uni<ReasonResponse> reason(ReasonRequest request) {
         Optional<Principal> principal = Callers.principal();
         return Uni.createFrom()
-                .deferred(() -> reasoning.reason(command(request, principal), Context.current().getDeadline()))
+                .deferred(() -> reasoning.reason(
+                        command(request, principal), Context.current().getDeadline()))
                 .map(ReasonMapper::toResponse);
     }
 
@@ -44,7 +45,8 @@ public class BudgetRouterGrpcService implements BudgetRouter {
     public Multi<StreamReasonResponse> streamReason(StreamReasonRequest request) {
         Optional<Principal> principal = Callers.principal();
         return Multi.createFrom()
-                .deferred(() -> reasoning.stream(command(request.getRequest(), principal),
+                .deferred(() -> reasoning.stream(
+                        command(request.getRequest(), principal),
                         Context.current().getDeadline()))
                 .map(ReasonMapper::toStreamResponse);
     }
@@ -58,19 +60,22 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                         throw new InvalidArgument("request_id", "must be set");
                     }
                     Limits.name("tenant", request.getTenant());
-                    return reasoning.continueReasoning(request.getRequestId(),
+                    return reasoning.continueReasoning(
+                            request.getRequestId(),
                             Uint32.value(request.getExtraThinkingTokens()),
                             Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
                             Context.current().getDeadline());
                 })
-                .map(result -> ContinueReasoningResponse.newBuilder().setReply(ReasonMapper.toResponse(result))
-                        .setContinuedRequestId(request.getRequestId()).build());
+                .map(result -> ContinueReasoningResponse.newBuilder()
+                        .setReply(ReasonMapper.toResponse(result))
+                        .setContinuedRequestId(request.getRequestId())
+                        .build());
     }
 
     private ReasonCommand command(ReasonRequest request, Optional<Principal> principal) {
         Limits.name("tier", request.getTier());
         Limits.name("tenant", request.getTenant());
-        return ReasonMapper.toCommand(request, Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
-                principal.isPresent());
+        return ReasonMapper.toCommand(
+                request, Callers.tenant(principal, request.getTenant(), config.defaultTenant()), principal.isPresent());
     }
 }

@@ -16,8 +16,7 @@ final class Callers {
     /** The role a principal needs for RouterAdmin. */
     static final String ADMIN_ROLE = "admin";
 
-    private Callers() {
-    }
+    private Callers() {}
 
     /** The authenticated principal of this call; empty when authentication is off. */
     static Optional<Principal> principal() {
@@ -30,9 +29,12 @@ final class Callers {
         }
         Principal caller = principal.get();
         if (!requested.isBlank() && !requested.equals(caller.tenant())) {
-            throw Status.PERMISSION_DENIED.withDescription("tenant '" + Echo.bounded(requested)
-                    + "' differs from tenant '" + caller.tenant() + "' of the authenticated principal '" + caller.name()
-                    + "'; leave the tenant field empty").asRuntimeException();
+            throw Status.PERMISSION_DENIED
+                    .withDescription("tenant '" + Echo.bounded(requested)
+                            + "' differs from tenant '" + caller.tenant() + "' of the authenticated principal '"
+                            + caller.name()
+                            + "'; leave the tenant field empty")
+                    .asRuntimeException();
         }
         return caller.tenant();
     }

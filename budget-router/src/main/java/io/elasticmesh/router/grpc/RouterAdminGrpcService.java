@@ -5,20 +5,20 @@ import io.elasticmesh.identity.Authorization;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusRequest;
 import io.elasticmesh.proto.reasoning.v1.GetConfigStatusResponse;
+import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsRequest;
+import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTenantsRequest;
 import io.elasticmesh.proto.reasoning.v1.ListTenantsResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTiersRequest;
-import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsRequest;
-import io.elasticmesh.proto.reasoning.v1.ListQuarantinedAuditEventsResponse;
 import io.elasticmesh.proto.reasoning.v1.ListTiersResponse;
 import io.elasticmesh.proto.reasoning.v1.ReplayQuarantinedAuditEventRequest;
 import io.elasticmesh.proto.reasoning.v1.ReplayQuarantinedAuditEventResponse;
 import io.elasticmesh.proto.reasoning.v1.RouterAdmin;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.config.TierTableStore;
-import io.elasticmesh.router.outbox.AuditPublisher;
 import io.elasticmesh.router.mapping.AdminMapper;
 import io.elasticmesh.router.metrics.RouterMetrics;
+import io.elasticmesh.router.outbox.AuditPublisher;
 import io.elasticmesh.router.service.Admission;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -39,8 +39,12 @@ public class RouterAdminGrpcService implements RouterAdmin {
     private final RouterConfig config;
     private final AuditPublisher audit;
 
-    public RouterAdminGrpcService(TierTableStore store, Admission admission, RouterMetrics metrics,
-            RouterConfig config, AuditPublisher audit) {
+    public RouterAdminGrpcService(
+            TierTableStore store,
+            Admission admission,
+            RouterMetrics metrics,
+            RouterConfig config,
+            AuditPublisher audit) {
         this.store = store;
         this.admission = admission;
         this.metrics = metrics;
@@ -60,8 +64,8 @@ public class RouterAdminGrpcService implements RouterAdmin {
 
     @Override
     public Uni<GetConfigStatusResponse> getConfigStatus(GetConfigStatusRequest request) {
-        return asAdmin(() -> AdminMapper.toStatus(config.tiersFile().toString(), store.status(),
-                metrics.configReloadFailures()));
+        return asAdmin(() ->
+                AdminMapper.toStatus(config.tiersFile().toString(), store.status(), metrics.configReloadFailures()));
     }
 
     @Override
@@ -77,12 +81,14 @@ public class RouterAdminGrpcService implements RouterAdmin {
             ReplayQuarantinedAuditEventRequest request) {
         return asAdmin(() -> {
             if (request.getSpoolSequence() < 1) {
-                throw new InvalidArgument("spool_sequence", "must be at least 1, was "
-                        + Long.toUnsignedString(request.getSpoolSequence()));
+                throw new InvalidArgument(
+                        "spool_sequence",
+                        "must be at least 1, was " + Long.toUnsignedString(request.getSpoolSequence()));
             }
             try {
                 return ReplayQuarantinedAuditEventResponse.newBuilder()
-                        .setNewSpoolSequence(audit.replay(request.getSpoolSequence())).build();
+                        .setNewSpoolSequence(audit.replay(request.getSpoolSequence()))
+                        .build();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while replaying", e);

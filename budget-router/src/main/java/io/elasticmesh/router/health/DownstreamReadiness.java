@@ -33,8 +33,10 @@ public class DownstreamReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.combine().all().unis(status(decoder), status(solution)).with((decoderStatus, solutionStatus) ->
-                HealthCheckResponse.named("downstream")
+        return Uni.combine()
+                .all()
+                .unis(status(decoder), status(solution))
+                .with((decoderStatus, solutionStatus) -> HealthCheckResponse.named("downstream")
                         .status(decoderStatus == ServingStatus.SERVING && solutionStatus == ServingStatus.SERVING)
                         .withData("decoder-service", decoderStatus.name())
                         .withData("solution-service", solutionStatus.name())
@@ -43,9 +45,11 @@ public class DownstreamReadiness implements AsyncHealthCheck {
 
     /** The service's overall status; UNKNOWN when it cannot be reached in time. */
     private static Uni<ServingStatus> status(Channel channel) {
-        return MutinyHealthGrpc.newMutinyStub(channel).withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        return MutinyHealthGrpc.newMutinyStub(channel)
+                .withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .check(HealthCheckRequest.getDefaultInstance())
                 .map(response -> response.getStatus())
-                .onFailure().recoverWithItem(ServingStatus.UNKNOWN);
+                .onFailure()
+                .recoverWithItem(ServingStatus.UNKNOWN);
     }
 }

@@ -24,8 +24,7 @@ import java.util.function.ToDoubleFunction;
 /** Domain → proto for the admin contract. */
 public final class AdminMapper {
 
-    private AdminMapper() {
-    }
+    private AdminMapper() {}
 
     public static ListTiersResponse toTiers(TierTable table, AdmissionQueue queue) {
         ListTiersResponse.Builder reply = ListTiersResponse.newBuilder().setConfigVersion(table.version());
@@ -82,7 +81,8 @@ public final class AdminMapper {
                     .setQuarantinedAt(timestamp(entry.quarantinedAt()));
             try {
                 AuditEvent audited = AuditEvent.parseFrom(entry.bytes());
-                event.setEventId(audited.getEventId()).setRequestId(audited.getResponse().getRequestId())
+                event.setEventId(audited.getEventId())
+                        .setRequestId(audited.getResponse().getRequestId())
                         .setTenant(audited.getTenant());
             } catch (InvalidProtocolBufferException e) {
                 // Quarantined because it is not an audit event: the reason says so, there are no ids to show.
@@ -93,6 +93,9 @@ public final class AdminMapper {
     }
 
     private static Timestamp timestamp(Instant at) {
-        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(at.getEpochSecond())
+                .setNanos(at.getNano())
+                .build();
     }
 }

@@ -12,8 +12,7 @@ import java.util.UUID;
 /** Domain → the audit event of one request: the request as admitted and the reply exactly as sent. */
 public final class AuditMapper {
 
-    private AuditMapper() {
-    }
+    private AuditMapper() {}
 
     /** Called on the request's own context, so the current span is the request's. */
     public static AuditEvent toEvent(ReasonResult result) {

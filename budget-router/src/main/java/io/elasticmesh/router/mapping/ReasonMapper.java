@@ -12,20 +12,17 @@ import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.ThinkingEnd;
 import io.elasticmesh.proto.reasoning.v1.TokenUsage;
-import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.BudgetPolicy;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
-import io.elasticmesh.router.ThinkingPhase;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** Proto ↔ domain for the router's public contract. */
 public final class ReasonMapper {
 
-    private ReasonMapper() {
-    }
+    private ReasonMapper() {}
 
     /**
      * @param tenant the calling tenant, as authenticated (or as the request names it when authentication is off)
@@ -35,12 +32,19 @@ public final class ReasonMapper {
         if (request.getMessagesCount() == 0) {
             throw new InvalidArgument("messages", "must contain at least one message");
         }
-        return new ReasonCommand(ChatMessages.toTurns(request.getMessagesList()), request.getTier(),
-                tenant, authenticated,
-                request.hasThinkingBudgetTokens() ? OptionalLong.of(request.getThinkingBudgetTokens())
+        return new ReasonCommand(
+                ChatMessages.toTurns(request.getMessagesList()),
+                request.getTier(),
+                tenant,
+                authenticated,
+                request.hasThinkingBudgetTokens()
+                        ? OptionalLong.of(request.getThinkingBudgetTokens())
                         : OptionalLong.empty(),
-                request.hasSolutionBudgetTokens() ? OptionalInt.of(request.getSolutionBudgetTokens()) : OptionalInt.empty(),
-                request.getClampBudgets(), BudgetPolicy.THINKING_FIELD);
+                request.hasSolutionBudgetTokens()
+                        ? OptionalInt.of(request.getSolutionBudgetTokens())
+                        : OptionalInt.empty(),
+                request.getClampBudgets(),
+                BudgetPolicy.THINKING_FIELD);
     }
 
     public static ReasonResponse toResponse(ReasonResult result) {
@@ -83,7 +87,8 @@ public final class ReasonMapper {
         } else if (event instanceof ReasonEvent.ThinkingEnded ended) {
             response.setThinkingEnd(ThinkingEnd.newBuilder()
                     .setTruncated(ended.thinking().truncated())
-                    .setTruncationReason(TruncationReasons.toProto(ended.thinking().cut()))
+                    .setTruncationReason(
+                            TruncationReasons.toProto(ended.thinking().cut()))
                     .setThinkingTokens(ended.thinking().tokens())
                     .setForcedDelimiters(ended.thinking().closedByModel() ? 0 : 1));
         } else if (event instanceof ReasonEvent.SolutionDelta delta) {

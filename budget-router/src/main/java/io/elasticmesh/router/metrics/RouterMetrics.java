@@ -37,21 +37,37 @@ public class RouterMetrics {
     /** One request ended, with its gRPC status code name ({@code OK}, {@code RESOURCE_EXHAUSTED}, …). */
     public void requestEnded(String tier, String status, Duration took) {
         registry.counter("elastic.requests", "tier", tier, "status", status).increment();
-        Timer.builder("elastic.request.duration").description("End-to-end request time, refusals included")
-                .tag("tier", tier).publishPercentileHistogram().register(registry).record(took);
+        Timer.builder("elastic.request.duration")
+                .description("End-to-end request time, refusals included")
+                .tag("tier", tier)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
     }
 
     /** One request answered: its tokens, whether thinking was cut and why, whether it met its tier's deadline. */
-    public void answered(String tier, String model, int thinkingTokens, int solutionTokens, String cutReason,
+    public void answered(
+            String tier,
+            String model,
+            int thinkingTokens,
+            int solutionTokens,
+            String cutReason,
             boolean withinDeadline) {
-        DistributionSummary.builder("elastic.thinking.tokens").description("Thinking tokens per answered request")
-                .tags("tier", tier, "model", model).publishPercentileHistogram().register(registry)
+        DistributionSummary.builder("elastic.thinking.tokens")
+                .description("Thinking tokens per answered request")
+                .tags("tier", tier, "model", model)
+                .publishPercentileHistogram()
+                .register(registry)
                 .record(thinkingTokens);
-        DistributionSummary.builder("elastic.solution.tokens").description("Solution tokens per answered request")
-                .tags("tier", tier, "model", model).publishPercentileHistogram().register(registry)
+        DistributionSummary.builder("elastic.solution.tokens")
+                .description("Solution tokens per answered request")
+                .tags("tier", tier, "model", model)
+                .publishPercentileHistogram()
+                .register(registry)
                 .record(solutionTokens);
         if (cutReason != null) {
-            registry.counter("elastic.thinking.truncated", "tier", tier, "reason", cutReason).increment();
+            registry.counter("elastic.thinking.truncated", "tier", tier, "reason", cutReason)
+                    .increment();
         }
         if (withinDeadline) {
             registry.counter("elastic.deadline.attained", "tier", tier).increment();
@@ -64,15 +80,18 @@ public class RouterMetrics {
     }
 
     public void queueWait(String tier, Duration waited) {
-        Timer.builder("elastic.admission.queue.wait").description("Time admitted requests waited for a slot")
-                .tag("tier", tier).publishPercentileHistogram().register(registry).record(waited);
+        Timer.builder("elastic.admission.queue.wait")
+                .description("Time admitted requests waited for a slot")
+                .tag("tier", tier)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(waited);
     }
 
     /** Registers the queue-depth gauge of a tier once; {@code depth} is read at every scrape. */
     public <T> void queueDepth(String tier, T source, ToIntFunction<T> depth) {
         if (queueGauges.add(tier)) {
-            registry.gauge("elastic.admission.queue.depth", Tags.of("tier", tier),
-                    source, s -> depth.applyAsInt(s));
+            registry.gauge("elastic.admission.queue.depth", Tags.of("tier", tier), source, s -> depth.applyAsInt(s));
         }
     }
 

@@ -2,13 +2,12 @@ package io.elasticmesh.router.outbox;
 
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
-import io.elasticmesh.telemetry.KafkaTraceContext;
-import io.opentelemetry.context.Context;
 import io.elasticmesh.router.config.RouterConfig;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,41 +66,54 @@ public class AuditPublisher {
      */
     private final Map<String, Context> traceContexts = new ConcurrentHashMap<>();
 
-    public AuditPublisher(RouterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+    public AuditPublisher(
+            RouterConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
             MeterRegistry metrics) {
         this.config = config.audit();
         Timer sync = Timer.builder("elastic.audit.spool.sync")
                 .description("Time the spool's disk takes to write and fsync a group of audit events")
-                .publishPercentiles(0.5, 0.99).register(metrics);
-        this.spool = AuditSpool.open(this.config.spoolDir(), this.config.segmentBytes(), this.config.queueCapacity(),
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
+        this.spool = AuditSpool.open(
+                this.config.spoolDir(),
+                this.config.segmentBytes(),
+                this.config.queueCapacity(),
                 nanos -> sync.record(nanos, TimeUnit.NANOSECONDS));
         int timeoutMs = (int) this.config.sendTimeout().toMillis();
         // Sizes end to end (README, "Sizes"): the producer checks a record's uncompressed size against
         // max.request.size, the broker the compressed batch against the topic's max.message.bytes.
-        this.producer = new KafkaProducer<>(Map.ofEntries(
-                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
-                Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
-                Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
-                Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs),
-                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs),
-                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 5),
-                Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, this.config.maxEventBytes() + RECORD_OVERHEAD_BYTES),
-                // Text compresses well; lz4 is fast and falls back to pure Java where its native code cannot load.
-                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                Map.ofEntries(
+                        Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+                        Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                        Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
+                        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
+                        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs),
+                        Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs),
+                        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 5),
+                        Map.entry(
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                this.config.maxEventBytes() + RECORD_OVERHEAD_BYTES),
+                        // Text compresses well; lz4 is fast and falls back to pure Java where its native code cannot
+                        // load.
+                        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")),
+                new StringSerializer(),
+                new ByteArraySerializer());
         this.publishTime = Timer.builder("elastic.audit.publish")
                 .description("Time the request path spends handing an audit event to the durable spool")
-                .publishPercentiles(0.5, 0.99).register(metrics);
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
         Gauge.builder("elastic.audit.spool.depth", spool, AuditSpool::backlog)
-                .description("Audit events on disk not yet acknowledged by Kafka").register(metrics);
+                .description("Audit events on disk not yet acknowledged by Kafka")
+                .register(metrics);
         this.quarantine = new AuditQuarantine(this.config.spoolDir().resolve("quarantine"));
         Gauge.builder("elastic.audit.quarantine.depth", quarantine, AuditQuarantine::size)
                 .description("Audit events that can never be delivered, waiting in quarantine for ops")
                 .register(metrics);
-        this.sender = new AuditSender(producer, quarantine, this.config.topic(), this.config.maxEventBytes(),
-                traceContexts);
+        this.sender =
+                new AuditSender(producer, quarantine, this.config.topic(), this.config.maxEventBytes(), traceContexts);
         this.senderThread = new Thread(this::sendLoop, "audit-kafka-sender");
         this.senderThread.setDaemon(true);
         this.senderThread.start();
@@ -119,10 +131,14 @@ public class AuditPublisher {
         try {
             spool.append(SpoolRecord.of(event).encode()).get(config.maxBlock().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            LOG.warnf("audit event %s of request %s not yet on disk after %s; the request goes on without waiting",
+            LOG.warnf(
+                    "audit event %s of request %s not yet on disk after %s; the request goes on without waiting",
                     event.getEventId(), event.getResponse().getRequestId(), config.maxBlock());
         } catch (ExecutionException e) {
-            LOG.errorf(e.getCause(), "audit event %s of request %s could not be spooled", event.getEventId(),
+            LOG.errorf(
+                    e.getCause(),
+                    "audit event %s of request %s could not be spooled",
+                    event.getEventId(),
                     event.getResponse().getRequestId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,8 +150,13 @@ public class AuditPublisher {
     private void sendLoop() {
         // Retriable failures (Kafka down, a leader moving) back off exponentially with jitter, from retry-backoff up
         // to retry-backoff-max, and start again from retry-backoff after the next success.
-        ExponentialBackoff backoff = new ExponentialBackoff(config.retryBackoff().toMillis(), 2,
-                Math.max(config.retryBackoff().toMillis(), config.retryBackoffMax().toMillis()), 0.2);
+        ExponentialBackoff backoff = new ExponentialBackoff(
+                config.retryBackoff().toMillis(),
+                2,
+                Math.max(
+                        config.retryBackoff().toMillis(),
+                        config.retryBackoffMax().toMillis()),
+                0.2);
         int failures = 0;
         while (running) {
             Exception failure;
@@ -150,7 +171,8 @@ public class AuditPublisher {
                 }
                 if (pass.retriable().isEmpty()) {
                     if (failures > 0) {
-                        LOG.infof("Kafka reachable again; audit events delivered up to spool record %d",
+                        LOG.infof(
+                                "Kafka reachable again; audit events delivered up to spool record %d",
                                 pass.handledThrough());
                         failures = 0;
                     }
@@ -164,9 +186,10 @@ public class AuditPublisher {
                 failure = e;
             }
             if (failures == 0) {
-                LOG.warnf("audit events not delivered (%s); they stay in the spool (%s) and are retried, first after "
-                        + "%s, then less often, up to every %s", failure.getMessage(), config.spoolDir(),
-                        config.retryBackoff(), config.retryBackoffMax());
+                LOG.warnf(
+                        "audit events not delivered (%s); they stay in the spool (%s) and are retried, first after "
+                                + "%s, then less often, up to every %s",
+                        failure.getMessage(), config.spoolDir(), config.retryBackoff(), config.retryBackoffMax());
             }
             spool.rewind();
             pause(backoff.backoff(failures++));
@@ -186,14 +209,18 @@ public class AuditPublisher {
      * @throws DomainException NOT_FOUND when no event is quarantined under {@code sequence}
      */
     public long replay(long sequence) throws InterruptedException {
-        AuditQuarantine.Entry entry = quarantine.get(sequence).orElseThrow(() -> new DomainException(
-                Status.Code.NOT_FOUND, "no quarantined audit event has spool_sequence " + sequence));
+        AuditQuarantine.Entry entry = quarantine
+                .get(sequence)
+                .orElseThrow(() -> new DomainException(
+                        Status.Code.NOT_FOUND, "no quarantined audit event has spool_sequence " + sequence));
         long replayed;
         try {
             replayed = spool.append(entry.bytes()).get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot put quarantined audit event " + sequence + " back into the spool: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot put quarantined audit event " + sequence + " back into the spool: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
         quarantine.remove(sequence);
         LOG.infof("quarantined audit event (spool record %d) replayed as spool record %d", sequence, replayed);

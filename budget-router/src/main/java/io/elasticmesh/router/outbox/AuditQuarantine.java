@@ -22,8 +22,7 @@ import java.util.stream.Stream;
 public final class AuditQuarantine {
 
     /** A quarantined record: its spool sequence, bytes, why it cannot be delivered and when it was quarantined. */
-    public record Entry(long sequence, byte[] bytes, String reason, Instant quarantinedAt) {
-    }
+    public record Entry(long sequence, byte[] bytes, String reason, Instant quarantinedAt) {}
 
     private static final String SUFFIX = ".quarantined";
 
@@ -77,7 +76,10 @@ public final class AuditQuarantine {
             content.get(why);
             byte[] bytes = new byte[content.remaining()];
             content.get(bytes);
-            return Optional.of(new Entry(sequence, bytes, new String(why, StandardCharsets.UTF_8),
+            return Optional.of(new Entry(
+                    sequence,
+                    bytes,
+                    new String(why, StandardCharsets.UTF_8),
                     Files.getLastModifiedTime(file).toInstant()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -98,8 +100,10 @@ public final class AuditQuarantine {
 
     private List<Long> sequences() {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(name -> name.endsWith(SUFFIX))
-                    .map(name -> Long.parseLong(name.substring(0, name.length() - SUFFIX.length()))).sorted()
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.endsWith(SUFFIX))
+                    .map(name -> Long.parseLong(name.substring(0, name.length() - SUFFIX.length())))
+                    .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the audit quarantine " + dir, e);

@@ -37,12 +37,10 @@ final class AuditSender {
      * @param retriable the first failure retrying may cure, after which nothing was handled; empty when the whole
      *        batch was handled
      */
-    record Pass(long handledThrough, int quarantined, Optional<Exception> retriable) {
-    }
+    record Pass(long handledThrough, int quarantined, Optional<Exception> retriable) {}
 
     /** A record on its way: either sent (with the broker's answer to come) or refused before sending. */
-    private record Attempt(AuditSpool.Entry entry, SpoolRecord record, Future<RecordMetadata> ack, String refusal) {
-    }
+    private record Attempt(AuditSpool.Entry entry, SpoolRecord record, Future<RecordMetadata> ack, String refusal) {}
 
     private final Producer<String, byte[]> producer;
     private final AuditQuarantine quarantine;
@@ -55,7 +53,11 @@ final class AuditSender {
      * @param traceContexts the trace each event was published in, by event id; delivered and quarantined events are
      *        removed from it
      */
-    AuditSender(Producer<String, byte[]> producer, AuditQuarantine quarantine, String topic, int maxEventBytes,
+    AuditSender(
+            Producer<String, byte[]> producer,
+            AuditQuarantine quarantine,
+            String topic,
+            int maxEventBytes,
             Map<String, Context> traceContexts) {
         this.producer = producer;
         this.quarantine = quarantine;
@@ -84,8 +86,8 @@ final class AuditSender {
                 } catch (ExecutionException e) {
                     refusal = permanentFailure(e.getCause());
                     if (refusal.isEmpty()) {
-                        return new Pass(handled, quarantined, Optional.of(
-                                e.getCause() instanceof Exception cause ? cause : e));
+                        return new Pass(
+                                handled, quarantined, Optional.of(e.getCause() instanceof Exception cause ? cause : e));
                     }
                 }
             }
@@ -109,8 +111,11 @@ final class AuditSender {
             return new Attempt(entry, null, null, e.getMessage());
         }
         if (spooled.event().length > maxEventBytes) {
-            return new Attempt(entry, spooled, null, spooled.event().length
-                    + " bytes, above router.audit.max-event-bytes (" + maxEventBytes + ")");
+            return new Attempt(
+                    entry,
+                    spooled,
+                    null,
+                    spooled.event().length + " bytes, above router.audit.max-event-bytes (" + maxEventBytes + ")");
         }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, spooled.key(), spooled.event());
         Context trace = traceContexts.get(spooled.eventId());
@@ -141,8 +146,10 @@ final class AuditSender {
      * fixed outside the router.
      */
     static Optional<String> permanentFailure(Throwable failure) {
-        if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException
-                || failure instanceof InvalidRecordException || failure instanceof SerializationException) {
+        if (failure instanceof RecordTooLargeException
+                || failure instanceof RecordBatchTooLargeException
+                || failure instanceof InvalidRecordException
+                || failure instanceof SerializationException) {
             return Optional.of("refused by Kafka: " + failure);
         }
         return Optional.empty();
@@ -154,10 +161,17 @@ final class AuditSender {
         // The event's own bytes, as ops read them and as the spool reads them back on replay.
         byte[] bytes = record == null ? entry.bytes() : record.event();
         quarantine.put(entry.sequence(), bytes, reason);
-        LOG.errorf("audit event %s of request %s (tenant %s, %d bytes, spool record %d) can never be delivered: %s; "
-                + "quarantined in %s, to be replayed with RouterAdmin/ReplayQuarantinedAuditEvent once the cause is "
-                + "fixed", record == null ? "?" : record.eventId(), record == null ? "?" : requestId(record.event()),
-                record == null ? "?" : record.key(), bytes.length, entry.sequence(), reason, quarantine.dir());
+        LOG.errorf(
+                "audit event %s of request %s (tenant %s, %d bytes, spool record %d) can never be delivered: %s; "
+                        + "quarantined in %s, to be replayed with RouterAdmin/ReplayQuarantinedAuditEvent once the cause is "
+                        + "fixed",
+                record == null ? "?" : record.eventId(),
+                record == null ? "?" : requestId(record.event()),
+                record == null ? "?" : record.key(),
+                bytes.length,
+                entry.sequence(),
+                reason,
+                quarantine.dir());
     }
 
     /** Parsed only here, for ops: delivery itself never parses an event. */

@@ -21,8 +21,7 @@ import java.util.function.LongConsumer;
 public final class AuditSpool implements AutoCloseable {
 
     /** A record and its sequence number. */
-    public record Entry(long sequence, byte[] bytes) {
-    }
+    public record Entry(long sequence, byte[] bytes) {}
 
     private final SpoolSegments segments;
     private final SpoolCursor cursor;
@@ -30,8 +29,7 @@ public final class AuditSpool implements AutoCloseable {
     private long durableSequence;
     private volatile boolean closed;
 
-    private AuditSpool(Path dir, SpoolSegments segments, long acknowledged, int queueCapacity,
-            LongConsumer syncNanos) {
+    private AuditSpool(Path dir, SpoolSegments segments, long acknowledged, int queueCapacity, LongConsumer syncNanos) {
         this.segments = segments;
         this.cursor = new SpoolCursor(dir, segments, acknowledged);
         this.durableSequence = segments.lastSequence();
@@ -45,7 +43,7 @@ public final class AuditSpool implements AutoCloseable {
      * @param queueCapacity records that may wait for the writer; beyond it {@link #append} fails at once
      */
     public static AuditSpool open(Path dir, long segmentBytes, int queueCapacity) {
-        return open(dir, segmentBytes, queueCapacity, nanos -> { });
+        return open(dir, segmentBytes, queueCapacity, nanos -> {});
     }
 
     /** @param syncNanos told how long each group's write and fsync took, in nanoseconds (the disk's share) */
@@ -53,8 +51,12 @@ public final class AuditSpool implements AutoCloseable {
         AuditSpool spool;
         try {
             long acknowledged = SpoolCursor.acknowledged(dir);
-            spool = new AuditSpool(dir, SpoolSegments.recover(dir, segmentBytes, acknowledged), acknowledged,
-                    queueCapacity, syncNanos);
+            spool = new AuditSpool(
+                    dir,
+                    SpoolSegments.recover(dir, segmentBytes, acknowledged),
+                    acknowledged,
+                    queueCapacity,
+                    syncNanos);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit spool in " + dir, e);
         }

@@ -14,13 +14,12 @@ import java.nio.file.StandardOpenOption;
  */
 final class DurableFiles {
 
-    private DurableFiles() {
-    }
+    private DurableFiles() {}
 
     static void replace(Path target, ByteBuffer content) throws IOException {
         Path aside = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (content.hasRemaining()) {
                 out.write(content);
             }

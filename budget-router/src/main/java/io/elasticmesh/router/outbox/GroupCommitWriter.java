@@ -21,8 +21,7 @@ final class GroupCommitWriter {
         long writeDurably(List<byte[]> records) throws IOException;
     }
 
-    private record Pending(byte[] bytes, CompletableFuture<Long> durable) {
-    }
+    private record Pending(byte[] bytes, CompletableFuture<Long> durable) {}
 
     private static final int MAX_GROUP = 1_000;
 
@@ -74,7 +73,8 @@ final class GroupCommitWriter {
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP);
                 long start = System.nanoTime();
-                long sequence = disk.writeDurably(group.stream().map(Pending::bytes).toList());
+                long sequence =
+                        disk.writeDurably(group.stream().map(Pending::bytes).toList());
                 syncNanos.accept(System.nanoTime() - start);
                 for (Pending pending : group) {
                     pending.durable().complete(sequence++);

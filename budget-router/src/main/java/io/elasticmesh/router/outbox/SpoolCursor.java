@@ -69,8 +69,7 @@ final class SpoolCursor {
                     while (entries.size() < max && readSequence <= end) {
                         byte[] bytes = SpoolSegments.read(channel, readPosition);
                         if (bytes == null) {
-                            throw new IOException("record " + readSequence + " is unreadable in "
-                                    + segment.getValue());
+                            throw new IOException("record " + readSequence + " is unreadable in " + segment.getValue());
                         }
                         entries.add(new AuditSpool.Entry(readSequence, bytes));
                         readPosition += SpoolSegments.framedSize(bytes);
@@ -105,8 +104,8 @@ final class SpoolCursor {
             return;
         }
         try {
-            DurableFiles.replace(dir.resolve(FILE),
-                    ByteBuffer.wrap(Long.toString(sequence).getBytes(StandardCharsets.US_ASCII)));
+            DurableFiles.replace(
+                    dir.resolve(FILE), ByteBuffer.wrap(Long.toString(sequence).getBytes(StandardCharsets.US_ASCII)));
             acknowledged = sequence;
             segments.deleteThrough(sequence);
             DurableFiles.forceDirectory(dir);

@@ -28,8 +28,14 @@ public record SpoolRecord(String key, String eventId, byte[] event) {
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         byte[] idBytes = eventId.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(2 + Integer.BYTES + keyBytes.length + Integer.BYTES + idBytes.length + event.length)
-                .put(MARK).put(VERSION).putInt(keyBytes.length).put(keyBytes).putInt(idBytes.length).put(idBytes)
-                .put(event).array();
+                .put(MARK)
+                .put(VERSION)
+                .putInt(keyBytes.length)
+                .put(keyBytes)
+                .putInt(idBytes.length)
+                .put(idBytes)
+                .put(event)
+                .array();
     }
 
     /**

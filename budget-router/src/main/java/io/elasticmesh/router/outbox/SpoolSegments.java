@@ -37,6 +37,7 @@ final class SpoolSegments {
     private FileChannel active;
     /** Where the next record goes in the active segment. */
     private long writePosition;
+
     private long nextSequence;
 
     private SpoolSegments(Path dir, long segmentBytes) {
@@ -54,8 +55,9 @@ final class SpoolSegments {
         SpoolSegments spool = new SpoolSegments(dir, segmentBytes);
         Files.createDirectories(dir);
         try (var files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(f -> spool.segments.put(
-                    Long.parseLong(f.getFileName().toString().replace(SUFFIX, "")), f));
+            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
+                    .forEach(f -> spool.segments.put(
+                            Long.parseLong(f.getFileName().toString().replace(SUFFIX, "")), f));
         }
         spool.nextSequence = acknowledged + 1;
         for (Map.Entry<Long, Path> segment : spool.segments.entrySet()) {

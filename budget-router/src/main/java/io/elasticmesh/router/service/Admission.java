@@ -61,77 +61,109 @@ public class Admission {
         this.store = store;
         this.metrics = metrics;
         this.safetyFactor = config.split().safetyFactor();
-        this.queue = new AdmissionQueue(() -> store.current().maxConcurrentRequests(), config.split().smoothing());
-        this.speeds = new ModelSpeeds(new ModelSpeed(config.split().initialMillisPerToken(),
-                config.split().initialSolutionOverheadMillis()), config.split().smoothing());
+        this.queue = new AdmissionQueue(
+                () -> store.current().maxConcurrentRequests(), config.split().smoothing());
+        this.speeds = new ModelSpeeds(
+                new ModelSpeed(
+                        config.split().initialMillisPerToken(), config.split().initialSolutionOverheadMillis()),
+                config.split().smoothing());
     }
 
     /**
      * Streams {@code work} once admitted; fails with the refusal (a {@link AdmissionRefused}) otherwise. The slot
      * is held until the stream ends or is cancelled.
      */
-    public Multi<ReasonEvent> admit(ReasonCommand command, Deadline callerDeadline,
-            Function<Admitted, Multi<ReasonEvent>> work) {
+    public Multi<ReasonEvent> admit(
+            ReasonCommand command, Deadline callerDeadline, Function<Admitted, Multi<ReasonEvent>> work) {
         long start = System.nanoTime();
         Instant receivedAt = Instant.now();
         TierTable table = store.current();
         Optional<Tenant> tenant = table.tenant(command.tenant());
         String[] tierLabel = {RouterMetrics.UNKNOWN_TIER};
         Executor inOwnContext = ownContext();
-        return Multi.createFrom().deferred(() -> {
-            Tier tier = resolveTier(table, tenant, command);
-            tierLabel[0] = tier.name();
-            authorize(tenant, tier);
-            Budget budget = BudgetPolicy.assign(tier, command.thinkingBudgetField(), command.thinkingBudgetTokens(),
-                    command.solutionBudgetTokens(), command.clampBudgets());
-            Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
-            Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
-            long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
-            tenant.ifPresent(t -> quotas.check(t, start));
-            ModelSpeed speed = speeds.of(tier.model());
-            long reserveNanos = TimeUnit.MILLISECONDS.toNanos(
-                    DeadlineSplit.solutionReserveMillis(budget.solutionTokens(), speed, safetyFactor));
-            long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
-            metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
-            Ticket ticket = queue.enter(tier, start, latestStart);
-            ReasonEvent.ThinkingEnded[] thought = {null};
-            long[] thoughtMillis = {0};
-            Uni<Ticket> slot = Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext);
-            if (!ticket.granted().isDone()) {
-                // Only a wait is bounded: a slot free now is taken, or the 1 ms timer (timers need at least 1 ms)
-                // of a request with no time to wait could beat its own grant.
-                slot = slot.ifNoItem().after(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-                                latestStart - start)))
-                        .failWith(() -> Status.DEADLINE_EXCEEDED.withDescription("no slot of tier '" + tier.name()
-                                + "' freed in time to answer within the deadline of " + deadlineMs + " ms")
-                                .asRuntimeException());
-            }
-            return slot
-                    .onItem().transformToMulti(granted -> {
-                        metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
-                        long thinkingMs = DeadlineSplit.of(deadline.timeRemaining(TimeUnit.MILLISECONDS),
-                                budget.solutionTokens(), speed, safetyFactor).thinkingMillis();
-                        return work.apply(new Admitted(tier, command.tenant(), budget, deadline, deadlineMs,
-                                Math.max(1, thinkingMs), table.version(), receivedAt, start, command.clampBudgets(),
-                                (long) Math.ceil(speed.solutionOverheadMillis()), safetyFactor));
-                    })
-                    .onTermination().invoke(() -> queue.release(ticket, System.nanoTime()))
-                    .invoke(event -> {
-                        if (event instanceof ReasonEvent.ThinkingEnded ended) {
-                            thought[0] = ended;
-                            // From the request's start, as ReasonResult.Timings counts it for answered requests.
-                            thoughtMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                        } else if (event instanceof ReasonEvent.Completed completed) {
-                            learn(tenant, completed.result());
-                        }
-                    })
-                    .onFailure().invoke(failure -> {
-                        // Failed after thinking (the answer missed the deadline, say): its speed still teaches.
-                        if (thought[0] != null) {
-                            speeds.observeThinking(tier.model(), thought[0].thinking(), thoughtMillis[0]);
-                        }
-                    });
-        }).onTermination().invoke((failure, cancelled) -> ended(tierLabel[0], failure, cancelled, start));
+        return Multi.createFrom()
+                .deferred(() -> {
+                    Tier tier = resolveTier(table, tenant, command);
+                    tierLabel[0] = tier.name();
+                    authorize(tenant, tier);
+                    Budget budget = BudgetPolicy.assign(
+                            tier,
+                            command.thinkingBudgetField(),
+                            command.thinkingBudgetTokens(),
+                            command.solutionBudgetTokens(),
+                            command.clampBudgets());
+                    Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
+                    Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
+                    long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
+                    tenant.ifPresent(t -> quotas.check(t, start));
+                    ModelSpeed speed = speeds.of(tier.model());
+                    long reserveNanos = TimeUnit.MILLISECONDS.toNanos(
+                            DeadlineSplit.solutionReserveMillis(budget.solutionTokens(), speed, safetyFactor));
+                    long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
+                    metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
+                    Ticket ticket = queue.enter(tier, start, latestStart);
+                    ReasonEvent.ThinkingEnded[] thought = {null};
+                    long[] thoughtMillis = {0};
+                    Uni<Ticket> slot =
+                            Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext);
+                    if (!ticket.granted().isDone()) {
+                        // Only a wait is bounded: a slot free now is taken, or the 1 ms timer (timers need at least 1
+                        // ms)
+                        // of a request with no time to wait could beat its own grant.
+                        slot = slot.ifNoItem()
+                                .after(Duration.ofNanos(
+                                        Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
+                                .failWith(() -> Status.DEADLINE_EXCEEDED
+                                        .withDescription("no slot of tier '" + tier.name()
+                                                + "' freed in time to answer within the deadline of " + deadlineMs
+                                                + " ms")
+                                        .asRuntimeException());
+                    }
+                    return slot.onItem()
+                            .transformToMulti(granted -> {
+                                metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
+                                long thinkingMs = DeadlineSplit.of(
+                                                deadline.timeRemaining(TimeUnit.MILLISECONDS),
+                                                budget.solutionTokens(),
+                                                speed,
+                                                safetyFactor)
+                                        .thinkingMillis();
+                                return work.apply(new Admitted(
+                                        tier,
+                                        command.tenant(),
+                                        budget,
+                                        deadline,
+                                        deadlineMs,
+                                        Math.max(1, thinkingMs),
+                                        table.version(),
+                                        receivedAt,
+                                        start,
+                                        command.clampBudgets(),
+                                        (long) Math.ceil(speed.solutionOverheadMillis()),
+                                        safetyFactor));
+                            })
+                            .onTermination()
+                            .invoke(() -> queue.release(ticket, System.nanoTime()))
+                            .invoke(event -> {
+                                if (event instanceof ReasonEvent.ThinkingEnded ended) {
+                                    thought[0] = ended;
+                                    // From the request's start, as ReasonResult.Timings counts it for answered
+                                    // requests.
+                                    thoughtMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                                } else if (event instanceof ReasonEvent.Completed completed) {
+                                    learn(tenant, completed.result());
+                                }
+                            })
+                            .onFailure()
+                            .invoke(failure -> {
+                                // Failed after thinking (the answer missed the deadline, say): its speed still teaches.
+                                if (thought[0] != null) {
+                                    speeds.observeThinking(tier.model(), thought[0].thinking(), thoughtMillis[0]);
+                                }
+                            });
+                })
+                .onTermination()
+                .invoke((failure, cancelled) -> ended(tierLabel[0], failure, cancelled, start));
     }
 
     /**
@@ -142,7 +174,8 @@ public class Admission {
     private static Executor ownContext() {
         Context grpc = Context.current();
         io.vertx.core.Context vertx = Vertx.currentContext();
-        return vertx == null ? grpc.fixedContextExecutor(Runnable::run)
+        return vertx == null
+                ? grpc.fixedContextExecutor(Runnable::run)
                 : task -> vertx.runOnContext(ignored -> grpc.run(task));
     }
 
@@ -171,17 +204,28 @@ public class Admission {
     private void learn(Optional<Tenant> tenant, ReasonResult result) {
         long now = System.nanoTime();
         ThinkingPhase thinking = result.thinking();
-        tenant.ifPresent(t -> quotas.charge(t, thinking.promptTokens() + thinking.tokens()
-                + result.solution().tokens(), now));
-        speeds.observe(result.tier().model(), thinking, result.timings().thinkingMillis(), result.solution(),
+        tenant.ifPresent(t -> quotas.charge(
+                t,
+                thinking.promptTokens() + thinking.tokens() + result.solution().tokens(),
+                now));
+        speeds.observe(
+                result.tier().model(),
+                thinking,
+                result.timings().thinkingMillis(),
+                result.solution(),
                 result.timings().solutionMillis());
-        metrics.answered(result.tier().name(), result.tier().model(), thinking.tokens(), result.solution().tokens(),
-                thinking.cutReason(), result.timings().totalMillis() <= result.tier().deadlineMs());
+        metrics.answered(
+                result.tier().name(),
+                result.tier().model(),
+                thinking.tokens(),
+                result.solution().tokens(),
+                thinking.cutReason(),
+                result.timings().totalMillis() <= result.tier().deadlineMs());
     }
 
     private void ended(String tier, Throwable failure, boolean cancelled, long startNanos) {
-        Status.Code code = failure != null ? ErrorPolicy.codeOf(failure)
-                : cancelled ? Status.Code.CANCELLED : Status.Code.OK;
+        Status.Code code =
+                failure != null ? ErrorPolicy.codeOf(failure) : cancelled ? Status.Code.CANCELLED : Status.Code.OK;
         metrics.requestEnded(tier, code.name(), Duration.ofNanos(System.nanoTime() - startNanos));
         if (failure instanceof AdmissionRefused refused) {
             metrics.refused(tier, refused.reason().name().toLowerCase(Locale.ROOT));

@@ -55,8 +55,13 @@ public class ReasoningService {
     private final ThinkingHold hold;
     private final Tracer tracer;
 
-    public ReasoningService(Admission admission, DecoderClient decoder, SolutionClient solution, AuditSink audit,
-            ThinkingHold hold, Tracer tracer) {
+    public ReasoningService(
+            Admission admission,
+            DecoderClient decoder,
+            SolutionClient solution,
+            AuditSink audit,
+            ThinkingHold hold,
+            Tracer tracer) {
         this.admission = admission;
         this.decoder = decoder;
         this.solution = solution;
@@ -81,7 +86,12 @@ public class ReasoningService {
         Context call = Context.current();
         return admission.admit(command, callerDeadline, admitted -> {
             String requestId = UUID.randomUUID().toString();
-            return run(call, requestId, command, admitted, deltas,
+            return run(
+                    call,
+                    requestId,
+                    command,
+                    admitted,
+                    deltas,
                     () -> decoder.think(requestId, command.conversation(), admitted, deltas));
         });
     }
@@ -93,35 +103,49 @@ public class ReasoningService {
      * @throws DomainException NOT_FOUND when the request is not held, PERMISSION_DENIED when it belongs to another
      *     tenant
      */
-    public Uni<ReasonResult> continueReasoning(String requestId, long extraThinkingTokens, String tenant,
-            Deadline callerDeadline) {
+    public Uni<ReasonResult> continueReasoning(
+            String requestId, long extraThinkingTokens, String tenant, Deadline callerDeadline) {
         Context call = Context.current();
         return completion(Multi.createFrom().deferred(() -> {
             if (extraThinkingTokens < 1) {
                 throw new InvalidArgument(EXTRA_THINKING_FIELD, "must be at least 1, was " + extraThinkingTokens);
             }
-            ReasonResult earlier = hold.find(requestId).orElseThrow(() -> new DomainException(Status.Code.NOT_FOUND,
-                    "request '" + Echo.bounded(requestId) + "' cannot be continued: it is unknown, its thinking was "
-                            + "not cut, or it is no longer held (router.continuation.hold)"));
+            ReasonResult earlier = hold.find(requestId)
+                    .orElseThrow(() -> new DomainException(
+                            Status.Code.NOT_FOUND,
+                            "request '" + Echo.bounded(requestId)
+                                    + "' cannot be continued: it is unknown, its thinking was "
+                                    + "not cut, or it is no longer held (router.continuation.hold)"));
             if (!earlier.tenant().equals(tenant)) {
-                throw new DomainException(Status.Code.PERMISSION_DENIED, "request '" + Echo.bounded(requestId)
-                        + "' belongs to another tenant");
+                throw new DomainException(
+                        Status.Code.PERMISSION_DENIED,
+                        "request '" + Echo.bounded(requestId) + "' belongs to another tenant");
             }
             // The same tenant as the request continued, which was authenticated and admitted to this tier then.
-            ReasonCommand command = new ReasonCommand(earlier.conversation(), earlier.tier().name(), tenant, false,
-                    OptionalLong.of(extraThinkingTokens), OptionalInt.empty(), false, EXTRA_THINKING_FIELD);
+            ReasonCommand command = new ReasonCommand(
+                    earlier.conversation(),
+                    earlier.tier().name(),
+                    tenant,
+                    false,
+                    OptionalLong.of(extraThinkingTokens),
+                    OptionalInt.empty(),
+                    false,
+                    EXTRA_THINKING_FIELD);
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
-                return run(call, continuationId, command, admitted, false,
+                return run(
+                        call,
+                        continuationId,
+                        command,
+                        admitted,
+                        false,
                         () -> decoder.resume(continuationId, earlier.thinking(), admitted, false));
             });
         }));
     }
 
     /** One admitted request while it runs. {@code context}: its span's, current for its downstream calls. */
-    private record Request(String id, ReasonCommand command, Admitted admitted, boolean deltas,
-            Context context) {
-    }
+    private record Request(String id, ReasonCommand command, Admitted admitted, boolean deltas, Context context) {}
 
     /**
      * Thinks, then answers from the thinking, then records the answer: one stream of the request's events.
@@ -130,13 +154,21 @@ public class ReasoningService {
      *     another thread)
      * @param deltas whether the phases stream their text (see {@link DecoderClient#think})
      */
-    private Multi<ReasonEvent> run(Context call, String requestId, ReasonCommand command,
-            Admitted admitted, boolean deltas, Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
+    private Multi<ReasonEvent> run(
+            Context call,
+            String requestId,
+            ReasonCommand command,
+            Admitted admitted,
+            boolean deltas,
+            Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
         try (Scope ignored = call.makeCurrent()) {
             return StreamSpan.around(requestSpan(requestId, admitted), span -> {
                 Request request = new Request(requestId, command, admitted, deltas, Context.current());
-                return thinking.get().onFailure().transform(f -> missedDeadline(f, "thinking", admitted))
-                        .onItem().transformToMultiAndConcatenate(event -> afterThinking(request, event))
+                return thinking.get()
+                        .onFailure()
+                        .transform(f -> missedDeadline(f, "thinking", admitted))
+                        .onItem()
+                        .transformToMultiAndConcatenate(event -> afterThinking(request, event))
                         .invoke(event -> {
                             if (event instanceof ReasonEvent.Completed completed) {
                                 answered(request, span, completed.result());
@@ -154,15 +186,17 @@ public class ReasoningService {
         ThinkingPhase thought = ((PhaseEvent.Done<ThinkingPhase>) event).result();
         long thoughtNanos = System.nanoTime();
         Budget budget = budgetAfter(request.admitted(), thought);
-        return Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),
-                answer(request, thought, budget).map(step -> {
-                    if (step instanceof PhaseEvent.Delta<SolutionPhase> delta) {
-                        return new ReasonEvent.SolutionDelta(delta.text(), delta.tokens());
-                    }
-                    SolutionPhase solved = ((PhaseEvent.Done<SolutionPhase>) step).result();
-                    return new ReasonEvent.Completed(result(request, budget, thought, thoughtNanos, solved));
-                }));
+        return Multi.createBy()
+                .concatenating()
+                .streams(
+                        Multi.createFrom().item(new ReasonEvent.ThinkingEnded(thought)),
+                        answer(request, thought, budget).map(step -> {
+                            if (step instanceof PhaseEvent.Delta<SolutionPhase> delta) {
+                                return new ReasonEvent.SolutionDelta(delta.text(), delta.tokens());
+                            }
+                            SolutionPhase solved = ((PhaseEvent.Done<SolutionPhase>) step).result();
+                            return new ReasonEvent.Completed(result(request, budget, thought, thoughtNanos, solved));
+                        }));
     }
 
     /**
@@ -172,7 +206,8 @@ public class ReasoningService {
     private static Budget budgetAfter(Admitted admitted, ThinkingPhase thought) {
         Budget admittedBudget = admitted.budget();
         Budget fitted = thought.budgetTokens() > 0 && thought.budgetTokens() < admittedBudget.thinkingTokens()
-                ? admittedBudget.fittedToContextWindow(thought.budgetTokens()) : admittedBudget;
+                ? admittedBudget.fittedToContextWindow(thought.budgetTokens())
+                : admittedBudget;
         return fitted.withRollover(
                 BudgetPolicy.rollover(admitted.tier(), fitted, thought.tokens(), thought.truncated()));
     }
@@ -181,22 +216,40 @@ public class ReasoningService {
     private Multi<PhaseEvent<SolutionPhase>> answer(Request request, ThinkingPhase thought, Budget budget) {
         Admitted admitted = request.admitted();
         try (Scope inRequest = request.context().makeCurrent()) {
-            return solution.solve(request.id(), admitted.tier().model(), thought, budget.solutionTokens(),
-                    admitted.deadline(), request.deltas())
-                    .onFailure().transform(f -> missedDeadline(f, "solution", admitted));
+            return solution.solve(
+                            request.id(),
+                            admitted.tier().model(),
+                            thought,
+                            budget.solutionTokens(),
+                            admitted.deadline(),
+                            request.deltas())
+                    .onFailure()
+                    .transform(f -> missedDeadline(f, "solution", admitted));
         }
     }
 
     /** @param thoughtNanos when thinking ended, as {@link System#nanoTime()} */
-    private static ReasonResult result(Request request, Budget budget, ThinkingPhase thought, long thoughtNanos,
-            SolutionPhase solved) {
+    private static ReasonResult result(
+            Request request, Budget budget, ThinkingPhase thought, long thoughtNanos, SolutionPhase solved) {
         Admitted admitted = request.admitted();
         ReasonCommand command = request.command();
         long end = System.nanoTime();
-        ReasonResult.Timings timings = new ReasonResult.Timings(millis(thoughtNanos - admitted.startNanos()),
-                millis(end - thoughtNanos), millis(end - admitted.startNanos()));
-        return new ReasonResult(request.id(), admitted.receivedAt(), admitted.tenant(), admitted.tier(), budget,
-                admitted.deadlineMs(), command.conversation(), thought, solved, timings, admitted.configVersion(),
+        ReasonResult.Timings timings = new ReasonResult.Timings(
+                millis(thoughtNanos - admitted.startNanos()),
+                millis(end - thoughtNanos),
+                millis(end - admitted.startNanos()));
+        return new ReasonResult(
+                request.id(),
+                admitted.receivedAt(),
+                admitted.tenant(),
+                admitted.tier(),
+                budget,
+                admitted.deadlineMs(),
+                command.conversation(),
+                thought,
+                solved,
+                timings,
+                admitted.configVersion(),
                 new ReasonResult.Requested(requestedThinking(command), command.solutionBudgetTokens()));
     }
 
@@ -219,10 +272,11 @@ public class ReasoningService {
             return failure;
         }
         String cause = String.valueOf(status.getDescription());
-        return Status.DEADLINE_EXCEEDED.withDescription("the request missed its deadline of " + admitted.deadlineMs()
-                + " ms in the " + phase + " phase (" + cause.substring(0, Math.min(200, cause.length())) + "); "
-                + "raise the tier's deadline-ms (or the call's deadline), or lower solution_budget_tokens (was "
-                + admitted.budget().solutionTokens() + ") so the answer fits the time left after thinking")
+        return Status.DEADLINE_EXCEEDED
+                .withDescription("the request missed its deadline of " + admitted.deadlineMs()
+                        + " ms in the " + phase + " phase (" + cause.substring(0, Math.min(200, cause.length())) + "); "
+                        + "raise the tier's deadline-ms (or the call's deadline), or lower solution_budget_tokens (was "
+                        + admitted.budget().solutionTokens() + ") so the answer fits the time left after thinking")
                 .asRuntimeException();
     }
 
@@ -231,8 +285,10 @@ public class ReasoningService {
         return tracer.spanBuilder(TraceAttributes.CHAT + " " + admitted.tier().model())
                 .setAttribute(TraceAttributes.GEN_AI_OPERATION_NAME, TraceAttributes.CHAT)
                 .setAttribute(TraceAttributes.GEN_AI_PROVIDER_NAME, TraceAttributes.PROVIDER)
-                .setAttribute(TraceAttributes.GEN_AI_REQUEST_MODEL, admitted.tier().model())
-                .setAttribute(TraceAttributes.GEN_AI_REQUEST_MAX_TOKENS,
+                .setAttribute(
+                        TraceAttributes.GEN_AI_REQUEST_MODEL, admitted.tier().model())
+                .setAttribute(
+                        TraceAttributes.GEN_AI_REQUEST_MAX_TOKENS,
                         (long) budget.thinkingTokens() + budget.solutionTokens())
                 .setAttribute(TraceAttributes.GEN_AI_RESPONSE_ID, requestId)
                 .setAttribute(TraceAttributes.ELASTIC_TIER, admitted.tier().name())
@@ -245,8 +301,8 @@ public class ReasoningService {
         SolutionPhase solution = result.solution();
         span.setAttribute(TraceAttributes.GEN_AI_USAGE_INPUT_TOKENS, (long) thinking.promptTokens());
         span.setAttribute(TraceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, (long) thinking.tokens() + solution.tokens());
-        span.setAttribute(TraceAttributes.GEN_AI_RESPONSE_FINISH_REASONS,
-                List.of(solution.budgetReached() ? "length" : "stop"));
+        span.setAttribute(
+                TraceAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.of(solution.budgetReached() ? "length" : "stop"));
         span.setAttribute(TraceAttributes.ELASTIC_THINKING_TOKENS, (long) thinking.tokens());
         span.setAttribute(TraceAttributes.ELASTIC_SOLUTION_TOKENS, (long) solution.tokens());
         span.setAttribute(TraceAttributes.ELASTIC_FORCED_DELIMITERS, (long) solution.forcedDelimiters());
@@ -259,7 +315,8 @@ public class ReasoningService {
     /** The thinking budget asked for; admission has checked that it is within the tier's ceiling, so an int. */
     private static OptionalInt requestedThinking(ReasonCommand command) {
         return command.thinkingBudgetTokens().isPresent()
-                ? OptionalInt.of((int) command.thinkingBudgetTokens().getAsLong()) : OptionalInt.empty();
+                ? OptionalInt.of((int) command.thinkingBudgetTokens().getAsLong())
+                : OptionalInt.empty();
     }
 
     private static Uni<ReasonResult> completion(Multi<ReasonEvent> events) {

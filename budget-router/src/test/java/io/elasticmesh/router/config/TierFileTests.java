@@ -61,8 +61,18 @@ class TierFileTests {
     void optionalFieldsTakeTheirDocumentedDefaults() {
         TierTable table = parse(GOLD);
 
-        assertThat(table.require("gold")).isEqualTo(new Tier("gold", "m", 512, 512, 256, 9000,
-                TierFile.DEFAULT_PRIORITY, TierFile.DEFAULT_MAX_CONCURRENT, TierFile.DEFAULT_QUEUE_LIMIT, false));
+        assertThat(table.require("gold"))
+                .isEqualTo(new Tier(
+                        "gold",
+                        "m",
+                        512,
+                        512,
+                        256,
+                        9000,
+                        TierFile.DEFAULT_PRIORITY,
+                        TierFile.DEFAULT_MAX_CONCURRENT,
+                        TierFile.DEFAULT_QUEUE_LIMIT,
+                        false));
         assertThat(table.tenants()).isEmpty();
         assertThat(table.maxConcurrentRequests()).as("sum of the tiers' limits").isEqualTo(8);
     }
@@ -90,8 +100,12 @@ class TierFileTests {
 
     @Test
     void theVersionFollowsTheContent() {
-        assertThat(parse(GOLD).version()).isEqualTo(parse(GOLD).version()).startsWith("sha256:").hasSize(19);
-        assertThat(parse(GOLD.replace("9000", "9001")).version()).isNotEqualTo(parse(GOLD).version());
+        assertThat(parse(GOLD).version())
+                .isEqualTo(parse(GOLD).version())
+                .startsWith("sha256:")
+                .hasSize(19);
+        assertThat(parse(GOLD.replace("9000", "9001")).version())
+                .isNotEqualTo(parse(GOLD).version());
     }
 
     @Test
@@ -148,8 +162,9 @@ class TierFileTests {
                     allowed-tiers: [gold, platinum]
                     default-tier: gold
                     tokens-per-minute: 1000
-                """)).hasMessage("tiers.yaml: tenant 'acme': allowed-tiers names unknown tier(s) [platinum]; "
-                + "known tiers: [gold]");
+                """))
+                .hasMessage("tiers.yaml: tenant 'acme': allowed-tiers names unknown tier(s) [platinum]; "
+                        + "known tiers: [gold]");
     }
 
     @Test
@@ -165,8 +180,9 @@ class TierFileTests {
                     allowed-tiers: [gold]
                     default-tier: silver
                     tokens-per-minute: 1000
-                """)).hasMessage("tiers.yaml: tenant 'acme': default-tier 'silver' is not one of its allowed-tiers "
-                + "[gold]");
+                """))
+                .hasMessage(
+                        "tiers.yaml: tenant 'acme': default-tier 'silver' is not one of its allowed-tiers " + "[gold]");
     }
 
     @Test
@@ -176,7 +192,8 @@ class TierFileTests {
                   acme:
                     allowed-tiers: [gold]
                     default-tier: gold
-                """)).hasMessage("tiers.yaml: tenant 'acme': missing field 'tokens-per-minute'");
+                """))
+                .hasMessage("tiers.yaml: tenant 'acme': missing field 'tokens-per-minute'");
     }
 
     @Test

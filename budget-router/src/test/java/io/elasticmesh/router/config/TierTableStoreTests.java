@@ -106,7 +106,8 @@ class TierTableStoreTests {
         store.reloadIfChanged();
 
         assertThat(store.current().require("gold").deadlineMs()).isEqualTo(1000);
-        assertThat(store.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("cannot read"));
+        assertThat(store.status().lastError())
+                .hasValueSatisfying(e -> assertThat(e).contains("cannot read"));
         assertThat(failures()).isEqualTo(1);
     }
 

@@ -35,8 +35,11 @@ class AuthenticationTests {
     public static class WithPrincipals implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("router.tiers-file", "src/test/resources/auth/tiers.yaml",
-                    "router.principals-file", "src/test/resources/auth/principals.yaml");
+            return Map.of(
+                    "router.tiers-file",
+                    "src/test/resources/auth/tiers.yaml",
+                    "router.principals-file",
+                    "src/test/resources/auth/principals.yaml");
         }
     }
 
@@ -44,7 +47,9 @@ class AuthenticationTests {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9101).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9101)
+                .usePlaintext()
+                .build();
     }
 
     @AfterEach
@@ -71,11 +76,14 @@ class AuthenticationTests {
 
     private static ReasonRequest.Builder request() {
         return ReasonRequest.newBuilder()
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"));
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("hi"));
     }
 
     private Status reason(String apiKey, ReasonRequest.Builder request) {
-        return catchThrowableOfType(StatusRuntimeException.class, () -> router(apiKey).reason(request.build()))
+        return catchThrowableOfType(
+                        StatusRuntimeException.class, () -> router(apiKey).reason(request.build()))
                 .getStatus();
     }
 
@@ -116,8 +124,9 @@ class AuthenticationTests {
         Status e = reason("acme-client-key", request().setTenant("globex"));
 
         assertThat(e.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(e.getDescription()).isEqualTo("tenant 'globex' differs from tenant 'acme' of the authenticated "
-                + "principal 'acme-app'; leave the tenant field empty");
+        assertThat(e.getDescription())
+                .isEqualTo("tenant 'globex' differs from tenant 'acme' of the authenticated "
+                        + "principal 'acme-app'; leave the tenant field empty");
     }
 
     @Test
@@ -125,19 +134,22 @@ class AuthenticationTests {
         Status e = reason("ghost-key", request().setTier("gold"));
 
         assertThat(e.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(e.getDescription()).isEqualTo("tenant 'ghost' has no entry in the tier file; ask ops to add it "
-                + "under 'tenants'");
+        assertThat(e.getDescription())
+                .isEqualTo("tenant 'ghost' has no entry in the tier file; ask ops to add it " + "under 'tenants'");
     }
 
     @Test
     void adminRpcsNeedTheAdminRole() {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        StatusRuntimeException e = catchThrowableOfType(
+                StatusRuntimeException.class,
                 () -> admin("acme-client-key").listTiers(ListTiersRequest.getDefaultInstance()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(e.getStatus().getDescription()).isEqualTo("principal 'acme-app' needs role 'admin'; it has "
-                + "[client]");
-        assertThat(admin("acme-ops-key").listTiers(ListTiersRequest.getDefaultInstance()).getTiersCount())
+        assertThat(e.getStatus().getDescription())
+                .isEqualTo("principal 'acme-app' needs role 'admin'; it has " + "[client]");
+        assertThat(admin("acme-ops-key")
+                        .listTiers(ListTiersRequest.getDefaultInstance())
+                        .getTiersCount())
                 .isEqualTo(2);
     }
 }

@@ -2,11 +2,11 @@ package io.elasticmesh.router.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.local.quarkus.GrpcCalls;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouter;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.grpc.Status;
-import io.elasticmesh.local.quarkus.GrpcCalls;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -19,8 +19,11 @@ class BudgetRouterGrpcServiceTests {
     BudgetRouter router;
 
     private static ReasonRequest.Builder valid() {
-        return ReasonRequest.newBuilder().setTier("economy")
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"));
+        return ReasonRequest.newBuilder()
+                .setTier("economy")
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("hi"));
     }
 
     private Status failure(ReasonRequest request) {
@@ -40,8 +43,9 @@ class BudgetRouterGrpcServiceTests {
         Status e = failure(valid().setThinkingBudgetTokens(65).build());
 
         assertThat(e.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-        assertThat(e.getDescription()).isEqualTo("thinking_budget_tokens must be at most 64 (the ceiling of tier "
-                + "'economy'), was 65; lower it, or set clamp_budgets to apply the ceiling");
+        assertThat(e.getDescription())
+                .isEqualTo("thinking_budget_tokens must be at most 64 (the ceiling of tier "
+                        + "'economy'), was 65; lower it, or set clamp_budgets to apply the ceiling");
     }
 
     @Test
@@ -55,7 +59,8 @@ class BudgetRouterGrpcServiceTests {
     @Test
     void budgetAboveTheTierIsClampedWhenAskedAndTheRequestGoesOn() {
         // Past the budget check the request reaches the (absent) decoder.
-        Status e = failure(valid().setThinkingBudgetTokens(65).setClampBudgets(true).build());
+        Status e = failure(
+                valid().setThinkingBudgetTokens(65).setClampBudgets(true).build());
 
         assertThat(e.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     }
@@ -78,14 +83,19 @@ class BudgetRouterGrpcServiceTests {
 
     @Test
     void anEmptyMessageIsRefusedUnlessItIsAnAssistantTurn() {
-        Status e = failure(valid().addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)).build());
+        Status e = failure(valid().addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER))
+                .build());
 
         assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getDescription()).startsWith("messages[1].content must not be empty");
         // An empty assistant turn is allowed: the request goes on to the (absent) decoder.
         assertThat(failure(valid().addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_ASSISTANT))
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("and?"))
-                .build()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                                .addMessages(ChatMessage.newBuilder()
+                                        .setRole(ChatMessage.Role.ROLE_USER)
+                                        .setContent("and?"))
+                                .build())
+                        .getCode())
+                .isEqualTo(Status.Code.UNAVAILABLE);
     }
 
     @Test

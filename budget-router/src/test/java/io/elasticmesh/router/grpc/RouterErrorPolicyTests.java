@@ -42,7 +42,9 @@ class RouterErrorPolicyTests {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9101).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9101)
+                .usePlaintext()
+                .build();
     }
 
     @AfterEach
@@ -51,28 +53,36 @@ class RouterErrorPolicyTests {
     }
 
     private static ReasonRequest.Builder valid() {
-        return ReasonRequest.newBuilder().setTier("economy")
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"));
+        return ReasonRequest.newBuilder()
+                .setTier("economy")
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("hi"));
     }
 
     @Test
     void downstreamOutageIsUnavailable() {
-        assertThat(GrpcCalls.failureOf(router.reason(valid().build())).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(GrpcCalls.failureOf(router.reason(valid().build())).getCode())
+                .isEqualTo(Status.Code.UNAVAILABLE);
     }
 
     @Test
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
-        QuarkusMock.installMockForType(new ReasoningService(null, null, null, null, null, null) {
-            @Override
-            public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
-                throw new IllegalArgumentException("a library's bug, not the caller's");
-            }
-        }, ReasoningService.class);
+        QuarkusMock.installMockForType(
+                new ReasoningService(null, null, null, null, null, null) {
+                    @Override
+                    public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
+                        throw new IllegalArgumentException("a library's bug, not the caller's");
+                    }
+                },
+                ReasoningService.class);
 
         Status status = GrpcCalls.failureOf(router.reason(valid().build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
-        assertThat(status.getDescription()).startsWith("internal error, correlation id ").doesNotContain("library");
+        assertThat(status.getDescription())
+                .startsWith("internal error, correlation id ")
+                .doesNotContain("library");
     }
 
     @Test
@@ -80,14 +90,21 @@ class RouterErrorPolicyTests {
         byte[] notUtf8Tier = {0x12, 0x01, (byte) 0x80};
 
         assertThat(GrpcCalls.sendBytes(channel, BudgetRouterGrpc.getReasonMethod(), notUtf8Tier, CallOptions.DEFAULT)
-                .getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(GrpcCalls.sendBytes(channel, RouterAdminGrpc.getListTiersMethod(), new byte[] {(byte) 0xff},
-                CallOptions.DEFAULT).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                        .getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCalls.sendBytes(
+                                channel,
+                                RouterAdminGrpc.getListTiersMethod(),
+                                new byte[] {(byte) 0xff},
+                                CallOptions.DEFAULT)
+                        .getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
     void aHugeTierNameIsRefusedWithoutBeingRepeated() {
-        Status status = GrpcCalls.failureOf(router.reason(valid().setTier("x".repeat(100_000)).build()));
+        Status status = GrpcCalls.failureOf(
+                router.reason(valid().setTier("x".repeat(100_000)).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).isEqualTo("tier must be at most 128 characters, was 100000");
@@ -95,18 +112,22 @@ class RouterErrorPolicyTests {
 
     @Test
     void anUnknownTierIsEchoedBounded() {
-        Status status = GrpcCalls.failureOf(router.reason(valid().setTier("y".repeat(128)).build()));
+        Status status = GrpcCalls.failureOf(
+                router.reason(valid().setTier("y".repeat(128)).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(status.getDescription()).startsWith("tier '" + "y".repeat(64) + "… (128 characters)' does not exist");
+        assertThat(status.getDescription())
+                .startsWith("tier '" + "y".repeat(64) + "… (128 characters)' does not exist");
     }
 
     @Test
     void downstreamOutageMakesGrpcHealthNotServingAsHttpReadinessIsDown() {
-        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING)).isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING))
+                .isEqualTo(ServingStatus.NOT_SERVING);
         assertThat(GrpcCalls.awaitHealth(channel, "elastic.reasoning.v1.BudgetRouter", ServingStatus.NOT_SERVING))
                 .isEqualTo(ServingStatus.NOT_SERVING);
         assertThat(HttpGet.get(8101, "/q/health/ready").statusCode()).isEqualTo(503);
-        assertThat(GrpcCalls.awaitHealth(channel, "liveness", ServingStatus.SERVING)).isEqualTo(ServingStatus.SERVING);
+        assertThat(GrpcCalls.awaitHealth(channel, "liveness", ServingStatus.SERVING))
+                .isEqualTo(ServingStatus.SERVING);
     }
 }

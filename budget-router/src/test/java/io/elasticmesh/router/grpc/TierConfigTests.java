@@ -110,8 +110,11 @@ class TierConfigTests {
     }
 
     private static ReasonRequest.Builder acme() {
-        return ReasonRequest.newBuilder().setTenant("acme")
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"));
+        return ReasonRequest.newBuilder()
+                .setTenant("acme")
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("hi"));
     }
 
     private Status failure(ReasonRequest request) {
@@ -119,12 +122,21 @@ class TierConfigTests {
     }
 
     private GetConfigStatusResponse status() {
-        return admin.getConfigStatus(GetConfigStatusRequest.getDefaultInstance()).await().atMost(Duration.ofSeconds(5));
+        return admin.getConfigStatus(GetConfigStatusRequest.getDefaultInstance())
+                .await()
+                .atMost(Duration.ofSeconds(5));
     }
 
     private int ceilingOfGold() {
-        return admin.listTiers(ListTiersRequest.getDefaultInstance()).await().atMost(Duration.ofSeconds(5))
-                .getTiersList().stream().filter(t -> t.getName().equals("gold")).findFirst().orElseThrow()
+        return admin
+                .listTiers(ListTiersRequest.getDefaultInstance())
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .getTiersList()
+                .stream()
+                .filter(t -> t.getName().equals("gold"))
+                .findFirst()
+                .orElseThrow()
                 .getThinkingBudgetCeilingTokens();
     }
 
@@ -144,21 +156,38 @@ class TierConfigTests {
     }
 
     private static String metrics() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8101/q/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8101/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
     void adminRpcsListTheTiersAndTenantsInForce() {
-        List<TierInfo> tiers = admin.listTiers(ListTiersRequest.getDefaultInstance()).await()
-                .atMost(Duration.ofSeconds(5)).getTiersList();
-        List<TenantInfo> tenants = admin.listTenants(ListTenantsRequest.getDefaultInstance()).await()
-                .atMost(Duration.ofSeconds(5)).getTenantsList();
+        List<TierInfo> tiers = admin.listTiers(ListTiersRequest.getDefaultInstance())
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .getTiersList();
+        List<TenantInfo> tenants = admin.listTenants(ListTenantsRequest.getDefaultInstance())
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .getTenantsList();
 
         assertThat(tiers).extracting(TierInfo::getName).containsExactly("gold", "silver");
-        assertThat(tiers.get(0)).isEqualTo(TierInfo.newBuilder().setName("gold").setModel("scripted")
-                .setThinkingBudgetTokens(32).setThinkingBudgetCeilingTokens(64).setSolutionBudgetTokens(16)
-                .setDeadlineMs(20000).setPriority(10).setMaxConcurrentRequests(8).setQueueLimit(16).build());
+        assertThat(tiers.get(0))
+                .isEqualTo(TierInfo.newBuilder()
+                        .setName("gold")
+                        .setModel("scripted")
+                        .setThinkingBudgetTokens(32)
+                        .setThinkingBudgetCeilingTokens(64)
+                        .setSolutionBudgetTokens(16)
+                        .setDeadlineMs(20000)
+                        .setPriority(10)
+                        .setMaxConcurrentRequests(8)
+                        .setQueueLimit(16)
+                        .build());
         assertThat(tenants).hasSize(1);
         assertThat(tenants.get(0).getName()).isEqualTo("acme");
         assertThat(tenants.get(0).getAllowedTiersList()).containsExactly("gold");
@@ -191,7 +220,8 @@ class TierConfigTests {
         failure(acme().setTier("platinum").build());
 
         String metrics = metrics();
-        assertThat(metrics).contains("elastic_refusals_total{reason=\"budget_above_ceiling\",tier=\"gold\"}")
+        assertThat(metrics)
+                .contains("elastic_refusals_total{reason=\"budget_above_ceiling\",tier=\"gold\"}")
                 .contains("elastic_refusals_total{reason=\"tier_not_allowed\",tier=\"silver\"}")
                 .contains("elastic_refusals_total{reason=\"not_found\",tier=\"unknown\"}")
                 .contains("elastic_requests_total{status=\"OUT_OF_RANGE\",tier=\"gold\"}")
@@ -220,13 +250,14 @@ class TierConfigTests {
 
         GetConfigStatusResponse status = status();
         assertThat(status.getConfigVersion()).isEqualTo(before);
-        assertThat(status.getLastError()).isEqualTo(FILE + ": tenant 'acme': default-tier 'silver' is not one of its "
-                + "allowed-tiers [gold]");
+        assertThat(status.getLastError())
+                .isEqualTo(FILE + ": tenant 'acme': default-tier 'silver' is not one of its " + "allowed-tiers [gold]");
         assertThat(status.hasLastErrorAt()).isTrue();
         assertThat(status.getReloadFailures()).isPositive();
         assertThat(metrics()).containsPattern("elastic_config_reload_failures_total [1-9]");
         // Still the old configuration: gold is the default and its ceiling is 64.
-        assertThat(failure(acme().setThinkingBudgetTokens(64).build()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure(acme().setThinkingBudgetTokens(64).build()).getCode())
+                .isEqualTo(Status.Code.UNAVAILABLE);
     }
 
     @Test
@@ -245,9 +276,12 @@ class TierConfigTests {
         }
         for (int edit = 0; edit < 12; edit++) {
             // The ceiling moves across the requested 50; every third edit is invalid.
-            write(edit % 3 == 2 ? TIERS.replace("deadline-ms: 20000", "deadline-ms: soon")
-                    : TIERS.replace("thinking-budget-ceiling-tokens: 64",
-                            "thinking-budget-ceiling-tokens: " + (edit % 2 == 0 ? 40 : 60)));
+            write(
+                    edit % 3 == 2
+                            ? TIERS.replace("deadline-ms: 20000", "deadline-ms: soon")
+                            : TIERS.replace(
+                                    "thinking-budget-ceiling-tokens: 64",
+                                    "thinking-budget-ceiling-tokens: " + (edit % 2 == 0 ? 40 : 60)));
             Thread.sleep(250);
         }
         running.set(false);

@@ -27,8 +27,11 @@ class AuditPublisherTests {
         int events = 2_000;
         long[] nanos = new long[events];
         for (int i = 0; i < events; i++) {
-            AuditEvent event = AuditEvent.newBuilder().setEventId("e" + i).setTenant("t")
-                    .setResponse(ReasonResponse.newBuilder().setRequestId("r" + i)).build();
+            AuditEvent event = AuditEvent.newBuilder()
+                    .setEventId("e" + i)
+                    .setTenant("t")
+                    .setResponse(ReasonResponse.newBuilder().setRequestId("r" + i))
+                    .build();
             long start = System.nanoTime();
             publisher.publish(event);
             nanos[i] = System.nanoTime() - start;
@@ -37,8 +40,9 @@ class AuditPublisherTests {
         Arrays.sort(nanos);
         Duration p50 = Duration.ofNanos(nanos[events / 2]);
         Duration p99 = Duration.ofNanos(nanos[events * 99 / 100]);
-        System.out.printf("audit publish (fsynced spool append) p50=%d us p99=%d us max=%d us%n", p50.toNanos() / 1000,
-                p99.toNanos() / 1000, nanos[events - 1] / 1000);
+        System.out.printf(
+                "audit publish (fsynced spool append) p50=%d us p99=%d us max=%d us%n",
+                p50.toNanos() / 1000, p99.toNanos() / 1000, nanos[events - 1] / 1000);
         // router.audit.max-block is 50 ms; scheduling on a busy machine may add a little.
         assertThat(Duration.ofNanos(nanos[events - 1])).isLessThan(Duration.ofMillis(500));
         // Every event is on disk, none delivered: Kafka is unreachable.

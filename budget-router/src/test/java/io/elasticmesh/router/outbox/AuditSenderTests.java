@@ -40,8 +40,8 @@ class AuditSenderTests {
     @TempDir
     Path dir;
 
-    private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(),
-            new ByteArraySerializer());
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
 
     private AuditQuarantine quarantine;
     private AuditSender sender;
@@ -53,9 +53,16 @@ class AuditSenderTests {
     }
 
     private static AuditSpool.Entry event(long sequence, int textBytes) {
-        return new AuditSpool.Entry(sequence, AuditEvent.newBuilder().setEventId("e" + sequence).setTenant("t")
-                .setResponse(ReasonResponse.newBuilder().setRequestId("r" + sequence).setThinkingText("x".repeat(
-                        textBytes))).build().toByteArray());
+        return new AuditSpool.Entry(
+                sequence,
+                AuditEvent.newBuilder()
+                        .setEventId("e" + sequence)
+                        .setTenant("t")
+                        .setResponse(ReasonResponse.newBuilder()
+                                .setRequestId("r" + sequence)
+                                .setThinkingText("x".repeat(textBytes)))
+                        .build()
+                        .toByteArray());
     }
 
     /**
@@ -104,20 +111,26 @@ class AuditSenderTests {
     void anEventKafkaRefusesAsTooLargeIsQuarantinedAndTheRestDelivered() throws Exception {
         sender();
 
-        AuditSender.Pass pass = send(List.of(event(1, 10), event(2, 10), event(3, 10)), null,
-                new RecordTooLargeException("the request included a message larger than the max message size"), null);
+        AuditSender.Pass pass = send(
+                List.of(event(1, 10), event(2, 10), event(3, 10)),
+                null,
+                new RecordTooLargeException("the request included a message larger than the max message size"),
+                null);
 
         assertThat(pass.handledThrough()).isEqualTo(3);
         assertThat(pass.retriable()).isEmpty();
-        assertThat(quarantine.list()).extracting(AuditQuarantine.Entry::sequence).containsExactly(2L);
-        assertThat(quarantine.get(2).orElseThrow().bytes()).isEqualTo(event(2, 10).bytes());
+        assertThat(quarantine.list())
+                .extracting(AuditQuarantine.Entry::sequence)
+                .containsExactly(2L);
+        assertThat(quarantine.get(2).orElseThrow().bytes())
+                .isEqualTo(event(2, 10).bytes());
     }
 
     @Test
     void bytesThatAreNoAuditEventAreQuarantined() throws Exception {
         sender();
-        AuditSpool.Entry garbage = new AuditSpool.Entry(1,
-                "\u00ff\u00ff not protobuf".getBytes(StandardCharsets.UTF_8));
+        AuditSpool.Entry garbage =
+                new AuditSpool.Entry(1, "\u00ff\u00ff not protobuf".getBytes(StandardCharsets.UTF_8));
 
         AuditSender.Pass pass = send(List.of(garbage, event(2, 10)), (RuntimeException) null);
 
@@ -139,7 +152,8 @@ class AuditSenderTests {
             segment.putInt(old.bytes().length).putInt((int) crc.getValue()).put(old.bytes());
         }
         Files.write(spoolDir.resolve("00000000000000000001.seg"), segment.array());
-        AuditEvent keyed = AuditEvent.newBuilder().setEventId("e3").setTenant("u").build();
+        AuditEvent keyed =
+                AuditEvent.newBuilder().setEventId("e3").setTenant("u").build();
 
         AuditSender.Pass pass;
         try (AuditSpool spool = AuditSpool.open(spoolDir, 4096, 10)) {
@@ -158,7 +172,8 @@ class AuditSenderTests {
         sender();
         AuditEvent large = AuditEvent.parseFrom(event(1, 2 * MAX_EVENT_BYTES).bytes());
 
-        AuditSender.Pass pass = send(List.of(new AuditSpool.Entry(1, SpoolRecord.of(large).encode())));
+        AuditSender.Pass pass =
+                send(List.of(new AuditSpool.Entry(1, SpoolRecord.of(large).encode())));
 
         assertThat(pass.quarantined()).isEqualTo(1);
         assertThat(quarantine.get(1).orElseThrow().bytes()).isEqualTo(large.toByteArray());
@@ -168,8 +183,8 @@ class AuditSenderTests {
     void aFailureRetryingMayCureStopsThePassBeforeTheFailedEvent() throws Exception {
         sender();
 
-        AuditSender.Pass pass = send(List.of(event(1, 10), event(2, 10), event(3, 10)), null,
-                new NetworkException("broker gone"), null);
+        AuditSender.Pass pass = send(
+                List.of(event(1, 10), event(2, 10), event(3, 10)), null, new NetworkException("broker gone"), null);
 
         // Event 3 may have reached Kafka, but it is sent again with event 2: at least once, never skipped.
         assertThat(pass.handledThrough()).isEqualTo(1);
@@ -181,16 +196,17 @@ class AuditSenderTests {
     void aSendThatFailsAtOnceStopsThePassWithoutSendingTheRest() throws Exception {
         List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
         // As KafkaProducer answers when no broker gave it metadata within max.block.ms: a future failed at once.
-        MockProducer<String, byte[]> noBroker = new MockProducer<>(false, null, new StringSerializer(),
-                new ByteArraySerializer()) {
-            @Override
-            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-                sent.add(record);
-                return CompletableFuture.failedFuture(new TimeoutException("audit not present in metadata"));
-            }
-        };
-        sender = new AuditSender(noBroker, new AuditQuarantine(dir), "audit", MAX_EVENT_BYTES,
-                new ConcurrentHashMap<>());
+        MockProducer<String, byte[]> noBroker =
+                new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized Future<RecordMetadata> send(
+                            ProducerRecord<String, byte[]> record, Callback callback) {
+                        sent.add(record);
+                        return CompletableFuture.failedFuture(new TimeoutException("audit not present in metadata"));
+                    }
+                };
+        sender = new AuditSender(
+                noBroker, new AuditQuarantine(dir), "audit", MAX_EVENT_BYTES, new ConcurrentHashMap<>());
 
         AuditSender.Pass pass = sender.send(List.of(event(1, 10), event(2, 10), event(3, 10)));
 
@@ -201,10 +217,14 @@ class AuditSenderTests {
 
     @Test
     void onlyFailuresOfTheRecordItselfArePermanent() {
-        assertThat(AuditSender.permanentFailure(new RecordTooLargeException("too large"))).isPresent();
-        assertThat(AuditSender.permanentFailure(new TimeoutException("no broker"))).isEmpty();
-        assertThat(AuditSender.permanentFailure(new NetworkException("disconnected"))).isEmpty();
+        assertThat(AuditSender.permanentFailure(new RecordTooLargeException("too large")))
+                .isPresent();
+        assertThat(AuditSender.permanentFailure(new TimeoutException("no broker")))
+                .isEmpty();
+        assertThat(AuditSender.permanentFailure(new NetworkException("disconnected")))
+                .isEmpty();
         // Every record would fail alike and ops can grant the permission: retry, do not quarantine everything.
-        assertThat(AuditSender.permanentFailure(new TopicAuthorizationException("denied"))).isEmpty();
+        assertThat(AuditSender.permanentFailure(new TopicAuthorizationException("denied")))
+                .isEmpty();
     }
 }

@@ -32,8 +32,10 @@ class AuditSpoolTests {
     }
 
     private static void appendAll(AuditSpool spool, int from, int to) {
-        CompletableFuture.allOf(IntStream.range(from, to).mapToObj(i -> spool.append(record(i)))
-                .toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(IntStream.range(from, to)
+                        .mapToObj(i -> spool.append(record(i)))
+                        .toArray(CompletableFuture[]::new))
+                .join();
     }
 
     private static List<String> drain(AuditSpool spool) throws InterruptedException {
@@ -55,7 +57,8 @@ class AuditSpoolTests {
             appendAll(spool, 0, 3);
 
             assertThat(spool.append(record(3)).get()).isEqualTo(4);
-            assertThat(spool.next(10, 0, TimeUnit.MILLISECONDS).get(3).sequence()).isEqualTo(4);
+            assertThat(spool.next(10, 0, TimeUnit.MILLISECONDS).get(3).sequence())
+                    .isEqualTo(4);
         }
     }
 
@@ -107,7 +110,7 @@ class AuditSpoolTests {
         // follow.
         long end = 5L * (8 + record(0).length);
         try (FileChannel segment = FileChannel.open(segments().get(0), StandardOpenOption.WRITE)) {
-            segment.write(ByteBuffer.wrap(new byte[] { 0, 0, 0, 40, 1, 2, 3, 4, 'x' }), end);
+            segment.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 'x'}), end);
         }
 
         try (AuditSpool reopened = AuditSpool.open(dir, 1 << 20, 100)) {
@@ -163,14 +166,18 @@ class AuditSpoolTests {
 
     @Property(tries = 40)
     void acrossStopsEveryAppendedRecordIsHandedOutUntilAcknowledgedInOrder(
-            @ForAll @IntRange(min = 1, max = 40) int appended, @ForAll @IntRange(min = 0, max = 40) int delivered,
-            @ForAll @IntRange(min = 16, max = 256) int segmentBytes) throws Exception {
+            @ForAll @IntRange(min = 1, max = 40) int appended,
+            @ForAll @IntRange(min = 0, max = 40) int delivered,
+            @ForAll @IntRange(min = 16, max = 256) int segmentBytes)
+            throws Exception {
         Path spoolDir = Files.createTempDirectory("spool");
         int acknowledged = Math.min(delivered, appended);
         try (AuditSpool spool = AuditSpool.open(spoolDir, segmentBytes, 100)) {
             appendAll(spool, 0, appended);
             if (acknowledged > 0) {
-                spool.acknowledge(spool.next(acknowledged, 1, TimeUnit.SECONDS).get(acknowledged - 1).sequence());
+                spool.acknowledge(spool.next(acknowledged, 1, TimeUnit.SECONDS)
+                        .get(acknowledged - 1)
+                        .sequence());
             }
         }
         try (AuditSpool reopened = AuditSpool.open(spoolDir, segmentBytes, 100)) {

@@ -19,13 +19,16 @@ class SpoolCursorTests {
 
     private SpoolSegments segmentsWith(int records) throws IOException {
         SpoolSegments segments = SpoolSegments.recover(dir, 40, SpoolCursor.acknowledged(dir));
-        segments.append(IntStream.range(0, records).mapToObj(i -> ("record-" + i).getBytes(StandardCharsets.UTF_8))
+        segments.append(IntStream.range(0, records)
+                .mapToObj(i -> ("record-" + i).getBytes(StandardCharsets.UTF_8))
                 .toList());
         return segments;
     }
 
     private static List<String> texts(List<AuditSpool.Entry> entries) {
-        return entries.stream().map(e -> e.sequence() + ":" + new String(e.bytes(), StandardCharsets.UTF_8)).toList();
+        return entries.stream()
+                .map(e -> e.sequence() + ":" + new String(e.bytes(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -78,7 +81,9 @@ class SpoolCursorTests {
         cursor.acknowledge(4);
 
         try (var files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".seg")).sorted())
+            assertThat(files.map(f -> f.getFileName().toString())
+                            .filter(n -> n.endsWith(".seg"))
+                            .sorted())
                     .containsExactly("00000000000000000005.seg");
         }
         segments.close();

@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
 class SpoolRecordTests {
 
     private static AuditEvent event(String tenant, String eventId, String thinking) {
-        return AuditEvent.newBuilder().setEventId(eventId).setTenant(tenant)
-                .setResponse(ReasonResponse.newBuilder().setRequestId("r").setThinkingText(thinking)).build();
+        return AuditEvent.newBuilder()
+                .setEventId(eventId)
+                .setTenant(tenant)
+                .setResponse(ReasonResponse.newBuilder().setRequestId("r").setThinkingText(thinking))
+                .build();
     }
 
     @Property(tries = 200)
-    void aKeyedRecordReadsBackAsWrittenAndNeverLooksLikeABareEvent(@ForAll String tenant, @ForAll String eventId,
-            @ForAll String thinking) {
+    void aKeyedRecordReadsBackAsWrittenAndNeverLooksLikeABareEvent(
+            @ForAll String tenant, @ForAll String eventId, @ForAll String thinking) {
         AuditEvent event = event(tenant, eventId, thinking);
         byte[] bare = event.toByteArray();
 
@@ -46,14 +49,17 @@ class SpoolRecordTests {
     @Test
     void bytesThatAreNeitherFormatAreRefusedSayingWhy() {
         assertThatThrownBy(() -> SpoolRecord.decode("\u00ff\u00ff not protobuf".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(
-                        "not an elastic.audit.v1.AuditEvent");
-        assertThatThrownBy(() -> SpoolRecord.decode(new byte[] { 0, 9, 1, 2 }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 9 is unknown");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not an elastic.audit.v1.AuditEvent");
+        assertThatThrownBy(() -> SpoolRecord.decode(new byte[] {0, 9, 1, 2}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version 9 is unknown");
         byte[] keyed = SpoolRecord.of(event("acme", "e-7", "")).encode();
         assertThatThrownBy(() -> SpoolRecord.decode(Arrays.copyOf(keyed, 8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds the record");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exceeds the record");
         assertThatThrownBy(() -> SpoolRecord.decode(Arrays.copyOf(keyed, 3)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cut short");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cut short");
     }
 }

@@ -22,7 +22,9 @@ class SpoolSegmentsTests {
     Path dir;
 
     private static List<byte[]> records(int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> ("record-" + i).getBytes(StandardCharsets.UTF_8)).toList();
+        return IntStream.range(from, to)
+                .mapToObj(i -> ("record-" + i).getBytes(StandardCharsets.UTF_8))
+                .toList();
     }
 
     private List<Path> files() throws IOException {
@@ -52,7 +54,7 @@ class SpoolSegmentsTests {
         long end = 3 * SpoolSegments.framedSize(records(0, 1).get(0));
         try (FileChannel segment = FileChannel.open(files().get(0), StandardOpenOption.WRITE)) {
             // A header promising 40 bytes, of which one was written before the crash.
-            segment.write(ByteBuffer.wrap(new byte[] { 0, 0, 0, 40, 1, 2, 3, 4, 'x' }), end);
+            segment.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 'x'}), end);
         }
 
         SpoolSegments recovered = SpoolSegments.recover(dir, 4096, 0);
@@ -72,7 +74,7 @@ class SpoolSegmentsTests {
         segments.close();
         long second = SpoolSegments.framedSize(records(0, 1).get(0));
         try (FileChannel segment = FileChannel.open(files().get(0), StandardOpenOption.WRITE)) {
-            segment.write(ByteBuffer.wrap(new byte[] { '#' }), second + 8);
+            segment.write(ByteBuffer.wrap(new byte[] {'#'}), second + 8);
         }
 
         SpoolSegments recovered = SpoolSegments.recover(dir, 4096, 0);
@@ -90,7 +92,8 @@ class SpoolSegmentsTests {
         assertThat(files()).hasSize(3);
 
         segments.deleteThrough(3);
-        assertThat(files()).extracting(f -> f.getFileName().toString())
+        assertThat(files())
+                .extracting(f -> f.getFileName().toString())
                 .containsExactly("00000000000000000003.seg", "00000000000000000005.seg");
         assertThat(segments.segmentOf(4).getKey()).isEqualTo(3);
         assertThat(segments.lastSequenceOf(3)).isEqualTo(4);

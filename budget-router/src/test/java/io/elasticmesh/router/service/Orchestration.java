@@ -1,19 +1,18 @@
 package io.elasticmesh.router.service;
 
-import io.elasticmesh.router.ThinkingHold;
-import io.elasticmesh.router.ReasonCommand;
-import io.elasticmesh.router.BudgetPolicy;
-
 import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.MutinySolutionServiceGrpc;
 import io.elasticmesh.router.AuditSink;
-import io.elasticmesh.router.mapping.AuditMapper;
+import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.ReasonCommand;
+import io.elasticmesh.router.ThinkingHold;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.config.TierTableStore;
+import io.elasticmesh.router.mapping.AuditMapper;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -97,7 +96,10 @@ final class Orchestration implements AutoCloseable {
     Orchestration(Path dir) {
         String name = InProcessServerBuilder.generateName();
         try {
-            this.server = InProcessServerBuilder.forName(name).addService(decoder).addService(solution).build()
+            this.server = InProcessServerBuilder.forName(name)
+                    .addService(decoder)
+                    .addService(solution)
+                    .build()
                     .start();
             Files.writeString(dir.resolve("tiers.yaml"), TIERS);
         } catch (IOException e) {
@@ -105,19 +107,25 @@ final class Orchestration implements AutoCloseable {
         }
         this.channel = InProcessChannelBuilder.forName(name).build();
         // The production defaults of every router.* setting, bound as Quarkus binds them ("5s" durations too).
-        RouterConfig config = new SmallRyeConfigBuilder().withMapping(RouterConfig.class)
+        RouterConfig config = new SmallRyeConfigBuilder()
+                .withMapping(RouterConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withDefaultValues(Map.of("router.tiers-file", dir.resolve("tiers.yaml").toString()))
-                .build().getConfigMapping(RouterConfig.class);
+                .withDefaultValues(
+                        Map.of("router.tiers-file", dir.resolve("tiers.yaml").toString()))
+                .build()
+                .getConfigMapping(RouterConfig.class);
         RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
         Tracer tracer = OpenTelemetry.noop().getTracer("orchestration-tests");
         this.tiers = new TierTableStore(config, metrics);
         this.admission = new Admission(tiers, config, metrics);
         AuditSink audit = result -> audited.add(AuditMapper.toEvent(result));
-        this.service = new ReasoningService(admission,
+        this.service = new ReasoningService(
+                admission,
                 new DecoderClient(MutinyDecoderServiceGrpc.newMutinyStub(channel), tracer),
-                new SolutionClient(MutinySolutionServiceGrpc.newMutinyStub(channel), tracer), audit,
-                new ThinkingHold(config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime),
+                new SolutionClient(MutinySolutionServiceGrpc.newMutinyStub(channel), tracer),
+                audit,
+                new ThinkingHold(
+                        config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime),
                 tracer);
     }
 
@@ -132,8 +140,15 @@ final class Orchestration implements AutoCloseable {
     }
 
     private static ReasonCommand ask(String tenant, String tier, String question, OptionalInt solutionTokens) {
-        return new ReasonCommand(List.of(new Turn(Turn.Role.USER, question)), tier, tenant, true,
-                OptionalLong.empty(), solutionTokens, false, BudgetPolicy.THINKING_FIELD);
+        return new ReasonCommand(
+                List.of(new Turn(Turn.Role.USER, question)),
+                tier,
+                tenant,
+                true,
+                OptionalLong.empty(),
+                solutionTokens,
+                false,
+                BudgetPolicy.THINKING_FIELD);
     }
 
     int inFlight(String tier) {

@@ -1,6 +1,5 @@
 package io.elasticmesh.router.service;
 
-
 import io.elasticmesh.proto.reasoning.v1.DecoderServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
@@ -41,8 +40,7 @@ final class PhaseFakes {
     /** How long a test waits for something a fake must see before it calls the run hung. */
     static final long PATIENCE_SECONDS = 10;
 
-    private PhaseFakes() {
-    }
+    private PhaseFakes() {}
 
     /** What one phase call does with its request; throw a {@link StatusRuntimeException} to fail the call. */
     @FunctionalInterface
@@ -75,7 +73,9 @@ final class PhaseFakes {
         /** A phase that never answers: blocks until the caller cancels (its deadline passing included). */
         <R> R awaitCancellation() throws InterruptedException {
             if (!cancelled.await(PATIENCE_SECONDS, TimeUnit.SECONDS)) {
-                throw Status.INTERNAL.withDescription("the fake was never cancelled").asRuntimeException();
+                throw Status.INTERNAL
+                        .withDescription("the fake was never cancelled")
+                        .asRuntimeException();
             }
             return null;
         }
@@ -110,16 +110,24 @@ final class PhaseFakes {
         };
 
         @Override
-        public void generateThinking(GenerateThinkingRequest request,
-                StreamObserver<GenerateThinkingResponse> out) {
+        public void generateThinking(GenerateThinkingRequest request, StreamObserver<GenerateThinkingResponse> out) {
             serve(request, false, out, seen, script, null, Function.identity());
         }
 
         @Override
         public void streamThinking(StreamThinkingRequest request, StreamObserver<StreamThinkingResponse> out) {
-            serve(request.getRequest(), true, out, seen, script,
-                    delta -> StreamThinkingResponse.newBuilder().setThinkingDelta(delta).build(),
-                    done -> StreamThinkingResponse.newBuilder().setCompleted(done).build());
+            serve(
+                    request.getRequest(),
+                    true,
+                    out,
+                    seen,
+                    script,
+                    delta -> StreamThinkingResponse.newBuilder()
+                            .setThinkingDelta(delta)
+                            .build(),
+                    done -> StreamThinkingResponse.newBuilder()
+                            .setCompleted(done)
+                            .build());
         }
     }
 
@@ -136,9 +144,18 @@ final class PhaseFakes {
 
         @Override
         public void streamSolution(StreamSolutionRequest request, StreamObserver<StreamSolutionResponse> out) {
-            serve(request.getRequest(), true, out, seen, script,
-                    delta -> StreamSolutionResponse.newBuilder().setSolutionDelta(delta).build(),
-                    done -> StreamSolutionResponse.newBuilder().setCompleted(done).build());
+            serve(
+                    request.getRequest(),
+                    true,
+                    out,
+                    seen,
+                    script,
+                    delta -> StreamSolutionResponse.newBuilder()
+                            .setSolutionDelta(delta)
+                            .build(),
+                    done -> StreamSolutionResponse.newBuilder()
+                            .setCompleted(done)
+                            .build());
         }
     }
 
@@ -146,8 +163,14 @@ final class PhaseFakes {
      * @param delta wraps a text delta in the streamed response; null for a unary call
      * @param completed wraps the phase's result in the response
      */
-    private static <Q, R, E> void serve(Q request, boolean streaming, StreamObserver<E> out, Seen<Q> seen,
-            Script<Q, R> script, Function<TextDelta, E> delta, Function<R, E> completed) {
+    private static <Q, R, E> void serve(
+            Q request,
+            boolean streaming,
+            StreamObserver<E> out,
+            Seen<Q> seen,
+            Script<Q, R> script,
+            Function<TextDelta, E> delta,
+            Function<R, E> completed) {
         ServerCallStreamObserver<E> call = (ServerCallStreamObserver<E>) out;
         CountDownLatch cancelled = new CountDownLatch(1);
         call.setOnCancelHandler(() -> {
@@ -159,11 +182,14 @@ final class PhaseFakes {
         // Off the call's own executor: gRPC delivers the cancellation there, after the handler returns.
         SCRIPTS.execute(() -> {
             try {
-                R result = script.answer(new Call<>(request, d -> {
-                    if (delta != null) {
-                        call.onNext(delta.apply(d));
-                    }
-                }, cancelled));
+                R result = script.answer(new Call<>(
+                        request,
+                        d -> {
+                            if (delta != null) {
+                                call.onNext(delta.apply(d));
+                            }
+                        },
+                        cancelled));
                 if (cancelled.getCount() > 0) {
                     call.onNext(completed.apply(result));
                     call.onCompleted();

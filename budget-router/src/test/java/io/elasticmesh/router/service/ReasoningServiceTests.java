@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.conversation.ThinkingCut;
+import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
@@ -15,8 +15,8 @@ import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.ReasonCommand;
-import io.elasticmesh.router.ReasonResult;
 import io.elasticmesh.router.ReasonEvent;
+import io.elasticmesh.router.ReasonResult;
 import io.elasticmesh.router.service.PhaseFakes.Call;
 import io.elasticmesh.router.service.PhaseFakes.Script;
 import io.grpc.Context;
@@ -68,8 +68,15 @@ class ReasoningServiceTests {
 
         List<ReasonEvent> events = streamed(ask("acme", "plain", "why?"));
 
-        assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("ThinkingDelta",
-                "ThinkingDelta", "ThinkingDelta", "ThinkingEnded", "SolutionDelta", "Completed");
+        assertThat(events)
+                .extracting(e -> e.getClass().getSimpleName())
+                .containsExactly(
+                        "ThinkingDelta",
+                        "ThinkingDelta",
+                        "ThinkingDelta",
+                        "ThinkingEnded",
+                        "SolutionDelta",
+                        "Completed");
         ReasonResult result = ((ReasonEvent.Completed) events.get(events.size() - 1)).result();
         assertThat(result.thinking().text()).isEqualTo("w0 w1 w2 ");
         assertThat(result.solution().text()).isEqualTo(ANSWER);
@@ -113,8 +120,11 @@ class ReasoningServiceTests {
     @Test
     void rolloverCountsFromTheThinkingBudgetTheDecoderApplied() {
         // The decoder lowered t to 40 to fit the context window, then the model used 20 of them.
-        mesh.decoder.script = call -> thought(call, 20).setThinkingBudgetTokens(40).setClosedByModel(true)
-                .setFinishReason(FinishReason.FINISH_REASON_STOP).build();
+        mesh.decoder.script = call -> thought(call, 20)
+                .setThinkingBudgetTokens(40)
+                .setClosedByModel(true)
+                .setFinishReason(FinishReason.FINISH_REASON_STOP)
+                .build();
 
         ReasonResult result = answered(ask("acme", "rollover", "why?"));
 
@@ -130,7 +140,8 @@ class ReasoningServiceTests {
         mesh.decoder.script = closesAfter(20);
         answered(ask("acme", "plain", "closed"));
 
-        assertThat(mesh.solution.seen.requests).extracting(GenerateSolutionRequest::getSolutionBudgetTokens)
+        assertThat(mesh.solution.seen.requests)
+                .extracting(GenerateSolutionRequest::getSolutionBudgetTokens)
                 .containsExactly(32, 32);
     }
 
@@ -148,7 +159,9 @@ class ReasoningServiceTests {
         assertThat(event.getTenant()).isEqualTo("acme");
         assertThat(event.getRequest().getTier()).isEqualTo("plain");
         assertThat(event.getResponse().getRequestId()).isEqualTo(result.requestId());
-        assertThat(event.getResponse().getThinkingText()).isEqualTo(result.thinking().text()).startsWith("w0 ")
+        assertThat(event.getResponse().getThinkingText())
+                .isEqualTo(result.thinking().text())
+                .startsWith("w0 ")
                 .endsWith(" w63 ");
         assertThat(event.getResponse().getThinkingTruncated()).isTrue();
         assertThat(event.getResponse().getTruncationReason())
@@ -190,8 +203,10 @@ class ReasoningServiceTests {
         mesh.decoder.script = untilThinkingDeadline();
         Deadline caller = Deadline.after(1600, TimeUnit.MILLISECONDS);
 
-        ReasonResult result = mesh.service.reason(ask("acme", "rollover", "why?", 8), caller)
-                .await().atMost(PATIENCE);
+        ReasonResult result = mesh.service
+                .reason(ask("acme", "rollover", "why?", 8), caller)
+                .await()
+                .atMost(PATIENCE);
 
         // The answer's reserve at the assumed speed (router.split defaults: (500 ms + 8 × 50 ms) × 1.5 = 1350 ms)
         // is kept out of the thinking phase's share of the caller's 1600 ms.
@@ -199,7 +214,9 @@ class ReasoningServiceTests {
         assertThat(share).isBetween(1L, 1600L - 1350L);
         assertThat(result.thinking().cut()).isEqualTo(ThinkingCut.DEADLINE);
         assertThat(result.solution().text()).isEqualTo(ANSWER);
-        assertThat(mesh.solution.seen.only().getThinkingText()).isEqualTo(result.thinking().text()).isNotEmpty();
+        assertThat(mesh.solution.seen.only().getThinkingText())
+                .isEqualTo(result.thinking().text())
+                .isNotEmpty();
         // Cut for time: nothing rolls over, a longer answer would not fit either.
         assertThat(mesh.solution.seen.only().getSolutionBudgetTokens()).isEqualTo(8);
         assertThat(mesh.audited).hasSize(1);
@@ -209,12 +226,15 @@ class ReasoningServiceTests {
     void aThinkingPhaseThatNeverAnswersFailsAtTheDeadlineNamingThePhase() throws InterruptedException {
         mesh.decoder.script = Call::awaitCancellation;
 
-        assertThatThrownBy(() -> mesh.service.reason(ask("metered", "plain", "why?"),
-                Deadline.after(200, TimeUnit.MILLISECONDS)).await().atMost(PATIENCE))
+        assertThatThrownBy(() -> mesh.service
+                        .reason(ask("metered", "plain", "why?"), Deadline.after(200, TimeUnit.MILLISECONDS))
+                        .await()
+                        .atMost(PATIENCE))
                 .satisfies(f -> {
                     Status status = Status.fromThrowable(f);
                     assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-                    assertThat(status.getDescription()).contains("in the thinking phase")
+                    assertThat(status.getDescription())
+                            .contains("in the thinking phase")
                             .contains("solution_budget_tokens (was 32)");
                 });
 
@@ -235,13 +255,16 @@ class ReasoningServiceTests {
 
         GenerateThinkingRequest resumed = mesh.decoder.seen.last();
         assertThat(resumed.getMessagesList()).isEmpty();
-        assertThat(resumed.getContinuation().getPromptText()).isEqualTo(cut.thinking().prompt());
-        assertThat(resumed.getContinuation().getThinkingText()).isEqualTo(cut.thinking().text());
+        assertThat(resumed.getContinuation().getPromptText())
+                .isEqualTo(cut.thinking().prompt());
+        assertThat(resumed.getContinuation().getThinkingText())
+                .isEqualTo(cut.thinking().text());
         assertThat(resumed.getThinkingBudgetTokens()).isEqualTo(50);
         assertThat(more.requestId()).isNotEqualTo(cut.requestId()).isEqualTo(resumed.getRequestId());
         assertThat(more.tier().name()).isEqualTo("plain");
         assertThat(more.thinking().text()).isEqualTo(cut.thinking().text() + "w0 w1 w2 w3 w4 ");
-        assertThat(mesh.solution.seen.last().getThinkingText()).isEqualTo(more.thinking().text());
+        assertThat(mesh.solution.seen.last().getThinkingText())
+                .isEqualTo(more.thinking().text());
         assertThat(more.solution().text()).isEqualTo(ANSWER);
         assertThat(mesh.audited).hasSize(1);
     }
@@ -295,8 +318,7 @@ class ReasoningServiceTests {
             throw Status.INVALID_ARGUMENT.withDescription("bad").asRuntimeException();
         };
 
-        assertThat(failureOf(() -> answered(ask("metered", "plain", "why?"))))
-                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(failureOf(() -> answered(ask("metered", "plain", "why?")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
         assertSlotAndQuotaReturned();
     }
@@ -309,8 +331,10 @@ class ReasoningServiceTests {
         };
         // The client's call as the gRPC server gives it: its context is cancelled when the client cancels.
         Context.CancellableContext call = Context.current().withCancellation();
-        AssertSubscriber<ReasonEvent> client = call.call(() -> mesh.service.stream(ask("metered", "plain", "why?"),
-                null).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
+        AssertSubscriber<ReasonEvent> client =
+                call.call(() -> mesh.service.stream(ask("metered", "plain", "why?"), null)
+                        .subscribe()
+                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
         client.awaitItems(1, PATIENCE);
         assertThat(mesh.inFlight("plain")).isEqualTo(1);
         assertThat(failureOf(() -> answered(ask("acme", "plain", "refused while the slot is held"))))
@@ -343,12 +367,18 @@ class ReasoningServiceTests {
     }
 
     private List<ReasonEvent> streamed(ReasonCommand command) {
-        return mesh.service.stream(command, null).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE))
-                .awaitCompletion(PATIENCE).getItems();
+        return mesh.service.stream(command, null)
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE))
+                .awaitCompletion(PATIENCE)
+                .getItems();
     }
 
     private ReasonResult continued(String requestId, long extra, String tenant) {
-        return mesh.service.continueReasoning(requestId, extra, tenant, null).await().atMost(PATIENCE);
+        return mesh.service
+                .continueReasoning(requestId, extra, tenant, null)
+                .await()
+                .atMost(PATIENCE);
     }
 
     private static Status.Code failureOf(Runnable call) {
@@ -364,7 +394,8 @@ class ReasoningServiceTests {
 
     /** The rendered prompt the fake decoder reports: the question between the template's markers. */
     private static String prompt(GenerateThinkingRequest request) {
-        return request.hasContinuation() ? request.getContinuation().getPromptText()
+        return request.hasContinuation()
+                ? request.getContinuation().getPromptText()
                 : "<prompt>" + request.getMessages(0).getContent() + "<think>";
     }
 
@@ -376,23 +407,29 @@ class ReasoningServiceTests {
             call.delta(word, 1);
             text.append(word);
         }
-        return GenerateThinkingResponse.newBuilder().setPromptText(prompt(call.request))
+        return GenerateThinkingResponse.newBuilder()
+                .setPromptText(prompt(call.request))
                 .setThinkingText(text.toString())
-                .setPromptTokens(PROMPT_TOKENS).setThinkingTokens(tokens)
+                .setPromptTokens(PROMPT_TOKENS)
+                .setThinkingTokens(tokens)
                 .setThinkingBudgetTokens(call.request.getThinkingBudgetTokens());
     }
 
     /** The model writes {@code </think>} itself after {@code tokens} tokens. */
     private static Script<GenerateThinkingRequest, GenerateThinkingResponse> closesAfter(int tokens) {
-        return call -> thought(call, tokens).setClosedByModel(true).setFinishReason(FinishReason.FINISH_REASON_STOP)
+        return call -> thought(call, tokens)
+                .setClosedByModel(true)
+                .setFinishReason(FinishReason.FINISH_REASON_STOP)
                 .build();
     }
 
     /** The model never closes thinking: the whole budget is spent. */
     private static Script<GenerateThinkingRequest, GenerateThinkingResponse> cutAtBudget() {
-        return call -> thought(call, call.request.getThinkingBudgetTokens()).setTruncated(true)
+        return call -> thought(call, call.request.getThinkingBudgetTokens())
+                .setTruncated(true)
                 .setTruncationReason(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
-                .setFinishReason(FinishReason.FINISH_REASON_LENGTH).build();
+                .setFinishReason(FinishReason.FINISH_REASON_LENGTH)
+                .build();
     }
 
     /** The model never closes thinking and is slow: the decoder cuts it when its thinking_deadline_ms is spent. */
@@ -406,19 +443,26 @@ class ReasoningServiceTests {
                 tokens++;
                 Thread.sleep(5);
             }
-            return GenerateThinkingResponse.newBuilder().setPromptText(prompt(call.request))
-                .setThinkingText(text.toString())
-                    .setPromptTokens(PROMPT_TOKENS).setThinkingTokens(tokens).setTruncated(true)
+            return GenerateThinkingResponse.newBuilder()
+                    .setPromptText(prompt(call.request))
+                    .setThinkingText(text.toString())
+                    .setPromptTokens(PROMPT_TOKENS)
+                    .setThinkingTokens(tokens)
+                    .setTruncated(true)
                     .setTruncationReason(TruncationReason.TRUNCATION_REASON_DEADLINE)
-                    .setThinkingBudgetTokens(call.request.getThinkingBudgetTokens()).build();
+                    .setThinkingBudgetTokens(call.request.getThinkingBudgetTokens())
+                    .build();
         };
     }
 
     private static Script<GenerateSolutionRequest, GenerateSolutionResponse> answers(String text) {
         return call -> {
             call.delta(text, ANSWER_TOKENS);
-            return GenerateSolutionResponse.newBuilder().setSolutionText(text).setSolutionTokens(ANSWER_TOKENS)
-                    .setFinishReason(FinishReason.FINISH_REASON_STOP).build();
+            return GenerateSolutionResponse.newBuilder()
+                    .setSolutionText(text)
+                    .setSolutionTokens(ANSWER_TOKENS)
+                    .setFinishReason(FinishReason.FINISH_REASON_STOP)
+                    .build();
         };
     }
 }

@@ -1,7 +1,7 @@
 package io.elasticmesh.conversation.mapping;
 
-import io.elasticmesh.edge.Limits;
 import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.proto.reasoning.v1.TextDelta;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -33,8 +33,7 @@ public final class PhaseResponses<T, R, S> {
      * The phase {@code run} starts once the request id and model are valid names; nothing runs before a subscriber
      * asks, and an invalid request fails the stream (the error policy turns it into the status).
      */
-    public static <T> Multi<PhaseEvent<T>> checked(String requestId, String model,
-            Supplier<Multi<PhaseEvent<T>>> run) {
+    public static <T> Multi<PhaseEvent<T>> checked(String requestId, String model, Supplier<Multi<PhaseEvent<T>>> run) {
         return Multi.createFrom().deferred(() -> {
             Limits.name("request_id", requestId);
             Limits.name("model", model);

@@ -6,8 +6,7 @@ import io.elasticmesh.proto.reasoning.v1.TextDelta;
 /** Streamed text ↔ proto, the same for every phase. */
 public final class TextDeltas {
 
-    private TextDeltas() {
-    }
+    private TextDeltas() {}
 
     public static TextDelta toProto(PhaseEvent.Delta<?> delta) {
         return toProto(delta.text(), delta.tokens());

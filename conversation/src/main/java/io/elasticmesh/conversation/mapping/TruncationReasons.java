@@ -10,8 +10,7 @@ import io.elasticmesh.proto.reasoning.v1.TruncationReason;
  */
 public final class TruncationReasons {
 
-    private TruncationReasons() {
-    }
+    private TruncationReasons() {}
 
     public static TruncationReason toProto(ThinkingCut cut) {
         return switch (cut) {

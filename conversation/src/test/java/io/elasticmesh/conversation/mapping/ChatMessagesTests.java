@@ -14,31 +14,38 @@ import org.junit.jupiter.api.Test;
 class ChatMessagesTests {
 
     private static ChatMessage user(String content) {
-        return ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent(content).build();
+        return ChatMessage.newBuilder()
+                .setRole(ChatMessage.Role.ROLE_USER)
+                .setContent(content)
+                .build();
     }
 
     @Test
     void aConversationUpToItsTotalLimitIsAdmittedAndOneCharacterMoreIsRefusedNamingTheTotal() {
         int messages = Limits.CONVERSATION_CHARS / Limits.CONTENT_CHARS;
         int last = Limits.CONVERSATION_CHARS - messages * Limits.CONTENT_CHARS;
-        List<ChatMessage> full = new ArrayList<>(Collections.nCopies(messages,
-                user("x".repeat(Limits.CONTENT_CHARS))));
+        List<ChatMessage> full = new ArrayList<>(Collections.nCopies(messages, user("x".repeat(Limits.CONTENT_CHARS))));
         full.add(user("y".repeat(last)));
 
         assertThat(ChatMessages.toTurns(full)).hasSize(messages + 1);
 
         full.add(user("z"));
-        assertThatThrownBy(() -> ChatMessages.toTurns(full)).isInstanceOf(InvalidArgument.class)
+        assertThatThrownBy(() -> ChatMessages.toTurns(full))
+                .isInstanceOf(InvalidArgument.class)
                 .hasMessage("messages must hold at most " + Limits.CONVERSATION_CHARS
                         + " characters of content together, held " + (Limits.CONVERSATION_CHARS + 1));
     }
 
     @Test
     void anEmptyMessageIsRefusedUnlessItIsTheAssistantsTurn() {
-        ChatMessage emptyAssistant = ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_ASSISTANT).build();
+        ChatMessage emptyAssistant = ChatMessage.newBuilder()
+                .setRole(ChatMessage.Role.ROLE_ASSISTANT)
+                .build();
 
-        assertThat(ChatMessages.toTurns(List.of(user("hi"), emptyAssistant, user("again")))).hasSize(3);
-        assertThatThrownBy(() -> ChatMessages.toTurns(List.of(user("hi"), user("")))).isInstanceOf(
-                InvalidArgument.class).hasMessageStartingWith("messages[1].content must not be empty");
+        assertThat(ChatMessages.toTurns(List.of(user("hi"), emptyAssistant, user("again"))))
+                .hasSize(3);
+        assertThatThrownBy(() -> ChatMessages.toTurns(List.of(user("hi"), user(""))))
+                .isInstanceOf(InvalidArgument.class)
+                .hasMessageStartingWith("messages[1].content must not be empty");
     }
 }

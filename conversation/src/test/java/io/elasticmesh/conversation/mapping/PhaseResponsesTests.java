@@ -3,8 +3,8 @@ package io.elasticmesh.conversation.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.proto.reasoning.v1.TextDelta;
 import io.smallrye.mutiny.Multi;
 import java.util.List;
@@ -15,12 +15,13 @@ class PhaseResponsesTests {
 
     /** A phase whose result is a number, answered as its text; stream messages say which kind they are. */
     private static final PhaseResponses<Integer, String, String> RESPONSES = new PhaseResponses<>(
-            n -> "result " + n, delta -> "delta " + delta.getText() + "/" + delta.getTokens(),
+            n -> "result " + n,
+            delta -> "delta " + delta.getText() + "/" + delta.getTokens(),
             completed -> "completed " + completed);
 
     private static Multi<PhaseEvent<Integer>> phase() {
-        return Multi.createFrom().items(new PhaseEvent.Delta<>("a", 1), new PhaseEvent.Delta<>("bc", 2),
-                new PhaseEvent.Done<>(3));
+        return Multi.createFrom()
+                .items(new PhaseEvent.Delta<>("a", 1), new PhaseEvent.Delta<>("bc", 2), new PhaseEvent.Done<>(3));
     }
 
     @Test
@@ -44,7 +45,8 @@ class PhaseResponsesTests {
         });
 
         assertThatThrownBy(() -> events.collect().asList().await().indefinitely())
-                .isInstanceOf(InvalidArgument.class).hasMessageContaining("request_id");
+                .isInstanceOf(InvalidArgument.class)
+                .hasMessageContaining("request_id");
         assertThat(ran).isFalse();
     }
 

@@ -2,6 +2,7 @@ package io.elasticmesh.decoder.grpc;
 
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.decoder.Thinking;
 import io.elasticmesh.decoder.ThinkingLimits;
 import io.elasticmesh.decoder.ThinkingTimeLimit;
@@ -12,7 +13,6 @@ import io.elasticmesh.edge.Limits;
 import io.elasticmesh.edge.Uint32;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
-import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.inference.triton.TimeLimit;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
@@ -49,29 +49,40 @@ public class DecoderGrpcService implements DecoderService {
     private Multi<PhaseEvent<Thinking>> events(GenerateThinkingRequest request) {
         long arrived = System.nanoTime();
         return PhaseResponses.checked(request.getRequestId(), request.getModel(), () -> {
-            int budget = Uint32.within("thinking_budget_tokens", request.getThinkingBudgetTokens(), 1,
-                    Integer.MAX_VALUE);
-            int solution = Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 0,
-                    Integer.MAX_VALUE);
+            int budget =
+                    Uint32.within("thinking_budget_tokens", request.getThinkingBudgetTokens(), 1, Integer.MAX_VALUE);
+            int solution =
+                    Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 0, Integer.MAX_VALUE);
             Deadline deadline = CallDeadline.current(config);
-            ThinkingLimits limits = new ThinkingLimits(budget, timeLimit(request, arrived, deadline),
-                    deadline, solution, request.getFitThinkingToContextWindow());
+            ThinkingLimits limits = new ThinkingLimits(
+                    budget,
+                    timeLimit(request, arrived, deadline),
+                    deadline,
+                    solution,
+                    request.getFitThinkingToContextWindow());
             if (request.hasContinuation()) {
                 if (request.getContinuation().getPromptText().isEmpty()) {
                     throw new InvalidArgument("continuation.prompt_text", "must not be empty");
                 }
-                InvalidArgument.requireMaxLength("continuation.prompt_text", request.getContinuation().getPromptText(),
-                        Limits.TEXT_CHARS);
-                InvalidArgument.requireMaxLength("continuation.thinking_text",
-                        request.getContinuation().getThinkingText(), Limits.TEXT_CHARS);
-                return thinking.resume(request.getRequestId(), request.getModel(),
-                        request.getContinuation().getPromptText(), request.getContinuation().getThinkingText(), limits);
+                InvalidArgument.requireMaxLength(
+                        "continuation.prompt_text", request.getContinuation().getPromptText(), Limits.TEXT_CHARS);
+                InvalidArgument.requireMaxLength(
+                        "continuation.thinking_text", request.getContinuation().getThinkingText(), Limits.TEXT_CHARS);
+                return thinking.resume(
+                        request.getRequestId(),
+                        request.getModel(),
+                        request.getContinuation().getPromptText(),
+                        request.getContinuation().getThinkingText(),
+                        limits);
             }
             if (request.getMessagesCount() == 0) {
                 throw new InvalidArgument("messages", "must not be empty");
             }
-            return thinking.think(request.getRequestId(), request.getModel(),
-                    ChatMessages.toTurns(request.getMessagesList()), limits);
+            return thinking.think(
+                    request.getRequestId(),
+                    request.getModel(),
+                    ChatMessages.toTurns(request.getMessagesList()),
+                    limits);
         });
     }
 
@@ -86,8 +97,11 @@ public class DecoderGrpcService implements DecoderService {
         if (request.getSolutionBudgetTokens() == 0) {
             return share == 0 ? null : TimeLimit.at(shareEnd);
         }
-        return new ThinkingTimeLimit(shareEnd, System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS),
-                request.getSolutionBudgetTokens(), Uint32.value(request.getSolutionOverheadMs()),
+        return new ThinkingTimeLimit(
+                shareEnd,
+                System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS),
+                request.getSolutionBudgetTokens(),
+                Uint32.value(request.getSolutionOverheadMs()),
                 request.getReserveSafetyFactor());
     }
 }

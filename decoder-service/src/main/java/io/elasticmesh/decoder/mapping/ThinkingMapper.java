@@ -1,12 +1,8 @@
 package io.elasticmesh.decoder.mapping;
 
-import io.elasticmesh.conversation.PhaseEvent;
-import io.elasticmesh.conversation.ThinkingCut;
-import io.elasticmesh.conversation.mapping.TextDeltas;
+import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.conversation.mapping.TruncationReasons;
 import io.elasticmesh.decoder.Thinking;
-import io.elasticmesh.proto.reasoning.v1.FinishReason;
-import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 
@@ -14,12 +10,16 @@ import io.elasticmesh.proto.reasoning.v1.StreamThinkingResponse;
 public final class ThinkingMapper {
 
     public static final PhaseResponses<Thinking, GenerateThinkingResponse, StreamThinkingResponse> RESPONSES =
-            new PhaseResponses<>(ThinkingMapper::toResponse,
-                    delta -> StreamThinkingResponse.newBuilder().setThinkingDelta(delta).build(),
-                    completed -> StreamThinkingResponse.newBuilder().setCompleted(completed).build());
+            new PhaseResponses<>(
+                    ThinkingMapper::toResponse,
+                    delta -> StreamThinkingResponse.newBuilder()
+                            .setThinkingDelta(delta)
+                            .build(),
+                    completed -> StreamThinkingResponse.newBuilder()
+                            .setCompleted(completed)
+                            .build());
 
-    private ThinkingMapper() {
-    }
+    private ThinkingMapper() {}
 
     private static GenerateThinkingResponse toResponse(Thinking thinking) {
         return GenerateThinkingResponse.newBuilder()

@@ -26,25 +26,32 @@ class DecoderContractParityTests {
     DecoderService decoder;
 
     private GenerateThinkingResponse think(String model, String directive, int budget) {
-        return decoder.generateThinking(GenerateThinkingRequest.newBuilder().setRequestId("parity-" + model)
-                .setModel(model)
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
-                        .setContent("Q [[script " + directive + "]]"))
-                .setThinkingBudgetTokens(budget).build()).await().atMost(Duration.ofSeconds(60));
+        return decoder.generateThinking(GenerateThinkingRequest.newBuilder()
+                        .setRequestId("parity-" + model)
+                        .setModel(model)
+                        .addMessages(ChatMessage.newBuilder()
+                                .setRole(ChatMessage.Role.ROLE_USER)
+                                .setContent("Q [[script " + directive + "]]"))
+                        .setThinkingBudgetTokens(budget)
+                        .build())
+                .await()
+                .atMost(Duration.ofSeconds(60));
     }
 
     @ParameterizedTest(name = "{0} within {1} tokens")
     @CsvSource({
-            "think=3 close=yes, 10", // the model closes thinking early
-            "close=no, 5", // the budget cuts thinking
-            "think=4 close=yes, 5", // the delimiter is the last token the budget allows
+        "think=3 close=yes, 10", // the model closes thinking early
+        "close=no, 5", // the budget cuts thinking
+        "think=4 close=yes, 5", // the delimiter is the last token the budget allows
     })
     void bothContractsGiveTheSameThinkingAndTokenCounts(String directive, int budget) {
         GenerateThinkingResponse vllm = think("scripted", directive, budget);
         GenerateThinkingResponse trtllm = think("scripted-trtllm", directive, budget);
 
         assertThat(trtllm.getThinkingText()).isEqualTo(vllm.getThinkingText()).isNotEmpty();
-        assertThat(trtllm.getThinkingTokens()).isEqualTo(vllm.getThinkingTokens()).isPositive();
+        assertThat(trtllm.getThinkingTokens())
+                .isEqualTo(vllm.getThinkingTokens())
+                .isPositive();
         assertThat(trtllm.getPromptTokens()).isEqualTo(vllm.getPromptTokens()).isPositive();
         assertThat(trtllm.getClosedByModel()).isEqualTo(vllm.getClosedByModel());
         assertThat(trtllm.getTruncated()).isEqualTo(vllm.getTruncated());

@@ -2,8 +2,8 @@ package io.elasticmesh.decoder.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.elasticmesh.local.quarkus.TritonTestResource;
 import io.elasticmesh.local.quarkus.GrpcCalls;
+import io.elasticmesh.local.quarkus.TritonTestResource;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
@@ -36,9 +36,12 @@ class DecoderDeadlineTests {
     @Test
     void slowGenerationWithoutCallerDeadlineEndsAtTheDefaultDeadline() {
         long start = System.nanoTime();
-        Status status = GrpcCalls.failureOf(decoder.generateThinking(GenerateThinkingRequest.newBuilder().setRequestId("slow")
-                .setModel("scripted").setThinkingBudgetTokens(60)
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
+        Status status = GrpcCalls.failureOf(decoder.generateThinking(GenerateThinkingRequest.newBuilder()
+                .setRequestId("slow")
+                .setModel("scripted")
+                .setThinkingBudgetTokens(60)
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
                         .setContent("[[script close=no delay_ms=300]]"))
                 .build()));
 

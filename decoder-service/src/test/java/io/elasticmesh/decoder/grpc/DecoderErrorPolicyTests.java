@@ -45,7 +45,9 @@ class DecoderErrorPolicyTests {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9201).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9201)
+                .usePlaintext()
+                .build();
     }
 
     @AfterEach
@@ -54,38 +56,49 @@ class DecoderErrorPolicyTests {
     }
 
     private static GenerateThinkingRequest.Builder request() {
-        return GenerateThinkingRequest.newBuilder().setRequestId("policy").setModel("scripted")
+        return GenerateThinkingRequest.newBuilder()
+                .setRequestId("policy")
+                .setModel("scripted")
                 .setThinkingBudgetTokens(4)
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"));
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("hi"));
     }
 
     @Test
     void tritonOutageIsUnavailable() {
-        assertThat(GrpcCalls.failureOf(decoder.generateThinking(request().build())).getCode())
+        assertThat(GrpcCalls.failureOf(decoder.generateThinking(request().build()))
+                        .getCode())
                 .isEqualTo(Status.Code.UNAVAILABLE);
     }
 
     @Test
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
-        QuarkusMock.installMockForType(new ThinkingService(null, null) {
-            @Override
-            public Multi<PhaseEvent<Thinking>> think(String requestId, String model, List<Turn> conversation,
-                    ThinkingLimits limits) {
-                throw new IllegalArgumentException("a library's bug, not the caller's");
-            }
-        }, ThinkingService.class);
+        QuarkusMock.installMockForType(
+                new ThinkingService(null, null) {
+                    @Override
+                    public Multi<PhaseEvent<Thinking>> think(
+                            String requestId, String model, List<Turn> conversation, ThinkingLimits limits) {
+                        throw new IllegalArgumentException("a library's bug, not the caller's");
+                    }
+                },
+                ThinkingService.class);
 
         Status status = GrpcCalls.failureOf(decoder.generateThinking(request().build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
-        assertThat(status.getDescription()).startsWith("internal error, correlation id ")
+        assertThat(status.getDescription())
+                .startsWith("internal error, correlation id ")
                 .doesNotContain("library", "IllegalArgument");
     }
 
     @Test
     void bytesThatAreNoRequestAreInvalidArgument() {
-        Status status = GrpcCalls.sendBytes(channel, DecoderServiceGrpc.getGenerateThinkingMethod(),
-                new byte[] {0x12, 0x02, (byte) 0xc3, (byte) 0x28}, CallOptions.DEFAULT);
+        Status status = GrpcCalls.sendBytes(
+                channel,
+                DecoderServiceGrpc.getGenerateThinkingMethod(),
+                new byte[] {0x12, 0x02, (byte) 0xc3, (byte) 0x28},
+                CallOptions.DEFAULT);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("GenerateThinkingRequest", "invalid UTF-8");
@@ -93,7 +106,8 @@ class DecoderErrorPolicyTests {
 
     @Test
     void aModelNameBeyondItsLimitIsRefusedWithoutBeingRepeated() {
-        Status status = GrpcCalls.failureOf(decoder.generateThinking(request().setModel("m".repeat(100_000)).build()));
+        Status status = GrpcCalls.failureOf(
+                decoder.generateThinking(request().setModel("m".repeat(100_000)).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).isEqualTo("model must be at most 128 characters, was 100000");
@@ -101,10 +115,15 @@ class DecoderErrorPolicyTests {
 
     @Test
     void grpcHealthFollowsReadinessWhileLivenessStaysServing() {
-        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING)).isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING))
+                .isEqualTo(ServingStatus.NOT_SERVING);
         assertThat(GrpcCalls.awaitHealth(channel, "elastic.reasoning.v1.DecoderService", ServingStatus.NOT_SERVING))
                 .isEqualTo(ServingStatus.NOT_SERVING);
-        assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService("liveness")
-                .build()).getStatus()).isEqualTo(ServingStatus.SERVING);
+        assertThat(HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.newBuilder()
+                                .setService("liveness")
+                                .build())
+                        .getStatus())
+                .isEqualTo(ServingStatus.SERVING);
     }
 }

@@ -30,8 +30,11 @@ class DecoderGrpcServiceTests {
     DecoderService decoder;
 
     private static GenerateThinkingRequest.Builder request(String directive, int budget) {
-        return GenerateThinkingRequest.newBuilder().setRequestId("test").setModel("scripted")
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
+        return GenerateThinkingRequest.newBuilder()
+                .setRequestId("test")
+                .setModel("scripted")
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
                         .setContent("Q [[script " + directive + "]]"))
                 .setThinkingBudgetTokens(budget);
     }
@@ -85,7 +88,9 @@ class DecoderGrpcServiceTests {
     @Test
     void thinkingIsCutWhenItsShareOfTheDeadlineIsSpent() {
         long start = System.nanoTime();
-        GenerateThinkingResponse r = think(request("close=no delay_ms=100", 60).setThinkingDeadlineMs(1_500).build());
+        GenerateThinkingResponse r = think(request("close=no delay_ms=100", 60)
+                .setThinkingDeadlineMs(1_500)
+                .build());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         // 60 tokens at 100 ms would take 6 s; the phase returns what it had after 1.5 s.
@@ -96,13 +101,15 @@ class DecoderGrpcServiceTests {
         assertThat(r.getClosedByModel()).isFalse();
         assertThat(r.getThinkingTokens()).isBetween(3, 59);
         // The text is exactly the tokens Triton counted: think1 … thinkN.
-        assertThat(r.getThinkingText().split(" ")).hasSize(r.getThinkingTokens())
+        assertThat(r.getThinkingText().split(" "))
+                .hasSize(r.getThinkingTokens())
                 .endsWith("think" + r.getThinkingTokens());
     }
 
     @Test
     void aTimeLimitNotReachedLeavesThinkingAsTheModelEndedIt() {
-        GenerateThinkingResponse r = think(request("think=3 close=yes", 10).setThinkingDeadlineMs(20_000).build());
+        GenerateThinkingResponse r = think(
+                request("think=3 close=yes", 10).setThinkingDeadlineMs(20_000).build());
 
         assertThat(r.getClosedByModel()).isTrue();
         assertThat(r.getTruncated()).isFalse();
@@ -111,7 +118,8 @@ class DecoderGrpcServiceTests {
 
     @Test
     void aBudgetReachedBeforeTheTimeLimitIsATokenBudgetCut() {
-        GenerateThinkingResponse r = think(request("close=no", 5).setThinkingDeadlineMs(20_000).build());
+        GenerateThinkingResponse r =
+                think(request("close=no", 5).setThinkingDeadlineMs(20_000).build());
 
         assertThat(r.getThinkingTokens()).isEqualTo(5);
         assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
@@ -130,10 +138,11 @@ class DecoderGrpcServiceTests {
     void tritonCallsAndTheirTokensAreMeasuredForThePhase() {
         think(request("think=2 close=yes", 10).build());
 
-        assertThat(HttpGet.get(8201, "/q/metrics").body()).contains(
-                "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"thinking\"}",
-                "gen_ai_client_token_usage_sum{elastic_phase=\"thinking\",gen_ai_operation_name=\"text_completion\","
-                        + "gen_ai_request_model=\"scripted\",gen_ai_token_type=\"output\"}");
+        assertThat(HttpGet.get(8201, "/q/metrics").body())
+                .contains(
+                        "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"thinking\"}",
+                        "gen_ai_client_token_usage_sum{elastic_phase=\"thinking\",gen_ai_operation_name=\"text_completion\","
+                                + "gen_ai_request_model=\"scripted\",gen_ai_token_type=\"output\"}");
     }
 
     @Test
@@ -160,12 +169,17 @@ class DecoderGrpcServiceTests {
         assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getDescription()).isEqualTo("thinking_budget_tokens must be at most 2147483647, was 4294967295");
         // A thinking_deadline_ms above 2^31 is a long time, not a negative one.
-        assertThat(think(request("think=1 close=yes", 4).setThinkingDeadlineMs(-1).build()).getTruncated()).isFalse();
+        assertThat(think(request("think=1 close=yes", 4)
+                                .setThinkingDeadlineMs(-1)
+                                .build())
+                        .getTruncated())
+                .isFalse();
     }
 
     @Test
     void anEmptyUserMessageIsInvalidAndNamesIt() {
-        Status e = failure(request("", 4).addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER))
+        Status e = failure(request("", 4)
+                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER))
                 .build());
 
         assertThat(e.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -174,10 +188,14 @@ class DecoderGrpcServiceTests {
 
     /** A request whose user message carries {@code words} extra words: the scripted model counts words. */
     private static GenerateThinkingRequest.Builder withWords(int words, int budget, int solutionBudget) {
-        return GenerateThinkingRequest.newBuilder().setRequestId("test").setModel("scripted")
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER)
+        return GenerateThinkingRequest.newBuilder()
+                .setRequestId("test")
+                .setModel("scripted")
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
                         .setContent("w ".repeat(words) + "[[script close=no]]"))
-                .setThinkingBudgetTokens(budget).setSolutionBudgetTokens(solutionBudget);
+                .setThinkingBudgetTokens(budget)
+                .setSolutionBudgetTokens(solutionBudget);
     }
 
     @Test
@@ -186,7 +204,8 @@ class DecoderGrpcServiceTests {
         // scripted: window 4,096, closing 1. Leave room for exactly 10 thinking tokens beside s = 32.
         int words = 4096 - 1 - 32 - 10 - base;
 
-        GenerateThinkingResponse fitted = think(withWords(words, 64, 32).setFitThinkingToContextWindow(true).build());
+        GenerateThinkingResponse fitted = think(
+                withWords(words, 64, 32).setFitThinkingToContextWindow(true).build());
 
         assertThat(fitted.getPromptTokens()).isEqualTo(base + words);
         assertThat(fitted.getThinkingBudgetTokens()).isEqualTo(10);
@@ -197,10 +216,12 @@ class DecoderGrpcServiceTests {
 
         Status refused = failure(withWords(words, 64, 32).build());
         assertThat(refused.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-        assertThat(refused.getDescription()).isEqualTo("prompt " + (base + words) + " + thinking_budget_tokens 64 + "
-                + "closing 1 + solution_budget_tokens 32 = " + (base + words + 97) + " tokens exceed the context "
-                + "window of model 'scripted' (4096 tokens); lower thinking_budget_tokens to at most 10, set "
-                + "clamp_budgets to have it lowered, or shorten the conversation");
+        assertThat(refused.getDescription())
+                .isEqualTo("prompt " + (base + words) + " + thinking_budget_tokens 64 + "
+                        + "closing 1 + solution_budget_tokens 32 = " + (base + words + 97)
+                        + " tokens exceed the context "
+                        + "window of model 'scripted' (4096 tokens); lower thinking_budget_tokens to at most 10, set "
+                        + "clamp_budgets to have it lowered, or shorten the conversation");
         // A budget that fits is left alone, and its cut is the budget's.
         GenerateThinkingResponse fits = think(withWords(words, 10, 32).build());
         assertThat(fits.getThinkingBudgetTokens()).isEqualTo(10);
@@ -209,26 +230,35 @@ class DecoderGrpcServiceTests {
 
     @Test
     void aPromptLongerThanTheWindowIsOutOfRangeWithTritonsCount() {
-        Status e = failure(withWords(5_000, 8, 8).setFitThinkingToContextWindow(true).build());
+        Status e = failure(
+                withWords(5_000, 8, 8).setFitThinkingToContextWindow(true).build());
 
         assertThat(e.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-        assertThat(e.getDescription()).contains("context window of model 'scripted' (4096 tokens)")
+        assertThat(e.getDescription())
+                .contains("context window of model 'scripted' (4096 tokens)")
                 .contains("maximum context length is 4096 tokens; the prompt has 50");
     }
 
     @Test
     void thinkingReopenedInsideThinkingIsDroppedInTheUnaryAndTheStreamedPaths() {
-        GenerateThinkingRequest request = request("think=3 rethink=1 close=yes", 20).build();
+        GenerateThinkingRequest request =
+                request("think=3 rethink=1 close=yes", 20).build();
 
         GenerateThinkingResponse unary = think(request);
-        List<StreamThinkingResponse> streamed = decoder.streamThinking(StreamThinkingRequest.newBuilder()
-                .setRequest(request).build()).collect().asList().await().atMost(Duration.ofSeconds(60));
+        List<StreamThinkingResponse> streamed = decoder.streamThinking(
+                        StreamThinkingRequest.newBuilder().setRequest(request).build())
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(60));
 
         assertThat(unary.getThinkingText()).isEqualTo("think1 think2 think3 ");
         // "<think" and ">" are generated tokens all the same: 3 words, 2 pieces, the delimiter.
         assertThat(unary.getThinkingTokens()).isEqualTo(6);
-        List<String> deltas = streamed.stream().filter(StreamThinkingResponse::hasThinkingDelta)
-                .map(r -> r.getThinkingDelta().getText()).toList();
+        List<String> deltas = streamed.stream()
+                .filter(StreamThinkingResponse::hasThinkingDelta)
+                .map(r -> r.getThinkingDelta().getText())
+                .toList();
         assertThat(deltas).noneMatch(d -> d.contains("<") || d.contains(">"));
         assertThat(String.join("", deltas)).isEqualTo(unary.getThinkingText());
         assertThat(streamed.get(streamed.size() - 1).getCompleted().getThinkingText())

@@ -20,9 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(DecoderTritonContractReadinessTests.BothLayouts.class)
-@WithTestResource(value = TritonTestResource.class, initArgs = {
-        @ResourceArg(name = "models", value = "scripted_trtllm,scripted_trtllm_v0_16"),
-        @ResourceArg(name = "readiness-models", value = "scripted_trtllm,scripted_trtllm_v0_16") })
+@WithTestResource(
+        value = TritonTestResource.class,
+        initArgs = {
+            @ResourceArg(name = "models", value = "scripted_trtllm,scripted_trtllm_v0_16"),
+            @ResourceArg(name = "readiness-models", value = "scripted_trtllm,scripted_trtllm_v0_16")
+        })
 class DecoderTritonContractReadinessTests {
 
     public static class BothLayouts implements QuarkusTestProfile {
@@ -37,9 +40,10 @@ class DecoderTritonContractReadinessTests {
         HttpResponse<String> ready = HttpGet.get(8201, "/q/health/ready");
 
         assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).contains("model 'scripted_trtllm_v0_16' lacks inputs [return_num_input_tokens, "
-                + "return_num_output_tokens] and outputs [num_input_tokens, num_output_tokens] of the tensorrt-llm "
-                + "contract; it needs TensorRT-LLM 1.0 or later");
+        assertThat(ready.body())
+                .contains("model 'scripted_trtllm_v0_16' lacks inputs [return_num_input_tokens, "
+                        + "return_num_output_tokens] and outputs [num_input_tokens, num_output_tokens] of the tensorrt-llm "
+                        + "contract; it needs TensorRT-LLM 1.0 or later");
         assertThat(ready.body()).as("the current layout has every tensor").doesNotContain("'scripted_trtllm'");
     }
 }

@@ -24,7 +24,8 @@ class DecoderTritonDownTests {
     public static class NoTriton implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1", "quarkus.grpc.clients.triton.test-port", "1");
+            return Map.of(
+                    "quarkus.grpc.clients.triton.host", "127.0.0.1", "quarkus.grpc.clients.triton.test-port", "1");
         }
     }
 
@@ -33,9 +34,13 @@ class DecoderTritonDownTests {
 
     @Test
     void unreachableTritonIsUnavailable() {
-        Status status = GrpcCalls.failureOf(decoder.generateThinking(GenerateThinkingRequest.newBuilder().setRequestId("down")
-                .setModel("scripted").setThinkingBudgetTokens(4)
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"))
+        Status status = GrpcCalls.failureOf(decoder.generateThinking(GenerateThinkingRequest.newBuilder()
+                .setRequestId("down")
+                .setModel("scripted")
+                .setThinkingBudgetTokens(4)
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("hi"))
                 .build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -52,9 +57,13 @@ class DecoderTritonDownTests {
 
     @Test
     void failedTritonCallsAreCountedByStatus() {
-        GrpcCalls.failureOf(decoder.generateThinking(GenerateThinkingRequest.newBuilder().setRequestId("down")
-                .setModel("scripted").setThinkingBudgetTokens(4)
-                .addMessages(ChatMessage.newBuilder().setRole(ChatMessage.Role.ROLE_USER).setContent("hi"))
+        GrpcCalls.failureOf(decoder.generateThinking(GenerateThinkingRequest.newBuilder()
+                .setRequestId("down")
+                .setModel("scripted")
+                .setThinkingBudgetTokens(4)
+                .addMessages(ChatMessage.newBuilder()
+                        .setRole(ChatMessage.Role.ROLE_USER)
+                        .setContent("hi"))
                 .build()));
 
         assertThat(HttpGet.get(8201, "/q/metrics").body())

@@ -34,19 +34,23 @@ public record ChatTemplate(String name, String source, String bosToken, String e
      */
     public String render(List<Turn> conversation) {
         Map<String, Object> context = new HashMap<>();
-        context.put("messages", conversation.stream()
-                .map(t -> Map.of("role", t.role().templateName(), "content", t.content())).toList());
+        context.put(
+                "messages",
+                conversation.stream()
+                        .map(t -> Map.of("role", t.role().templateName(), "content", t.content()))
+                        .toList());
         context.put("add_generation_prompt", true);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
-        RenderResult result = JINJAVA.renderForResult(NORMALIZED.computeIfAbsent(source, HuggingFaceJinja::normalize),
-                context);
+        RenderResult result =
+                JINJAVA.renderForResult(NORMALIZED.computeIfAbsent(source, HuggingFaceJinja::normalize), context);
         if (!result.getErrors().isEmpty()) {
             TemplateError error = result.getErrors().get(0);
             for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof HuggingFaceJinja.TemplateRaisedException raised) {
-                    throw new InvalidArgument("messages", "are refused by chat template '" + name + "': "
-                            + Echo.bounded(raised.getMessage()));
+                    throw new InvalidArgument(
+                            "messages",
+                            "are refused by chat template '" + name + "': " + Echo.bounded(raised.getMessage()));
                 }
             }
             throw new IllegalStateException("chat template failed: " + error.getMessage());

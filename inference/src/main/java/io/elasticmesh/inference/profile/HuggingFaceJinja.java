@@ -35,8 +35,7 @@ import jinjava.javax.el.ELResolver;
  */
 final class HuggingFaceJinja {
 
-    private HuggingFaceJinja() {
-    }
+    private HuggingFaceJinja() {}
 
     static Jinjava create() {
         CompositeELResolver resolver = new CompositeELResolver();
@@ -60,10 +59,12 @@ final class HuggingFaceJinja {
                 .withNestedInterpretationEnabled(false)
                 .withFailOnUnknownTokens(false)
                 .build());
-        jinjava.getGlobalContext().registerFunction(
-                new ELFunctionDefinition("", "raise_exception", HuggingFaceJinja.class, "raiseException", String.class));
-        jinjava.getGlobalContext().registerFunction(
-                new ELFunctionDefinition("", "strftime_now", HuggingFaceJinja.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "raise_exception", HuggingFaceJinja.class, "raiseException", String.class));
+        jinjava.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "strftime_now", HuggingFaceJinja.class, "strftimeNow", String.class));
         jinjava.getGlobalContext().registerFilter(new PythonToJson());
         return jinjava;
     }
@@ -82,8 +83,11 @@ final class HuggingFaceJinja {
         while ((call = reversed.indexOf(NAMESPACE_CALL, from)) >= 0) {
             Call namespace = Call.parse(reversed, call + NAMESPACE_CALL.length());
             out.append(reversed, from, call + NAMESPACE_CALL.length());
-            out.append(String.join(", ", namespace.arguments().stream().map(HuggingFaceJinja::parenthesiseValue)
-                    .toList()));
+            out.append(String.join(
+                    ", ",
+                    namespace.arguments().stream()
+                            .map(HuggingFaceJinja::parenthesiseValue)
+                            .toList()));
             from = namespace.end();
         }
         return out.append(reversed.substring(from)).toString();
@@ -91,8 +95,8 @@ final class HuggingFaceJinja {
 
     private static final String NAMESPACE_CALL = "namespace(";
 
-    private static final Pattern NAMED_ARGUMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)(.*)",
-            Pattern.DOTALL);
+    private static final Pattern NAMED_ARGUMENT =
+            Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)(.*)", Pattern.DOTALL);
 
     private static String parenthesiseValue(String argument) {
         Matcher named = NAMED_ARGUMENT.matcher(argument);
@@ -165,8 +169,8 @@ final class HuggingFaceJinja {
                 case "rstrip" -> args.length <= 1 ? rstrip(text, args) : null;
                 case "upper" -> args.length == 0 ? text.toUpperCase(java.util.Locale.ROOT) : null;
                 case "lower" -> args.length == 0 ? text.toLowerCase(java.util.Locale.ROOT) : null;
-                case "replace" -> args.length == 2 ? text.replace(String.valueOf(args[0]), String.valueOf(args[1]))
-                        : null;
+                case "replace" ->
+                    args.length == 2 ? text.replace(String.valueOf(args[0]), String.valueOf(args[1])) : null;
                 default -> null;
             };
             if (result != null) {
@@ -177,7 +181,9 @@ final class HuggingFaceJinja {
 
         private static List<String> split(String text, Object[] args) {
             if (args.length == 0 || args[0] == null) {
-                return Arrays.stream(text.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+                return Arrays.stream(text.strip().split("\\s+"))
+                        .filter(s -> !s.isEmpty())
+                        .toList();
             }
             return Arrays.asList(text.split(Pattern.quote(String.valueOf(args[0])), -1));
         }
@@ -215,8 +221,7 @@ final class HuggingFaceJinja {
         }
 
         @Override
-        public void setValue(ELContext context, Object base, Object property, Object value) {
-        }
+        public void setValue(ELContext context, Object base, Object property, Object value) {}
 
         @Override
         public boolean isReadOnly(ELContext context, Object base, Object property) {
@@ -224,8 +229,7 @@ final class HuggingFaceJinja {
         }
 
         @Override
-        public java.util.Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext context,
-                Object base) {
+        public java.util.Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
             return null;
         }
 

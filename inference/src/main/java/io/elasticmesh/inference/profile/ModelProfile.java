@@ -29,9 +29,19 @@ import java.util.List;
  * @param closingTokens tokens of what the mesh appends to close thinking ({@code thinkingEnd + solutionPrefix})
  *     in this model's tokenizer: 1 for a model whose delimiter is one special token
  */
-public record ModelProfile(String name, String tritonModel, TritonContract contract, ChatTemplate chatTemplate,
-        String thinkingStart, String thinkingEnd, boolean templateOpensThinking, String solutionPrefix,
-        double temperature, boolean backendAddsBos, int contextWindowTokens, int closingTokens) {
+public record ModelProfile(
+        String name,
+        String tritonModel,
+        TritonContract contract,
+        ChatTemplate chatTemplate,
+        String thinkingStart,
+        String thinkingEnd,
+        boolean templateOpensThinking,
+        String solutionPrefix,
+        double temperature,
+        boolean backendAddsBos,
+        int contextWindowTokens,
+        int closingTokens) {
 
     /** Tokens a tokenizer may add to a text beyond one per UTF-8 byte (a BOS, say). */
     private static final int ADDED_TOKENS = 2;
@@ -65,7 +75,8 @@ public record ModelProfile(String name, String tritonModel, TritonContract contr
                 + closingTokens + " + solution_budget_tokens " + solutionBudget + " = "
                 + ((long) promptTokens + thinkingBudget + closingTokens + solutionBudget) + " tokens";
         throw new ContextWindowExceeded(sum + " exceed the context window of model '" + name + "' ("
-                + contextWindowTokens + " tokens); " + (room >= 1
+                + contextWindowTokens + " tokens); "
+                + (room >= 1
                         ? "lower thinking_budget_tokens to at most " + room + ", set clamp_budgets to have it "
                                 + "lowered, or shorten the conversation"
                         : "shorten the conversation or lower solution_budget_tokens: the prompt leaves no room for "

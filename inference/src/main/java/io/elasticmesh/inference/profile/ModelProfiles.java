@@ -1,11 +1,8 @@
 package io.elasticmesh.inference.profile;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.elasticmesh.conversation.Turn;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.StrictYaml;
@@ -47,8 +44,10 @@ public final class ModelProfiles {
 
     /** @throws DomainException NOT_FOUND naming the known models when {@code modelName} has no profile */
     public ModelProfile require(String modelName) {
-        return find(modelName).orElseThrow(() -> new DomainException(Status.Code.NOT_FOUND,
-                "model '" + Echo.bounded(modelName) + "' has no profile; known: " + names()));
+        return find(modelName)
+                .orElseThrow(() -> new DomainException(
+                        Status.Code.NOT_FOUND,
+                        "model '" + Echo.bounded(modelName) + "' has no profile; known: " + names()));
     }
 
     public Set<String> names() {
@@ -57,7 +56,8 @@ public final class ModelProfiles {
 
     /** Loads {@code path}, or the built-in profiles when the path is empty. */
     public static ModelProfiles load(Optional<Path> path) {
-        try (InputStream in = path.isPresent() ? Files.newInputStream(path.get())
+        try (InputStream in = path.isPresent()
+                ? Files.newInputStream(path.get())
                 : ModelProfiles.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
             if (in == null) {
                 throw new IllegalStateException(BUILT_IN + " is missing from the classpath");
@@ -77,8 +77,9 @@ public final class ModelProfiles {
         }
         ProfilesFile file = StrictYaml.bind(root, ProfilesFile.class, source);
         Map<String, TemplateEntry> templates = new TreeMap<>();
-        file.templates().forEach((name, node) -> templates.put(name,
-                StrictYaml.bind(node, TemplateEntry.class, source + ": template '" + name + "'")));
+        file.templates()
+                .forEach((name, node) -> templates.put(
+                        name, StrictYaml.bind(node, TemplateEntry.class, source + ": template '" + name + "'")));
         Map<String, ModelProfile> profiles = new TreeMap<>();
         file.models().forEach((name, node) -> {
             ModelEntry entry = StrictYaml.bind(node, ModelEntry.class, source + ": model '" + name + "'");
@@ -93,13 +94,18 @@ public final class ModelProfiles {
             }
             ModelProfile profile;
             try {
-                profile = new ModelProfile(name, entry.tritonModel(),
+                profile = new ModelProfile(
+                        name,
+                        entry.tritonModel(),
                         TritonContract.named(entry.contract() == null ? "vllm" : entry.contract()),
-                        new ChatTemplate(entry.template(), template.text(), template.bosToken(),
-                                template.eosToken()),
-                        entry.thinkingStart(), entry.thinkingEnd(), entry.templateOpensThinking(),
-                        entry.solutionPrefix() == null ? "" : entry.solutionPrefix(), entry.temperature(),
-                        entry.backendAddsBos(), entry.contextWindowTokens(),
+                        new ChatTemplate(entry.template(), template.text(), template.bosToken(), template.eosToken()),
+                        entry.thinkingStart(),
+                        entry.thinkingEnd(),
+                        entry.templateOpensThinking(),
+                        entry.solutionPrefix() == null ? "" : entry.solutionPrefix(),
+                        entry.temperature(),
+                        entry.backendAddsBos(),
+                        entry.contextWindowTokens(),
                         entry.closingTokens() == null ? 1 : entry.closingTokens());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(source + ": model '" + name + "': " + e.getMessage(), e);
@@ -121,9 +127,9 @@ public final class ModelProfiles {
     }
 
     /** Entries are bound one by one, so that an error names its template or model. */
-    record ProfilesFile(@JsonProperty(required = true) Map<String, JsonNode> templates,
-            @JsonProperty(required = true) Map<String, JsonNode> models) {
-    }
+    record ProfilesFile(
+            @JsonProperty(required = true) Map<String, JsonNode> templates,
+            @JsonProperty(required = true) Map<String, JsonNode> models) {}
 
     /** A template given inline ({@code source}) or as a classpath resource ({@code resource}), not both. */
     record TemplateEntry(String source, String resource, String bosToken, String eosToken) {
@@ -151,9 +157,16 @@ public final class ModelProfiles {
      * @param backendAddsBos whether the backend puts the tokenizer's BOS in front of the prompt (default false)
      * @param closingTokens default 1
      */
-    record ModelEntry(@JsonProperty(required = true) String tritonModel, String contract,
-            @JsonProperty(required = true) String template, @JsonProperty(required = true) String thinkingStart,
-            @JsonProperty(required = true) String thinkingEnd, boolean templateOpensThinking, String solutionPrefix,
-            double temperature, boolean backendAddsBos, int contextWindowTokens, Integer closingTokens) {
-    }
+    record ModelEntry(
+            @JsonProperty(required = true) String tritonModel,
+            String contract,
+            @JsonProperty(required = true) String template,
+            @JsonProperty(required = true) String thinkingStart,
+            @JsonProperty(required = true) String thinkingEnd,
+            boolean templateOpensThinking,
+            String solutionPrefix,
+            double temperature,
+            boolean backendAddsBos,
+            int contextWindowTokens,
+            Integer closingTokens) {}
 }

@@ -61,11 +61,15 @@ public class TritonClient {
     private final Tracer tracer;
     private final MeterRegistry registry;
 
-    public TritonClient(@GrpcClient("triton") MutinyGRPCInferenceServiceStub stub, InferenceConfig config,
-            Tracer tracer, MeterRegistry registry) {
+    public TritonClient(
+            @GrpcClient("triton") MutinyGRPCInferenceServiceStub stub,
+            InferenceConfig config,
+            Tracer tracer,
+            MeterRegistry registry) {
         this.generator = new TritonGenerator(stub);
         this.instances = config.tritonInstances()
-                .map(targets -> new TritonInstances(targets, config.tritonInstancesRefresh().toNanos()))
+                .map(targets -> new TritonInstances(
+                        targets, config.tritonInstancesRefresh().toNanos()))
                 .orElse(null);
         this.tracer = tracer;
         this.registry = registry;
@@ -86,9 +90,10 @@ public class TritonClient {
      * @param timeLimit when not null, the generation is cut when it comes due (the call is cancelled, so Triton
      *     stops) and ends as far as it got, with {@link Generation.Finish#TIME_LIMIT}
      */
-    public Multi<PhaseEvent<ScannedGeneration>> generate(Phase phase, GenerationRequest request, Deadline deadline,
-            List<String> dropped, TimeLimit timeLimit) {
-        var span = tracer.spanBuilder(TEXT_COMPLETION + " " + request.tritonModel()).setSpanKind(SpanKind.CLIENT)
+    public Multi<PhaseEvent<ScannedGeneration>> generate(
+            Phase phase, GenerationRequest request, Deadline deadline, List<String> dropped, TimeLimit timeLimit) {
+        var span = tracer.spanBuilder(TEXT_COMPLETION + " " + request.tritonModel())
+                .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(GEN_AI_OPERATION_NAME, TEXT_COMPLETION)
                 .setAttribute(GEN_AI_PROVIDER_NAME, PROVIDER)
                 .setAttribute(GEN_AI_REQUEST_MODEL, request.tritonModel())
@@ -105,21 +110,30 @@ public class TritonClient {
         return StreamSpan.around(span, started -> {
             Timer.Sample call = Timer.start(registry);
             TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
-            return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), dropped,
-                    timeLimit)
+            return ScannedGeneration.scan(target.stream(request, deadline), request.stop(), dropped, timeLimit)
                     .invoke(event -> {
                         if (event instanceof PhaseEvent.Done<ScannedGeneration> done) {
-                            ended(started, phase, request.tritonModel(), done.result().generation());
+                            ended(
+                                    started,
+                                    phase,
+                                    request.tritonModel(),
+                                    done.result().generation());
                         }
                     })
-                    .onTermination().invoke((failure, cancelled) -> {
+                    .onTermination()
+                    .invoke((failure, cancelled) -> {
                         call.stop(Timer.builder("elastic.triton.call.duration")
                                 .description("Triton generation calls, from the call to the stream's end")
                                 .tags("model", request.tritonModel(), "phase", phase.label())
-                                .publishPercentileHistogram().register(registry));
+                                .publishPercentileHistogram()
+                                .register(registry));
                         if (failure != null) {
-                            registry.counter("elastic.triton.errors", "model", request.tritonModel(),
-                                    "code", ErrorPolicy.codeOf(failure).name())
+                            registry.counter(
+                                            "elastic.triton.errors",
+                                            "model",
+                                            request.tritonModel(),
+                                            "code",
+                                            ErrorPolicy.codeOf(failure).name())
                                     .increment();
                         }
                     });
@@ -134,12 +148,21 @@ public class TritonClient {
      */
     public Uni<Integer> countPromptTokens(GenerationRequest request, Deadline deadline) {
         TritonGenerator target = instances == null ? generator : instances.forKey(request.affinityKey());
-        return StreamSpan.around(tracer.spanBuilder("count_tokens " + request.tritonModel())
-                        .setSpanKind(SpanKind.CLIENT).setAttribute(GEN_AI_REQUEST_MODEL, request.tritonModel()),
-                span -> target.stream(request, deadline).select().where(chunk -> chunk.inputTokens() >= 0)
-                        .select().first()
-                        .invoke(chunk -> span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) chunk.inputTokens())))
-                .toUni().onItem().ifNull().failWith(() -> new TritonModelException(
+        return StreamSpan.around(
+                        tracer.spanBuilder("count_tokens " + request.tritonModel())
+                                .setSpanKind(SpanKind.CLIENT)
+                                .setAttribute(GEN_AI_REQUEST_MODEL, request.tritonModel()),
+                        span -> target.stream(request, deadline)
+                                .select()
+                                .where(chunk -> chunk.inputTokens() >= 0)
+                                .select()
+                                .first()
+                                .invoke(chunk ->
+                                        span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) chunk.inputTokens())))
+                .toUni()
+                .onItem()
+                .ifNull()
+                .failWith(() -> new TritonModelException(
                         "the backend reported no num_input_tokens for model " + request.tritonModel()))
                 .map(GenerationChunk::inputTokens);
     }
@@ -147,7 +170,8 @@ public class TritonClient {
     private void ended(Span span, Phase phase, String model, Generation generation) {
         span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) generation.inputTokens());
         span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, (long) generation.outputTokens());
-        span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS,
+        span.setAttribute(
+                GEN_AI_RESPONSE_FINISH_REASONS,
                 List.of(generation.finishReason().name().toLowerCase(Locale.ROOT)));
         tokens(phase, model, "input").record(generation.inputTokens());
         tokens(phase, model, "output").record(generation.outputTokens());
@@ -156,8 +180,16 @@ public class TritonClient {
     private DistributionSummary tokens(Phase phase, String model, String type) {
         return DistributionSummary.builder("gen_ai.client.token.usage")
                 .description("Tokens per Triton call, prompt (input) and generated (output), counted by Triton")
-                .tags("gen_ai.operation.name", TEXT_COMPLETION, "gen_ai.request.model", model,
-                        "gen_ai.token.type", type, "elastic.phase", phase.label())
-                .publishPercentileHistogram().register(registry);
+                .tags(
+                        "gen_ai.operation.name",
+                        TEXT_COMPLETION,
+                        "gen_ai.request.model",
+                        model,
+                        "gen_ai.token.type",
+                        type,
+                        "elastic.phase",
+                        phase.label())
+                .publishPercentileHistogram()
+                .register(registry);
     }
 }

@@ -40,12 +40,17 @@ public class TritonReadiness implements AsyncHealthCheck {
     /** Each checked Triton model and the contracts its profiles speak (none for a model no profile names). */
     private final Map<String, Set<TritonContract>> models;
 
-    public TritonReadiness(@GrpcClient("triton") MutinyGRPCInferenceServiceStub triton, InferenceConfig config,
+    public TritonReadiness(
+            @GrpcClient("triton") MutinyGRPCInferenceServiceStub triton,
+            InferenceConfig config,
             ModelProfiles profiles) {
         this.triton = triton;
         this.config = config;
-        Map<String, Set<TritonContract>> contracts = profiles.names().stream().map(profiles::require)
-                .collect(Collectors.groupingBy(ModelProfile::tritonModel, TreeMap::new,
+        Map<String, Set<TritonContract>> contracts = profiles.names().stream()
+                .map(profiles::require)
+                .collect(Collectors.groupingBy(
+                        ModelProfile::tritonModel,
+                        TreeMap::new,
                         Collectors.mapping(ModelProfile::contract, Collectors.toSet())));
         List<String> checked = config.readinessModels().orElseGet(() -> List.copyOf(contracts.keySet()));
         this.models = new TreeMap<>();
@@ -54,41 +59,59 @@ public class TritonReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        HealthCheckResponseBuilder health = HealthCheckResponse.named("triton")
-                .withData("models", String.join(",", models.keySet()));
-        MutinyGRPCInferenceServiceStub stub = triton.withDeadlineAfter(config.readinessTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        HealthCheckResponseBuilder health =
+                HealthCheckResponse.named("triton").withData("models", String.join(",", models.keySet()));
+        MutinyGRPCInferenceServiceStub stub =
+                triton.withDeadlineAfter(config.readinessTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return stub.serverReady(ServerReadyRequest.getDefaultInstance())
-                .onItem().transformToUni(server -> {
+                .onItem()
+                .transformToUni(server -> {
                     if (!server.getReady()) {
-                        return Uni.createFrom().item(health.down().withData("reason", "Triton is not ready").build());
+                        return Uni.createFrom()
+                                .item(health.down()
+                                        .withData("reason", "Triton is not ready")
+                                        .build());
                     }
-                    return Multi.createFrom().iterable(models.keySet())
-                            .onItem().transformToUniAndConcatenate(model -> problem(stub, model))
-                            .filter(Optional::isPresent).map(Optional::get)
-                            .collect().asList()
-                            .map(problems -> problems.isEmpty() ? health.up().build()
-                                    : health.down().withData("reason", String.join("; ", problems)).build());
+                    return Multi.createFrom()
+                            .iterable(models.keySet())
+                            .onItem()
+                            .transformToUniAndConcatenate(model -> problem(stub, model))
+                            .filter(Optional::isPresent)
+                            .map(Optional::get)
+                            .collect()
+                            .asList()
+                            .map(problems -> problems.isEmpty()
+                                    ? health.up().build()
+                                    : health.down()
+                                            .withData("reason", String.join("; ", problems))
+                                            .build());
                 })
-                .onFailure().recoverWithItem(failure -> health.down()
-                        .withData("reason", "Triton unreachable: " + failure.getMessage()).build());
+                .onFailure()
+                .recoverWithItem(failure -> health.down()
+                        .withData("reason", "Triton unreachable: " + failure.getMessage())
+                        .build());
     }
 
     /** Why {@code model} cannot take traffic: not ready, or lacking tensors of a contract; empty when it can. */
     private Uni<Optional<String>> problem(MutinyGRPCInferenceServiceStub stub, String model) {
         return stub.modelReady(ModelReadyRequest.newBuilder().setName(model).build())
-                .onItem().transformToUni(ready -> {
+                .onItem()
+                .transformToUni(ready -> {
                     if (!ready.getReady()) {
                         return Uni.createFrom().item(Optional.of("model not ready: " + model));
                     }
                     if (models.get(model).isEmpty()) {
                         return Uni.createFrom().item(Optional.<String>empty());
                     }
-                    return stub.modelMetadata(ModelMetadataRequest.newBuilder().setName(model).build())
+                    return stub.modelMetadata(ModelMetadataRequest.newBuilder()
+                                    .setName(model)
+                                    .build())
                             .map(metadata -> {
                                 Set<String> missing = new TreeSet<>();
-                                models.get(model).forEach(c -> c.missingFrom(metadata).ifPresent(missing::add));
-                                return missing.isEmpty() ? Optional.<String>empty()
+                                models.get(model)
+                                        .forEach(c -> c.missingFrom(metadata).ifPresent(missing::add));
+                                return missing.isEmpty()
+                                        ? Optional.<String>empty()
                                         : Optional.of(String.join("; ", missing));
                             });
                 });

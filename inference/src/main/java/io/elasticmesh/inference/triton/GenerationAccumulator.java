@@ -34,16 +34,21 @@ final class GenerationAccumulator {
 
     /** What was generated when the caller's time limit cut the stream; a stream that ended first finishes normally. */
     Generation finishCut() {
-        return sawFinal ? finish()
-                : new Generation(text.toString(), inputTokens, outputTokens, Generation.Finish.TIME_LIMIT,
-                        firstTokenMillis);
+        return sawFinal
+                ? finish()
+                : new Generation(
+                        text.toString(), inputTokens, outputTokens, Generation.Finish.TIME_LIMIT, firstTokenMillis);
     }
 
     Generation finish() {
         if (!sawFinal) {
             throw new TritonModelException("Triton closed the stream before the final response");
         }
-        return new Generation(text.toString(), inputTokens, outputTokens, Generation.Finish.fromBackend(finishReason),
+        return new Generation(
+                text.toString(),
+                inputTokens,
+                outputTokens,
+                Generation.Finish.fromBackend(finishReason),
                 firstTokenMillis);
     }
 }

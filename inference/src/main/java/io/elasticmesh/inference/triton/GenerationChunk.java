@@ -9,6 +9,4 @@ package io.elasticmesh.inference.triton;
  * @param finishReason the backend's finish reason: "stop" or "length" on the last chunk, otherwise null
  * @param last true for the final response of the request
  */
-public record GenerationChunk(String textDelta, int outputTokens, int inputTokens, String finishReason,
-        boolean last) {
-}
+public record GenerationChunk(String textDelta, int outputTokens, int inputTokens, String finishReason, boolean last) {}

@@ -13,8 +13,14 @@ import java.util.List;
  * @param stop strings that end generation; the first one generated is kept at the end of the text
  * @param temperature sampling temperature; 0 is greedy
  */
-public record GenerationRequest(String requestId, String tritonModel, TritonContract contract, String prompt,
-        int maxTokens, List<String> stop, double temperature) {
+public record GenerationRequest(
+        String requestId,
+        String tritonModel,
+        TritonContract contract,
+        String prompt,
+        int maxTokens,
+        List<String> stop,
+        double temperature) {
 
     public GenerationRequest {
         if (maxTokens < 1) {

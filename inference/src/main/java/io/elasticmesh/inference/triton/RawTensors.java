@@ -14,11 +14,11 @@ import java.util.List;
  */
 public final class RawTensors {
 
-    private RawTensors() {
-    }
+    private RawTensors() {}
 
     public static ByteString encodeStrings(List<String> elements) {
-        List<byte[]> encoded = elements.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+        List<byte[]> encoded =
+                elements.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
         int size = encoded.stream().mapToInt(b -> Integer.BYTES + b.length).sum();
         ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         encoded.forEach(b -> buffer.putInt(b.length).put(b));
@@ -30,16 +30,20 @@ public final class RawTensors {
     }
 
     public static ByteString encodeBool(boolean value) {
-        return ByteString.copyFrom(new byte[] { (byte) (value ? 1 : 0) });
+        return ByteString.copyFrom(new byte[] {(byte) (value ? 1 : 0)});
     }
 
     public static ByteString encodeInt32(int value) {
-        return ByteString.copyFrom(ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(value)
+        return ByteString.copyFrom(ByteBuffer.allocate(Integer.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(value)
                 .flip());
     }
 
     public static ByteString encodeFp32(float value) {
-        return ByteString.copyFrom(ByteBuffer.allocate(Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).putFloat(value)
+        return ByteString.copyFrom(ByteBuffer.allocate(Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(value)
                 .flip());
     }
 
@@ -75,8 +79,7 @@ public final class RawTensors {
 
     private static long[] decode32(ByteString raw, String datatype, boolean unsigned) {
         if (raw.size() % Integer.BYTES != 0) {
-            throw new IllegalArgumentException(
-                    datatype + " tensor of " + raw.size() + " bytes is not a multiple of 4");
+            throw new IllegalArgumentException(datatype + " tensor of " + raw.size() + " bytes is not a multiple of 4");
         }
         ByteBuffer buffer = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long[] values = new long[raw.size() / Integer.BYTES];

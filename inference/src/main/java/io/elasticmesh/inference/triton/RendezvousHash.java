@@ -11,8 +11,7 @@ import java.util.Collection;
  */
 public final class RendezvousHash {
 
-    private RendezvousHash() {
-    }
+    private RendezvousHash() {}
 
     /** The node {@code key} belongs to; {@code nodes} must not be empty. */
     public static String pick(String key, Collection<String> nodes) {
@@ -23,7 +22,8 @@ public final class RendezvousHash {
         long bestScore = 0;
         for (String node : nodes) {
             long score = score(key, node);
-            if (best == null || Long.compareUnsigned(score, bestScore) > 0
+            if (best == null
+                    || Long.compareUnsigned(score, bestScore) > 0
                     || score == bestScore && node.compareTo(best) < 0) {
                 best = node;
                 bestScore = score;

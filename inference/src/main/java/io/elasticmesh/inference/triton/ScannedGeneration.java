@@ -30,26 +30,30 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
      * @param timeLimit when not null, {@code chunks} is cancelled when it comes due and the generation ends as far
      *     as it got ({@link Generation.Finish#TIME_LIMIT})
      */
-    public static Multi<PhaseEvent<ScannedGeneration>> scan(Multi<GenerationChunk> chunks, List<String> stops,
-            List<String> dropped, TimeLimit timeLimit) {
+    public static Multi<PhaseEvent<ScannedGeneration>> scan(
+            Multi<GenerationChunk> chunks, List<String> stops, List<String> dropped, TimeLimit timeLimit) {
         return Multi.createFrom().deferred(() -> {
             long start = System.nanoTime();
             GenerationAccumulator accumulator = new GenerationAccumulator(start);
             StopScanner scanner = new StopScanner(stops, dropped);
             StringBuilder released = new StringBuilder();
-            Multi<GenerationChunk> timed = timeLimit == null ? chunks
+            Multi<GenerationChunk> timed = timeLimit == null
+                    ? chunks
                     : Multi.createFrom().emitter(emitter -> new TimedChunks(chunks, timeLimit, start, emitter));
-            Multi<PhaseEvent<ScannedGeneration>> deltas = timed
-                    .onItem().transformToIterable(chunk -> {
-                        accumulator.add(chunk);
-                        String text = scanner.accept(chunk.textDelta());
-                        released.append(text);
-                        return text.isEmpty() && chunk.outputTokens() == 0 ? List.of()
-                                : List.of(new PhaseEvent.Delta<>(text, chunk.outputTokens()));
-                    });
-            Multi<PhaseEvent<ScannedGeneration>> end = Multi.createFrom().item(() -> new PhaseEvent.Done<>(
-                    new ScannedGeneration(timeLimit == null ? accumulator.finish() : accumulator.finishCut(),
-                            released.toString(), scanner.matched(), scanner.heldBack())));
+            Multi<PhaseEvent<ScannedGeneration>> deltas = timed.onItem().transformToIterable(chunk -> {
+                accumulator.add(chunk);
+                String text = scanner.accept(chunk.textDelta());
+                released.append(text);
+                return text.isEmpty() && chunk.outputTokens() == 0
+                        ? List.of()
+                        : List.of(new PhaseEvent.Delta<>(text, chunk.outputTokens()));
+            });
+            Multi<PhaseEvent<ScannedGeneration>> end = Multi.createFrom()
+                    .item(() -> new PhaseEvent.Done<>(new ScannedGeneration(
+                            timeLimit == null ? accumulator.finish() : accumulator.finishCut(),
+                            released.toString(),
+                            scanner.matched(),
+                            scanner.heldBack())));
             return Multi.createBy().concatenating().streams(deltas, end);
         });
     }
@@ -69,7 +73,10 @@ public record ScannedGeneration(Generation generation, String text, Optional<Str
         private ScheduledFuture<?> timer;
         private boolean done;
 
-        TimedChunks(Multi<GenerationChunk> chunks, TimeLimit limit, long startNanos,
+        TimedChunks(
+                Multi<GenerationChunk> chunks,
+                TimeLimit limit,
+                long startNanos,
                 MultiEmitter<? super GenerationChunk> emitter) {
             this.limit = limit;
             this.startNanos = startNanos;

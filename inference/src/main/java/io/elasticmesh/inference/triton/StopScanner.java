@@ -67,8 +67,7 @@ public final class StopScanner {
         return pending.toString();
     }
 
-    private record Found(int at, String text) {
-    }
+    private record Found(int at, String text) {}
 
     private Found earliest(List<String> candidates) {
         Found earliest = null;

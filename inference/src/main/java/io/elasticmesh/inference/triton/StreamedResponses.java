@@ -15,22 +15,22 @@ final class StreamedResponses {
 
     static final String FINAL_RESPONSE = "triton_final_response";
 
-    private StreamedResponses() {
-    }
+    private StreamedResponses() {}
 
     /** A streaming request for {@code request}'s model, asking for an empty final response so the end is seen. */
     static ModelInferRequest.Builder newRequest(GenerationRequest request) {
         return ModelInferRequest.newBuilder()
                 .setModelName(request.tritonModel())
                 .setId(request.requestId())
-                .putParameters("triton_enable_empty_final_response",
+                .putParameters(
+                        "triton_enable_empty_final_response",
                         InferParameter.newBuilder().setBoolParam(true).build());
     }
 
     /** Adds one input as raw tensor contents, so there is one encoding path. */
-    static void addInput(ModelInferRequest.Builder wire, String name, String datatype, ByteString raw,
-            long... shape) {
-        InferInputTensor.Builder tensor = InferInputTensor.newBuilder().setName(name).setDatatype(datatype);
+    static void addInput(ModelInferRequest.Builder wire, String name, String datatype, ByteString raw, long... shape) {
+        InferInputTensor.Builder tensor =
+                InferInputTensor.newBuilder().setName(name).setDatatype(datatype);
         for (long dim : shape) {
             tensor.addShape(dim);
         }
@@ -62,6 +62,8 @@ final class StreamedResponses {
     }
 
     static String text(Response response) {
-        return response.output("text_output").map(raw -> String.join("", RawTensors.decodeStrings(raw))).orElse("");
+        return response.output("text_output")
+                .map(raw -> String.join("", RawTensors.decodeStrings(raw)))
+                .orElse("");
     }
 }

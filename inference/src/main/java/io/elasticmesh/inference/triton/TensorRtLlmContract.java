@@ -39,8 +39,17 @@ public enum TensorRtLlmContract implements TritonContract {
 
     @Override
     public Set<String> inputs() {
-        return Set.of("text_input", "max_tokens", "stop_words", "top_k", "top_p", "temperature", "stream",
-                "exclude_input_in_output", "return_num_input_tokens", "return_num_output_tokens");
+        return Set.of(
+                "text_input",
+                "max_tokens",
+                "stop_words",
+                "top_k",
+                "top_p",
+                "temperature",
+                "stream",
+                "exclude_input_in_output",
+                "return_num_input_tokens",
+                "return_num_output_tokens");
     }
 
     @Override
@@ -59,19 +68,25 @@ public enum TensorRtLlmContract implements TritonContract {
         StreamedResponses.addInput(wire, "text_input", "BYTES", RawTensors.encodeString(request.prompt()), 1, 1);
         StreamedResponses.addInput(wire, "max_tokens", "INT32", RawTensors.encodeInt32(request.maxTokens()), 1, 1);
         if (!request.stop().isEmpty()) {
-            StreamedResponses.addInput(wire, "stop_words", "BYTES", RawTensors.encodeStrings(request.stop()), 1,
+            StreamedResponses.addInput(
+                    wire,
+                    "stop_words",
+                    "BYTES",
+                    RawTensors.encodeStrings(request.stop()),
+                    1,
                     request.stop().size());
         }
         if (request.temperature() == 0.0) {
             StreamedResponses.addInput(wire, "top_k", "INT32", RawTensors.encodeInt32(1), 1, 1);
         } else {
-            StreamedResponses.addInput(wire, "temperature", "FP32",
-                    RawTensors.encodeFp32((float) request.temperature()), 1, 1);
+            StreamedResponses.addInput(
+                    wire, "temperature", "FP32", RawTensors.encodeFp32((float) request.temperature()), 1, 1);
             StreamedResponses.addInput(wire, "top_k", "INT32", RawTensors.encodeInt32(0), 1, 1);
             StreamedResponses.addInput(wire, "top_p", "FP32", RawTensors.encodeFp32(1.0f), 1, 1);
         }
-        for (String flag : new String[] { "stream", "exclude_input_in_output", "return_num_input_tokens",
-                "return_num_output_tokens" }) {
+        for (String flag :
+                new String[] {"stream", "exclude_input_in_output", "return_num_input_tokens", "return_num_output_tokens"
+                }) {
             StreamedResponses.addInput(wire, flag, "BOOL", RawTensors.encodeBool(true), 1, 1);
         }
         return wire.build();
@@ -87,14 +102,19 @@ public enum TensorRtLlmContract implements TritonContract {
             public GenerationChunk apply(ModelStreamInferResponse streamed) {
                 StreamedResponses.Response response = StreamedResponses.read(streamed);
                 String delta = StreamedResponses.text(response);
-                int tokens = response.output("num_output_tokens").map(TensorRtLlmContract::int32).orElse(0);
-                int input = response.output("num_input_tokens").map(TensorRtLlmContract::int32).orElse(-1);
+                int tokens = response.output("num_output_tokens")
+                        .map(TensorRtLlmContract::int32)
+                        .orElse(0);
+                int input = response.output("num_input_tokens")
+                        .map(TensorRtLlmContract::int32)
+                        .orElse(-1);
                 text.append(delta);
                 outputTokens += tokens;
                 if (!response.last()) {
                     return new GenerationChunk(delta, tokens, input, null, false);
                 }
-                boolean stopWord = request.stop().stream().anyMatch(s -> text.toString().endsWith(s));
+                boolean stopWord =
+                        request.stop().stream().anyMatch(s -> text.toString().endsWith(s));
                 if (!stopWord && outputTokens >= request.maxTokens()) {
                     return new GenerationChunk(delta, tokens, input, "length", true);
                 }

@@ -67,8 +67,8 @@ public interface TritonContract {
         return switch (name) {
             case "vllm" -> VllmContract.INSTANCE;
             case "tensorrt-llm" -> TensorRtLlmContract.INSTANCE;
-            default -> throw new IllegalArgumentException(
-                    "unknown Triton contract '" + name + "'; known: vllm, tensorrt-llm");
+            default ->
+                throw new IllegalArgumentException("unknown Triton contract '" + name + "'; known: vllm, tensorrt-llm");
         };
     }
 }

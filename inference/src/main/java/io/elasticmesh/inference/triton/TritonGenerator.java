@@ -24,8 +24,9 @@ public final class TritonGenerator {
      */
     public Multi<GenerationChunk> stream(GenerationRequest request, Deadline deadline) {
         TritonContract contract = request.contract();
-        return Multi.createFrom().deferred(() -> stub.withDeadline(deadline)
-                .modelStreamInfer(Multi.createFrom().item(contract.toWire(request)))
-                .map(contract.reader(request)));
+        return Multi.createFrom()
+                .deferred(() -> stub.withDeadline(deadline)
+                        .modelStreamInfer(Multi.createFrom().item(contract.toWire(request)))
+                        .map(contract.reader(request)));
     }
 }

@@ -83,9 +83,10 @@ public final class TritonInstances implements AutoCloseable {
 
     private TritonGenerator channel(String address) {
         int colon = address.lastIndexOf(':');
-        ManagedChannel channel = ManagedChannelBuilder
-                .forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
-                .usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(
+                        address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
+                .usePlaintext()
+                .build();
         channels.put(address, channel);
         return new TritonGenerator(MutinyGRPCInferenceServiceGrpc.newMutinyStub(channel));
     }

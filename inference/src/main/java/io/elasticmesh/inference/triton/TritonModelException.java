@@ -14,7 +14,10 @@ public class TritonModelException extends DomainException {
     private static final int MAX_MESSAGE_CHARS = 1_000;
 
     public TritonModelException(String message) {
-        super(Status.Code.INTERNAL, message.length() > MAX_MESSAGE_CHARS
-                ? message.substring(0, MAX_MESSAGE_CHARS) + "… (" + message.length() + " characters)" : message);
+        super(
+                Status.Code.INTERNAL,
+                message.length() > MAX_MESSAGE_CHARS
+                        ? message.substring(0, MAX_MESSAGE_CHARS) + "… (" + message.length() + " characters)"
+                        : message);
     }
 }

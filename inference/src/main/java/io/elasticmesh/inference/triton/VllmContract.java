@@ -28,8 +28,14 @@ public enum VllmContract implements TritonContract {
 
     @Override
     public Set<String> inputs() {
-        return Set.of("text_input", "stream", "sampling_parameters", "exclude_input_in_output",
-                "return_finish_reason", "return_num_input_tokens", "return_num_output_tokens");
+        return Set.of(
+                "text_input",
+                "stream",
+                "sampling_parameters",
+                "exclude_input_in_output",
+                "return_finish_reason",
+                "return_num_input_tokens",
+                "return_num_output_tokens");
     }
 
     @Override
@@ -49,13 +55,14 @@ public enum VllmContract implements TritonContract {
                 .put("temperature", request.temperature())
                 // The mesh must see the delimiter to know the model closed thinking itself.
                 .put("include_stop_str_in_output", true);
-        sampling.putArray("stop").addAll(request.stop().stream().map(sampling::textNode).toList());
+        sampling.putArray("stop")
+                .addAll(request.stop().stream().map(sampling::textNode).toList());
 
         ModelInferRequest.Builder wire = StreamedResponses.newRequest(request);
         StreamedResponses.addInput(wire, "text_input", "BYTES", RawTensors.encodeString(request.prompt()), 1);
         StreamedResponses.addInput(wire, "stream", "BOOL", RawTensors.encodeBool(true), 1);
-        StreamedResponses.addInput(wire, "sampling_parameters", "BYTES",
-                RawTensors.encodeString(sampling.toString()), 1);
+        StreamedResponses.addInput(
+                wire, "sampling_parameters", "BYTES", RawTensors.encodeString(sampling.toString()), 1);
         StreamedResponses.addInput(wire, "exclude_input_in_output", "BOOL", RawTensors.encodeBool(true), 1);
         for (String flag : List.of("return_finish_reason", "return_num_input_tokens", "return_num_output_tokens")) {
             StreamedResponses.addInput(wire, flag, "BOOL", RawTensors.encodeBool(true), 1);
@@ -76,11 +83,15 @@ public enum VllmContract implements TritonContract {
     public static GenerationChunk fromWire(ModelStreamInferResponse streamed) {
         StreamedResponses.Response response = StreamedResponses.read(streamed);
         // Other outputs (log-probs) are ignored.
-        return new GenerationChunk(StreamedResponses.text(response),
+        return new GenerationChunk(
+                StreamedResponses.text(response),
                 response.output("num_output_tokens").map(VllmContract::uint32).orElse(0),
                 response.output("num_input_tokens").map(VllmContract::uint32).orElse(-1),
-                response.output("finish_reason").flatMap(raw -> RawTensors.decodeStrings(raw).stream()
-                        .filter(r -> !r.equals("None")).findFirst()).orElse(null),
+                response.output("finish_reason")
+                        .flatMap(raw -> RawTensors.decodeStrings(raw).stream()
+                                .filter(r -> !r.equals("None"))
+                                .findFirst())
+                        .orElse(null),
                 response.last());
     }
 

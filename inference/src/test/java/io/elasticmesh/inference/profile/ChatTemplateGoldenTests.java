@@ -28,17 +28,19 @@ class ChatTemplateGoldenTests {
 
     static Stream<Arguments> profilesAndConversations() {
         Map<String, List<Map<String, String>>> conversations = read("conversations.json");
-        return PROFILES.names().stream().map(PROFILES::require)
-                .flatMap(profile -> conversations.entrySet().stream().map(c -> Arguments.of(
-                        profile.name(), profile.chatTemplate(), c.getKey(), c.getValue())));
+        return PROFILES.names().stream()
+                .map(PROFILES::require)
+                .flatMap(profile -> conversations.entrySet().stream()
+                        .map(c -> Arguments.of(profile.name(), profile.chatTemplate(), c.getKey(), c.getValue())));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("profilesAndConversations")
-    void rendersMultiTurnConversationsByteForByteAsTransformers(String model, ChatTemplate template,
-            String conversation, List<Map<String, String>> messages) {
+    void rendersMultiTurnConversationsByteForByteAsTransformers(
+            String model, ChatTemplate template, String conversation, List<Map<String, String>> messages) {
         List<Turn> turns = messages.stream()
-                .map(m -> new Turn(Turn.Role.valueOf(m.get("role").toUpperCase()), m.get("content"))).toList();
+                .map(m -> new Turn(Turn.Role.valueOf(m.get("role").toUpperCase()), m.get("content")))
+                .toList();
 
         String expected = text("golden/" + template.name() + "." + conversation + ".txt");
         assertThat(template.render(turns)).isEqualTo(expected);
@@ -46,8 +48,8 @@ class ChatTemplateGoldenTests {
 
     private static Map<String, List<Map<String, String>>> read(String name) {
         try (InputStream in = resource(name)) {
-            return new ObjectMapper().readValue(in, new TypeReference<LinkedHashMap<String, List<Map<String, String>>>>() {
-            });
+            return new ObjectMapper()
+                    .readValue(in, new TypeReference<LinkedHashMap<String, List<Map<String, String>>>>() {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,7 +23,9 @@ class ContextWindowRuleTests {
         assertThat(smollm2().contextWindowTokens()).isEqualTo(2048);
         assertThat(smollm2().closingTokens()).isEqualTo(4);
         assertThat(BUILT_IN.require("scripted").contextWindowTokens()).isEqualTo(4096);
-        BUILT_IN.names().forEach(name -> assertThat(BUILT_IN.require(name).contextWindowTokens()).isPositive());
+        BUILT_IN.names()
+                .forEach(name ->
+                        assertThat(BUILT_IN.require(name).contextWindowTokens()).isPositive());
     }
 
     /** The case: 1,882 prompt tokens, t = 512, s = 128 on SmolLM2's 2,048. */
@@ -37,12 +39,15 @@ class ContextWindowRuleTests {
                         + "conversation");
         assertThat(smollm2().fitThinkingBudget(1882, 512, 128, true)).isEqualTo(34);
         assertThatThrownBy(() -> smollm2().fitThinkingBudget(2080, 512, 128, true))
-                .isInstanceOf(ContextWindowExceeded.class).hasMessageContaining("leaves no room for thinking");
+                .isInstanceOf(ContextWindowExceeded.class)
+                .hasMessageContaining("leaves no room for thinking");
     }
 
     @Property
-    void theAppliedBudgetAlwaysFitsWithTheWholeSolutionBudget(@ForAll @IntRange(min = 1, max = 5_000) int prompt,
-            @ForAll @IntRange(min = 1, max = 3_000) int thinking, @ForAll @IntRange(min = 1, max = 3_000) int solution,
+    void theAppliedBudgetAlwaysFitsWithTheWholeSolutionBudget(
+            @ForAll @IntRange(min = 1, max = 5_000) int prompt,
+            @ForAll @IntRange(min = 1, max = 3_000) int thinking,
+            @ForAll @IntRange(min = 1, max = 3_000) int solution,
             @ForAll boolean lower) {
         ModelProfile profile = smollm2();
         try {
@@ -59,7 +64,8 @@ class ContextWindowRuleTests {
         } catch (ContextWindowExceeded refused) {
             assertThat(prompt + thinking + profile.closingTokens() + solution)
                     .isGreaterThan(profile.contextWindowTokens());
-            assertThat(refused).hasMessageContaining("prompt " + prompt + " ")
+            assertThat(refused)
+                    .hasMessageContaining("prompt " + prompt + " ")
                     .hasMessageContaining("thinking_budget_tokens " + thinking)
                     .hasMessageContaining("solution_budget_tokens " + solution)
                     .hasMessageContaining("(" + profile.contextWindowTokens() + " tokens)");
@@ -68,14 +74,16 @@ class ContextWindowRuleTests {
 
     /** The byte bound may only err towards counting: a text judged to fit surely fits, whatever its tokens. */
     @Property
-    void aPromptJudgedToFitByItsSizeFitsWhateverItsTokens(@ForAll @StringLength(max = 3_000) String prompt,
+    void aPromptJudgedToFitByItsSizeFitsWhateverItsTokens(
+            @ForAll @StringLength(max = 3_000) String prompt,
             @ForAll @IntRange(min = 1, max = 1_000) int thinking,
             @ForAll @IntRange(min = 1, max = 1_000) int solution) {
         ModelProfile profile = smollm2();
         if (!profile.mayOverflow(prompt, thinking, solution)) {
             // No tokenizer makes more tokens than UTF-8 bytes, plus a BOS and one more.
             int mostTokens = prompt.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2;
-            assertThat(profile.fitThinkingBudget(mostTokens, thinking, solution, false)).isEqualTo(thinking);
+            assertThat(profile.fitThinkingBudget(mostTokens, thinking, solution, false))
+                    .isEqualTo(thinking);
         }
     }
 }

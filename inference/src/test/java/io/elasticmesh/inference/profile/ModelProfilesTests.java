@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ModelProfilesTests {
 
-    private final ModelProfile smollm2 = ModelProfiles.load(Optional.empty()).find("smollm2-135m").orElseThrow();
+    private final ModelProfile smollm2 =
+            ModelProfiles.load(Optional.empty()).find("smollm2-135m").orElseThrow();
 
     @Test
     void smollm2TemplateAddsItsDefaultSystemPromptAndOpensThinking() {
@@ -60,7 +61,8 @@ class ModelProfilesTests {
     @Test
     void solutionPromptClosesThinkingWithExactlyOneDelimiterThenTheProfilesPrefix() {
         assertThat(smollm2.solutionPrompt("P<think>\n", "some thought")).isEqualTo("P<think>\nsome thought</think>\n");
-        ModelProfile scripted = ModelProfiles.load(Optional.empty()).find("scripted").orElseThrow();
+        ModelProfile scripted =
+                ModelProfiles.load(Optional.empty()).find("scripted").orElseThrow();
         assertThat(scripted.solutionPrompt("P<think>\n", "t1 ")).isEqualTo("P<think>\nt1 </think>");
     }
 
@@ -73,9 +75,12 @@ class ModelProfilesTests {
 
     @Test
     void templateRaisingAnExceptionFailsWithTheTemplatesMessage() {
-        ChatTemplate strict = new ChatTemplate("strict",
+        ChatTemplate strict = new ChatTemplate(
+                "strict",
                 "{% if messages[0]['role'] != 'user' %}{{ raise_exception('Conversation must start with a user') }}"
-                        + "{% endif %}ok", null, "</s>");
+                        + "{% endif %}ok",
+                null,
+                "</s>");
 
         assertThat(strict.render(List.of(new Turn(Role.USER, "hi")))).isEqualTo("ok");
         assertThatThrownBy(() -> strict.render(List.of(new Turn(Role.ASSISTANT, "hi"))))
@@ -89,7 +94,8 @@ class ModelProfilesTests {
 
         assertThat(profiles.require("deepseek-r1-distill").endOfSequence()).isEqualTo("<｜end▁of▁sentence｜>");
         assertThat(profiles.require("deepseek-r1-distill").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
-                .as("without the BOS vLLM adds").isEqualTo("<｜User｜>2+2?<｜Assistant｜><think>\n");
+                .as("without the BOS vLLM adds")
+                .isEqualTo("<｜User｜>2+2?<｜Assistant｜><think>\n");
         assertThat(profiles.require("qwen3-8b-thinking").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
                 .isEqualTo("<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n");
         assertThat(profiles.require("scripted-trtllm").contract()).isEqualTo(TensorRtLlmContract.INSTANCE);
@@ -112,7 +118,9 @@ class ModelProfilesTests {
         String bos = profile.chatTemplate().bosToken();
         String prompt = profile.thinkingPrompt(conversation);
         if (bos == null) {
-            assertThat(profile.backendAddsBos()).as("a backend can only add a BOS the tokenizer has").isFalse();
+            assertThat(profile.backendAddsBos())
+                    .as("a backend can only add a BOS the tokenizer has")
+                    .isFalse();
             return;
         }
         boolean templateWritesBos = profile.chatTemplate().render(conversation).startsWith(bos);
@@ -149,7 +157,8 @@ class ModelProfilesTests {
                     backendAddsBos: true
                 """;
 
-        assertThatThrownBy(() -> parse(yaml)).hasMessage("test.yaml: model 'm': backendAddsBos needs the bosToken of template 't'");
+        assertThatThrownBy(() -> parse(yaml))
+                .hasMessage("test.yaml: model 'm': backendAddsBos needs the bosToken of template 't'");
     }
 
     @Test
@@ -169,8 +178,10 @@ class ModelProfilesTests {
                     temperature: 0
                 """;
 
-        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("test.yaml: model 'm'")
-                .hasMessageContaining("'grpc-magic'").hasMessageContaining("vllm, tensorrt-llm");
+        assertThatThrownBy(() -> parse(yaml))
+                .hasMessageContaining("test.yaml: model 'm'")
+                .hasMessageContaining("'grpc-magic'")
+                .hasMessageContaining("vllm, tensorrt-llm");
     }
 
     private static ModelProfiles parse(String yaml) throws java.io.IOException {
@@ -193,8 +204,7 @@ class ModelProfilesTests {
                     temperature: 0
                 """;
 
-        assertThatThrownBy(() -> parse(yaml))
-                .hasMessageStartingWith("test.yaml: model 'm': chat template failed");
+        assertThatThrownBy(() -> parse(yaml)).hasMessageStartingWith("test.yaml: model 'm': chat template failed");
     }
 
     @Test
@@ -211,7 +221,6 @@ class ModelProfilesTests {
                     temperature: 0
                 """;
 
-        assertThatThrownBy(() -> parse(yaml))
-                .hasMessageContaining("test.yaml").hasMessageContaining("'missing'");
+        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("test.yaml").hasMessageContaining("'missing'");
     }
 }

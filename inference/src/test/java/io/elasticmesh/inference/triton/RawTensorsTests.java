@@ -19,7 +19,9 @@ class RawTensorsTests {
 
     @Property
     void encodedSizeIsFourBytesPerElementPlusItsUtf8Bytes(@ForAll @UniqueElements List<String> elements) {
-        int utf8 = elements.stream().mapToInt(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        int utf8 = elements.stream()
+                .mapToInt(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .sum();
         assertThat(RawTensors.encodeStrings(elements).size()).isEqualTo(4 * elements.size() + utf8);
     }
 
@@ -31,13 +33,14 @@ class RawTensorsTests {
 
     @Test
     void truncatedElementIsRejected() {
-        ByteString raw = ByteString.copyFrom(new byte[] { 9, 0, 0, 0, 'a' });
+        ByteString raw = ByteString.copyFrom(new byte[] {9, 0, 0, 0, 'a'});
         assertThatThrownBy(() -> RawTensors.decodeStrings(raw)).hasMessageContaining("9 bytes");
     }
 
     @Test
     void uint32IsReadLittleEndianAndUnsigned() {
-        ByteString raw = ByteString.copyFrom(new byte[] { 7, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
+        ByteString raw =
+                ByteString.copyFrom(new byte[] {7, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
         assertThat(RawTensors.decodeUint32(raw)).containsExactly(7L, 4294967295L);
     }
 

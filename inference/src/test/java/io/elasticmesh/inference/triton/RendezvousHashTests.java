@@ -17,17 +17,21 @@ import org.junit.jupiter.api.Test;
 class RendezvousHashTests {
 
     @Property
-    void theChoiceDependsOnlyOnTheKeyAndTheSetOfNodes(@ForAll String key,
-            @ForAll @Size(min = 1, max = 8) @UniqueElements List<String> nodes) {
+    void theChoiceDependsOnlyOnTheKeyAndTheSetOfNodes(
+            @ForAll String key, @ForAll @Size(min = 1, max = 8) @UniqueElements List<String> nodes) {
         List<String> shuffled = new ArrayList<>(nodes);
         Collections.shuffle(shuffled);
 
-        assertThat(RendezvousHash.pick(key, shuffled)).isEqualTo(RendezvousHash.pick(key, nodes)).isIn(nodes);
+        assertThat(RendezvousHash.pick(key, shuffled))
+                .isEqualTo(RendezvousHash.pick(key, nodes))
+                .isIn(nodes);
     }
 
     @Property
-    void removingANodeMovesOnlyTheKeysThatWereOnIt(@ForAll String key,
-            @ForAll @Size(min = 2, max = 8) @UniqueElements List<String> nodes, @ForAll @IntRange(max = 7) int gone) {
+    void removingANodeMovesOnlyTheKeysThatWereOnIt(
+            @ForAll String key,
+            @ForAll @Size(min = 2, max = 8) @UniqueElements List<String> nodes,
+            @ForAll @IntRange(max = 7) int gone) {
         String removed = nodes.get(gone % nodes.size());
         String before = RendezvousHash.pick(key, nodes);
         List<String> rest = new ArrayList<>(nodes);

@@ -16,9 +16,11 @@ class ScannedGenerationTests {
 
     /** An endless thinking stream, "think1 ", "think2 ", …; cancelling it is recorded. */
     private Multi<GenerationChunk> endless() {
-        return Multi.createFrom().range(1, Integer.MAX_VALUE)
+        return Multi.createFrom()
+                .range(1, Integer.MAX_VALUE)
                 .map(i -> new GenerationChunk("think" + i + " ", 1, 7, null, false))
-                .onCancellation().invoke(() -> cancelled.set(true));
+                .onCancellation()
+                .invoke(() -> cancelled.set(true));
     }
 
     private static ScannedGeneration result(Multi<PhaseEvent<ScannedGeneration>> events) {
@@ -40,8 +42,11 @@ class ScannedGenerationTests {
 
     @Test
     void aLimitAlreadyDueEndsTheStreamBeforeAnyToken() {
-        ScannedGeneration r = result(ScannedGeneration.scan(Multi.createFrom().<GenerationChunk>nothing()
-                .onCancellation().invoke(() -> cancelled.set(true)), List.of(), List.of(), TimeLimit.at(0)));
+        ScannedGeneration r = result(ScannedGeneration.scan(
+                Multi.createFrom().<GenerationChunk>nothing().onCancellation().invoke(() -> cancelled.set(true)),
+                List.of(),
+                List.of(),
+                TimeLimit.at(0)));
 
         assertThat(r.generation().finishReason()).isEqualTo(Generation.Finish.TIME_LIMIT);
         assertThat(r.generation().outputTokens()).isZero();
@@ -50,15 +55,24 @@ class ScannedGenerationTests {
 
     @Test
     void aReopenedThinkingDelimiterIsDroppedFromDeltasAndTextButItsTokensCount() {
-        Multi<GenerationChunk> chunks = Multi.createFrom().items(new GenerationChunk("<think", 1, 7, null, false),
-                new GenerationChunk(">", 1, 7, null, false), new GenerationChunk("red ", 1, 7, null, false),
-                new GenerationChunk("</think>", 1, 7, "stop", true));
+        Multi<GenerationChunk> chunks = Multi.createFrom()
+                .items(
+                        new GenerationChunk("<think", 1, 7, null, false),
+                        new GenerationChunk(">", 1, 7, null, false),
+                        new GenerationChunk("red ", 1, 7, null, false),
+                        new GenerationChunk("</think>", 1, 7, "stop", true));
 
-        List<PhaseEvent<ScannedGeneration>> events = ScannedGeneration.scan(chunks, List.of("</think>"),
-                List.of("<think>"), null).collect().asList().await().atMost(Duration.ofSeconds(10));
+        List<PhaseEvent<ScannedGeneration>> events = ScannedGeneration.scan(
+                        chunks, List.of("</think>"), List.of("<think>"), null)
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(10));
 
-        assertThat(events).filteredOn(e -> e instanceof PhaseEvent.Delta<?>)
-                .extracting(e -> ((PhaseEvent.Delta<?>) e).text()).containsExactly("", "", "red ", "");
+        assertThat(events)
+                .filteredOn(e -> e instanceof PhaseEvent.Delta<?>)
+                .extracting(e -> ((PhaseEvent.Delta<?>) e).text())
+                .containsExactly("", "", "red ", "");
         ScannedGeneration r = ((PhaseEvent.Done<ScannedGeneration>) events.get(events.size() - 1)).result();
         assertThat(r.text()).isEqualTo("red ");
         assertThat(r.generation().outputTokens()).isEqualTo(4);

@@ -67,8 +67,24 @@ class StopScannerTests {
     /** Fragments whose boundaries fall anywhere in, before or after a delimiter. */
     @Provide
     Arbitrary<List<String>> pieces() {
-        return Arbitraries.of("a", " ", "<", "/", "t", "hi", "nk", ">", "</", "think", "<think>", "</think>", "x<th",
-                "</thi", "nk>").list().ofMaxSize(12);
+        return Arbitraries.of(
+                        "a",
+                        " ",
+                        "<",
+                        "/",
+                        "t",
+                        "hi",
+                        "nk",
+                        ">",
+                        "</",
+                        "think",
+                        "<think>",
+                        "</think>",
+                        "x<th",
+                        "</thi",
+                        "nk>")
+                .list()
+                .ofMaxSize(12);
     }
 
     private static final List<String> END = List.of("</think>");

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class TensorRtLlmContractTests {
 
-    private final GenerationRequest request = new GenerationRequest("r-1", "scripted_trtllm",
-            TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), 0.0);
+    private final GenerationRequest request = new GenerationRequest(
+            "r-1", "scripted_trtllm", TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), 0.0);
 
     @Test
     void requestCarriesTheEnsembleTensorsWithTheirBatchDimension() {
@@ -29,56 +29,83 @@ class TensorRtLlmContractTests {
         assertThat(RawTensors.decodeInt32(input(wire, "max_tokens"))).containsExactly(3);
         assertThat(RawTensors.decodeStrings(input(wire, "stop_words"))).containsExactly("</think>");
         assertThat(RawTensors.decodeInt32(input(wire, "top_k"))).as("greedy").containsExactly(1);
-        assertThat(wire.getInputsList()).allSatisfy(t -> assertThat(t.getShape(0)).isEqualTo(1));
+        assertThat(wire.getInputsList())
+                .allSatisfy(t -> assertThat(t.getShape(0)).isEqualTo(1));
         assertThat(wire.getInputsList().stream().filter(t -> t.getName().equals("max_tokens")))
-                .singleElement().extracting(InferInputTensor::getDatatype).isEqualTo("INT32");
+                .singleElement()
+                .extracting(InferInputTensor::getDatatype)
+                .isEqualTo("INT32");
         assertThat(input(wire, "stream").toByteArray()).containsExactly(1);
         assertThat(input(wire, "return_num_output_tokens").toByteArray()).containsExactly(1);
     }
 
     @Test
     void samplingSendsTopKAndTopPExplicitlySinceTensorRtLlmDefaultsAreGreedy() {
-        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(new GenerationRequest("r-1", "m",
-                TensorRtLlmContract.INSTANCE, "hello", 3, List.of(), 0.6));
+        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(
+                new GenerationRequest("r-1", "m", TensorRtLlmContract.INSTANCE, "hello", 3, List.of(), 0.6));
 
-        assertThat(RawTensors.decodeInt32(input(wire, "top_k"))).as("no top-k limit").containsExactly(0);
-        assertThat(input(wire, "top_p").asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat())
-                .as("the whole distribution").isEqualTo(1.0f);
-        assertThat(input(wire, "temperature").asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat())
+        assertThat(RawTensors.decodeInt32(input(wire, "top_k")))
+                .as("no top-k limit")
+                .containsExactly(0);
+        assertThat(input(wire, "top_p")
+                        .asReadOnlyByteBuffer()
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getFloat())
+                .as("the whole distribution")
+                .isEqualTo(1.0f);
+        assertThat(input(wire, "temperature")
+                        .asReadOnlyByteBuffer()
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getFloat())
                 .isEqualTo(0.6f);
     }
 
     @Test
     void everyTensorSentIsOneTheReadinessCheckLooksFor() {
-        for (double temperature : new double[] { 0.0, 0.6 }) {
-            ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(new GenerationRequest("r-1", "m",
-                    TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), temperature));
+        for (double temperature : new double[] {0.0, 0.6}) {
+            ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(new GenerationRequest(
+                    "r-1", "m", TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), temperature));
             assertThat(TensorRtLlmContract.INSTANCE.inputs())
-                    .containsAll(wire.getInputsList().stream().map(InferInputTensor::getName).toList());
+                    .containsAll(wire.getInputsList().stream()
+                            .map(InferInputTensor::getName)
+                            .toList());
         }
     }
 
     @Test
     void anEnsembleWithoutTokenCountsIsNamedWithWhatItLacksAndTheReleaseItNeeds() {
         // The inputs and outputs of TensorRT-LLM 0.16's ensemble that the contract uses.
-        ModelMetadataResponse v016 = ModelMetadataResponse.newBuilder().setName("ensemble")
-                .addAllInputs(tensors("text_input", "max_tokens", "stop_words", "top_k", "top_p", "temperature",
-                        "stream", "exclude_input_in_output", "random_seed"))
-                .addAllOutputs(tensors("text_output", "cum_log_probs")).build();
+        ModelMetadataResponse v016 = ModelMetadataResponse.newBuilder()
+                .setName("ensemble")
+                .addAllInputs(tensors(
+                        "text_input",
+                        "max_tokens",
+                        "stop_words",
+                        "top_k",
+                        "top_p",
+                        "temperature",
+                        "stream",
+                        "exclude_input_in_output",
+                        "random_seed"))
+                .addAllOutputs(tensors("text_output", "cum_log_probs"))
+                .build();
 
-        assertThat(TensorRtLlmContract.INSTANCE.missingFrom(v016)).hasValue("model 'ensemble' lacks inputs "
-                + "[return_num_input_tokens, return_num_output_tokens] and outputs [num_input_tokens, "
-                + "num_output_tokens] of the tensorrt-llm contract; it needs "
-                + TensorRtLlmContract.INSTANCE.minimumBackend());
+        assertThat(TensorRtLlmContract.INSTANCE.missingFrom(v016))
+                .hasValue("model 'ensemble' lacks inputs "
+                        + "[return_num_input_tokens, return_num_output_tokens] and outputs [num_input_tokens, "
+                        + "num_output_tokens] of the tensorrt-llm contract; it needs "
+                        + TensorRtLlmContract.INSTANCE.minimumBackend());
         assertThat(TensorRtLlmContract.INSTANCE.minimumBackend()).contains("TensorRT-LLM 1.0");
     }
 
     @Test
     void anEnsembleWithEveryTensorLacksNothing() {
-        ModelMetadataResponse current = ModelMetadataResponse.newBuilder().setName("ensemble")
+        ModelMetadataResponse current = ModelMetadataResponse.newBuilder()
+                .setName("ensemble")
                 .addAllInputs(tensors(TensorRtLlmContract.INSTANCE.inputs().toArray(String[]::new)))
                 .addAllInputs(tensors("bad_words", "seed"))
-                .addAllOutputs(tensors(TensorRtLlmContract.INSTANCE.outputs().toArray(String[]::new))).build();
+                .addAllOutputs(tensors(TensorRtLlmContract.INSTANCE.outputs().toArray(String[]::new)))
+                .build();
 
         assertThat(TensorRtLlmContract.INSTANCE.missingFrom(current)).isEmpty();
     }
@@ -109,8 +136,11 @@ class TensorRtLlmContractTests {
 
         assertThat(reader.apply(response("answer1 ", 1, false)))
                 .isEqualTo(new GenerationChunk("answer1 ", 1, 7, null, false));
-        assertThat(reader.apply(response("answer2 ", 1, false)).finishReason()).as("not final").isNull();
-        assertThat(reader.apply(response("", 0, true))).as("empty final response, the end of sequence charged")
+        assertThat(reader.apply(response("answer2 ", 1, false)).finishReason())
+                .as("not final")
+                .isNull();
+        assertThat(reader.apply(response("", 0, true)))
+                .as("empty final response, the end of sequence charged")
                 .isEqualTo(new GenerationChunk("", 1, 7, "stop", true));
     }
 
@@ -125,20 +155,26 @@ class TensorRtLlmContractTests {
     }
 
     private static ModelStreamInferResponse response(String text, int tokens, boolean last) {
-        return ModelStreamInferResponse.newBuilder().setInferResponse(ModelInferResponse.newBuilder()
-                .putParameters("triton_final_response", InferParameter.newBuilder().setBoolParam(last).build())
-                .addOutputs(InferOutputTensor.newBuilder().setName("text_output"))
-                .addRawOutputContents(RawTensors.encodeString(text))
-                .addOutputs(InferOutputTensor.newBuilder().setName("num_output_tokens"))
-                .addRawOutputContents(RawTensors.encodeInt32(tokens))
-                .addOutputs(InferOutputTensor.newBuilder().setName("num_input_tokens"))
-                .addRawOutputContents(RawTensors.encodeInt32(7)))
+        return ModelStreamInferResponse.newBuilder()
+                .setInferResponse(ModelInferResponse.newBuilder()
+                        .putParameters(
+                                "triton_final_response",
+                                InferParameter.newBuilder().setBoolParam(last).build())
+                        .addOutputs(InferOutputTensor.newBuilder().setName("text_output"))
+                        .addRawOutputContents(RawTensors.encodeString(text))
+                        .addOutputs(InferOutputTensor.newBuilder().setName("num_output_tokens"))
+                        .addRawOutputContents(RawTensors.encodeInt32(tokens))
+                        .addOutputs(InferOutputTensor.newBuilder().setName("num_input_tokens"))
+                        .addRawOutputContents(RawTensors.encodeInt32(7)))
                 .build();
     }
 
     private static List<ModelMetadataResponse.TensorMetadata> tensors(String... names) {
         return java.util.Arrays.stream(names)
-                .map(n -> ModelMetadataResponse.TensorMetadata.newBuilder().setName(n).build()).toList();
+                .map(n -> ModelMetadataResponse.TensorMetadata.newBuilder()
+                        .setName(n)
+                        .build())
+                .toList();
     }
 
     private static com.google.protobuf.ByteString input(ModelInferRequest wire, String name) {

@@ -7,12 +7,12 @@ import io.elasticmesh.proto.inference.GRPCInferenceServiceGrpc;
 import io.elasticmesh.proto.inference.ModelInferRequest;
 import io.elasticmesh.proto.inference.ModelStreamInferResponse;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
-import io.grpc.Deadline;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,8 @@ class TritonInstancesTests {
     private TritonInstances instances() throws IOException {
         for (String target : TARGETS) {
             List<String> ids = received.computeIfAbsent(target, t -> new CopyOnWriteArrayList<>());
-            servers.add(InProcessServerBuilder.forName(target).directExecutor()
+            servers.add(InProcessServerBuilder.forName(target)
+                    .directExecutor()
                     .addService(new GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase() {
                         @Override
                         public StreamObserver<ModelInferRequest> modelStreamInfer(
@@ -54,8 +55,7 @@ class TritonInstancesTests {
                                 }
 
                                 @Override
-                                public void onError(Throwable t) {
-                                }
+                                public void onError(Throwable t) {}
 
                                 @Override
                                 public void onCompleted() {
@@ -63,20 +63,28 @@ class TritonInstancesTests {
                                 }
                             };
                         }
-                    }).build().start());
+                    })
+                    .build()
+                    .start());
         }
         return new TritonInstances(TARGETS, Duration.ofMinutes(1).toNanos(), address -> {
-            ManagedChannel channel = InProcessChannelBuilder.forName(address).directExecutor().build();
+            ManagedChannel channel =
+                    InProcessChannelBuilder.forName(address).directExecutor().build();
             channels.add(channel);
             return new TritonGenerator(MutinyGRPCInferenceServiceGrpc.newMutinyStub(channel));
         });
     }
 
     private static void send(TritonInstances instances, String requestId) {
-        GenerationRequest request = new GenerationRequest(requestId, "scripted", VllmContract.INSTANCE, "hi", 4,
-                List.of(), 0.0);
+        GenerationRequest request =
+                new GenerationRequest(requestId, "scripted", VllmContract.INSTANCE, "hi", 4, List.of(), 0.0);
         instances.forKey(request.affinityKey()).stream(request, Deadline.after(10, TimeUnit.SECONDS))
-                .collect().asList().onFailure().recoverWithItem(List.of()).await().indefinitely();
+                .collect()
+                .asList()
+                .onFailure()
+                .recoverWithItem(List.of())
+                .await()
+                .indefinitely();
     }
 
     @Test
@@ -92,7 +100,8 @@ class TritonInstancesTests {
         for (List<String> ids : received.values()) {
             for (String id : ids) {
                 String request = id.substring(0, id.lastIndexOf(':'));
-                assertThat(ids).as("both phases of " + request + " on one instance")
+                assertThat(ids)
+                        .as("both phases of " + request + " on one instance")
                         .contains(request + ":thinking", request + ":solution");
             }
         }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class VllmContractTests {
 
-    private final GenerationRequest request = new GenerationRequest("r-1", "scripted", VllmContract.INSTANCE, "hello",
-            12, List.of("</think>"), 0.0);
+    private final GenerationRequest request =
+            new GenerationRequest("r-1", "scripted", VllmContract.INSTANCE, "hello", 12, List.of("</think>"), 0.0);
 
     @Test
     void requestCarriesPromptBudgetAndStopAsVllmSamplingParameters() throws Exception {
@@ -29,7 +29,9 @@ class VllmContractTests {
         assertThat(wire.getId()).isEqualTo("r-1");
         assertThat(wire.getInputsCount()).isEqualTo(wire.getRawInputContentsCount());
         assertThat(RawTensors.decodeStrings(input(wire, "text_input"))).containsExactly("hello");
-        JsonNode sampling = new ObjectMapper().readTree(RawTensors.decodeStrings(input(wire, "sampling_parameters")).get(0));
+        JsonNode sampling = new ObjectMapper()
+                .readTree(RawTensors.decodeStrings(input(wire, "sampling_parameters"))
+                        .get(0));
         assertThat(sampling.get("max_tokens").asInt()).isEqualTo(12);
         assertThat(sampling.get("stop").get(0).asText()).isEqualTo("</think>");
         assertThat(sampling.get("include_stop_str_in_output").asBoolean()).isTrue();
@@ -49,15 +51,18 @@ class VllmContractTests {
     void everyTensorSentIsOneTheReadinessCheckLooksFor() {
         ModelInferRequest wire = VllmContract.INSTANCE.toWire(request);
 
-        assertThat(wire.getInputsList()).extracting(InferInputTensor::getName)
+        assertThat(wire.getInputsList())
+                .extracting(InferInputTensor::getName)
                 .containsExactlyInAnyOrderElementsOf(VllmContract.INSTANCE.inputs());
     }
 
     @Test
     void finalResponseYieldsTextTokensAndFinishReason() {
-        ModelStreamInferResponse streamed = ModelStreamInferResponse.newBuilder().setInferResponse(
-                ModelInferResponse.newBuilder()
-                        .putParameters("triton_final_response", InferParameter.newBuilder().setBoolParam(true).build())
+        ModelStreamInferResponse streamed = ModelStreamInferResponse.newBuilder()
+                .setInferResponse(ModelInferResponse.newBuilder()
+                        .putParameters(
+                                "triton_final_response",
+                                InferParameter.newBuilder().setBoolParam(true).build())
                         .addOutputs(InferOutputTensor.newBuilder().setName("text_output"))
                         .addRawOutputContents(RawTensors.encodeString("think3 "))
                         .addOutputs(InferOutputTensor.newBuilder().setName("finish_reason"))
@@ -73,8 +78,8 @@ class VllmContractTests {
 
     @Test
     void intermediateFinishReasonNoneIsNotAFinish() {
-        ModelStreamInferResponse streamed = ModelStreamInferResponse.newBuilder().setInferResponse(
-                ModelInferResponse.newBuilder()
+        ModelStreamInferResponse streamed = ModelStreamInferResponse.newBuilder()
+                .setInferResponse(ModelInferResponse.newBuilder()
                         .addOutputs(InferOutputTensor.newBuilder().setName("finish_reason"))
                         .addRawOutputContents(RawTensors.encodeString("None")))
                 .build();
@@ -84,9 +89,11 @@ class VllmContractTests {
 
     @Test
     void errorMessageBecomesModelException() {
-        ModelStreamInferResponse streamed = ModelStreamInferResponse.newBuilder().setErrorMessage("boom").build();
+        ModelStreamInferResponse streamed =
+                ModelStreamInferResponse.newBuilder().setErrorMessage("boom").build();
 
-        assertThatThrownBy(() -> VllmContract.fromWire(streamed)).isInstanceOf(TritonModelException.class)
+        assertThatThrownBy(() -> VllmContract.fromWire(streamed))
+                .isInstanceOf(TritonModelException.class)
                 .hasMessage("boom");
     }
 
@@ -121,7 +128,9 @@ class VllmContractTests {
     }
 
     private static com.google.protobuf.ByteString uint32(int value) {
-        return com.google.protobuf.ByteString.copyFrom(
-                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).flip());
+        return com.google.protobuf.ByteString.copyFrom(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(value)
+                .flip());
     }
 }

@@ -37,13 +37,16 @@ public final class GrpcCalls {
         }
     };
 
-    private GrpcCalls() {
-    }
+    private GrpcCalls() {}
 
     /** Awaits a call that must fail and returns its status; a successful reply fails the test. */
     public static Status failureOf(Uni<?> call) {
-        Throwable failure = call.onItem().transform(reply -> (Throwable) null).onFailure().recoverWithItem(t -> t)
-                .await().atMost(Duration.ofSeconds(60));
+        Throwable failure = call.onItem()
+                .transform(reply -> (Throwable) null)
+                .onFailure()
+                .recoverWithItem(t -> t)
+                .await()
+                .atMost(Duration.ofSeconds(60));
         if (!(failure instanceof StatusRuntimeException e)) {
             throw new AssertionError("expected the call to fail with a gRPC status, got " + failure);
         }
@@ -56,11 +59,14 @@ public final class GrpcCalls {
      */
     public static ServingStatus awaitHealth(Channel channel, String service, ServingStatus wanted) {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-        HealthCheckRequest request = HealthCheckRequest.newBuilder().setService(service).build();
+        HealthCheckRequest request =
+                HealthCheckRequest.newBuilder().setService(service).build();
         ServingStatus seen = ServingStatus.UNKNOWN;
         for (long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1); System.nanoTime() < end; ) {
             try {
-                seen = health.withDeadlineAfter(5, TimeUnit.SECONDS).check(request).getStatus();
+                seen = health.withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .check(request)
+                        .getStatus();
             } catch (StatusRuntimeException unreachable) {
                 seen = ServingStatus.UNKNOWN;
             }
@@ -81,15 +87,14 @@ public final class GrpcCalls {
      * Sends {@code request} as the bytes of one request message to {@code method} (unary or server streaming) and
      * returns how the call ended: OK when the server answered (every streamed reply read), its status otherwise.
      */
-    public static Status sendBytes(Channel channel, MethodDescriptor<?, ?> method, byte[] request,
-            CallOptions options) {
+    public static Status sendBytes(
+            Channel channel, MethodDescriptor<?, ?> method, byte[] request, CallOptions options) {
         MethodDescriptor<byte[], byte[]> raw = method.toBuilder(BYTES, BYTES).build();
-        CallOptions bounded = options.getDeadline() == null ? options.withDeadlineAfter(60, TimeUnit.SECONDS)
-                : options;
+        CallOptions bounded = options.getDeadline() == null ? options.withDeadlineAfter(60, TimeUnit.SECONDS) : options;
         try {
             if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
-                ClientCalls.blockingServerStreamingCall(channel, raw, bounded, request).forEachRemaining(reply -> {
-                });
+                ClientCalls.blockingServerStreamingCall(channel, raw, bounded, request)
+                        .forEachRemaining(reply -> {});
             } else {
                 ClientCalls.blockingUnaryCall(channel, raw, bounded, request);
             }

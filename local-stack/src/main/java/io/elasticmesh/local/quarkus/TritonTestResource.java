@@ -27,16 +27,22 @@ public class TritonTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        Path root = Path.of(System.getProperty("mesh.root", "..")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("mesh.root", "..")).toAbsolutePath().normalize();
         // Under the module's target/, so `mvn clean` removes the server's copy and logs.
         Path work = Path.of("target", "triton").toAbsolutePath();
         triton = TritonProcess.start(root, work, work.resolve("tritonserver.log"), 0, models);
         String port = String.valueOf(triton.grpcPort());
         // In tests Quarkus sends a client to its test-port, which otherwise defaults to the service's own.
-        return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1",
-                "quarkus.grpc.clients.triton.port", port,
-                "quarkus.grpc.clients.triton.test-port", port,
-                "mesh.inference.readiness-models", readinessModels);
+        return Map.of(
+                "quarkus.grpc.clients.triton.host",
+                "127.0.0.1",
+                "quarkus.grpc.clients.triton.port",
+                port,
+                "quarkus.grpc.clients.triton.test-port",
+                port,
+                "mesh.inference.readiness-models",
+                readinessModels);
     }
 
     @Override

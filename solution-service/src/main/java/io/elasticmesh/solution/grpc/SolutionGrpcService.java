@@ -1,10 +1,10 @@
 package io.elasticmesh.solution.grpc;
 
 import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
 import io.elasticmesh.edge.Uint32;
-import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.inference.quarkus.CallDeadline;
 import io.elasticmesh.inference.quarkus.InferenceConfig;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
@@ -47,10 +47,15 @@ public class SolutionGrpcService implements SolutionService {
             }
             InvalidArgument.requireMaxLength("prompt_text", request.getPromptText(), Limits.TEXT_CHARS);
             InvalidArgument.requireMaxLength("thinking_text", request.getThinkingText(), Limits.TEXT_CHARS);
-            int budget = Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 1,
-                    Integer.MAX_VALUE);
-            return answers.solve(request.getRequestId(), request.getModel(), request.getPromptText(),
-                    request.getThinkingText(), request.getThinkingClosedByModel(), budget,
+            int budget =
+                    Uint32.within("solution_budget_tokens", request.getSolutionBudgetTokens(), 1, Integer.MAX_VALUE);
+            return answers.solve(
+                    request.getRequestId(),
+                    request.getModel(),
+                    request.getPromptText(),
+                    request.getThinkingText(),
+                    request.getThinkingClosedByModel(),
+                    budget,
                     CallDeadline.current(config));
         });
     }

@@ -1,7 +1,5 @@
 package io.elasticmesh.solution.mapping;
 
-import io.elasticmesh.conversation.PhaseEvent;
-import io.elasticmesh.conversation.mapping.TextDeltas;
 import io.elasticmesh.conversation.mapping.PhaseResponses;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
@@ -12,20 +10,24 @@ import io.elasticmesh.solution.Solution;
 public final class SolutionMapper {
 
     public static final PhaseResponses<Solution, GenerateSolutionResponse, StreamSolutionResponse> RESPONSES =
-            new PhaseResponses<>(SolutionMapper::toResponse,
-                    delta -> StreamSolutionResponse.newBuilder().setSolutionDelta(delta).build(),
-                    completed -> StreamSolutionResponse.newBuilder().setCompleted(completed).build());
+            new PhaseResponses<>(
+                    SolutionMapper::toResponse,
+                    delta -> StreamSolutionResponse.newBuilder()
+                            .setSolutionDelta(delta)
+                            .build(),
+                    completed -> StreamSolutionResponse.newBuilder()
+                            .setCompleted(completed)
+                            .build());
 
-    private SolutionMapper() {
-    }
+    private SolutionMapper() {}
 
     private static GenerateSolutionResponse toResponse(Solution solution) {
         return GenerateSolutionResponse.newBuilder()
                 .setSolutionText(solution.text())
                 .setSolutionTokens(solution.tokens())
                 .setForcedDelimiters(solution.forcedDelimiters())
-                .setFinishReason(solution.budgetReached() ? FinishReason.FINISH_REASON_LENGTH
-                        : FinishReason.FINISH_REASON_STOP)
+                .setFinishReason(
+                        solution.budgetReached() ? FinishReason.FINISH_REASON_LENGTH : FinishReason.FINISH_REASON_STOP)
                 .setStoppedAtThinkingDelimiter(solution.stoppedAtThinkingDelimiter())
                 .setPromptTokens(solution.promptTokens())
                 .setFirstTokenMs((int) solution.firstTokenMillis())

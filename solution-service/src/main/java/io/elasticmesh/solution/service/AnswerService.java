@@ -35,12 +35,20 @@ public class AnswerService {
         this.triton = triton;
     }
 
-    public Multi<PhaseEvent<Solution>> solve(String requestId, String model, String thinkingPrompt, String thinking,
-            boolean closedByModel, int budgetTokens, Deadline deadline) {
+    public Multi<PhaseEvent<Solution>> solve(
+            String requestId,
+            String model,
+            String thinkingPrompt,
+            String thinking,
+            boolean closedByModel,
+            int budgetTokens,
+            Deadline deadline) {
         return Multi.createFrom().deferred(() -> {
             ModelProfile profile = profiles.require(model);
-            GenerationRequest request = profile.generation(requestId + ":solution",
-                    profile.solutionPrompt(thinkingPrompt, thinking), budgetTokens,
+            GenerationRequest request = profile.generation(
+                    requestId + ":solution",
+                    profile.solutionPrompt(thinkingPrompt, thinking),
+                    budgetTokens,
                     List.of(profile.thinkingStart(), profile.thinkingEnd()));
             long start = System.nanoTime();
             int forced = closedByModel ? 0 : 1;
@@ -52,9 +60,14 @@ public class AnswerService {
     private static Solution interpret(ScannedGeneration scanned, int forcedDelimiters, long startNanos) {
         Generation generation = scanned.generation();
         boolean stoppedAtDelimiter = scanned.stop().isPresent();
-        return new Solution(scanned.text() + scanned.heldBack(), generation.outputTokens(), forcedDelimiters,
-                !stoppedAtDelimiter && generation.finishReason() == Generation.Finish.LENGTH, stoppedAtDelimiter,
-                generation.inputTokens(), generation.firstTokenMillis(),
+        return new Solution(
+                scanned.text() + scanned.heldBack(),
+                generation.outputTokens(),
+                forcedDelimiters,
+                !stoppedAtDelimiter && generation.finishReason() == Generation.Finish.LENGTH,
+                stoppedAtDelimiter,
+                generation.inputTokens(),
+                generation.firstTokenMillis(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 }

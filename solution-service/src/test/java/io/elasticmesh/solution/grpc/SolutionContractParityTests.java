@@ -21,26 +21,34 @@ import org.junit.jupiter.params.provider.CsvSource;
 @WithTestResource(TritonTestResource.class)
 class SolutionContractParityTests {
 
-    private static final String PROMPT = "<|im_start|>user\nQ [[script answer=3]]<|im_end|>\n<|im_start|>assistant\n"
-            + "<think>\n";
+    private static final String PROMPT =
+            "<|im_start|>user\nQ [[script answer=3]]<|im_end|>\n<|im_start|>assistant\n" + "<think>\n";
 
     @GrpcClient("solution")
     SolutionService solution;
 
     private GenerateSolutionResponse solve(String model, int budget) {
-        return solution.generateSolution(GenerateSolutionRequest.newBuilder().setRequestId("parity-" + model)
-                .setModel(model).setPromptText(PROMPT).setThinkingText("think1 think2 ")
-                .setSolutionBudgetTokens(budget).build()).await().atMost(Duration.ofSeconds(60));
+        return solution.generateSolution(GenerateSolutionRequest.newBuilder()
+                        .setRequestId("parity-" + model)
+                        .setModel(model)
+                        .setPromptText(PROMPT)
+                        .setThinkingText("think1 think2 ")
+                        .setSolutionBudgetTokens(budget)
+                        .build())
+                .await()
+                .atMost(Duration.ofSeconds(60));
     }
 
     @ParameterizedTest(name = "budget {0}")
-    @CsvSource({ "10", "2" }) // the answer ends by itself (end of sequence counted); the budget cuts it
+    @CsvSource({"10", "2"}) // the answer ends by itself (end of sequence counted); the budget cuts it
     void bothContractsGiveTheSameAnswerAndTokenCounts(int budget) {
         GenerateSolutionResponse vllm = solve("scripted", budget);
         GenerateSolutionResponse trtllm = solve("scripted-trtllm", budget);
 
         assertThat(trtllm.getSolutionText()).isEqualTo(vllm.getSolutionText()).isNotEmpty();
-        assertThat(trtllm.getSolutionTokens()).isEqualTo(vllm.getSolutionTokens()).isPositive();
+        assertThat(trtllm.getSolutionTokens())
+                .isEqualTo(vllm.getSolutionTokens())
+                .isPositive();
         assertThat(trtllm.getForcedDelimiters()).isEqualTo(vllm.getForcedDelimiters());
         assertThat(trtllm.getFinishReason()).isEqualTo(vllm.getFinishReason());
     }

@@ -39,7 +39,8 @@ class SolutionErrorPolicyTests {
     public static class NoTriton implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.grpc.clients.triton.host", "127.0.0.1", "quarkus.grpc.clients.triton.test-port", "1");
+            return Map.of(
+                    "quarkus.grpc.clients.triton.host", "127.0.0.1", "quarkus.grpc.clients.triton.test-port", "1");
         }
     }
 
@@ -50,7 +51,9 @@ class SolutionErrorPolicyTests {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9301).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9301)
+                .usePlaintext()
+                .build();
     }
 
     @AfterEach
@@ -59,37 +62,54 @@ class SolutionErrorPolicyTests {
     }
 
     private static GenerateSolutionRequest.Builder request() {
-        return GenerateSolutionRequest.newBuilder().setRequestId("policy").setModel("scripted")
+        return GenerateSolutionRequest.newBuilder()
+                .setRequestId("policy")
+                .setModel("scripted")
                 .setPromptText("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n")
-                .setThinkingText("think1 ").setSolutionBudgetTokens(4);
+                .setThinkingText("think1 ")
+                .setSolutionBudgetTokens(4);
     }
 
     @Test
     void tritonOutageIsUnavailable() {
-        assertThat(GrpcCalls.failureOf(solution.generateSolution(request().build())).getCode())
+        assertThat(GrpcCalls.failureOf(solution.generateSolution(request().build()))
+                        .getCode())
                 .isEqualTo(Status.Code.UNAVAILABLE);
     }
 
     @Test
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
-        QuarkusMock.installMockForType(new AnswerService(null, null) {
-            @Override
-            public Multi<PhaseEvent<Solution>> solve(String requestId, String model, String thinkingPrompt,
-                    String thinking, boolean thinkingClosedByModel, int solutionBudgetTokens, Deadline deadline) {
-                throw new IllegalStateException("a bug, not the caller's");
-            }
-        }, AnswerService.class);
+        QuarkusMock.installMockForType(
+                new AnswerService(null, null) {
+                    @Override
+                    public Multi<PhaseEvent<Solution>> solve(
+                            String requestId,
+                            String model,
+                            String thinkingPrompt,
+                            String thinking,
+                            boolean thinkingClosedByModel,
+                            int solutionBudgetTokens,
+                            Deadline deadline) {
+                        throw new IllegalStateException("a bug, not the caller's");
+                    }
+                },
+                AnswerService.class);
 
         Status status = GrpcCalls.failureOf(solution.generateSolution(request().build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
-        assertThat(status.getDescription()).startsWith("internal error, correlation id ").doesNotContain("bug");
+        assertThat(status.getDescription())
+                .startsWith("internal error, correlation id ")
+                .doesNotContain("bug");
     }
 
     @Test
     void bytesThatAreNoRequestAreInvalidArgument() {
-        Status status = GrpcCalls.sendBytes(channel, SolutionServiceGrpc.getStreamSolutionMethod(),
-                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}, CallOptions.DEFAULT);
+        Status status = GrpcCalls.sendBytes(
+                channel,
+                SolutionServiceGrpc.getStreamSolutionMethod(),
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+                CallOptions.DEFAULT);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).startsWith("the request is not a valid StreamSolutionRequest: ");
@@ -97,8 +117,8 @@ class SolutionErrorPolicyTests {
 
     @Test
     void aThinkingTextBeyondItsLimitIsRefusedWithoutBeingRepeated() {
-        Status status = GrpcCalls.failureOf(solution.generateSolution(request()
-                .setThinkingText("t".repeat(2_097_153)).build()));
+        Status status = GrpcCalls.failureOf(solution.generateSolution(
+                request().setThinkingText("t".repeat(2_097_153)).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).isEqualTo("thinking_text must be at most 2097152 characters, was 2097153");
@@ -106,8 +126,10 @@ class SolutionErrorPolicyTests {
 
     @Test
     void tritonOutageMakesGrpcHealthNotServingAsHttpReadinessIsDown() {
-        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING)).isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING))
+                .isEqualTo(ServingStatus.NOT_SERVING);
         assertThat(HttpGet.get(8301, "/q/health/ready").statusCode()).isEqualTo(503);
-        assertThat(GrpcCalls.awaitHealth(channel, "liveness", ServingStatus.SERVING)).isEqualTo(ServingStatus.SERVING);
+        assertThat(GrpcCalls.awaitHealth(channel, "liveness", ServingStatus.SERVING))
+                .isEqualTo(ServingStatus.SERVING);
     }
 }

@@ -20,14 +20,19 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TritonTestResource.class)
 class SolutionGrpcServiceTests {
 
-    private static final String PROMPT = "<|im_start|>user\nQ [[script answer=3]]<|im_end|>\n<|im_start|>assistant\n<think>\n";
+    private static final String PROMPT =
+            "<|im_start|>user\nQ [[script answer=3]]<|im_end|>\n<|im_start|>assistant\n<think>\n";
 
     @GrpcClient("solution")
     SolutionService solution;
 
     private static GenerateSolutionRequest.Builder request(boolean closedByModel, int budget) {
-        return GenerateSolutionRequest.newBuilder().setRequestId("test").setModel("scripted").setPromptText(PROMPT)
-                .setThinkingText("think1 think2 ").setThinkingClosedByModel(closedByModel)
+        return GenerateSolutionRequest.newBuilder()
+                .setRequestId("test")
+                .setModel("scripted")
+                .setPromptText(PROMPT)
+                .setThinkingText("think1 think2 ")
+                .setThinkingClosedByModel(closedByModel)
                 .setSolutionBudgetTokens(budget);
     }
 
@@ -73,7 +78,8 @@ class SolutionGrpcServiceTests {
 
     @Test
     void emptyPromptIsInvalid() {
-        Status status = GrpcCalls.failureOf(solution.generateSolution(request(false, 2).setPromptText("").build()));
+        Status status = GrpcCalls.failureOf(
+                solution.generateSolution(request(false, 2).setPromptText("").build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("prompt_text");
@@ -82,7 +88,8 @@ class SolutionGrpcServiceTests {
     @Test
     void aUint32BudgetAboveTheIntRangeIsQuotedAsSent() {
         // 4294967295 arrives as -1 in Java.
-        Status status = GrpcCalls.failureOf(solution.generateSolution(request(false, -1).build()));
+        Status status =
+                GrpcCalls.failureOf(solution.generateSolution(request(false, -1).build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription())

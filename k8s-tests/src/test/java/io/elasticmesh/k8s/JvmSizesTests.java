@@ -42,7 +42,7 @@ class JvmSizesTests {
         List<HasMetadata> objects = Overlays.objects(overlay);
         String meshJvm = Overlays.generated(objects, "mesh-jvm").getMetadata().getName();
         for (String name : SERVICES) {
-            assertThat(server(objects, name).getEnvFrom())
+            assertThat(Overlays.server(objects, name).getEnvFrom())
                     .as(name)
                     .extracting(EnvFromSource::getConfigMapRef)
                     .anySatisfy(ref -> assertThat(ref.getName()).isEqualTo(meshJvm));
@@ -59,7 +59,7 @@ class JvmSizesTests {
         assertThat(mib(javaOpts, "-Xms")).isLessThanOrEqualTo(mib(javaOpts, "-Xmx"));
         assertThat(javaOpts).contains("-XX:+ExitOnOutOfMemoryError");
         for (String name : SERVICES) {
-            var resources = server(objects, name).getResources();
+            var resources = Overlays.server(objects, name).getResources();
             long limitMib = mib(resources.getLimits().get("memory"));
             long requestMib = mib(resources.getRequests().get("memory"));
             assertThat(capsMib + UNCAPPED_MIB)
@@ -90,14 +90,5 @@ class JvmSizesTests {
         return Quantity.getAmountInBytes(quantity)
                 .divide(BigDecimal.valueOf(1024 * 1024))
                 .longValue();
-    }
-
-    private static Container server(List<HasMetadata> objects, String name) {
-        return Overlays.named(objects, Deployment.class, name)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
     }
 }

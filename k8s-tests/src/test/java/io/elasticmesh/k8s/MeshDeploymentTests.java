@@ -41,7 +41,7 @@ class MeshDeploymentTests {
     void everyServiceIsProbedOverGrpcAndScaledAndProtectedFromDisruption(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
         for (String name : SERVICES) {
-            Container server = server(objects, name);
+            Container server = Overlays.server(objects, name);
             int grpcPort = server.getPorts().stream()
                     .filter(p -> p.getName().equals("grpc"))
                     .findFirst()
@@ -92,7 +92,7 @@ class MeshDeploymentTests {
                         v.getConfigMap() != null && v.getConfigMap().getName().equals("budget-router-tiers"))
                 .findFirst()
                 .orElseThrow();
-        var mount = server(objects, "budget-router").getVolumeMounts().stream()
+        var mount = Overlays.server(objects, "budget-router").getVolumeMounts().stream()
                 .filter(m -> m.getName().equals(volume.getName()))
                 .findFirst()
                 .orElseThrow();
@@ -284,15 +284,6 @@ class MeshDeploymentTests {
                 .filter(v -> v.getName().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + name));
-    }
-
-    private static Container server(List<HasMetadata> objects, String name) {
-        return Overlays.named(objects, Deployment.class, name)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
     }
 
     private static ConfigMap routerConfig(List<HasMetadata> objects) {

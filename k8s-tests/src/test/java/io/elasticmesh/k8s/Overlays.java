@@ -1,7 +1,9 @@
 package io.elasticmesh.k8s;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -72,6 +74,16 @@ final class Overlays {
     }
 
     @SuppressWarnings("unchecked")
+    /** The first (the server's) container of Deployment {@code name}. */
+    static Container server(List<HasMetadata> objects, String name) {
+        return named(objects, Deployment.class, name)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+    }
+
     static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
         return (T) objects.stream()
                 .filter(o -> type.isInstance(o) && o.getMetadata().getName().equals(name))

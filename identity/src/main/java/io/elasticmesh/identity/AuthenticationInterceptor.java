@@ -26,9 +26,10 @@ import org.jboss.logging.Logger;
  * open so probes and tooling need no credentials. Logs name principals and methods, never a key or a hash.
  * <p>
  * The one authentication of every service: a service's {@code @GlobalInterceptor} bean only extends it with where its
- * credentials come from (and, for audit-service, a {@link CallObserver} that records every call).
+ * credentials come from (and, for audit-service, a {@link CallObserver} that records every call). Abstract, so that
+ * Quarkus' gRPC extension does not take this base for a server interceptor nobody registered.
  */
-public class AuthenticationInterceptor implements ServerInterceptor {
+public abstract class AuthenticationInterceptor implements ServerInterceptor {
 
     public static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -40,7 +41,7 @@ public class AuthenticationInterceptor implements ServerInterceptor {
     private final CallObserver observer;
 
     /** @param store read on every call, so a reloaded store takes effect on the next call */
-    public AuthenticationInterceptor(Supplier<? extends CredentialStore> store) {
+    protected AuthenticationInterceptor(Supplier<? extends CredentialStore> store) {
         this(() -> Optional.of(store.get()), CallObserver.NONE);
     }
 
@@ -49,7 +50,7 @@ public class AuthenticationInterceptor implements ServerInterceptor {
      *     are configured: then calls are not authenticated and {@link Principals#current()} finds no caller
      * @param observer sees every call first, refused ones included
      */
-    public AuthenticationInterceptor(
+    protected AuthenticationInterceptor(
             Supplier<? extends Optional<? extends CredentialStore>> store, CallObserver observer) {
         this.store = store;
         this.observer = observer;

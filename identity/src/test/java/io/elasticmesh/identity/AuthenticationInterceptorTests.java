@@ -88,7 +88,7 @@ class AuthenticationInterceptorTests {
     }
 
     private ManagedChannel serve(ServerTransportFilter... filters) throws Exception {
-        return serve(new AuthenticationInterceptor(store::get), filters);
+        return serve(new AuthenticationInterceptor(store::get) {}, filters);
     }
 
     private ManagedChannel serve(AuthenticationInterceptor authentication, ServerTransportFilter... filters)
@@ -241,7 +241,7 @@ class AuthenticationInterceptorTests {
 
     @Test
     void withoutCredentialsConfiguredCallsGoThroughWithNoPrincipal() throws Exception {
-        ManagedChannel channel = serve(new AuthenticationInterceptor(Optional::empty, CallObserver.NONE));
+        ManagedChannel channel = serve(new AuthenticationInterceptor(Optional::empty, CallObserver.NONE) {});
 
         assertThat(whoAmI(channel, null)).isEqualTo("nobody");
         assertThat(whoAmI(channel, "any-key")).isEqualTo("nobody");
@@ -266,7 +266,7 @@ class AuthenticationInterceptorTests {
                 });
             }
         };
-        ManagedChannel channel = serve(new AuthenticationInterceptor(() -> Optional.of(store.get()), observer));
+        ManagedChannel channel = serve(new AuthenticationInterceptor(() -> Optional.of(store.get()), observer) {});
 
         assertThatThrownBy(() -> whoAmI(channel, null)).isInstanceOf(StatusRuntimeException.class);
         whoAmI(channel, ACME_KEY);

@@ -1,51 +1,32 @@
 package io.elasticmesh.router.config;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
-/** Checks the tier and principals files every {@code router.tiers-reload-interval}; edits apply without a restart. */
+/**
+ * Checks the tier and principals files every {@code router.tiers-reload-interval}; edits apply without a restart.
+ * Quarkus' scheduler (the one audit-service's retention runs on) looks at its triggers once a second, so an interval
+ * below 1 s acts as 1 s: a human-scale floor, as a ConfigMap edit takes about a minute to reach the pod anyway.
+ */
 @ApplicationScoped
 public class ConfigReloader {
 
-    private static final Logger LOG = Logger.getLogger(ConfigReloader.class);
-
     private final TierTableStore tiers;
     private final PrincipalStore principals;
-    private final long intervalMillis;
-    private ScheduledExecutorService poller;
 
-    public ConfigReloader(TierTableStore tiers, PrincipalStore principals, RouterConfig config) {
+    public ConfigReloader(TierTableStore tiers, PrincipalStore principals) {
         this.tiers = tiers;
         this.principals = principals;
-        this.intervalMillis = config.tiersReloadInterval().toMillis();
     }
 
-    void start(@Observes StartupEvent startup) {
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "config-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::reload, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent shutdown) {
-        poller.shutdownNow();
-    }
-
-    private void reload() {
-        try {
-            tiers.reloadIfChanged();
-            principals.reloadIfChanged();
-        } catch (RuntimeException unexpected) {
-            // A bad file is reported by the file itself; anything else must not end the polling either.
-            LOG.error("checking the configuration files failed", unexpected);
-        }
+    @Scheduled(
+            every = "${router.tiers-reload-interval}",
+            delayed = "${router.tiers-reload-interval}",
+            concurrentExecution = ConcurrentExecution.SKIP)
+    void reload() {
+        // A bad file is reported by the file itself; anything else is logged by the scheduler, which keeps polling.
+        tiers.reloadIfChanged();
+        principals.reloadIfChanged();
     }
 }

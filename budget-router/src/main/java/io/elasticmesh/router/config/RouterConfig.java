@@ -23,7 +23,10 @@ public interface RouterConfig {
      */
     Optional<Path> principalsFile();
 
-    /** How often the tier and principals files are checked for changes; an edit takes effect within this. */
+    /**
+     * How often the tier and principals files are checked for changes; an edit takes effect within this. At least 1 s:
+     * the scheduler looks at its triggers once a second.
+     */
     @WithDefault("5s")
     Duration tiersReloadInterval();
 

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class TierConfigTests {
         @Override
         public Map<String, String> getConfigOverrides() {
             write(TIERS);
-            return Map.of("router.tiers-file", FILE.toString(), "router.tiers-reload-interval", "100ms");
+            return Map.of("router.tiers-file", FILE.toString(), "router.tiers-reload-interval", "1s");
         }
     }
 
@@ -263,26 +264,34 @@ class TierConfigTests {
     @Test
     void editsUnderLoadNeverFailARequestForAnyOtherReason() throws Exception {
         Set<Status.Code> seen = ConcurrentHashMap.newKeySet();
+        AtomicLong answered = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Thread client = new Thread(() -> {
                 while (running.get()) {
                     seen.add(failure(acme().setThinkingBudgetTokens(50).build()).getCode());
+                    answered.incrementAndGet();
                 }
             });
             client.start();
             clients.add(client);
         }
         for (int edit = 0; edit < 12; edit++) {
-            // The ceiling moves across the requested 50; every third edit is invalid.
-            write(
-                    edit % 3 == 2
-                            ? TIERS.replace("deadline-ms: 20000", "deadline-ms: soon")
-                            : TIERS.replace(
-                                    "thinking-budget-ceiling-tokens: 64",
-                                    "thinking-budget-ceiling-tokens: " + (edit % 2 == 0 ? 40 : 60)));
-            Thread.sleep(250);
+            // The ceiling moves across the requested 50; every third edit is invalid. Each edit is awaited in force
+            // (the reloader looks once a second) and then meets new requests, so every configuration is under load.
+            if (edit % 3 == 2) {
+                write(TIERS.replace("deadline-ms: 20000", "deadline-ms: soon"));
+                awaitTrue(() -> !status().getLastError().isEmpty());
+            } else {
+                int ceiling = edit % 2 == 0 ? 40 : 60;
+                write(TIERS.replace(
+                        "thinking-budget-ceiling-tokens: 64", "thinking-budget-ceiling-tokens: " + ceiling));
+                awaitTrue(() -> status().getLastError().isEmpty() && ceilingOfGold() == ceiling);
+            }
+            // Past the (at most one per client) requests in flight when it came into force.
+            long before = answered.get();
+            awaitTrue(() -> answered.get() >= before + 2L * clients.size());
         }
         running.set(false);
         for (Thread client : clients) {

@@ -104,8 +104,9 @@ class DeadlineElasticityIT {
         for (int i = 0; i < 6; i++) {
             ReasonResponse r = reason("it-tight", "think=200 close=yes answer=4 delay_ms=50");
 
-            assertThat(r.getThinkingTruncated()).isTrue();
+            // The reason first, so a failure names the cut that happened (or that none did).
             assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_DEADLINE);
+            assertThat(r.getThinkingTruncated()).isTrue();
             assertThat(r.getThinkingText())
                     .isEqualTo(words("think", r.getUsage().getThinkingTokens()));
             assertThat(r.getSolutionText()).isEqualTo(words("answer", 4));

@@ -14,12 +14,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code ./mesh bench [--quick] [--nmt] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka, Triton with the
- * scripted model and SmolLM2, the four services, the router on bench/tiers.yaml) on free ports with its logs and
- * flight recordings under the work directory (default .mesh/bench), runs every measurement in one process, and
- * writes latest.json and latest.md to the out directory (default bench/results). Progress goes to stderr.
+ * {@code ./mesh bench [--quick] [--nmt] [--footprint] [--out DIR] [--work DIR]}: starts the whole mesh (Kafka,
+ * Triton with the scripted model and SmolLM2, the four services, the router on bench/tiers.yaml) on free ports with
+ * its logs and flight recordings under the work directory (default .mesh/bench), runs every measurement in one
+ * process, and writes latest.json and latest.md to the out directory (default bench/results). Progress goes to
+ * stderr.
  * {@code --nmt} also runs the services with Native Memory Tracking and reports where their memory goes (it costs
- * them a little memory and CPU, so the runs the README quotes leave it off).
+ * them a little memory and CPU, so the runs the README quotes leave it off). {@code --footprint} runs only what the
+ * memory rows need and the scripted rows beside them (warm-up, adherence, scripted overhead, throughput with resident
+ * memory and CPU): no SmolLM2, audit path or prefix reuse, so JVM options can be compared in minutes.
  */
 public final class Bench {
 
@@ -37,6 +40,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Scale scale = Scale.full();
         boolean nmt = false;
+        boolean footprint = false;
         Path root = Path.of(System.getProperty("mesh.root", System.getenv().getOrDefault("MESH_ROOT", ".")))
                 .toAbsolutePath()
                 .normalize();
@@ -46,18 +50,20 @@ public final class Bench {
             switch (args[i]) {
                 case "--quick" -> scale = Scale.quick();
                 case "--nmt" -> nmt = true;
+                case "--footprint" -> footprint = true;
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
                 default ->
                     throw new IllegalArgumentException("unknown argument '" + args[i]
-                            + "'; usage: Bench [--quick] [--nmt] [--out DIR] [--work DIR]");
+                            + "'; usage: Bench [--quick] [--nmt] [--footprint] [--out DIR] [--work DIR]");
             }
         }
-        Report.write(out, run(root, work, scale, nmt));
+        Report.write(out, run(root, work, scale, nmt, footprint));
         System.err.println("wrote " + out.resolve("latest.json") + " and " + out.resolve("latest.md"));
     }
 
-    static Report.Results run(Path root, Path work, Scale scale, boolean nmt) throws Exception {
+    /** @param footprint only the scripted rows and memory: the SmolLM2, audit and prefix-reuse results are null */
+    static Report.Results run(Path root, Path work, Scale scale, boolean nmt, boolean footprint) throws Exception {
         long start = System.nanoTime();
         Path recordings = work.resolve("jfr");
         clean(recordings);
@@ -66,17 +72,18 @@ public final class Bench {
         if (nmt) {
             jvmOptions.addAll(NativeMemory.JVM_OPTIONS);
         }
-        LocalMesh.Options options = LocalMesh.Options.ephemeral(root, work, List.of("scripted", "smollm2"))
+        LocalMesh.Options options = LocalMesh.Options.ephemeral(
+                        root, work, footprint ? List.of("scripted") : List.of("scripted", "smollm2"))
                 .withTiersFile(root.resolve("bench/tiers.yaml"))
                 .withServiceJvmOptions(jvmOptions);
         progress("starting the mesh (" + scale.name() + " run)");
         Map<String, Long> pids;
         Overhead.Result scripted;
-        Overhead.Result smollm2;
+        Overhead.Result smollm2 = null;
         List<Throughput.Point> throughput = new ArrayList<>();
         BudgetAdherence.Result adherence;
-        PrefixReuse.Result prefixReuse;
-        AuditPath.Result audit;
+        PrefixReuse.Result prefixReuse = null;
+        AuditPath.Result audit = null;
         Map<String, Double> memoryMb;
         Map<String, NativeMemory.Summary> nativeMemory = Map.of();
         Instant measuring;
@@ -94,14 +101,18 @@ public final class Bench {
 
             progress("warm-up");
             Overhead.measure(endpoints, endpoints.scripted("think=8 close=yes answer=6", 64, 32), scale.warmup());
-            Overhead.measure(endpoints, realModel, scale.smollm2Warmup());
+            if (!footprint) {
+                Overhead.measure(endpoints, realModel, scale.smollm2Warmup());
+            }
             measuring = Instant.now();
             progress("budget adherence: " + scale.adherenceRequests() + " requests");
             adherence = BudgetAdherence.measure(endpoints, scale.adherenceRequests(), ADHERENCE_CONCURRENCY, 42);
             progress("overhead, scripted: " + scale.overheadRequests() + " requests each way");
             scripted = Overhead.measure(endpoints, call, scale.overheadRequests());
-            progress("overhead, SmolLM2: " + scale.smollm2Requests() + " requests each way");
-            smollm2 = Overhead.measure(endpoints, realModel, scale.smollm2Requests());
+            if (!footprint) {
+                progress("overhead, SmolLM2: " + scale.smollm2Requests() + " requests each way");
+                smollm2 = Overhead.measure(endpoints, realModel, scale.smollm2Requests());
+            }
             for (int concurrency : Scale.CONCURRENCY) {
                 progress("throughput at " + concurrency + " in flight");
                 throughput.add(Throughput.measure(
@@ -117,21 +128,23 @@ public final class Bench {
             if (nmt) {
                 nativeMemory = NativeMemory.summaries(pids);
             }
-            progress("audit path");
-            audit = AuditPath.measure(
-                    endpoints,
-                    mesh.kafkaBootstrapServers(),
-                    URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
-                    scale.auditLagProbes(),
-                    scale.auditEvents(),
-                    scale.auditPathPairs());
-            progress("prefix reuse, SmolLM2");
-            prefixReuse = PrefixReuse.measure(endpoints, scale.prefixReuseRuns());
+            if (!footprint) {
+                progress("audit path");
+                audit = AuditPath.measure(
+                        endpoints,
+                        mesh.kafkaBootstrapServers(),
+                        URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
+                        scale.auditLagProbes(),
+                        scale.auditEvents(),
+                        scale.auditPathPairs());
+                progress("prefix reuse, SmolLM2");
+                prefixReuse = PrefixReuse.measure(endpoints, scale.prefixReuseRuns());
+            }
             progress("stopping the mesh (the services write their flight recordings)");
         }
         Map<String, FlightRecordings.Profile> profiles = FlightRecordings.read(recordings, pids, measuring, 6);
         return new Report.Results(
-                scale,
+                footprint ? scale.named(scale.name() + " footprint") : scale,
                 Machine.describe(),
                 Instant.now(),
                 (System.nanoTime() - start) / 1e9,

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 /** latest.json (the fields, numbers) and latest.md (the README's table) from one run's results. */
 final class Report {
 
-    /** Everything one run measured. */
+    /** Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, prefixReuse or audit. */
     record Results(
             Scale scale,
             Machine machine,
@@ -70,19 +70,18 @@ final class Report {
         Map<String, Object> overhead = overhead(r.scripted());
         overhead.put("token_delay_ms", r.workload().tokenDelayMs());
         overhead.put("tokens_per_request", r.workload().tokens());
-        overhead.put("smollm2", overhead(r.smollm2()));
+        Map<String, Object> singleCall = map(
+                "p50_ratio",
+                r.scripted().singleCallP50Ratio(),
+                "single_p50_ms",
+                r.scripted().singleP50Ms());
+        if (r.smollm2() != null) {
+            overhead.put("smollm2", overhead(r.smollm2()));
+            singleCall.put("smollm2_p50_ratio", round(r.smollm2().singleCallP50Ratio()));
+            singleCall.put("smollm2_single_p50_ms", round(r.smollm2().singleP50Ms()));
+        }
         root.put("overhead", overhead);
-        root.put(
-                "single_call",
-                map(
-                        "p50_ratio",
-                        r.scripted().singleCallP50Ratio(),
-                        "single_p50_ms",
-                        r.scripted().singleP50Ms(),
-                        "smollm2_p50_ratio",
-                        r.smollm2().singleCallP50Ratio(),
-                        "smollm2_single_p50_ms",
-                        r.smollm2().singleP50Ms()));
+        root.put("single_call", singleCall);
         root.put(
                 "throughput",
                 r.throughput().stream()
@@ -113,6 +112,10 @@ final class Report {
                 r.adherence().errors());
         adherence.put("violations_by_invariant", r.adherence().byInvariant());
         root.put("budget_adherence", adherence);
+        if (r.prefixReuse() == null) {
+            // A footprint run: no SmolLM2, audit path or prefix reuse.
+            return memory(root, r);
+        }
         root.put(
                 "prefix_reuse",
                 map(
@@ -152,6 +155,10 @@ final class Report {
                         a.lagProbes(),
                         "path_pairs",
                         a.pathPairs()));
+        return memory(root, r);
+    }
+
+    private static Map<String, Object> memory(Map<String, Object> root, Results r) {
         root.put("memory_mb", rounded(r.memoryMb()));
         root.put("memory_target_mb", RESIDENT_TARGET_MB);
         if (!r.nativeMemory().isEmpty()) {
@@ -277,20 +284,22 @@ final class Report {
                 String.format(Locale.ROOT, "%+.1f ms", o.streamFirstTokenAddedMsP50()),
                 "");
         Overhead.Result m = r.smollm2();
-        row(
-                md,
-                "SmolLM2 (CPU), p50 latency (" + m.requests() + " each)",
-                ms(m.meshP50Ms()),
-                ms(m.directP50Ms()) + " direct",
-                String.format(Locale.ROOT, "%.3f (%+.1f ms)", m.p50Ratio(), m.addedMsP50()),
-                "");
-        row(
-                md,
-                "SmolLM2 (CPU), p99 latency",
-                ms(m.meshP99Ms()),
-                ms(m.directP99Ms()) + " direct",
-                ratio(m.p99Ratio()),
-                "");
+        if (m != null) {
+            row(
+                    md,
+                    "SmolLM2 (CPU), p50 latency (" + m.requests() + " each)",
+                    ms(m.meshP50Ms()),
+                    ms(m.directP50Ms()) + " direct",
+                    String.format(Locale.ROOT, "%.3f (%+.1f ms)", m.p50Ratio(), m.addedMsP50()),
+                    "");
+            row(
+                    md,
+                    "SmolLM2 (CPU), p99 latency",
+                    ms(m.meshP99Ms()),
+                    ms(m.directP99Ms()) + " direct",
+                    ratio(m.p99Ratio()),
+                    "");
+        }
         row(
                 md,
                 "vs one Triton call, max_tokens = t + s, p50 (scripted)",
@@ -298,13 +307,15 @@ final class Report {
                 ms(o.singleP50Ms()) + " single",
                 ratio(o.singleCallP50Ratio()),
                 "");
-        row(
-                md,
-                "vs one Triton call, max_tokens = t + s, p50 (SmolLM2)",
-                ms(m.meshP50Ms()),
-                ms(m.singleP50Ms()) + " single",
-                ratio(m.singleCallP50Ratio()),
-                "");
+        if (m != null) {
+            row(
+                    md,
+                    "vs one Triton call, max_tokens = t + s, p50 (SmolLM2)",
+                    ms(m.meshP50Ms()),
+                    ms(m.singleP50Ms()) + " single",
+                    ratio(m.singleCallP50Ratio()),
+                    "");
+        }
         for (Throughput.Point p : r.throughput()) {
             String errors = p.meshErrors() + p.directErrors() > 0
                     ? String.format(" (errors: mesh %d, direct %d)", p.meshErrors(), p.directErrors())
@@ -337,43 +348,45 @@ final class Report {
                 b.violations() + " violations "
                         + (b.byInvariant().isEmpty() ? "" : b.byInvariant().toString()),
                 verdict(b.violations() == 0, "0"));
-        PrefixReuse.Result pr = r.prefixReuse();
-        row(
-                md,
-                "SmolLM2 solution-phase time to first token (" + pr.runs() + " each)",
-                ms(pr.solutionTtftMsWith()) + " with prefix reuse",
-                ms(pr.solutionTtftMsWithout()) + " without",
-                ratio(pr.solutionTtftMsWith() / pr.solutionTtftMsWithout()),
-                "");
-        AuditPath.Result a = r.audit();
-        row(
-                md,
-                "audit ingest (Kafka → audit-service, " + a.eventsProduced() + " events)",
-                String.format(Locale.ROOT, "%.0f events/s", a.eventsPerS()),
-                String.format(Locale.ROOT, "%.0f events/s acknowledged by Kafka", a.producedPerS()),
-                a.eventsMissing() + " of the sampled events missing",
-                verdict(a.eventsPerS() >= 5000, "≥ 5,000/s"));
-        row(
-                md,
-                "audit end-to-end lag (" + a.lagProbes() + " cut requests)",
-                "p50 " + ms(a.lagP50Ms()),
-                "p99 " + ms(a.lagP99Ms()),
-                "",
-                "");
-        row(
-                md,
-                "request path added by auditing (the router's elastic_audit_publish_seconds)",
-                String.format(Locale.ROOT, "p99 %.2f ms", a.publishP99Ms()),
-                String.format(Locale.ROOT, "p50 %.2f ms", a.publishP50Ms()),
-                String.format(Locale.ROOT, "disk write + fsync p99 %.2f ms", a.syncP99Ms()),
-                verdict(a.publishP99Ms() <= 1, "p99 ≤ 1 ms"));
-        row(
-                md,
-                "check: cut minus not cut (" + a.pathPairs() + " interleaved pairs)",
-                "p99 " + signedMs(a.pairsDiffMsP99()),
-                "p50 " + signedMs(a.pairsDiffMsP50()),
-                "",
-                "");
+        if (r.prefixReuse() != null) {
+            PrefixReuse.Result pr = r.prefixReuse();
+            row(
+                    md,
+                    "SmolLM2 solution-phase time to first token (" + pr.runs() + " each)",
+                    ms(pr.solutionTtftMsWith()) + " with prefix reuse",
+                    ms(pr.solutionTtftMsWithout()) + " without",
+                    ratio(pr.solutionTtftMsWith() / pr.solutionTtftMsWithout()),
+                    "");
+            AuditPath.Result a = r.audit();
+            row(
+                    md,
+                    "audit ingest (Kafka → audit-service, " + a.eventsProduced() + " events)",
+                    String.format(Locale.ROOT, "%.0f events/s", a.eventsPerS()),
+                    String.format(Locale.ROOT, "%.0f events/s acknowledged by Kafka", a.producedPerS()),
+                    a.eventsMissing() + " of the sampled events missing",
+                    verdict(a.eventsPerS() >= 5000, "≥ 5,000/s"));
+            row(
+                    md,
+                    "audit end-to-end lag (" + a.lagProbes() + " cut requests)",
+                    "p50 " + ms(a.lagP50Ms()),
+                    "p99 " + ms(a.lagP99Ms()),
+                    "",
+                    "");
+            row(
+                    md,
+                    "request path added by auditing (the router's elastic_audit_publish_seconds)",
+                    String.format(Locale.ROOT, "p99 %.2f ms", a.publishP99Ms()),
+                    String.format(Locale.ROOT, "p50 %.2f ms", a.publishP50Ms()),
+                    String.format(Locale.ROOT, "disk write + fsync p99 %.2f ms", a.syncP99Ms()),
+                    verdict(a.publishP99Ms() <= 1, "p99 ≤ 1 ms"));
+            row(
+                    md,
+                    "check: cut minus not cut (" + a.pathPairs() + " interleaved pairs)",
+                    "p99 " + signedMs(a.pairsDiffMsP99()),
+                    "p50 " + signedMs(a.pairsDiffMsP50()),
+                    "",
+                    "");
+        }
         r.memoryMb()
                 .forEach((service, mb) -> row(
                         md,

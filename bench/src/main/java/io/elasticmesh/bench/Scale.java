@@ -29,4 +29,20 @@ record Scale(
     static Scale quick() {
         return new Scale("quick", 40, 0, 400, 40, 2, 1, 2_000, 40, 5_000, 100, 3);
     }
+
+    Scale named(String otherName) {
+        return new Scale(
+                otherName,
+                warmup,
+                smollm2Warmup,
+                adherenceRequests,
+                overheadRequests,
+                smollm2Requests,
+                throughputRounds,
+                throughputWindowMs,
+                auditLagProbes,
+                auditEvents,
+                auditPathPairs,
+                prefixReuseRuns);
+    }
 }

@@ -231,8 +231,8 @@ class MeshIT {
         assertThat(r.getSolutionText()).isNotBlank().doesNotContain("</think>");
         // The reason first: on a loaded machine the deadline may cut before the budget does, with fewer than t tokens.
         if (!r.getThinkingTruncated()) {
+            // Not cut; a delimiter may still have been forced (the model ended inside thinking).
             assertThat(r.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_UNSPECIFIED);
-            assertThat(r.getUsage().getForcedDelimiters()).isZero();
         } else {
             assertThat(r.getTruncationReason())
                     .isIn(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET, TruncationReason.TRUNCATION_REASON_DEADLINE);

@@ -14,6 +14,7 @@ package io.elasticmesh.router;
  * @param queueLimit requests of this tier that may wait for a slot; 0 refuses at once when all slots are taken
  * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
  * @param audit which of the tier's requests are published for audit
+ * @param sampling what the tier allows of a request's sampling, and its defaults
  */
 public record Tier(
         String name,
@@ -26,7 +27,36 @@ public record Tier(
         int maxConcurrentRequests,
         int queueLimit,
         boolean rolloverUnusedThinking,
-        AuditMode audit) {
+        AuditMode audit,
+        SamplingBounds sampling) {
+
+    /** A tier with the proto's own sampling bounds. */
+    public Tier(
+            String name,
+            String model,
+            int thinkingBudgetTokens,
+            int thinkingBudgetCeilingTokens,
+            int solutionBudgetTokens,
+            long deadlineMs,
+            int priority,
+            int maxConcurrentRequests,
+            int queueLimit,
+            boolean rolloverUnusedThinking,
+            AuditMode audit) {
+        this(
+                name,
+                model,
+                thinkingBudgetTokens,
+                thinkingBudgetCeilingTokens,
+                solutionBudgetTokens,
+                deadlineMs,
+                priority,
+                maxConcurrentRequests,
+                queueLimit,
+                rolloverUnusedThinking,
+                audit,
+                SamplingBounds.OPEN);
+    }
 
     /** A tier that audits only cut requests, the default. */
     public Tier(

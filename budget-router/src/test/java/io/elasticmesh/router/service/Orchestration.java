@@ -1,5 +1,6 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc;
@@ -68,9 +69,17 @@ final class Orchestration implements AutoCloseable {
                 solution-budget-tokens: 32
                 deadline-ms: 20000
                 audit: all
+              sampled:
+                model: fake
+                thinking-budget-tokens: 64
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                sampling:
+                  temperature: {default: 0.6, max: 1.0}
+                  top-p: {pin: 0.95}
             tenants:
               acme:
-                allowed-tiers: [plain, rollover, every]
+                allowed-tiers: [plain, rollover, every, sampled]
                 default-tier: plain
                 tokens-per-minute: 1000000000
               rival:
@@ -139,7 +148,17 @@ final class Orchestration implements AutoCloseable {
         return ask(tenant, tier, question, OptionalInt.of(solutionTokens));
     }
 
+    /** As {@link #ask(String, String, String)}, with sampling settings. */
+    static ReasonCommand ask(String tenant, String tier, String question, Sampling sampling) {
+        return ask(tenant, tier, question, OptionalInt.empty(), sampling);
+    }
+
     private static ReasonCommand ask(String tenant, String tier, String question, OptionalInt solutionTokens) {
+        return ask(tenant, tier, question, solutionTokens, Sampling.NONE);
+    }
+
+    private static ReasonCommand ask(
+            String tenant, String tier, String question, OptionalInt solutionTokens, Sampling sampling) {
         return new ReasonCommand(
                 List.of(new Turn(Turn.Role.USER, question)),
                 tier,
@@ -148,7 +167,8 @@ final class Orchestration implements AutoCloseable {
                 OptionalLong.empty(),
                 solutionTokens,
                 false,
-                BudgetPolicy.THINKING_FIELD);
+                BudgetPolicy.THINKING_FIELD,
+                sampling);
     }
 
     int inFlight(String tier) {

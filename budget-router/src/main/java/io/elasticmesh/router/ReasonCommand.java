@@ -24,27 +24,4 @@ public record ReasonCommand(
         OptionalInt solutionBudgetTokens,
         boolean clampBudgets,
         String thinkingBudgetField,
-        Sampling sampling) {
-
-    /** A command that leaves sampling to the tier. */
-    public ReasonCommand(
-            List<Turn> conversation,
-            String tier,
-            String tenant,
-            boolean authenticated,
-            OptionalLong thinkingBudgetTokens,
-            OptionalInt solutionBudgetTokens,
-            boolean clampBudgets,
-            String thinkingBudgetField) {
-        this(
-                conversation,
-                tier,
-                tenant,
-                authenticated,
-                thinkingBudgetTokens,
-                solutionBudgetTokens,
-                clampBudgets,
-                thinkingBudgetField,
-                Sampling.NONE);
-    }
-}
+        Sampling sampling) {}

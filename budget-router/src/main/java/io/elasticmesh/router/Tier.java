@@ -30,35 +30,7 @@ public record Tier(
         AuditMode audit,
         SamplingBounds sampling) {
 
-    /** A tier with the proto's own sampling bounds. */
-    public Tier(
-            String name,
-            String model,
-            int thinkingBudgetTokens,
-            int thinkingBudgetCeilingTokens,
-            int solutionBudgetTokens,
-            long deadlineMs,
-            int priority,
-            int maxConcurrentRequests,
-            int queueLimit,
-            boolean rolloverUnusedThinking,
-            AuditMode audit) {
-        this(
-                name,
-                model,
-                thinkingBudgetTokens,
-                thinkingBudgetCeilingTokens,
-                solutionBudgetTokens,
-                deadlineMs,
-                priority,
-                maxConcurrentRequests,
-                queueLimit,
-                rolloverUnusedThinking,
-                audit,
-                SamplingBounds.OPEN);
-    }
-
-    /** A tier that audits only cut requests, the default. */
+    /** A tier that audits only cut requests, the default, with the proto's own sampling bounds. */
     public Tier(
             String name,
             String model,
@@ -81,7 +53,8 @@ public record Tier(
                 maxConcurrentRequests,
                 queueLimit,
                 rolloverUnusedThinking,
-                AuditMode.CUT_ONLY);
+                AuditMode.CUT_ONLY,
+                SamplingBounds.OPEN);
     }
 
     public Tier {

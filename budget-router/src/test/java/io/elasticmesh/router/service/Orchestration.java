@@ -20,8 +20,12 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
@@ -95,6 +99,9 @@ final class Orchestration implements AutoCloseable {
     final PhaseFakes.Decoder decoder = new PhaseFakes.Decoder();
     final PhaseFakes.Solution solution = new PhaseFakes.Solution();
     final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+    /** Spans as they ended. */
+    final List<SpanData> spans = new CopyOnWriteArrayList<>();
+
     final Admission admission;
     final TierTableStore tiers;
     final ReasoningService service;
@@ -124,7 +131,28 @@ final class Orchestration implements AutoCloseable {
                 .build()
                 .getConfigMapping(RouterConfig.class);
         RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
-        Tracer tracer = OpenTelemetry.noop().getTracer("orchestration-tests");
+        Tracer tracer = SdkTracerProvider.builder()
+                .addSpanProcessor(new SpanProcessor() {
+                    @Override
+                    public void onStart(io.opentelemetry.context.Context parent, ReadWriteSpan span) {}
+
+                    @Override
+                    public boolean isStartRequired() {
+                        return false;
+                    }
+
+                    @Override
+                    public void onEnd(ReadableSpan span) {
+                        spans.add(span.toSpanData());
+                    }
+
+                    @Override
+                    public boolean isEndRequired() {
+                        return true;
+                    }
+                })
+                .build()
+                .get("orchestration-tests");
         this.tiers = new TierTableStore(config, metrics);
         this.admission = new Admission(tiers, config, metrics);
         AuditSink audit = result -> audited.add(AuditMapper.toEvent(result));

@@ -22,6 +22,7 @@ import io.elasticmesh.router.ReasonResult;
 import io.elasticmesh.router.mapping.ReasonMapper;
 import io.elasticmesh.router.service.PhaseFakes.Call;
 import io.elasticmesh.router.service.PhaseFakes.Script;
+import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -315,6 +316,18 @@ class ReasoningServiceTests {
                         .setTemperature(0.8f)
                         .setSeed(7)
                         .build());
+        // The request's span says what was applied, as the decimals the client wrote.
+        assertThat(mesh.spans)
+                .filteredOn(span -> span.getName().equals("chat fake"))
+                .singleElement()
+                .satisfies(span -> {
+                    assertThat(span.getAttributes().get(TraceAttributes.GEN_AI_REQUEST_TEMPERATURE))
+                            .isEqualTo(0.8);
+                    assertThat(span.getAttributes().get(TraceAttributes.GEN_AI_REQUEST_TOP_P))
+                            .isEqualTo(0.95);
+                    assertThat(span.getAttributes().get(TraceAttributes.GEN_AI_REQUEST_SEED))
+                            .isEqualTo(7L);
+                });
     }
 
     @Test

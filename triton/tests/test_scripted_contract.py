@@ -290,3 +290,15 @@ def test_generation_ends_with_length_when_prompt_and_output_fill_the_context_win
     assert errors == []
     assert rs[0].num_input_tokens == 4087
     assert sum(r.num_output_tokens for r in rs) == 9 and rs[-1].finish_reason == "length"
+
+
+def test_echo_writes_the_sampling_each_generation_received_as_its_first_token(url):
+    rs, errors = stream(url, THINK + "[[script think=2 echo]]", max_tokens=50, stop=["</think>"],
+                        include_stop_str_in_output=True, temperature=0.7, top_p=0.9, seed=42)
+    assert errors == []
+    assert [r.text for r in rs] == ["[sampling temperature=0.7 top_p=0.9 seed=42] ", "think1 ", "think2 ", "</think>"]
+    assert sum(r.num_output_tokens for r in rs) == 4, "the echo is a token like any other"
+
+    answer, _ = stream(url, "[[script answer=1 echo]]", max_tokens=50)
+    assert "".join(r.text for r in answer) == "[sampling temperature=1 top_p=1 seed=none] answer1 ", \
+        "vLLM's defaults when the request sends none"

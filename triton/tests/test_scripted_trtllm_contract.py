@@ -11,12 +11,15 @@ MODEL = "scripted_trtllm"
 THINK = "<|im_start|>user\nsolve it<|im_end|>\n<|im_start|>assistant\n<think>\n"
 
 
-def trtllm_inputs(prompt=None, max_tokens=None, stop_words=None, stream=True, exclude=True, counts=True):
-    """The ensemble's inputs, each with its leading batch dimension of 1; `counts` asks for the token counts."""
+def trtllm_inputs(prompt=None, max_tokens=None, stop_words=None, stream=True, exclude=True, counts=True,
+                  sampling=None):
+    """The ensemble's inputs, each with its leading batch dimension of 1; `counts` asks for the token counts;
+    `sampling` maps tensor names (temperature, top_p, seed, ...) to (datatype, value)."""
     inputs = []
 
     def add(name, dtype, values):
-        array = np.array([values], dtype={"BYTES": np.object_, "BOOL": np.bool_, "INT32": np.int32}[dtype])
+        array = np.array([values], dtype={"BYTES": np.object_, "BOOL": np.bool_, "INT32": np.int32,
+                                          "FP32": np.float32, "UINT64": np.uint64}[dtype])
         t = grpcclient.InferInput(name, list(array.shape), dtype)
         t.set_data_from_numpy(array)
         inputs.append(t)
@@ -32,6 +35,8 @@ def trtllm_inputs(prompt=None, max_tokens=None, stop_words=None, stream=True, ex
     if counts:
         add("return_num_input_tokens", "BOOL", [True])
         add("return_num_output_tokens", "BOOL", [True])
+    for name, (dtype, value) in (sampling or {}).items():
+        add(name, dtype, [value])
     return inputs
 
 
@@ -93,3 +98,12 @@ def test_the_0_16_ensemble_layout_serves_without_counts(url):
 def test_missing_max_tokens_is_an_error(url):
     rs, errors = trtllm(url, "hi")
     assert rs == [] and len(errors) == 1 and "max_tokens" in str(errors[0].error)
+
+
+def test_echo_writes_the_ensembles_temperature_top_p_and_uint64_seed(url):
+    sampling = {"temperature": ("FP32", 0.7), "top_k": ("INT32", 0), "top_p": ("FP32", 0.9),
+                "seed": ("UINT64", 4_000_000_000)}
+    rs, errors = trtllm(url, THINK + "[[script think=1 echo]]", max_tokens=50, stop_words=["</think>"],
+                        sampling=sampling)
+    assert errors == []
+    assert [r.text for r in rs] == ["[sampling temperature=0.7 top_p=0.9 seed=4000000000] ", "think1 ", "</think>"]

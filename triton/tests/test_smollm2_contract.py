@@ -69,6 +69,19 @@ def test_seeded_sampling_is_reproducible(url):
     assert a[0].text == b[0].text
 
 
+def test_different_seeds_sample_different_text(url):
+    # At temperature 1 over 24 tokens, two seeds giving the same text is possible but rare; five seeds all giving
+    # one text would mean the seed is ignored. Each seed is also reproducible (the same text twice).
+    texts = []
+    for seed in (1, 2, 3, 4, 5):
+        p = {"temperature": 1.0, "top_p": 1.0, "seed": seed, "max_tokens": 24}
+        a, _ = infer(url, MODEL, prompt=CHAT, stream=False, exclude=True, sampling=p)
+        b, _ = infer(url, MODEL, prompt=CHAT, stream=False, exclude=True, sampling=p)
+        assert a[0].text == b[0].text, f"seed {seed} is not reproducible"
+        texts.append(a[0].text)
+    assert len(set(texts)) >= 3, texts
+
+
 @pytest.mark.parametrize("sampling", [{"temperature": 0}, {"temperature": 0.8, "top_p": 0.95, "seed": 7}],
                          ids=["greedy", "seeded"])
 def test_prefix_reuse_gives_the_same_solution_as_evaluating_the_whole_prompt(url, sampling):

@@ -8,6 +8,9 @@ Directive: the LAST `[[script key=value ...]]` in text_input; keys
          as SmolLM2 does when asked to think)
   status (no value): instead of generating, answer `in_flight=N cancelled=C` in one token, where N counts this
          model's other generations still running and C the generations stopped by a cancellation since load.
+  echo (no value): the first token of the generation (thinking or answer) is the sampling it received,
+         `[sampling temperature=T top_p=P seed=S] ` (6 significant digits; seed=none when unseeded), so a test
+         can see what arrived in each phase; the script follows.
 Phase: ANSWER if there is no `<think>` in text_input or the text after the last `<think>`
 contains `</think>`; THINKING otherwise.
   THINKING: "think1 ", ..., "thinkN ", then (close=yes) "</think>", "answer1 ", ..., "answerM ", EOS;
@@ -15,7 +18,7 @@ contains `</think>`; THINKING otherwise.
             (close=no) "think1 ", "think2 ", ... forever (bounded by max_tokens).
   ANSWER  : "answer1 ", ..., "answerM ", EOS.
 num_input_tokens = number of whitespace-separated words in text_input; sampling knobs other than
-max_tokens / stop / include_stop_str_in_output are accepted and ignored.
+max_tokens / stop / include_stop_str_in_output are accepted and ignored (`echo` shows temperature, top_p, seed).
 Context window: the model config parameter `context_window_tokens` (words), enforced as vLLM enforces
 max_model_len (see vllm_contract.Engine): a longer prompt is refused, and generation stops with "length" when the
 prompt and the output fill it.
@@ -30,7 +33,8 @@ from vllm_contract import EOS, ContractError, Engine
 
 _DIRECTIVE = re.compile(r"\[\[script((?:[^\]]|\](?!\]))*)\]\]")
 _DEFAULTS = {"think": 8, "close": "yes", "answer": 6, "delay_ms": 0, "reopen": None, "rethink": None,
-             "status": False}
+             "status": False, "echo": False}
+_FLAGS = ("status", "echo")
 
 
 def parse_directive(prompt):
@@ -40,8 +44,8 @@ def parse_directive(prompt):
         return cfg
     for item in found[-1].split():
         key, sep, value = item.partition("=")
-        if key == "status" and not sep:
-            cfg["status"] = True
+        if key in _FLAGS and not sep:
+            cfg[key] = True
         elif not sep:
             raise ContractError(f"bad [[script]] item {item!r}: expected key=value")
         elif key == "close":
@@ -87,6 +91,12 @@ def script_tokens(prompt):
     return cfg, iter(toks + [EOS])
 
 
+def echo_token(params):
+    """The sampling a request carried, as the `echo` directive writes it."""
+    seed = "none" if params.seed is None else params.seed
+    return f"[sampling temperature={params.temperature:.6g} top_p={params.top_p:.6g} seed={seed}] "
+
+
 class ScriptedEngine(Engine):
     name = "scripted"
 
@@ -111,6 +121,8 @@ class ScriptedEngine(Engine):
             yield EOS
             return
         delay = cfg["delay_ms"] / 1000.0
+        if cfg["echo"]:
+            tokens = itertools.chain([echo_token(params)], tokens)
         for tok in tokens:
             if delay:
                 time.sleep(delay)

@@ -1,5 +1,6 @@
 package io.elasticmesh.router;
 
+import io.elasticmesh.conversation.Sampling;
 import io.grpc.Deadline;
 import java.time.Instant;
 
@@ -15,6 +16,7 @@ import java.time.Instant;
  * @param clampBudgets the request may have t lowered (to its tier's ceiling, or to fit the context window)
  * @param solutionOverheadMillis the model's measured solution overhead, for the decoder's own reserve
  * @param safetyFactor what the solution's expected time is multiplied by
+ * @param sampling the sampling applied to both phases ({@link SamplingPolicy})
  */
 public record Admitted(
         Tier tier,
@@ -28,4 +30,5 @@ public record Admitted(
         long startNanos,
         boolean clampBudgets,
         long solutionOverheadMillis,
-        double safetyFactor) {}
+        double safetyFactor,
+        Sampling sampling) {}

@@ -1,5 +1,6 @@
 package io.elasticmesh.router;
 
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.Turn;
 import java.util.List;
 import java.util.OptionalInt;
@@ -12,6 +13,7 @@ import java.util.OptionalLong;
  *
  * @param thinkingBudgetTokens the thinking budget as sent (a uint32 field may exceed an int)
  * @param thinkingBudgetField the request field it came from, named in refusals
+ * @param sampling the sampling settings as sent, checked against the tier by admission
  */
 public record ReasonCommand(
         List<Turn> conversation,
@@ -21,4 +23,5 @@ public record ReasonCommand(
         OptionalLong thinkingBudgetTokens,
         OptionalInt solutionBudgetTokens,
         boolean clampBudgets,
-        String thinkingBudgetField) {}
+        String thinkingBudgetField,
+        Sampling sampling) {}

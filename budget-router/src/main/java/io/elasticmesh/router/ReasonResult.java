@@ -1,5 +1,6 @@
 package io.elasticmesh.router;
 
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.Turn;
 import java.time.Instant;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.OptionalInt;
  * One answered request, everything the reply and the audit record need. {@code configVersion}: the tier
  * configuration the request was admitted under.
  *
- * @param requested the budgets the caller asked for, before the tier applied its own
+ * @param requested the budgets and sampling the caller asked for, before the tier applied its own
+ * @param sampling the sampling applied to both phases
  */
 public record ReasonResult(
         String requestId,
@@ -23,10 +25,11 @@ public record ReasonResult(
         SolutionPhase solution,
         Timings timings,
         String configVersion,
-        Requested requested) {
+        Requested requested,
+        Sampling sampling) {
 
-    /** Budgets as the caller sent them; empty when it left them to the tier. */
-    public record Requested(OptionalInt thinkingTokens, OptionalInt solutionTokens) {}
+    /** Budgets and sampling as the caller sent them; empty when it left them to the tier. */
+    public record Requested(OptionalInt thinkingTokens, OptionalInt solutionTokens, Sampling sampling) {}
 
     /** Wall-clock milliseconds as the router saw them, hops included. */
     public record Timings(long thinkingMillis, long solutionMillis, long totalMillis) {}

@@ -14,6 +14,7 @@ package io.elasticmesh.router;
  * @param queueLimit requests of this tier that may wait for a slot; 0 refuses at once when all slots are taken
  * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
  * @param audit which of the tier's requests are published for audit
+ * @param sampling what the tier allows of a request's sampling, and its defaults
  */
 public record Tier(
         String name,
@@ -26,9 +27,10 @@ public record Tier(
         int maxConcurrentRequests,
         int queueLimit,
         boolean rolloverUnusedThinking,
-        AuditMode audit) {
+        AuditMode audit,
+        SamplingBounds sampling) {
 
-    /** A tier that audits only cut requests, the default. */
+    /** A tier that audits only cut requests, the default, with the proto's own sampling bounds. */
     public Tier(
             String name,
             String model,
@@ -51,7 +53,8 @@ public record Tier(
                 maxConcurrentRequests,
                 queueLimit,
                 rolloverUnusedThinking,
-                AuditMode.CUT_ONLY);
+                AuditMode.CUT_ONLY,
+                SamplingBounds.OPEN);
     }
 
     public Tier {

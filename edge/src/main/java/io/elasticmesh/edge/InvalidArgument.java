@@ -25,9 +25,14 @@ public final class InvalidArgument extends DomainException {
 
     @Override
     public List<Message> details() {
+        return fieldViolation(field, getMessage());
+    }
+
+    /** The {@code google.rpc.BadRequest} naming {@code field}, for any refusal of one field's value. */
+    public static List<Message> fieldViolation(String field, String description) {
         return List.of(BadRequest.newBuilder()
                 .addFieldViolations(
-                        BadRequest.FieldViolation.newBuilder().setField(field).setDescription(getMessage()))
+                        BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description))
                 .build());
     }
 

@@ -1,7 +1,11 @@
 package io.elasticmesh.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * Span attribute names: the OpenTelemetry GenAI semantic conventions (gen_ai.*) for model calls, and the mesh's own
@@ -23,6 +27,8 @@ public final class TraceAttributes {
             AttributeKey.longKey("gen_ai.request.max_tokens");
     public static final AttributeKey<Double> GEN_AI_REQUEST_TEMPERATURE =
             AttributeKey.doubleKey("gen_ai.request.temperature");
+    public static final AttributeKey<Double> GEN_AI_REQUEST_TOP_P = AttributeKey.doubleKey("gen_ai.request.top_p");
+    public static final AttributeKey<Long> GEN_AI_REQUEST_SEED = AttributeKey.longKey("gen_ai.request.seed");
     public static final AttributeKey<List<String>> GEN_AI_REQUEST_STOP_SEQUENCES =
             AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
     public static final AttributeKey<String> GEN_AI_RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
@@ -59,4 +65,13 @@ public final class TraceAttributes {
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private TraceAttributes() {}
+
+    /** {@code gen_ai.request.temperature}, {@code .top_p} and {@code .seed}, each only when set. */
+    public static Attributes sampling(OptionalDouble temperature, OptionalDouble topP, OptionalLong seed) {
+        AttributesBuilder attributes = Attributes.builder();
+        temperature.ifPresent(t -> attributes.put(GEN_AI_REQUEST_TEMPERATURE, t));
+        topP.ifPresent(p -> attributes.put(GEN_AI_REQUEST_TOP_P, p));
+        seed.ifPresent(s -> attributes.put(GEN_AI_REQUEST_SEED, s));
+        return attributes.build();
+    }
 }

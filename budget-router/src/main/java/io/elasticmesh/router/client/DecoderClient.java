@@ -3,6 +3,7 @@ package io.elasticmesh.router.client;
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.conversation.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.Samplings;
 import io.elasticmesh.conversation.mapping.TextDeltas;
 import io.elasticmesh.conversation.mapping.TruncationReasons;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
@@ -75,7 +76,8 @@ public class DecoderClient {
                 .setSolutionBudgetTokens(admitted.budget().solutionTokens())
                 .setFitThinkingToContextWindow(admitted.clampBudgets())
                 .setSolutionOverheadMs((int) Math.min(Integer.MAX_VALUE, admitted.solutionOverheadMillis()))
-                .setReserveSafetyFactor(admitted.safetyFactor());
+                .setReserveSafetyFactor(admitted.safetyFactor())
+                .setSampling(Samplings.toProto(admitted.sampling()));
         MutinyDecoderServiceStub decoder = stub.withDeadline(admitted.deadline());
         return StreamSpan.around(
                 tracer.spanBuilder(deltas ? "DecoderClient.streamThinking" : "DecoderClient.generateThinking")

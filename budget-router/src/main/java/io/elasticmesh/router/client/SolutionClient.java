@@ -1,6 +1,8 @@
 package io.elasticmesh.router.client;
 
 import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.Sampling;
+import io.elasticmesh.conversation.mapping.Samplings;
 import io.elasticmesh.conversation.mapping.TextDeltas;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
@@ -39,6 +41,7 @@ public class SolutionClient {
             String model,
             ThinkingPhase thinking,
             int budgetTokens,
+            Sampling sampling,
             Deadline deadline,
             boolean deltas) {
         GenerateSolutionRequest request = GenerateSolutionRequest.newBuilder()
@@ -48,6 +51,7 @@ public class SolutionClient {
                 .setThinkingText(thinking.text())
                 .setThinkingClosedByModel(thinking.closedByModel())
                 .setSolutionBudgetTokens(budgetTokens)
+                .setSampling(Samplings.toProto(sampling))
                 .build();
         MutinySolutionServiceStub solution = stub.withDeadline(deadline);
         return StreamSpan.around(

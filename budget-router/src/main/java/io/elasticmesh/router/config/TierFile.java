@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
@@ -15,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 
@@ -45,7 +47,15 @@ public final class TierFile {
             Integer maxConcurrentRequests,
             Integer queueLimit,
             boolean rolloverUnusedThinking,
-            String audit) {}
+            String audit,
+            JsonNode sampling) {}
+
+    /** A tier's {@code sampling}: each part is checked by hand, as its shape has its own message. */
+    @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+    private record SamplingYaml(JsonNode temperature, JsonNode topP, Boolean seedAllowed) {}
+
+    /** A sampling value's bounds: {@code pin} alone, or any of {@code default}, {@code min}, {@code max}. */
+    private record RangeYaml(@JsonProperty("default") Double byDefault, Double pin, Double min, Double max) {}
 
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
     private record TenantYaml(
@@ -109,7 +119,49 @@ public final class TierFile {
                 or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT),
                 or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
                 t.rolloverUnusedThinking(),
-                auditMode(t.audit(), where));
+                auditMode(t.audit(), where),
+                sampling(t.sampling(), where));
+    }
+
+    private static SamplingBounds sampling(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return SamplingBounds.OPEN;
+        }
+        String at = where + ": sampling";
+        SamplingYaml yaml = StrictYaml.bind(node, SamplingYaml.class, at);
+        try {
+            return new SamplingBounds(
+                    range(yaml.temperature(), SamplingBounds.OPEN.temperature(), at + ".temperature"),
+                    range(yaml.topP(), SamplingBounds.OPEN.topP(), at + ".top-p"),
+                    yaml.seedAllowed() == null || yaml.seedAllowed());
+        } catch (IllegalArgumentException invalid) {
+            if (invalid.getMessage().startsWith(where)) {
+                throw invalid;
+            }
+            throw new IllegalArgumentException(at + "." + invalid.getMessage(), invalid);
+        }
+    }
+
+    /** Bounds as written; a missing min or max is the proto's ({@code open}). */
+    private static SamplingBounds.Range range(JsonNode node, SamplingBounds.Range open, String at) {
+        if (node == null || node.isNull()) {
+            return open;
+        }
+        RangeYaml yaml = StrictYaml.bind(node, RangeYaml.class, at);
+        try {
+            if (yaml.pin() != null) {
+                if (yaml.byDefault() != null || yaml.min() != null || yaml.max() != null) {
+                    throw new IllegalArgumentException("pin excludes default, min and max");
+                }
+                return SamplingBounds.Range.pinned(yaml.pin());
+            }
+            return new SamplingBounds.Range(
+                    yaml.min() != null ? yaml.min() : open.min(),
+                    yaml.max() != null ? yaml.max() : open.max(),
+                    yaml.byDefault() != null ? OptionalDouble.of(yaml.byDefault()) : OptionalDouble.empty());
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(at + ": " + invalid.getMessage(), invalid);
+        }
     }
 
     private static int or(Integer value, int absent) {

@@ -2,6 +2,7 @@ package io.elasticmesh.router.mapping;
 
 import com.google.protobuf.Timestamp;
 import io.elasticmesh.conversation.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.Samplings;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.router.ReasonResult;
@@ -19,7 +20,8 @@ public final class AuditMapper {
         ReasonRequest.Builder request = ReasonRequest.newBuilder()
                 .addAllMessages(ChatMessages.toMessages(result.conversation()))
                 .setTier(result.tier().name())
-                .setTenant(result.tenant());
+                .setTenant(result.tenant())
+                .setSampling(Samplings.toProto(result.requested().sampling()));
         result.requested().thinkingTokens().ifPresent(request::setThinkingBudgetTokens);
         result.requested().solutionTokens().ifPresent(request::setSolutionBudgetTokens);
         SpanContext span = Span.current().getSpanContext();

@@ -1,6 +1,7 @@
 package io.elasticmesh.router.mapping;
 
 import io.elasticmesh.conversation.mapping.ChatMessages;
+import io.elasticmesh.conversation.mapping.Samplings;
 import io.elasticmesh.conversation.mapping.TextDeltas;
 import io.elasticmesh.conversation.mapping.TruncationReasons;
 import io.elasticmesh.edge.InvalidArgument;
@@ -26,7 +27,7 @@ public final class ReasonMapper {
 
     /**
      * @param tenant the calling tenant, as authenticated (or as the request names it when authentication is off)
-     * @throws InvalidArgument naming the field of a malformed request
+     * @throws InvalidArgument naming the field of a malformed request (a malformed sampling value included)
      */
     public static ReasonCommand toCommand(ReasonRequest request, String tenant, boolean authenticated) {
         if (request.getMessagesCount() == 0) {
@@ -44,7 +45,8 @@ public final class ReasonMapper {
                         ? OptionalInt.of(request.getSolutionBudgetTokens())
                         : OptionalInt.empty(),
                 request.getClampBudgets(),
-                BudgetPolicy.THINKING_FIELD);
+                BudgetPolicy.THINKING_FIELD,
+                Samplings.fromProto(request.getSampling()));
     }
 
     public static ReasonResponse toResponse(ReasonResult result) {
@@ -72,6 +74,7 @@ public final class ReasonMapper {
                         .setSolutionBudgetClamped(result.budget().solutionClamped())
                         .setSolutionRolloverTokens(result.budget().solutionRolloverTokens())
                         .setConfigVersion(result.configVersion()))
+                .setSampling(Samplings.toProto(result.sampling()))
                 .setTimings(PhaseTimings.newBuilder()
                         .setThinkingMs((int) result.timings().thinkingMillis())
                         .setSolutionMs((int) result.timings().solutionMillis())

@@ -1,5 +1,6 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.router.AdmissionQueue;
@@ -15,6 +16,8 @@ import io.elasticmesh.router.ModelSpeeds;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.SamplingOutOfBounds;
+import io.elasticmesh.router.SamplingPolicy;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.ThinkingPhase;
 import io.elasticmesh.router.Tier;
@@ -92,6 +95,7 @@ public class Admission {
                             command.thinkingBudgetTokens(),
                             command.solutionBudgetTokens(),
                             command.clampBudgets());
+                    Sampling sampling = SamplingPolicy.apply(tier, command.sampling());
                     Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
                     Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
                     long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
@@ -140,7 +144,8 @@ public class Admission {
                                         start,
                                         command.clampBudgets(),
                                         (long) Math.ceil(speed.solutionOverheadMillis()),
-                                        safetyFactor));
+                                        safetyFactor,
+                                        sampling));
                             })
                             .onTermination()
                             .invoke(() -> queue.release(ticket, System.nanoTime()))
@@ -231,6 +236,8 @@ public class Admission {
             metrics.refused(tier, refused.reason().name().toLowerCase(Locale.ROOT));
         } else if (failure instanceof BudgetAboveCeiling) {
             metrics.refused(tier, "budget_above_ceiling");
+        } else if (failure instanceof SamplingOutOfBounds) {
+            metrics.refused(tier, "sampling_out_of_bounds");
         } else if (failure instanceof TierNotAllowed) {
             metrics.refused(tier, "tier_not_allowed");
         } else if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND) {

@@ -1,6 +1,7 @@
 package io.elasticmesh.router.service;
 
 import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
@@ -130,7 +131,8 @@ public class ReasoningService {
                     OptionalLong.of(extraThinkingTokens),
                     OptionalInt.empty(),
                     false,
-                    EXTRA_THINKING_FIELD);
+                    EXTRA_THINKING_FIELD,
+                    earlier.sampling());
             return admission.admit(command, callerDeadline, admitted -> {
                 String continuationId = UUID.randomUUID().toString();
                 return run(
@@ -221,6 +223,7 @@ public class ReasoningService {
                             admitted.tier().model(),
                             thought,
                             budget.solutionTokens(),
+                            admitted.sampling(),
                             admitted.deadline(),
                             request.deltas())
                     .onFailure()
@@ -250,7 +253,9 @@ public class ReasoningService {
                 solved,
                 timings,
                 admitted.configVersion(),
-                new ReasonResult.Requested(requestedThinking(command), command.solutionBudgetTokens()));
+                new ReasonResult.Requested(
+                        requestedThinking(command), command.solutionBudgetTokens(), command.sampling()),
+                admitted.sampling());
     }
 
     /** An answer is traced, held for continuation when its thinking was cut, and audited as its tier says. */
@@ -282,7 +287,9 @@ public class ReasoningService {
 
     private SpanBuilder requestSpan(String requestId, Admitted admitted) {
         Budget budget = admitted.budget();
+        Sampling sampling = admitted.sampling();
         return tracer.spanBuilder(TraceAttributes.CHAT + " " + admitted.tier().model())
+                .setAllAttributes(TraceAttributes.sampling(sampling.temperature(), sampling.topP(), sampling.seed()))
                 .setAttribute(TraceAttributes.GEN_AI_OPERATION_NAME, TraceAttributes.CHAT)
                 .setAttribute(TraceAttributes.GEN_AI_PROVIDER_NAME, TraceAttributes.PROVIDER)
                 .setAttribute(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +92,45 @@ class TierFileTests {
 
         assertThat(table.require("gold").audit()).isEqualTo(AuditMode.CUT_ONLY);
         assertThat(table.require("regulated").audit()).isEqualTo(AuditMode.ALL);
+    }
+
+    @Test
+    void samplingBoundsArePinsOrRangesWithDefaultsAndSeedsAreAllowedUnlessRefused() {
+        SamplingBounds sampling = parse(GOLD + """
+                    sampling:
+                      temperature: {default: 0.6, max: 1.0}
+                      top-p: {pin: 0.95}
+                      seed-allowed: false
+                """).require("gold").sampling();
+
+        assertThat(sampling)
+                .isEqualTo(new SamplingBounds(
+                        new SamplingBounds.Range(0, 1.0, OptionalDouble.of(0.6)),
+                        SamplingBounds.Range.pinned(0.95),
+                        false));
+        assertThat(parse(GOLD).require("gold").sampling()).isEqualTo(SamplingBounds.OPEN);
+        assertThat(parse(GOLD + "    sampling:\n      temperature: {min: 0.2}\n")
+                        .require("gold")
+                        .sampling())
+                .isEqualTo(new SamplingBounds(
+                        new SamplingBounds.Range(0.2, 2, OptionalDouble.empty()), SamplingBounds.OPEN.topP(), true));
+    }
+
+    @Test
+    void badSamplingBoundsAreRejectedNamingTierAndField() {
+        assertThatThrownBy(() -> parse(GOLD + "    sampling:\n      temperature: {pin: 0.6, max: 1}\n"))
+                .hasMessage("tiers.yaml: tier 'gold': sampling.temperature: pin excludes default, min and max");
+        assertThatThrownBy(() -> parse(GOLD + "    sampling:\n      temperature: {default: 1.5, max: 1}\n"))
+                .hasMessage("tiers.yaml: tier 'gold': sampling.temperature: default (1.5) must be within 0.0..1.0");
+        assertThatThrownBy(() -> parse(GOLD + "    sampling:\n      temperature: {max: 3}\n"))
+                .hasMessage("tiers.yaml: tier 'gold': sampling.temperature: min and max must be within 0.0..2.0, "
+                        + "were 0.0..3.0");
+        assertThatThrownBy(() -> parse(GOLD + "    sampling:\n      top-p: {pin: 0}\n"))
+                .hasMessageContaining("tier 'gold': sampling.top-p: max and default must be above 0");
+        assertThatThrownBy(() -> parse(GOLD + "    sampling:\n      top_p: {pin: 0.9}\n"))
+                .hasMessageContaining("tier 'gold': sampling: unknown field(s) [top_p]");
+        assertThatThrownBy(() -> parse(GOLD + "    sampling:\n      temperature: {maximum: 1}\n"))
+                .hasMessageContaining("tier 'gold': sampling.temperature: unknown field(s) [maximum]");
     }
 
     @Test

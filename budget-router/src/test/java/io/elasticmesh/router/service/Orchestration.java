@@ -1,5 +1,6 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc;
@@ -19,8 +20,12 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
@@ -68,9 +73,17 @@ final class Orchestration implements AutoCloseable {
                 solution-budget-tokens: 32
                 deadline-ms: 20000
                 audit: all
+              sampled:
+                model: fake
+                thinking-budget-tokens: 64
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                sampling:
+                  temperature: {default: 0.6, max: 1.0}
+                  top-p: {pin: 0.95}
             tenants:
               acme:
-                allowed-tiers: [plain, rollover, every]
+                allowed-tiers: [plain, rollover, every, sampled]
                 default-tier: plain
                 tokens-per-minute: 1000000000
               rival:
@@ -86,6 +99,9 @@ final class Orchestration implements AutoCloseable {
     final PhaseFakes.Decoder decoder = new PhaseFakes.Decoder();
     final PhaseFakes.Solution solution = new PhaseFakes.Solution();
     final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+    /** Spans as they ended. */
+    final List<SpanData> spans = new CopyOnWriteArrayList<>();
+
     final Admission admission;
     final TierTableStore tiers;
     final ReasoningService service;
@@ -115,7 +131,28 @@ final class Orchestration implements AutoCloseable {
                 .build()
                 .getConfigMapping(RouterConfig.class);
         RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
-        Tracer tracer = OpenTelemetry.noop().getTracer("orchestration-tests");
+        Tracer tracer = SdkTracerProvider.builder()
+                .addSpanProcessor(new SpanProcessor() {
+                    @Override
+                    public void onStart(io.opentelemetry.context.Context parent, ReadWriteSpan span) {}
+
+                    @Override
+                    public boolean isStartRequired() {
+                        return false;
+                    }
+
+                    @Override
+                    public void onEnd(ReadableSpan span) {
+                        spans.add(span.toSpanData());
+                    }
+
+                    @Override
+                    public boolean isEndRequired() {
+                        return true;
+                    }
+                })
+                .build()
+                .get("orchestration-tests");
         this.tiers = new TierTableStore(config, metrics);
         this.admission = new Admission(tiers, config, metrics);
         AuditSink audit = result -> audited.add(AuditMapper.toEvent(result));
@@ -139,7 +176,17 @@ final class Orchestration implements AutoCloseable {
         return ask(tenant, tier, question, OptionalInt.of(solutionTokens));
     }
 
+    /** As {@link #ask(String, String, String)}, with sampling settings. */
+    static ReasonCommand ask(String tenant, String tier, String question, Sampling sampling) {
+        return ask(tenant, tier, question, OptionalInt.empty(), sampling);
+    }
+
     private static ReasonCommand ask(String tenant, String tier, String question, OptionalInt solutionTokens) {
+        return ask(tenant, tier, question, solutionTokens, Sampling.NONE);
+    }
+
+    private static ReasonCommand ask(
+            String tenant, String tier, String question, OptionalInt solutionTokens, Sampling sampling) {
         return new ReasonCommand(
                 List.of(new Turn(Turn.Role.USER, question)),
                 tier,
@@ -148,7 +195,8 @@ final class Orchestration implements AutoCloseable {
                 OptionalLong.empty(),
                 solutionTokens,
                 false,
-                BudgetPolicy.THINKING_FIELD);
+                BudgetPolicy.THINKING_FIELD,
+                sampling);
     }
 
     int inFlight(String tier) {

@@ -3,8 +3,10 @@ package io.elasticmesh.router.service;
 import static io.elasticmesh.router.service.Orchestration.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.ThinkingCut;
 import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
@@ -17,8 +19,10 @@ import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.mapping.ReasonMapper;
 import io.elasticmesh.router.service.PhaseFakes.Call;
 import io.elasticmesh.router.service.PhaseFakes.Script;
+import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -26,6 +30,8 @@ import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -283,6 +289,97 @@ class ReasoningServiceTests {
         assertThat(failureOf(() -> continued(cut, 65, "acme"))).isEqualTo(Status.Code.OUT_OF_RANGE);
         assertThat(mesh.decoder.seen.requests).hasSize(2);
         assertThat(mesh.inFlight("plain")).isZero();
+    }
+
+    // --- sampling ---
+
+    @Test
+    void bothPhasesGetTheSamplingTheTierAppliedAndTheReplyAndAuditSayWhichWasAskedAndApplied() {
+        mesh.decoder.script = cutAtBudget();
+        Sampling asked = new Sampling(OptionalDouble.of(0.8), OptionalDouble.empty(), OptionalLong.of(7));
+
+        ReasonResult result = answered(ask("acme", "sampled", "why?", asked));
+
+        // 0.8 as sent, top_p the tier's pin, the seed as sent: the same to both phases.
+        var applied = io.elasticmesh.proto.reasoning.v1.Sampling.newBuilder()
+                .setTemperature(0.8f)
+                .setTopP(0.95f)
+                .setSeed(7)
+                .build();
+        assertThat(mesh.decoder.seen.only().getSampling()).isEqualTo(applied);
+        assertThat(mesh.solution.seen.only().getSampling()).isEqualTo(applied);
+        assertThat(ReasonMapper.toResponse(result).getSampling()).isEqualTo(applied);
+        AuditEvent event = mesh.audited.get(0);
+        assertThat(event.getResponse().getSampling()).isEqualTo(applied);
+        assertThat(event.getRequest().getSampling())
+                .isEqualTo(io.elasticmesh.proto.reasoning.v1.Sampling.newBuilder()
+                        .setTemperature(0.8f)
+                        .setSeed(7)
+                        .build());
+        // The request's span says what was applied, as the decimals the client wrote.
+        assertThat(mesh.spans)
+                .filteredOn(span -> span.getName().equals("chat fake"))
+                .singleElement()
+                .satisfies(span -> {
+                    assertThat(span.getAttributes().get(TraceAttributes.GEN_AI_REQUEST_TEMPERATURE))
+                            .isEqualTo(0.8);
+                    assertThat(span.getAttributes().get(TraceAttributes.GEN_AI_REQUEST_TOP_P))
+                            .isEqualTo(0.95);
+                    assertThat(span.getAttributes().get(TraceAttributes.GEN_AI_REQUEST_SEED))
+                            .isEqualTo(7L);
+                });
+    }
+
+    @Test
+    void aRequestWithoutSamplingGetsTheTiersDefaultsAndOtherTiersLeaveItToTheModel() {
+        mesh.decoder.script = closesAfter(3);
+
+        answered(ask("acme", "sampled", "why?"));
+        answered(ask("acme", "plain", "why?"));
+
+        assertThat(mesh.decoder.seen.requests.get(0).getSampling())
+                .isEqualTo(io.elasticmesh.proto.reasoning.v1.Sampling.newBuilder()
+                        .setTemperature(0.6f)
+                        .setTopP(0.95f)
+                        .build());
+        assertThat(mesh.decoder.seen.requests.get(1).getSampling().getAllFields())
+                .isEmpty();
+        assertThat(mesh.solution.seen.requests.get(1).getSampling().getAllFields())
+                .isEmpty();
+    }
+
+    @Test
+    void samplingOutsideTheTiersBoundsIsRefusedBeforeAnyPhaseNamingTheFieldAndGivesTheSlotBack() {
+        Status refused = ErrorPolicy.toStatus(catchThrowable(() -> answered(ask(
+                        "acme",
+                        "sampled",
+                        "why?",
+                        new Sampling(OptionalDouble.of(1.5), OptionalDouble.empty(), OptionalLong.empty())))))
+                .getStatus();
+
+        assertThat(refused.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(refused.getDescription())
+                .isEqualTo("sampling.temperature must be within 0.0..1.0 on tier 'sampled', was 1.5");
+        assertThat(mesh.decoder.seen.requests).isEmpty();
+        assertThat(mesh.inFlight("sampled")).isZero();
+    }
+
+    @Test
+    void aContinuationKeepsTheSamplingTheContinuedRequestWasAnsweredWith() {
+        mesh.decoder.script = cutAtBudget();
+        ReasonResult cut = answered(ask(
+                "acme",
+                "sampled",
+                "why?",
+                new Sampling(OptionalDouble.of(0.3), OptionalDouble.empty(), OptionalLong.of(11))));
+        mesh.decoder.script = closesAfter(5);
+
+        ReasonResult more = continued(cut.requestId(), 8, "acme");
+
+        assertThat(more.sampling()).isEqualTo(cut.sampling());
+        assertThat(mesh.decoder.seen.last().getSampling())
+                .isEqualTo(mesh.decoder.seen.requests.get(0).getSampling());
+        assertThat(mesh.solution.seen.last().getSampling().getSeed()).isEqualTo(11);
     }
 
     // --- admission: the slot and the quota on every path ---

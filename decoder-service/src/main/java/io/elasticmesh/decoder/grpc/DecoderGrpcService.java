@@ -3,6 +3,7 @@ package io.elasticmesh.decoder.grpc;
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.conversation.mapping.PhaseResponses;
+import io.elasticmesh.conversation.mapping.Samplings;
 import io.elasticmesh.decoder.Thinking;
 import io.elasticmesh.decoder.ThinkingLimits;
 import io.elasticmesh.decoder.ThinkingTimeLimit;
@@ -59,7 +60,8 @@ public class DecoderGrpcService implements DecoderService {
                     timeLimit(request, arrived, deadline),
                     deadline,
                     solution,
-                    request.getFitThinkingToContextWindow());
+                    request.getFitThinkingToContextWindow(),
+                    Samplings.fromProto(request.getSampling()));
             if (request.hasContinuation()) {
                 if (request.getContinuation().getPromptText().isEmpty()) {
                     throw new InvalidArgument("continuation.prompt_text", "must not be empty");

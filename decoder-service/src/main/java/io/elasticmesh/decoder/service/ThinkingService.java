@@ -64,7 +64,11 @@ public class ThinkingService {
                 .onItem()
                 .transformToMulti(budget -> {
                     GenerationRequest request = profile.generation(
-                            requestId + ":thinking", prompt + priorThinking, budget, List.of(profile.thinkingEnd()));
+                            requestId + ":thinking",
+                            prompt + priorThinking,
+                            budget,
+                            List.of(profile.thinkingEnd()),
+                            limits.sampling());
                     return triton.generate(
                                     Phase.THINKING,
                                     request,

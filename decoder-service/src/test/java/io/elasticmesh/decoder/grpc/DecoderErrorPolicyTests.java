@@ -15,6 +15,7 @@ import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.DecoderService;
 import io.elasticmesh.proto.reasoning.v1.DecoderServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
+import io.elasticmesh.proto.reasoning.v1.Sampling;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -111,6 +112,17 @@ class DecoderErrorPolicyTests {
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).isEqualTo("model must be at most 128 characters, was 100000");
+    }
+
+    /** Called directly, the decoder refuses malformed sampling as the router does (before Triton is asked). */
+    @Test
+    void malformedSamplingIsRefusedNamingTheFieldAndTheValue() {
+        Status status = GrpcCalls.failureOf(decoder.generateThinking(
+                request().setSampling(Sampling.newBuilder().setTemperature(-1f)).build()));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription())
+                .isEqualTo("sampling.temperature must be a finite number of 0 or more, was -1.0");
     }
 
     @Test

@@ -42,7 +42,7 @@ class DecoderTritonContractReadinessTests {
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body())
                 .contains("model 'scripted_trtllm_v0_16' lacks inputs [return_num_input_tokens, "
-                        + "return_num_output_tokens] and outputs [num_input_tokens, num_output_tokens] of the tensorrt-llm "
+                        + "return_num_output_tokens, seed] and outputs [num_input_tokens, num_output_tokens] of the tensorrt-llm "
                         + "contract; it needs TensorRT-LLM 1.0 or later");
         assertThat(ready.body()).as("the current layout has every tensor").doesNotContain("'scripted_trtllm'");
     }

@@ -1,5 +1,6 @@
 package io.elasticmesh.inference.profile;
 
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.inference.triton.GenerationRequest;
 import io.elasticmesh.inference.triton.TritonContract;
@@ -108,6 +109,21 @@ public record ModelProfile(
 
     /** A generation on this model's Triton model, in its contract, at its temperature. */
     public GenerationRequest generation(String requestId, String prompt, int maxTokens, List<String> stop) {
-        return new GenerationRequest(requestId, tritonModel, contract, prompt, maxTokens, stop, temperature);
+        return generation(requestId, prompt, maxTokens, stop, Sampling.NONE);
+    }
+
+    /** As above, with the request's sampling: its temperature replaces the profile's; top_p and seed pass on. */
+    public GenerationRequest generation(
+            String requestId, String prompt, int maxTokens, List<String> stop, Sampling sampling) {
+        return new GenerationRequest(
+                requestId,
+                tritonModel,
+                contract,
+                prompt,
+                maxTokens,
+                stop,
+                sampling.temperature().orElse(temperature),
+                sampling.topP(),
+                sampling.seed());
     }
 }

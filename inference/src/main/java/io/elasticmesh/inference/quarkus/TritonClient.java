@@ -7,7 +7,6 @@ import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_PROVIDER_NAME;
 import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_MAX_TOKENS;
 import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_MODEL;
 import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_STOP_SEQUENCES;
-import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_REQUEST_TEMPERATURE;
 import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
 import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_USAGE_INPUT_TOKENS;
 import static io.elasticmesh.telemetry.TraceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
@@ -27,6 +26,7 @@ import io.elasticmesh.inference.triton.TritonInstances;
 import io.elasticmesh.inference.triton.TritonModelException;
 import io.elasticmesh.proto.inference.MutinyGRPCInferenceServiceGrpc.MutinyGRPCInferenceServiceStub;
 import io.elasticmesh.telemetry.StreamSpan;
+import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Deadline;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +41,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -98,7 +99,8 @@ public class TritonClient {
                 .setAttribute(GEN_AI_PROVIDER_NAME, PROVIDER)
                 .setAttribute(GEN_AI_REQUEST_MODEL, request.tritonModel())
                 .setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) request.maxTokens())
-                .setAttribute(GEN_AI_REQUEST_TEMPERATURE, request.temperature())
+                .setAllAttributes(TraceAttributes.sampling(
+                        OptionalDouble.of(request.temperature()), request.topP(), request.seed()))
                 .setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, request.stop())
                 .setAttribute(ELASTIC_PHASE, phase.label());
         long now = System.nanoTime();

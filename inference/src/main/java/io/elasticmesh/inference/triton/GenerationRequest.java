@@ -1,6 +1,8 @@
 package io.elasticmesh.inference.triton;
 
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * One generation call on a text model.
@@ -12,6 +14,8 @@ import java.util.List;
  * @param maxTokens most tokens to generate, at least 1
  * @param stop strings that end generation; the first one generated is kept at the end of the text
  * @param temperature sampling temperature; 0 is greedy
+ * @param topP nucleus sampling mass in (0, 1]; empty for the whole distribution (1)
+ * @param seed random seed (a uint32); empty for a fresh random one
  */
 public record GenerationRequest(
         String requestId,
@@ -20,7 +24,30 @@ public record GenerationRequest(
         String prompt,
         int maxTokens,
         List<String> stop,
-        double temperature) {
+        double temperature,
+        OptionalDouble topP,
+        OptionalLong seed) {
+
+    /** An unseeded generation over the whole distribution at {@code temperature}. */
+    public GenerationRequest(
+            String requestId,
+            String tritonModel,
+            TritonContract contract,
+            String prompt,
+            int maxTokens,
+            List<String> stop,
+            double temperature) {
+        this(
+                requestId,
+                tritonModel,
+                contract,
+                prompt,
+                maxTokens,
+                stop,
+                temperature,
+                OptionalDouble.empty(),
+                OptionalLong.empty());
+    }
 
     public GenerationRequest {
         if (maxTokens < 1) {

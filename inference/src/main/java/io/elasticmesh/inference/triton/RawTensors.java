@@ -40,6 +40,13 @@ public final class RawTensors {
                 .flip());
     }
 
+    public static ByteString encodeUint64(long value) {
+        return ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(value)
+                .flip());
+    }
+
     public static ByteString encodeFp32(float value) {
         return ByteString.copyFrom(ByteBuffer.allocate(Float.BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN)

@@ -19,8 +19,11 @@ import java.util.stream.LongStream;
  * {@code num_input_tokens}/{@code num_output_tokens} INT32[1,1].
  *
  * <p>Sampling: TensorRT-LLM's defaults are {@code top_k} = 0 and {@code top_p} = 0, which is greedy whatever the
- * temperature, so a sampled request sends {@code top_k} = 0 (no limit) and {@code top_p} = 1 (the whole
- * distribution) with its {@code temperature}; a greedy one sends {@code top_k} = 1.
+ * temperature, so a sampled request sends {@code top_k} = 0 (no limit) and its {@code top_p} (1, the whole
+ * distribution, unless the request set it) with its {@code temperature}; a greedy one sends {@code top_k} = 1. A
+ * seed goes in {@code seed} UINT64[1,1]. The ensemble maps {@code top_p} to the {@code tensorrt_llm} model's
+ * {@code runtime_top_p} and {@code seed} to its {@code seed} (the 0.16–0.19 ensembles named it
+ * {@code random_seed}; they lack the token counts anyway).
  *
  * <p>Token counts are exact, never estimated: streaming, TensorRT-LLM sends one response per decoding step and
  * {@code num_output_tokens} counts the tokens of that response, which the mesh sums. Unlike vLLM it leaves the
@@ -46,6 +49,7 @@ public enum TensorRtLlmContract implements TritonContract {
                 "top_k",
                 "top_p",
                 "temperature",
+                "seed",
                 "stream",
                 "exclude_input_in_output",
                 "return_num_input_tokens",
@@ -82,7 +86,22 @@ public enum TensorRtLlmContract implements TritonContract {
             StreamedResponses.addInput(
                     wire, "temperature", "FP32", RawTensors.encodeFp32((float) request.temperature()), 1, 1);
             StreamedResponses.addInput(wire, "top_k", "INT32", RawTensors.encodeInt32(0), 1, 1);
-            StreamedResponses.addInput(wire, "top_p", "FP32", RawTensors.encodeFp32(1.0f), 1, 1);
+            StreamedResponses.addInput(
+                    wire,
+                    "top_p",
+                    "FP32",
+                    RawTensors.encodeFp32((float) request.topP().orElse(1.0)),
+                    1,
+                    1);
+        }
+        if (request.seed().isPresent()) {
+            StreamedResponses.addInput(
+                    wire,
+                    "seed",
+                    "UINT64",
+                    RawTensors.encodeUint64(request.seed().getAsLong()),
+                    1,
+                    1);
         }
         for (String flag :
                 new String[] {"stream", "exclude_input_in_output", "return_num_input_tokens", "return_num_output_tokens"

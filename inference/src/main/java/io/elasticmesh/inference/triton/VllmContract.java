@@ -12,7 +12,8 @@ import java.util.stream.LongStream;
 
 /**
  * The I/O contract of Triton's vLLM backend (r24.12+), the mesh's primary one: a prompt in `text_input`, vLLM
- * sampling parameters as JSON in `sampling_parameters`, streamed deltas in `text_output`, and the finish reason
+ * sampling parameters as JSON in `sampling_parameters` ({@code temperature}, {@code top_p} and {@code seed} under
+ * vLLM's {@code SamplingParams} names), streamed deltas in `text_output`, and the finish reason
  * and token counts as extra outputs (`num_output_tokens` is the count since the previous response, the
  * end-of-sequence token included: the mesh's counting rule, which the other contracts follow).
  */
@@ -55,6 +56,8 @@ public enum VllmContract implements TritonContract {
                 .put("temperature", request.temperature())
                 // The mesh must see the delimiter to know the model closed thinking itself.
                 .put("include_stop_str_in_output", true);
+        request.topP().ifPresent(p -> sampling.put("top_p", p));
+        request.seed().ifPresent(seed -> sampling.put("seed", seed));
         sampling.putArray("stop")
                 .addAll(request.stop().stream().map(sampling::textNode).toList());
 

@@ -11,6 +11,8 @@ import io.elasticmesh.proto.inference.ModelMetadataResponse;
 import io.elasticmesh.proto.inference.ModelStreamInferResponse;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -61,10 +63,48 @@ class TensorRtLlmContractTests {
     }
 
     @Test
+    void aRequestsTopPAndSeedGoInTheEnsemblesTopPAndUint64Seed() {
+        ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(seeded(0.7));
+
+        assertThat(input(wire, "top_p")
+                        .asReadOnlyByteBuffer()
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getFloat())
+                .isEqualTo(0.9f);
+        assertThat(wire.getInputsList().stream().filter(t -> t.getName().equals("seed")))
+                .singleElement()
+                .extracting(InferInputTensor::getDatatype)
+                .isEqualTo("UINT64");
+        // 4,000,000,000 does not fit an int: a uint32 seed must arrive whole.
+        assertThat(input(wire, "seed")
+                        .asReadOnlyByteBuffer()
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getLong())
+                .isEqualTo(4_000_000_000L);
+        assertThat(wire.getInputsList()).extracting(InferInputTensor::getName).doesNotContain("random_seed");
+    }
+
+    private static GenerationRequest seeded(double temperature) {
+        return new GenerationRequest(
+                "r-1",
+                "m",
+                TensorRtLlmContract.INSTANCE,
+                "hello",
+                3,
+                List.of("</think>"),
+                temperature,
+                OptionalDouble.of(0.9),
+                OptionalLong.of(4_000_000_000L));
+    }
+
+    @Test
     void everyTensorSentIsOneTheReadinessCheckLooksFor() {
-        for (double temperature : new double[] {0.0, 0.6}) {
-            ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(new GenerationRequest(
-                    "r-1", "m", TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), temperature));
+        for (GenerationRequest sent : List.of(
+                new GenerationRequest("r-1", "m", TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), 0.0),
+                new GenerationRequest("r-1", "m", TensorRtLlmContract.INSTANCE, "hello", 3, List.of("</think>"), 0.6),
+                seeded(0.0),
+                seeded(0.6))) {
+            ModelInferRequest wire = TensorRtLlmContract.INSTANCE.toWire(sent);
             assertThat(TensorRtLlmContract.INSTANCE.inputs())
                     .containsAll(wire.getInputsList().stream()
                             .map(InferInputTensor::getName)
@@ -92,7 +132,7 @@ class TensorRtLlmContractTests {
 
         assertThat(TensorRtLlmContract.INSTANCE.missingFrom(v016))
                 .hasValue("model 'ensemble' lacks inputs "
-                        + "[return_num_input_tokens, return_num_output_tokens] and outputs [num_input_tokens, "
+                        + "[return_num_input_tokens, return_num_output_tokens, seed] and outputs [num_input_tokens, "
                         + "num_output_tokens] of the tensorrt-llm contract; it needs "
                         + TensorRtLlmContract.INSTANCE.minimumBackend());
         assertThat(TensorRtLlmContract.INSTANCE.minimumBackend()).contains("TensorRT-LLM 1.0");
@@ -103,7 +143,7 @@ class TensorRtLlmContractTests {
         ModelMetadataResponse current = ModelMetadataResponse.newBuilder()
                 .setName("ensemble")
                 .addAllInputs(tensors(TensorRtLlmContract.INSTANCE.inputs().toArray(String[]::new)))
-                .addAllInputs(tensors("bad_words", "seed"))
+                .addAllInputs(tensors("bad_words", "min_tokens"))
                 .addAllOutputs(tensors(TensorRtLlmContract.INSTANCE.outputs().toArray(String[]::new)))
                 .build();
 

@@ -14,6 +14,8 @@ import io.elasticmesh.proto.inference.ModelStreamInferResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class VllmContractTests {
@@ -38,6 +40,34 @@ class VllmContractTests {
         assertThat(input(wire, "stream").toByteArray()).containsExactly(1);
         assertThat(input(wire, "exclude_input_in_output").toByteArray()).containsExactly(1);
         assertThat(input(wire, "return_num_output_tokens").toByteArray()).containsExactly(1);
+    }
+
+    @Test
+    void topPAndSeedAreSentUnderVllmsNamesOnlyWhenSet() throws Exception {
+        JsonNode unset = samplingOf(request);
+        assertThat(unset.has("top_p")).isFalse();
+        assertThat(unset.has("seed")).isFalse();
+        assertThat(unset.get("temperature").asDouble()).isEqualTo(0.0);
+
+        JsonNode set = samplingOf(new GenerationRequest(
+                "r-1",
+                "scripted",
+                VllmContract.INSTANCE,
+                "hello",
+                12,
+                List.of(),
+                0.7,
+                OptionalDouble.of(0.9),
+                OptionalLong.of(4_000_000_000L)));
+        assertThat(set.get("temperature").asText()).isEqualTo("0.7");
+        assertThat(set.get("top_p").asText()).isEqualTo("0.9");
+        assertThat(set.get("seed").asLong()).isEqualTo(4_000_000_000L);
+    }
+
+    private static JsonNode samplingOf(GenerationRequest request) throws Exception {
+        return new ObjectMapper()
+                .readTree(RawTensors.decodeStrings(input(VllmContract.INSTANCE.toWire(request), "sampling_parameters"))
+                        .get(0));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.elasticmesh.solution.grpc;
 
 import io.elasticmesh.conversation.PhaseEvent;
 import io.elasticmesh.conversation.mapping.PhaseResponses;
+import io.elasticmesh.conversation.mapping.Samplings;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
 import io.elasticmesh.edge.Uint32;
@@ -56,6 +57,7 @@ public class SolutionGrpcService implements SolutionService {
                     request.getThinkingText(),
                     request.getThinkingClosedByModel(),
                     budget,
+                    Samplings.fromProto(request.getSampling()),
                     CallDeadline.current(config));
         });
     }

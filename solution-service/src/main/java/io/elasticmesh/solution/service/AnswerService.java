@@ -2,6 +2,7 @@ package io.elasticmesh.solution.service;
 
 import io.elasticmesh.conversation.Phase;
 import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.inference.profile.ModelProfile;
 import io.elasticmesh.inference.profile.ModelProfiles;
 import io.elasticmesh.inference.quarkus.TritonClient;
@@ -42,6 +43,7 @@ public class AnswerService {
             String thinking,
             boolean closedByModel,
             int budgetTokens,
+            Sampling sampling,
             Deadline deadline) {
         return Multi.createFrom().deferred(() -> {
             ModelProfile profile = profiles.require(model);
@@ -49,7 +51,8 @@ public class AnswerService {
                     requestId + ":solution",
                     profile.solutionPrompt(thinkingPrompt, thinking),
                     budgetTokens,
-                    List.of(profile.thinkingStart(), profile.thinkingEnd()));
+                    List.of(profile.thinkingStart(), profile.thinkingEnd()),
+                    sampling);
             long start = System.nanoTime();
             int forced = closedByModel ? 0 : 1;
             return triton.generate(Phase.SOLUTION, request, deadline, List.of(), null)

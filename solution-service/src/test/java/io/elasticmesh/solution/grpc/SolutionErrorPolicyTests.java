@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.elasticmesh.conversation.PhaseEvent;
+import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.local.quarkus.GrpcCalls;
 import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
@@ -89,6 +90,7 @@ class SolutionErrorPolicyTests {
                             String thinking,
                             boolean thinkingClosedByModel,
                             int solutionBudgetTokens,
+                            Sampling sampling,
                             Deadline deadline) {
                         throw new IllegalStateException("a bug, not the caller's");
                     }

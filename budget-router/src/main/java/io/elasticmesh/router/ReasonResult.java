@@ -3,6 +3,7 @@ package io.elasticmesh.router;
 import io.elasticmesh.conversation.Turn;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -10,6 +11,7 @@ import java.util.OptionalInt;
  * configuration the request was admitted under.
  *
  * @param requested the budgets the caller asked for, before the tier applied its own
+ * @param continuedRequestId for a continuation, the request it continued
  */
 public record ReasonResult(
         String requestId,
@@ -23,7 +25,8 @@ public record ReasonResult(
         SolutionPhase solution,
         Timings timings,
         String configVersion,
-        Requested requested) {
+        Requested requested,
+        Optional<String> continuedRequestId) {
 
     /** Budgets as the caller sent them; empty when it left them to the tier. */
     public record Requested(OptionalInt thinkingTokens, OptionalInt solutionTokens) {}

@@ -13,6 +13,8 @@ import io.elasticmesh.identity.Principals;
 import io.elasticmesh.proto.audit.v1.AuditService;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
+import io.elasticmesh.proto.audit.v1.GetContinuationRequest;
+import io.elasticmesh.proto.audit.v1.GetContinuationResponse;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
@@ -50,13 +52,29 @@ public class AuditGrpcService implements AuditService {
             }
             return queries.find(caller, request.getRequestId())
                     .map(AuditEventMapper::toResponse)
-                    .orElseThrow(() -> Status.NOT_FOUND
-                            .withDescription("no audit event for request '"
-                                    + Echo.bounded(request.getRequestId())
-                                    + "' (a tier that audits cut requests only keeps none for a "
-                                    + "request whose thinking was not cut)")
-                            .asRuntimeException());
+                    .orElseThrow(() -> notFound(request.getRequestId()));
         });
+    }
+
+    @Override
+    public Uni<GetContinuationResponse> getContinuation(GetContinuationRequest request) {
+        Principal caller = Principals.current();
+        return Uni.createFrom().item(() -> {
+            if (Limits.name("request_id", request.getRequestId()).isBlank()) {
+                throw invalid("request_id must be set");
+            }
+            return queries.findToContinue(caller, request.getRequestId())
+                    .map(AuditEventMapper::toContinuation)
+                    .orElseThrow(() -> notFound(request.getRequestId()));
+        });
+    }
+
+    private static RuntimeException notFound(String requestId) {
+        return Status.NOT_FOUND
+                .withDescription("no audit event for request '" + Echo.bounded(requestId)
+                        + "' (a tier that audits cut requests only keeps none for a request whose thinking was not "
+                        + "cut; an event reaches the store within seconds of the answer)")
+                .asRuntimeException();
     }
 
     @Override

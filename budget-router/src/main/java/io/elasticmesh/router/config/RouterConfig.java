@@ -92,9 +92,26 @@ public interface RouterConfig {
         @WithDefault("10m")
         Duration hold();
 
-        /** Most cut requests held at once (the oldest is dropped first); 0 turns continuation off. */
+        /**
+         * Most cut requests held at once (the oldest is dropped first); 0 holds none, so every continuation reads
+         * the audit store.
+         */
         @WithDefault("10000")
         int maxRequests();
+
+        /**
+         * Longest a read of audit-service ({@code quarkus.grpc.clients.audit.*}) may take when this router does not
+         * hold the request to continue; the caller's deadline applies too.
+         */
+        @WithDefault("5s")
+        Duration auditTimeout();
+
+        /**
+         * API key of the router's principal on audit-service (role {@code continuation}: reads what continuing a
+         * request needs, nothing else), sent as x-api-key; from a Kubernetes Secret. Without one, audit-service
+         * refuses the read and only held requests can be continued.
+         */
+        Optional<String> auditApiKey();
     }
 
     /** Deadline split between the thinking and solution phases. */

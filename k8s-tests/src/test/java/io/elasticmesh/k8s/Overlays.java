@@ -23,6 +23,7 @@ final class Overlays {
     /** Secrets each overlay leaves to the platform's secret store (k8s/README.md, "Secrets"). */
     private static final Set<String> PROD_SECRETS = Set.of(
             "budget-router-principals",
+            "budget-router-audit-key",
             "audit-service-principals",
             "audit-db",
             "audit-db-service",

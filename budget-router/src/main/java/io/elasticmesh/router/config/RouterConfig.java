@@ -55,6 +55,13 @@ public interface RouterConfig {
         @WithDefault("10000")
         int queueCapacity();
 
+        /**
+         * Longest the router waits, when it stops (after the requests in flight), for Kafka to acknowledge every
+         * spooled event; what is left stays on the spool's volume for the next router that opens it.
+         */
+        @WithDefault("30s")
+        Duration drainTimeout();
+
         /** Spool segment size after which a new file is started; whole delivered segments are deleted. */
         @WithDefault("16777216")
         long segmentBytes();

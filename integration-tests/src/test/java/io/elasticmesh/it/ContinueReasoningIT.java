@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.elasticmesh.cli.ApiKeys;
+import io.elasticmesh.cli.AuditEvents;
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
-import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningRequest;
 import io.elasticmesh.proto.reasoning.v1.ContinueReasoningResponse;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
@@ -15,6 +15,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class ContinueReasoningIT {
      * the continuation is audited linked to it, and another tenant is refused.
      */
     @Test
-    void aCutRequestNoRouterHoldsIsContinuedFromTheAuditStoreAndRefusedForAnotherTenant() throws Exception {
+    void aCutRequestNoRouterHoldsIsContinuedFromTheAuditStoreAndRefusedForAnotherTenant() {
         LocalMesh mesh = SharedMesh.mesh();
         ManagedChannel auditChannel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.auditPort())
                 .usePlaintext()
@@ -110,7 +111,7 @@ class ContinueReasoningIT {
             AuditServiceGrpc.AuditServiceBlockingStub audit =
                     ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
             ReasonResponse cut = cut();
-            AuditEvent stored = awaitStored(audit, cut.getRequestId());
+            AuditEvent stored = AuditEvents.await(audit, cut.getRequestId(), Duration.ofMinutes(2));
             assertThat(stored.getThinkingPromptText())
                     .contains("[[script think=6")
                     .contains("<think>");
@@ -127,31 +128,11 @@ class ContinueReasoningIT {
                     .isEqualTo(cut.getThinkingText() + "think1 think2 think3 think4 think5 think6 ");
             assertThat(more.getReply().getSolutionText()).isEqualTo("answer1 answer2 answer3 ");
             // Not cut again, and still audited: the cut request's history shows its continuation.
-            AuditEvent continuation = awaitStored(audit, more.getReply().getRequestId());
+            AuditEvent continuation = AuditEvents.await(audit, more.getReply().getRequestId(), Duration.ofMinutes(2));
             assertThat(continuation.getContinuedRequestId()).isEqualTo(cut.getRequestId());
             assertThat(continuation.getResponse().getThinkingTruncated()).isFalse();
         } finally {
             auditChannel.shutdownNow();
-        }
-    }
-
-    /** The event of {@code requestId} once audit-service has stored it (it arrives through Kafka). */
-    private static AuditEvent awaitStored(AuditServiceGrpc.AuditServiceBlockingStub audit, String requestId)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (true) {
-            try {
-                return audit.withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .getAuditEvent(GetAuditEventRequest.newBuilder()
-                                .setRequestId(requestId)
-                                .build())
-                        .getEvent();
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.NOT_FOUND || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            Thread.sleep(250);
         }
     }
 

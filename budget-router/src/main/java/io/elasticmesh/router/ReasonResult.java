@@ -4,6 +4,7 @@ import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.Turn;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -12,6 +13,7 @@ import java.util.OptionalInt;
  *
  * @param requested the budgets and sampling the caller asked for, before the tier applied its own
  * @param sampling the sampling applied to both phases
+ * @param continuedRequestId for a continuation, the request it continued
  */
 public record ReasonResult(
         String requestId,
@@ -26,7 +28,8 @@ public record ReasonResult(
         Timings timings,
         String configVersion,
         Requested requested,
-        Sampling sampling) {
+        Sampling sampling,
+        Optional<String> continuedRequestId) {
 
     /** Budgets and sampling as the caller sent them; empty when it left them to the tier. */
     public record Requested(OptionalInt thinkingTokens, OptionalInt solutionTokens, Sampling sampling) {}

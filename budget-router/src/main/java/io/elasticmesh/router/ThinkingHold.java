@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Cut requests kept so a person can ask the model to think more: each for {@code hold}, at most
- * {@code maxRequests} of them, the oldest dropped first. Held in this router's memory only, so a continuation must
- * reach the router that answered (clients keep their channel; Kubernetes uses session affinity).
+ * {@code maxRequests} of them, the oldest dropped first. Held in this router's memory only: a continuation that
+ * reaches another router (or this one after a restart) reads the request from the audit store instead.
  */
 public final class ThinkingHold {
 

@@ -372,6 +372,36 @@ class AuditIT {
         assertEachStoredOnce(tenant, sent);
     }
 
+    /**
+     * A router stopped for good (a scale-down) right after Kafka came back: its drain delivers the spool before it
+     * exits, so a replacement on a fresh, empty volume has nothing left to replay and nothing is lost.
+     */
+    @Test
+    void aRouterStoppedForGoodDrainsItsSpoolBeforeItExits() throws Exception {
+        String tenant = "router-drain-" + UUID.randomUUID();
+        List<String> sent = new ArrayList<>();
+        mesh.stopKafka();
+        try {
+            for (int i = 0; i < BURST; i++) {
+                sent.add(cutRequest(tenant, i).getRequestId());
+            }
+        } finally {
+            mesh.resumeKafka();
+        }
+        try {
+            // SIGTERM now, while the sender still backs off: only the drain can deliver the burst.
+            mesh.startService(
+                    "budget-router",
+                    Map.of(
+                            "router.audit.spool-dir",
+                            workDir.resolve("router-audit-spool-replacement").toString()));
+
+            assertEachStoredOnce(tenant, sent);
+        } finally {
+            mesh.startService("budget-router", Map.of());
+        }
+    }
+
     @Test
     void anEventTooLargeToDeliverIsQuarantinedVisiblyBlocksNothingAndIsReplayedOnceTheLimitAllowsIt() throws Exception {
         String tenant = "large-" + UUID.randomUUID();

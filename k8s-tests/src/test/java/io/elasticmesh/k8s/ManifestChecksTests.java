@@ -44,7 +44,7 @@ class ManifestChecksTests {
         assertThat(problemsAfter(o ->
                         server(o, "budget-router").getLivenessProbe().getGrpc().setPort(9999)))
                 .anyMatch(p -> p.startsWith(
-                        "Deployment budget-router container server livenessProbe: port 9999 is not a port"));
+                        "StatefulSet budget-router container server livenessProbe: port 9999 is not a port"));
     }
 
     @Test
@@ -87,7 +87,8 @@ class ManifestChecksTests {
         List<HasMetadata> prod = Overlays.objects("prod-gpu");
 
         assertThat(ManifestChecks.check(prod, Set.of()))
-                .contains("Deployment budget-router volume principals: Secret budget-router-principals does not exist");
+                .contains(
+                        "StatefulSet budget-router volume principals: Secret budget-router-principals does not exist");
         assertThat(ManifestChecks.check(prod, Overlays.platformSecrets("prod-gpu")))
                 .isEmpty();
     }
@@ -107,7 +108,7 @@ class ManifestChecksTests {
                         .getSpec()
                         .getScaleTargetRef()
                         .setName("router")))
-                .contains("HorizontalPodAutoscaler budget-router: scale target Deployment router does not exist");
+                .contains("HorizontalPodAutoscaler budget-router: scale target StatefulSet router does not exist");
         assertThat(problemsAfter(
                         o -> deployment(o, "solution-service").getSpec().setReplicas(2)))
                 .contains("HorizontalPodAutoscaler solution-service: Deployment solution-service sets spec.replicas, "
@@ -140,7 +141,7 @@ class ManifestChecksTests {
                     tiers.setSubPath("tiers.yaml");
                 }))
                 .contains(
-                        "Deployment budget-router container server: mounts tiers with subPath, so updates to it never "
+                        "StatefulSet budget-router container server: mounts tiers with subPath, so updates to it never "
                                 + "reach the pod; mount the whole volume as a directory");
     }
 
@@ -206,11 +207,6 @@ class ManifestChecksTests {
     }
 
     private static Container server(List<HasMetadata> objects, String name) {
-        return deployment(objects, name)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
+        return Overlays.server(objects, name);
     }
 }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,8 +88,7 @@ class MeshDeploymentTests {
         List<HasMetadata> objects = Overlays.objects(overlay);
         ConfigMap tiers =
                 Overlays.named(objects, ConfigMap.class, "budget-router-tiers"); // no hash suffix: updated in place
-        Deployment router = Overlays.named(objects, Deployment.class, "budget-router");
-        var volume = router.getSpec().getTemplate().getSpec().getVolumes().stream()
+        var volume = Overlays.pod(objects, "budget-router").getVolumes().stream()
                 .filter(v ->
                         v.getConfigMap() != null && v.getConfigMap().getName().equals("budget-router-tiers"))
                 .findFirst()
@@ -102,6 +103,50 @@ class MeshDeploymentTests {
         assertThat(mount.getSubPath()).isNull();
         assertThat(volume.getConfigMap().getItems()).isEmpty();
         assertThat(tiersFile).isEqualTo(mount.getMountPath() + "/tiers.yaml");
+    }
+
+    /** Issue 18: no audit loss on scale-down or rescheduling. */
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void eachRouterSpoolsOnAClaimOfItsOwnThatOutlivesThePodAndDrainsBeforeItStops(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        StatefulSet router = Overlays.named(objects, StatefulSet.class, "budget-router");
+        Container server = Overlays.server(objects, "budget-router");
+        var mount = server.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals("audit-spool"))
+                .findFirst()
+                .orElseThrow();
+        Map<String, String> config = routerConfig(objects).getData();
+
+        assertThat(router.getSpec().getVolumeClaimTemplates())
+                .extracting(c -> c.getMetadata().getName())
+                .containsExactly("audit-spool");
+        // The claim, not a pod volume of the same name (an emptyDir would shadow it and die with the pod).
+        assertThat(router.getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(v -> v.getName())
+                .doesNotContain("audit-spool");
+        assertThat(config.get("ROUTER_AUDIT_SPOOL_DIR")).isEqualTo(mount.getMountPath());
+        assertThat(router.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())
+                .isEqualTo("Retain");
+        assertThat(router.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+                .isEqualTo("Retain");
+        assertThat(Overlays.named(objects, Service.class, router.getSpec().getServiceName())
+                        .getSpec()
+                        .getClusterIP())
+                .isEqualTo("None");
+        // Out of the endpoints first, then the requests in flight, then the drain: all within the grace period.
+        long preStop = server.getLifecycle().getPreStop().getSleep().getSeconds();
+        long shutdown = seconds(config.get("QUARKUS_SHUTDOWN_TIMEOUT"));
+        long drain = seconds(config.get("ROUTER_AUDIT_DRAIN_TIMEOUT"));
+        assertThat(preStop).isPositive();
+        assertThat(drain).isPositive();
+        assertThat(router.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isGreaterThan(preStop + shutdown + drain);
+    }
+
+    private static long seconds(String duration) {
+        assertThat(duration).matches("[0-9]+s");
+        return Long.parseLong(duration.substring(0, duration.length() - 1));
     }
 
     @ParameterizedTest

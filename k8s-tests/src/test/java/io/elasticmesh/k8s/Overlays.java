@@ -3,7 +3,7 @@ package io.elasticmesh.k8s;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +23,7 @@ final class Overlays {
     /** Secrets each overlay leaves to the platform's secret store (k8s/README.md, "Secrets"). */
     private static final Set<String> PROD_SECRETS = Set.of(
             "budget-router-principals",
+            "budget-router-audit-key",
             "audit-service-principals",
             "audit-db",
             "audit-db-service",
@@ -73,17 +74,22 @@ final class Overlays {
                 .orElseThrow(() -> new AssertionError("no ConfigMap " + name));
     }
 
-    @SuppressWarnings("unchecked")
-    /** The first (the server's) container of Deployment {@code name}. */
-    static Container server(List<HasMetadata> objects, String name) {
-        return named(objects, Deployment.class, name)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
+    /** The pod spec of workload {@code name} (a Deployment, or the router's StatefulSet). */
+    static PodSpec pod(List<HasMetadata> objects, String name) {
+        return Workload.in(objects).stream()
+                .filter(w -> w.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no workload " + name))
+                .template()
+                .getSpec();
     }
 
+    /** The first (the server's) container of workload {@code name}. */
+    static Container server(List<HasMetadata> objects, String name) {
+        return pod(objects, name).getContainers().get(0);
+    }
+
+    @SuppressWarnings("unchecked")
     static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
         return (T) objects.stream()
                 .filter(o -> type.isInstance(o) && o.getMetadata().getName().equals(name))

@@ -36,10 +36,7 @@ class TlsComponentTests {
 
         assertThat(ManifestChecks.check(objects, secrets)).isEmpty();
         for (String name : TLS_SERVICES) {
-            PodSpec pod = Overlays.named(objects, Deployment.class, name)
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec();
+            PodSpec pod = Overlays.pod(objects, name);
             Container server = pod.getContainers().get(0);
             Volume tls = pod.getVolumes().stream()
                     .filter(v -> v.getSecret() != null

@@ -148,6 +148,8 @@ public final class LocalMesh implements AutoCloseable {
     private PostgresProcess postgres;
     private TritonProcess triton;
     private String auditApiKey;
+    /** The router's key on audit-service (role continuation). */
+    private String routerAuditApiKey;
 
     private LocalMesh() {}
 
@@ -188,7 +190,7 @@ public final class LocalMesh implements AutoCloseable {
                 "audit.chain-key-file", chainKey(o.workDir()).toString(),
                 // Back soon after a database restart in the tests (production: up to 30 s between attempts).
                 "audit.store-retry.max-backoff", "2s"));
-        service("audit-service", o.auditPort(), auditConfig);
+        ServiceProcess audit = service("audit-service", o.auditPort(), auditConfig);
         service(
                 "budget-router",
                 o.routerPort(),
@@ -199,6 +201,10 @@ public final class LocalMesh implements AutoCloseable {
                         Map.entry("quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort())),
                         Map.entry("quarkus.grpc.clients.solution.host", "127.0.0.1"),
                         Map.entry("quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort())),
+                        // Continuation of a request the router does not hold reads it from audit-service.
+                        Map.entry("quarkus.grpc.clients.audit.host", "127.0.0.1"),
+                        Map.entry("quarkus.grpc.clients.audit.port", String.valueOf(audit.grpcPort())),
+                        Map.entry("router.continuation.audit-api-key", routerAuditApiKey),
                         Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
                         Map.entry(
                                 "router.audit.spool-dir",
@@ -208,7 +214,9 @@ public final class LocalMesh implements AutoCloseable {
                         // retried at most every 2 s so that a test sees them delivered soon after the broker is back.
                         Map.entry("router.audit.send-timeout", "2s"),
                         Map.entry("router.audit.retry-backoff", "500ms"),
-                        Map.entry("router.audit.retry-backoff-max", "2s")));
+                        Map.entry("router.audit.retry-backoff-max", "2s"),
+                        // Below the 20 s a stopped service gets before it is killed.
+                        Map.entry("router.audit.drain-timeout", "10s")));
     }
 
     /** A service on {@code grpcPort} and HTTP 1000 below it (./mesh up's 9100/8100 …), or both free when 0. */
@@ -265,21 +273,27 @@ public final class LocalMesh implements AutoCloseable {
 
     /**
      * A principals file with one compliance officer (every tenant) whose fresh API key is written beside it, for the
-     * tests and ./mesh audit.
+     * tests and ./mesh audit, and the router's principal (role continuation), whose key the router is given.
      */
     private Path writeAuditPrincipals(Path workDir) {
         auditApiKey = UUID.randomUUID().toString();
+        routerAuditApiKey = UUID.randomUUID().toString();
         Path principals = workDir.resolve("audit-principals.yaml");
         try {
             Files.createDirectories(workDir);
-            Files.writeString(principals, """
+            Files.writeString(
+                    principals, """
                     # Written by LocalMesh at each start; the key is in %s.
                     principals:
                       - name: local-compliance-officer
                         tenant: local
                         roles: [compliance]
                         api-key-sha256: "%s"
-                    """.formatted(AUDIT_KEY_FILE, HashKey.of(auditApiKey)));
+                      - name: local-budget-router
+                        tenant: local
+                        roles: [continuation]
+                        api-key-sha256: "%s"
+                    """.formatted(AUDIT_KEY_FILE, HashKey.of(auditApiKey), HashKey.of(routerAuditApiKey)));
             Files.writeString(workDir.resolve(AUDIT_KEY_FILE), auditApiKey + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + principals, e);

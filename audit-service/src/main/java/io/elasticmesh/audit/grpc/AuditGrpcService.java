@@ -2,6 +2,7 @@ package io.elasticmesh.audit.grpc;
 
 import io.elasticmesh.audit.EventFilter;
 import io.elasticmesh.audit.EventPage;
+import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
 import io.elasticmesh.audit.mapping.PageToken;
 import io.elasticmesh.audit.service.AuditQueries;
@@ -13,6 +14,8 @@ import io.elasticmesh.identity.Principals;
 import io.elasticmesh.proto.audit.v1.AuditService;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
+import io.elasticmesh.proto.audit.v1.GetContinuationRequest;
+import io.elasticmesh.proto.audit.v1.GetContinuationResponse;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
@@ -21,6 +24,9 @@ import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The compliance API; the caller's principal is read here, where the call's context is, and passed on. Every call is
@@ -43,20 +49,34 @@ public class AuditGrpcService implements AuditService {
 
     @Override
     public Uni<GetAuditEventResponse> getAuditEvent(GetAuditEventRequest request) {
+        return byRequestId(request.getRequestId(), queries::find, AuditEventMapper::toResponse);
+    }
+
+    @Override
+    public Uni<GetContinuationResponse> getContinuation(GetContinuationRequest request) {
+        return byRequestId(request.getRequestId(), queries::findToContinue, AuditEventMapper::toContinuation);
+    }
+
+    /** One stored event by request id, as {@code find} lets the caller see it. */
+    private static <T> Uni<T> byRequestId(
+            String requestId,
+            BiFunction<Principal, String, Optional<StoredEvent>> find,
+            Function<StoredEvent, T> reply) {
         Principal caller = Principals.current();
         return Uni.createFrom().item(() -> {
-            if (Limits.name("request_id", request.getRequestId()).isBlank()) {
+            if (Limits.name("request_id", requestId).isBlank()) {
                 throw invalid("request_id must be set");
             }
-            return queries.find(caller, request.getRequestId())
-                    .map(AuditEventMapper::toResponse)
-                    .orElseThrow(() -> Status.NOT_FOUND
-                            .withDescription("no audit event for request '"
-                                    + Echo.bounded(request.getRequestId())
-                                    + "' (a tier that audits cut requests only keeps none for a "
-                                    + "request whose thinking was not cut)")
-                            .asRuntimeException());
+            return find.apply(caller, requestId).map(reply).orElseThrow(() -> notFound(requestId));
         });
+    }
+
+    private static RuntimeException notFound(String requestId) {
+        return Status.NOT_FOUND
+                .withDescription("no audit event for request '" + Echo.bounded(requestId)
+                        + "' (a tier that audits cut requests only keeps none for a request whose thinking was not "
+                        + "cut; an event reaches the store within seconds of the answer)")
+                .asRuntimeException();
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.ChainBreak;
 import io.elasticmesh.proto.audit.v1.ChainLink;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
+import io.elasticmesh.proto.audit.v1.GetContinuationResponse;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
@@ -49,6 +50,8 @@ public final class AuditEventMapper {
         redacted.getResponseBuilder()
                 .setThinkingText(redactor.redact(event.getResponse().getThinkingText()))
                 .setSolutionText(redactor.redact(event.getResponse().getSolutionText()));
+        // The rendered prompt holds the conversation again.
+        redacted.setThinkingPromptText(redactor.redact(event.getThinkingPromptText()));
         return redacted.build();
     }
 
@@ -124,6 +127,23 @@ public final class AuditEventMapper {
                         .setPrevHash(stored.prevHash())
                         .setHash(stored.hash())
                         .setStoredAt(toTimestamp(stored.storedAt())))
+                .build();
+    }
+
+    /** What continuing the stored event's request needs: the request, its prompt and thinking, and the cut. */
+    public static GetContinuationResponse toContinuation(StoredEvent stored) {
+        AuditEvent event = parse(stored.payload());
+        var response = event.getResponse();
+        return GetContinuationResponse.newBuilder()
+                .setTenant(event.getTenant())
+                .setRequest(event.getRequest())
+                .setThinkingPromptText(event.getThinkingPromptText())
+                .setThinkingText(response.getThinkingText())
+                .setThinkingTruncated(response.getThinkingTruncated())
+                .setTruncationReason(response.getTruncationReason())
+                .setUsage(response.getUsage())
+                .setBudget(response.getBudget())
+                .setSampling(response.getSampling())
                 .build();
     }
 

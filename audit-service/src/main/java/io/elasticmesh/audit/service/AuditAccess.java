@@ -7,12 +7,14 @@ import io.grpc.StatusRuntimeException;
 
 /**
  * Who may read which tenant's audit trail: the {@code compliance} role every tenant, the {@code auditor} role only
- * its own tenant, anyone else nothing.
+ * its own tenant, anyone else nothing. The {@code continuation} role (the router's service principal) reads only what
+ * continuing a cut request needs, of every tenant: the router checks its own caller against the event's tenant.
  */
 public final class AuditAccess {
 
     public static final String COMPLIANCE = "compliance";
     public static final String AUDITOR = "auditor";
+    public static final String CONTINUATION = "continuation";
 
     private AuditAccess() {}
 
@@ -57,5 +59,21 @@ public final class AuditAccess {
     public static boolean mayRead(Principal caller, String tenant) {
         return caller.hasRole(COMPLIANCE)
                 || caller.hasRole(AUDITOR) && caller.tenant().equals(tenant);
+    }
+
+    /**
+     * Checked before anything is looked up, as {@link #requireAuditRole}.
+     *
+     * @throws StatusRuntimeException PERMISSION_DENIED unless the caller may read anything to continue from
+     */
+    public static void requireContinuationRole(Principal caller) {
+        if (!caller.hasRole(CONTINUATION)) {
+            requireAuditRole(caller);
+        }
+    }
+
+    /** Whether the caller may read what continuing one of {@code tenant}'s requests needs. */
+    public static boolean mayContinueFrom(Principal caller, String tenant) {
+        return caller.hasRole(CONTINUATION) || mayRead(caller, tenant);
     }
 }

@@ -37,6 +37,12 @@ public class AuditQueries {
         return events.findByRequestId(requestId).filter(event -> AuditAccess.mayRead(caller, event.tenant()));
     }
 
+    /** As {@link #find}, for the continuation role too (see {@link AuditAccess#mayContinueFrom}). */
+    public Optional<StoredEvent> findToContinue(Principal caller, String requestId) {
+        AuditAccess.requireContinuationRole(caller);
+        return events.findByRequestId(requestId).filter(event -> AuditAccess.mayContinueFrom(caller, event.tenant()));
+    }
+
     public EventPage list(Principal caller, EventFilter filter, long beforeSeq, int pageSize) {
         return events.list(filter.withTenant(AuditAccess.listingScope(caller, filter.tenant())), beforeSeq, pageSize);
     }

@@ -14,6 +14,8 @@ import io.elasticmesh.proto.audit.v1.AuditService;
 import io.elasticmesh.proto.audit.v1.ChainBreak;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.audit.v1.GetAuditEventResponse;
+import io.elasticmesh.proto.audit.v1.GetContinuationRequest;
+import io.elasticmesh.proto.audit.v1.GetContinuationResponse;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
 import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
@@ -73,6 +75,8 @@ class AuditGrpcServiceTests {
     AuditService acmeAuditor;
     /** Tenant acme's application key: role client, no audit access. */
     AuditService acmeApp;
+    /** The router's principal: role continuation, GetContinuation only. */
+    AuditService router;
 
     @Inject
     DataSource db;
@@ -97,6 +101,7 @@ class AuditGrpcServiceTests {
         audit = withKey("compliance-key");
         acmeAuditor = withKey("acme-auditor-key");
         acmeApp = withKey("acme-app-key");
+        router = withKey("router-continuation-key");
     }
 
     private AuditService withKey(String apiKey) {
@@ -632,15 +637,19 @@ class AuditGrpcServiceTests {
     @Test
     void configuredPatternsAreRedactedBeforeStorage() throws Exception {
         AuditEvent secret = event(
-                tenant(),
-                r -> r.setThinkingText("user SSN 123-45-6789 and key sk-abcdefghij1")
-                        .setSolutionText("call 123-45-6789"));
+                        tenant(),
+                        r -> r.setThinkingText("user SSN 123-45-6789 and key sk-abcdefghij1")
+                                .setSolutionText("call 123-45-6789"))
+                .toBuilder()
+                .setThinkingPromptText("<|user|>my SSN is 123-45-6789<think>")
+                .build();
 
         publish(secret);
 
         AuditEvent stored = awaitStored(secret).getEvent();
         assertThat(stored.getResponse().getThinkingText()).isEqualTo("user SSN [REDACTED] and key [REDACTED]");
         assertThat(stored.getResponse().getSolutionText()).isEqualTo("call [REDACTED]");
+        assertThat(stored.getThinkingPromptText()).isEqualTo("<|user|>my SSN is [REDACTED]<think>");
         assertThat(requestIds(ListAuditEventsRequest.newBuilder().setThinkingContains("6789")))
                 .isEmpty();
         assertThat(verify(secret.getTenant()).getIntact()).isTrue();
@@ -703,6 +712,64 @@ class AuditGrpcServiceTests {
                         .build())),
                 Status.Code.PERMISSION_DENIED,
                 "may not access tenant");
+    }
+
+    private GetContinuationResponse continuation(AuditService caller, String requestId) {
+        return caller.getContinuation(GetContinuationRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .build())
+                .await()
+                .atMost(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theRoutersContinuationRoleReadsWhatContinuingNeedsOfEveryTenantAndNothingElse() throws Exception {
+        AuditEvent theirs = event("globex-" + UUID.randomUUID()).toBuilder()
+                .setThinkingPromptText("<|user|>Why?<think>")
+                .build();
+        publish(theirs);
+        awaitStored(theirs);
+
+        GetContinuationResponse read = continuation(router, id(theirs));
+        assertThat(read.getTenant()).isEqualTo(theirs.getTenant());
+        assertThat(read.getRequest()).isEqualTo(theirs.getRequest());
+        assertThat(read.getThinkingPromptText()).isEqualTo("<|user|>Why?<think>");
+        assertThat(read.getThinkingText()).isEqualTo("think1 think2 ");
+        assertThat(read.getThinkingTruncated()).isTrue();
+        assertThat(read.getTruncationReason()).isEqualTo(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET);
+        assertThat(read.getBudget()).isEqualTo(theirs.getResponse().getBudget());
+        assertStatus(
+                failure(router.getContinuation(GetContinuationRequest.newBuilder()
+                        .setRequestId("no-such-request")
+                        .build())),
+                Status.Code.NOT_FOUND,
+                "no-such-request");
+
+        // Nothing else: not the events, not the listing, not the chain.
+        assertStatus(
+                failure(router.getAuditEvent(GetAuditEventRequest.newBuilder()
+                        .setRequestId(id(theirs))
+                        .build())),
+                Status.Code.PERMISSION_DENIED,
+                "needs role 'auditor'");
+        assertStatus(
+                failure(router.listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+                Status.Code.PERMISSION_DENIED,
+                "needs role 'auditor'");
+        // The audit roles read it as they read the event: an auditor of another tenant finds nothing.
+        assertThat(continuation(audit, id(theirs)).getThinkingText()).isEqualTo("think1 think2 ");
+        assertStatus(
+                failure(acmeAuditor.getContinuation(GetContinuationRequest.newBuilder()
+                        .setRequestId(id(theirs))
+                        .build())),
+                Status.Code.NOT_FOUND,
+                id(theirs));
+        assertStatus(
+                failure(acmeApp.getContinuation(GetContinuationRequest.newBuilder()
+                        .setRequestId(id(theirs))
+                        .build())),
+                Status.Code.PERMISSION_DENIED,
+                "needs role 'auditor'");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.elasticmesh.identity.Principal;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Set;
+import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -22,7 +23,7 @@ class AuditAccessTests {
 
     @Provide
     Arbitrary<Set<String>> roles() {
-        return Arbitraries.of("client", "auditor", "compliance").set();
+        return Arbitraries.of("client", "auditor", "compliance", "continuation").set();
     }
 
     @Property
@@ -73,5 +74,23 @@ class AuditAccessTests {
                 .isEqualTo(catchThrowableOfType(
                                 StatusRuntimeException.class, () -> AuditAccess.requireRead(caller, tenant))
                         == null);
+    }
+
+    /** The router's role reads what continuation needs of any tenant, and adds nothing to what events it may read. */
+    @Property
+    void theContinuationRoleReadsOnlyForContinuation(
+            @ForAll("tenants") String tenant, @ForAll("roles") Set<String> roles) {
+        Principal caller = new Principal("p", "acme", roles);
+        Principal withoutIt = new Principal(
+                "p",
+                "acme",
+                roles.stream().filter(r -> !r.equals("continuation")).collect(Collectors.toSet()));
+
+        assertThat(AuditAccess.mayContinueFrom(caller, tenant))
+                .isEqualTo(roles.contains("continuation") || AuditAccess.mayRead(caller, tenant));
+        assertThat(catchThrowableOfType(StatusRuntimeException.class, () -> AuditAccess.requireContinuationRole(caller))
+                        == null)
+                .isEqualTo(roles.contains("continuation") || AuditAccess.mayRead(caller, "acme"));
+        assertThat(AuditAccess.mayRead(caller, tenant)).isEqualTo(AuditAccess.mayRead(withoutIt, tenant));
     }
 }

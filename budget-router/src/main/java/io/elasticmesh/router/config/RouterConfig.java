@@ -58,6 +58,13 @@ public interface RouterConfig {
         @WithDefault("10000")
         int queueCapacity();
 
+        /**
+         * Longest the router waits, when it stops (after the requests in flight), for Kafka to acknowledge every
+         * spooled event; what is left stays on the spool's volume for the next router that opens it.
+         */
+        @WithDefault("30s")
+        Duration drainTimeout();
+
         /** Spool segment size after which a new file is started; whole delivered segments are deleted. */
         @WithDefault("16777216")
         long segmentBytes();
@@ -95,9 +102,26 @@ public interface RouterConfig {
         @WithDefault("10m")
         Duration hold();
 
-        /** Most cut requests held at once (the oldest is dropped first); 0 turns continuation off. */
+        /**
+         * Most cut requests held at once (the oldest is dropped first); 0 holds none, so every continuation reads
+         * the audit store.
+         */
         @WithDefault("10000")
         int maxRequests();
+
+        /**
+         * Longest a read of audit-service ({@code quarkus.grpc.clients.audit.*}) may take when this router does not
+         * hold the request to continue; the caller's deadline applies too.
+         */
+        @WithDefault("5s")
+        Duration auditTimeout();
+
+        /**
+         * API key of the router's principal on audit-service (role {@code continuation}: reads what continuing a
+         * request needs, nothing else), sent as x-api-key; from a Kubernetes Secret. Without one, audit-service
+         * refuses the read and only held requests can be continued.
+         */
+        Optional<String> auditApiKey();
     }
 
     /** Deadline split between the thinking and solution phases. */

@@ -11,6 +11,7 @@ import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
+import io.elasticmesh.router.Continuer;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.mapping.ReasonMapper;
@@ -63,7 +64,11 @@ public class BudgetRouterGrpcService implements BudgetRouter {
                     return reasoning.continueReasoning(
                             request.getRequestId(),
                             Uint32.value(request.getExtraThinkingTokens()),
-                            Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
+                            new Continuer(
+                                    Callers.tenant(principal, request.getTenant(), config.defaultTenant()),
+                                    principal
+                                            .filter(p -> p.hasRole(Continuer.COMPLIANCE_ROLE))
+                                            .isPresent()),
                             Context.current().getDeadline());
                 })
                 .map(result -> ContinueReasoningResponse.newBuilder()

@@ -34,6 +34,8 @@ public final class AuditMapper {
                 .setTenant(result.tenant())
                 .setRequest(request)
                 .setResponse(ReasonMapper.toResponse(result))
+                .setThinkingPromptText(result.thinking().prompt())
+                .setContinuedRequestId(result.continuedRequestId().orElse(""))
                 .build();
     }
 }

@@ -11,6 +11,7 @@ import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,7 @@ public class AuditPublisher {
     private static final Logger LOG = Logger.getLogger(AuditPublisher.class);
     private static final int BATCH = 500;
     private static final int MAX_TRACED_EVENTS = 10_000;
+    private static final long DRAIN_POLL_MILLIS = 50;
 
     /** Room for the key, headers and batch framing around the largest event in one produce request, bytes. */
     static final int RECORD_OVERHEAD_BYTES = 64 << 10;
@@ -235,8 +237,36 @@ public class AuditPublisher {
         }
     }
 
+    /**
+     * Waits until Kafka has acknowledged every spooled event, at most {@code timeout}. Run when the router stops,
+     * after the requests in flight have finished, so that a replica removed for good (a scale-down) leaves nothing
+     * behind while Kafka is reachable.
+     *
+     * @return the events still in the spool, 0 when drained; the next router to open this spool delivers them
+     */
+    public long drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long left = spool.backlog();
+        while (left > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+            left = spool.backlog();
+        }
+        return left;
+    }
+
     @PreDestroy
     void stop() {
+        try {
+            long left = drain(config.drainTimeout());
+            if (left > 0) {
+                LOG.warnf(
+                        "stopping with %d audit events not acknowledged by Kafka after router.audit.drain-timeout "
+                                + "(%s); they stay in %s and the next router that opens it delivers them",
+                        left, config.drainTimeout(), config.spoolDir());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         running = false;
         senderThread.interrupt();
         try {

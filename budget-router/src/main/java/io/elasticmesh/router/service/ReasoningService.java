@@ -9,12 +9,15 @@ import io.elasticmesh.router.Admitted;
 import io.elasticmesh.router.AuditSink;
 import io.elasticmesh.router.Budget;
 import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.Continuer;
+import io.elasticmesh.router.EarlierRequest;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
 import io.elasticmesh.router.SolutionPhase;
 import io.elasticmesh.router.ThinkingHold;
 import io.elasticmesh.router.ThinkingPhase;
+import io.elasticmesh.router.client.AuditClient;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
 import io.elasticmesh.telemetry.StreamSpan;
@@ -30,6 +33,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -39,7 +43,7 @@ import java.util.function.Supplier;
 /**
  * Elastic Reasoning for one request: admission fixes the tier, (t, s) and the deadline, the decoder thinks for at
  * most t tokens (or its share of the deadline), the solution service answers within s, and a cut thinking phase is
- * published for audit and held for continuation. Both phases stream; the unary forms are the streams' last events.
+ * published for audit and held for continuation (and read back from the audit store when not held). Both phases stream; the unary forms are the streams' last events.
  * <p>
  * Each admitted request is one {@code chat {model}} span (GenAI conventions plus the mesh's {@code elastic.*}
  * attributes), parent of both phases and of the audit event's publication.
@@ -54,6 +58,7 @@ public class ReasoningService {
     private final SolutionClient solution;
     private final AuditSink audit;
     private final ThinkingHold hold;
+    private final AuditClient auditStore;
     private final Tracer tracer;
 
     public ReasoningService(
@@ -62,12 +67,14 @@ public class ReasoningService {
             SolutionClient solution,
             AuditSink audit,
             ThinkingHold hold,
+            AuditClient auditStore,
             Tracer tracer) {
         this.admission = admission;
         this.decoder = decoder;
         this.solution = solution;
         this.audit = audit;
         this.hold = hold;
+        this.auditStore = auditStore;
         this.tracer = tracer;
     }
 
@@ -93,61 +100,94 @@ public class ReasoningService {
                     command,
                     admitted,
                     deltas,
+                    Optional.empty(),
                     () -> decoder.think(requestId, command.conversation(), admitted, deltas));
         });
     }
 
     /**
-     * Thinks up to {@code extraThinkingTokens} more after a held, cut request's thinking, then answers afresh, under
-     * the same admission as any request of its tier.
+     * Thinks up to {@code extraThinkingTokens} more after a cut request's thinking, then answers afresh, under the
+     * same admission as any request of its tier, as the request's tenant. The request comes from this router's hold,
+     * else from the audit store (any replica, any time while its event is retained). The continuation is always
+     * audited, linked to the request it continued.
      *
-     * @throws DomainException NOT_FOUND when the request is not held, PERMISSION_DENIED when it belongs to another
-     *     tenant
+     * @throws DomainException NOT_FOUND when neither holds the request, PERMISSION_DENIED when the caller may not
+     *     continue it (another tenant's), FAILED_PRECONDITION when its thinking was not cut or its audit event
+     *     lacks the prompt, UNAVAILABLE when it is not held and audit-service cannot be read
      */
     public Uni<ReasonResult> continueReasoning(
-            String requestId, long extraThinkingTokens, String tenant, Deadline callerDeadline) {
+            String requestId, long extraThinkingTokens, Continuer caller, Deadline callerDeadline) {
         Context call = Context.current();
         return completion(Multi.createFrom().deferred(() -> {
             if (extraThinkingTokens < 1) {
                 throw new InvalidArgument(EXTRA_THINKING_FIELD, "must be at least 1, was " + extraThinkingTokens);
             }
-            ReasonResult earlier = hold.find(requestId)
-                    .orElseThrow(() -> new DomainException(
-                            Status.Code.NOT_FOUND,
-                            "request '" + Echo.bounded(requestId)
-                                    + "' cannot be continued: it is unknown, its thinking was "
-                                    + "not cut, or it is no longer held (router.continuation.hold)"));
-            if (!earlier.tenant().equals(tenant)) {
-                throw new DomainException(
-                        Status.Code.PERMISSION_DENIED,
-                        "request '" + Echo.bounded(requestId) + "' belongs to another tenant");
-            }
-            // The same tenant as the request continued, which was authenticated and admitted to this tier then.
-            ReasonCommand command = new ReasonCommand(
-                    earlier.conversation(),
-                    earlier.tier().name(),
-                    tenant,
-                    false,
-                    OptionalLong.of(extraThinkingTokens),
-                    OptionalInt.empty(),
-                    false,
-                    EXTRA_THINKING_FIELD,
-                    earlier.sampling());
-            return admission.admit(command, callerDeadline, admitted -> {
-                String continuationId = UUID.randomUUID().toString();
-                return run(
-                        call,
-                        continuationId,
-                        command,
-                        admitted,
-                        false,
-                        () -> decoder.resume(continuationId, earlier.thinking(), admitted, false));
-            });
+            Uni<EarlierRequest> earlier = hold.find(requestId)
+                    .map(held -> Uni.createFrom().item(EarlierRequest.of(held)))
+                    .orElseGet(() -> auditStore.earlier(requestId, callerDeadline));
+            return earlier.onItem()
+                    .transformToMulti(
+                            e -> continued(call, continuable(e, caller), extraThinkingTokens, callerDeadline));
         }));
     }
 
-    /** One admitted request while it runs. {@code context}: its span's, current for its downstream calls. */
-    private record Request(String id, ReasonCommand command, Admitted admitted, boolean deltas, Context context) {}
+    /** @throws DomainException PERMISSION_DENIED before FAILED_PRECONDITION, so another tenant learns nothing more */
+    private static EarlierRequest continuable(EarlierRequest earlier, Continuer caller) {
+        String id = Echo.bounded(earlier.requestId());
+        if (!caller.mayContinue(earlier.tenant())) {
+            throw new DomainException(Status.Code.PERMISSION_DENIED, "request '" + id + "' belongs to another tenant");
+        }
+        if (!earlier.thinking().truncated()) {
+            throw new DomainException(
+                    Status.Code.FAILED_PRECONDITION,
+                    "request '" + id + "' cannot be continued: its thinking was not cut (the model closed it)");
+        }
+        if (earlier.thinking().prompt().isEmpty()) {
+            throw new DomainException(
+                    Status.Code.FAILED_PRECONDITION,
+                    "request '" + id + "' cannot be continued: its audit event was recorded before the mesh stored "
+                            + "the rendered prompt");
+        }
+        return earlier;
+    }
+
+    private Multi<ReasonEvent> continued(
+            Context call, EarlierRequest earlier, long extraThinkingTokens, Deadline callerDeadline) {
+        // The request's tenant, which was admitted to this tier then; the caller may continue it (continuable).
+        ReasonCommand command = new ReasonCommand(
+                earlier.conversation(),
+                earlier.tier(),
+                earlier.tenant(),
+                false,
+                OptionalLong.of(extraThinkingTokens),
+                OptionalInt.empty(),
+                false,
+                EXTRA_THINKING_FIELD,
+                earlier.sampling());
+        return admission.admit(command, callerDeadline, admitted -> {
+            String continuationId = UUID.randomUUID().toString();
+            return run(
+                    call,
+                    continuationId,
+                    command,
+                    admitted,
+                    false,
+                    Optional.of(earlier.requestId()),
+                    () -> decoder.resume(continuationId, earlier.thinking(), admitted, false));
+        });
+    }
+
+    /**
+     * One admitted request while it runs. {@code context}: its span's, current for its downstream calls;
+     * {@code continued}: the request a continuation continues.
+     */
+    private record Request(
+            String id,
+            ReasonCommand command,
+            Admitted admitted,
+            boolean deltas,
+            Optional<String> continued,
+            Context context) {}
 
     /**
      * Thinks, then answers from the thinking, then records the answer: one stream of the request's events.
@@ -162,10 +202,11 @@ public class ReasoningService {
             ReasonCommand command,
             Admitted admitted,
             boolean deltas,
+            Optional<String> continued,
             Supplier<Multi<PhaseEvent<ThinkingPhase>>> thinking) {
         try (Scope ignored = call.makeCurrent()) {
             return StreamSpan.around(requestSpan(requestId, admitted), span -> {
-                Request request = new Request(requestId, command, admitted, deltas, Context.current());
+                Request request = new Request(requestId, command, admitted, deltas, continued, Context.current());
                 return thinking.get()
                         .onFailure()
                         .transform(f -> missedDeadline(f, "thinking", admitted))
@@ -255,15 +296,22 @@ public class ReasoningService {
                 admitted.configVersion(),
                 new ReasonResult.Requested(
                         requestedThinking(command), command.solutionBudgetTokens(), command.sampling()),
-                admitted.sampling());
+                admitted.sampling(),
+                request.continued());
     }
 
-    /** An answer is traced, held for continuation when its thinking was cut, and audited as its tier says. */
+    /**
+     * An answer is traced, held for continuation when its thinking was cut, and audited as its tier says; a
+     * continuation always, so the history of the request it continued shows it.
+     */
     private void answered(Request request, Span span, ReasonResult result) {
         traced(span, result);
         hold.keep(result);
         try (Scope inRequest = request.context().makeCurrent()) {
-            auditIfCut(result);
+            if (result.continuedRequestId().isPresent()
+                    || result.tier().audit().covers(result.thinking().truncated())) {
+                audit.publish(result);
+            }
         }
     }
 
@@ -332,12 +380,5 @@ public class ReasoningService {
 
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
-
-    /** Auditing never fails the answer and delays it at most router.audit.max-block; see AuditSink. */
-    private void auditIfCut(ReasonResult result) {
-        if (result.tier().audit().covers(result.thinking().truncated())) {
-            audit.publish(result);
-        }
     }
 }

@@ -48,4 +48,19 @@ class AuditPublisherTests {
         // Every event is on disk, none delivered: Kafka is unreachable.
         assertThat(metrics.get("elastic.audit.spool.depth").gauge().value()).isEqualTo(backlogBefore + events);
     }
+
+    @Test
+    void aDrainThatKafkaDoesNotAnswerEndsAtItsTimeoutAndKeepsEveryEvent() throws InterruptedException {
+        publisher.publish(AuditEvent.newBuilder()
+                .setEventId("drained")
+                .setTenant("t")
+                .setResponse(ReasonResponse.newBuilder().setRequestId("r-drained"))
+                .build());
+        double backlog = metrics.get("elastic.audit.spool.depth").gauge().value();
+
+        long left = publisher.drain(Duration.ofMillis(200));
+
+        assertThat(left).isPositive().isEqualTo((long) backlog);
+        assertThat(metrics.get("elastic.audit.spool.depth").gauge().value()).isEqualTo(backlog);
+    }
 }

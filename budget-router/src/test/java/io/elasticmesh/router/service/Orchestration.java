@@ -3,12 +3,14 @@ package io.elasticmesh.router.service;
 import io.elasticmesh.conversation.Sampling;
 import io.elasticmesh.conversation.Turn;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.audit.v1.MutinyAuditServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.MutinySolutionServiceGrpc;
 import io.elasticmesh.router.AuditSink;
 import io.elasticmesh.router.BudgetPolicy;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ThinkingHold;
+import io.elasticmesh.router.client.AuditClient;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
 import io.elasticmesh.router.config.RouterConfig;
@@ -38,10 +40,11 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
- * The router's orchestration wired by hand, as CDI wires it in production, with decoder-service and
- * solution-service replaced by {@link PhaseFakes} behind an in-process gRPC server: the real clients, stubs,
+ * The router's orchestration wired by hand, as CDI wires it in production, with decoder-service,
+ * solution-service and audit-service replaced by {@link PhaseFakes} behind an in-process gRPC server: the real clients, stubs,
  * deadlines and cancellation, no network, no Triton, Kafka or PostgreSQL.
  */
 final class Orchestration implements AutoCloseable {
@@ -99,12 +102,19 @@ final class Orchestration implements AutoCloseable {
     final PhaseFakes.Decoder decoder = new PhaseFakes.Decoder();
     final PhaseFakes.Solution solution = new PhaseFakes.Solution();
     final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+    final PhaseFakes.AuditStore auditStore = new PhaseFakes.AuditStore(audited);
     /** Spans as they ended. */
     final List<SpanData> spans = new CopyOnWriteArrayList<>();
 
     final Admission admission;
     final TierTableStore tiers;
     final ReasoningService service;
+    /**
+     * Another router replica (or this one restarted): the same downstream services and audit store and, for the
+     * slot and quota checks, the same admission, but a hold of its own that holds nothing yet.
+     */
+    final ReasoningService otherReplica;
+
     private final Server server;
     private final ManagedChannel channel;
 
@@ -115,6 +125,7 @@ final class Orchestration implements AutoCloseable {
             this.server = InProcessServerBuilder.forName(name)
                     .addService(decoder)
                     .addService(solution)
+                    .addService(auditStore)
                     .build()
                     .start();
             Files.writeString(dir.resolve("tiers.yaml"), TIERS);
@@ -156,14 +167,23 @@ final class Orchestration implements AutoCloseable {
         this.tiers = new TierTableStore(config, metrics);
         this.admission = new Admission(tiers, config, metrics);
         AuditSink audit = result -> audited.add(AuditMapper.toEvent(result));
-        this.service = new ReasoningService(
+        DecoderClient decoderClient = new DecoderClient(MutinyDecoderServiceGrpc.newMutinyStub(channel), tracer);
+        SolutionClient solutionClient = new SolutionClient(MutinySolutionServiceGrpc.newMutinyStub(channel), tracer);
+        AuditClient auditClient = new AuditClient(
+                MutinyAuditServiceGrpc.newMutinyStub(channel),
+                config.continuation().auditTimeout(),
+                "");
+        Supplier<ReasoningService> replica = () -> new ReasoningService(
                 admission,
-                new DecoderClient(MutinyDecoderServiceGrpc.newMutinyStub(channel), tracer),
-                new SolutionClient(MutinySolutionServiceGrpc.newMutinyStub(channel), tracer),
+                decoderClient,
+                solutionClient,
                 audit,
                 new ThinkingHold(
                         config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime),
+                auditClient,
                 tracer);
+        this.service = replica.get();
+        this.otherReplica = replica.get();
     }
 
     /** A one-question request of {@code tenant} to {@code tier}, with the tier's budgets. */

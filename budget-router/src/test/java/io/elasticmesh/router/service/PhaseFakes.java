@@ -1,5 +1,9 @@
 package io.elasticmesh.router.service;
 
+import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
+import io.elasticmesh.proto.audit.v1.GetContinuationRequest;
+import io.elasticmesh.proto.audit.v1.GetContinuationResponse;
 import io.elasticmesh.proto.reasoning.v1.DecoderServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
@@ -25,7 +29,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * In-process stand-ins for decoder-service and solution-service, answering as each test scripts: text deltas, the
+ * In-process stand-ins for decoder-service and solution-service (and audit-service's continuation read), answering as each test scripts: text deltas, the
  * phase's result, a failure, delays, or nothing at all. Every call's script runs on a thread of its own, so it may
  * block; the fakes record every request and every cancellation they see.
  */
@@ -156,6 +160,50 @@ final class PhaseFakes {
                     done -> StreamSolutionResponse.newBuilder()
                             .setCompleted(done)
                             .build());
+        }
+    }
+
+    /**
+     * audit-service's GetContinuation over the events the router audited, as if each were stored at once (what the
+     * real service stores is its own tests' business); {@code down} answers UNAVAILABLE instead.
+     */
+    static final class AuditStore extends AuditServiceGrpc.AuditServiceImplBase {
+        final List<AuditEvent> stored;
+        final Seen<GetContinuationRequest> seen = new Seen<>();
+        volatile boolean down;
+
+        AuditStore(List<AuditEvent> stored) {
+            this.stored = stored;
+        }
+
+        @Override
+        public void getContinuation(GetContinuationRequest request, StreamObserver<GetContinuationResponse> out) {
+            seen.requests.add(request);
+            if (down) {
+                out.onError(
+                        Status.UNAVAILABLE.withDescription("audit-service down").asRuntimeException());
+                return;
+            }
+            stored.stream()
+                    .filter(e -> e.getResponse().getRequestId().equals(request.getRequestId()))
+                    .findFirst()
+                    .ifPresentOrElse(
+                            e -> {
+                                out.onNext(GetContinuationResponse.newBuilder()
+                                        .setTenant(e.getTenant())
+                                        .setRequest(e.getRequest())
+                                        .setThinkingPromptText(e.getThinkingPromptText())
+                                        .setThinkingText(e.getResponse().getThinkingText())
+                                        .setThinkingTruncated(e.getResponse().getThinkingTruncated())
+                                        .setTruncationReason(e.getResponse().getTruncationReason())
+                                        .setUsage(e.getResponse().getUsage())
+                                        .setBudget(e.getResponse().getBudget())
+                                        .build());
+                                out.onCompleted();
+                            },
+                            () -> out.onError(Status.NOT_FOUND
+                                    .withDescription("no audit event")
+                                    .asRuntimeException()));
         }
     }
 

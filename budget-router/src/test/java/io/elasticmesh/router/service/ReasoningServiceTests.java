@@ -16,6 +16,7 @@ import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.elasticmesh.router.Continuer;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
@@ -26,6 +27,7 @@ import io.elasticmesh.telemetry.TraceAttributes;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -272,7 +274,90 @@ class ReasoningServiceTests {
         assertThat(mesh.solution.seen.last().getThinkingText())
                 .isEqualTo(more.thinking().text());
         assertThat(more.solution().text()).isEqualTo(ANSWER);
-        assertThat(mesh.audited).hasSize(1);
+        // Held: the audit store is not asked. The continuation is audited although not cut, linked to the request.
+        assertThat(mesh.auditStore.seen.requests).isEmpty();
+        assertThat(mesh.audited).hasSize(2);
+        assertThat(mesh.audited.get(1).getContinuedRequestId()).isEqualTo(cut.requestId());
+        assertThat(mesh.audited.get(1).getResponse().getRequestId()).isEqualTo(more.requestId());
+    }
+
+    @Test
+    void aCutRequestNoReplicaHoldsContinuesFromItsAuditEvent() {
+        mesh.decoder.script = cutAtBudget();
+        ReasonResult cut = answered(ask("acme", "plain", "why?"));
+        assertThat(mesh.audited.get(0).getThinkingPromptText())
+                .isEqualTo(cut.thinking().prompt());
+        mesh.decoder.script = closesAfter(5);
+
+        ReasonResult more = continuedOn(mesh.otherReplica, cut.requestId(), 50, new Continuer("acme", false));
+
+        assertThat(mesh.auditStore.seen.only().getRequestId()).isEqualTo(cut.requestId());
+        GenerateThinkingRequest resumed = mesh.decoder.seen.last();
+        assertThat(resumed.getContinuation().getPromptText())
+                .isEqualTo(cut.thinking().prompt());
+        assertThat(resumed.getContinuation().getThinkingText())
+                .isEqualTo(cut.thinking().text());
+        assertThat(resumed.getThinkingBudgetTokens()).isEqualTo(50);
+        assertThat(more.tenant()).isEqualTo("acme");
+        assertThat(more.tier().name()).isEqualTo("plain");
+        assertThat(more.conversation()).isEqualTo(cut.conversation());
+        assertThat(more.thinking().text()).isEqualTo(cut.thinking().text() + "w0 w1 w2 w3 w4 ");
+        assertThat(more.continuedRequestId()).contains(cut.requestId());
+        assertThat(mesh.audited).extracting(AuditEvent::getContinuedRequestId).containsExactly("", cut.requestId());
+        assertThat(mesh.inFlight("plain")).isZero();
+    }
+
+    @Test
+    void fromTheAuditStoreAnotherTenantIsRefusedAndTheComplianceRoleMayContinueForTheTenant() {
+        mesh.decoder.script = cutAtBudget();
+        ReasonResult cut = answered(ask("acme", "plain", "why?"));
+        mesh.decoder.script = closesAfter(5);
+
+        assertThatThrownBy(() -> continuedOn(mesh.otherReplica, cut.requestId(), 8, new Continuer("rival", false)))
+                .satisfies(f -> assertStatus(f, Status.Code.PERMISSION_DENIED, "belongs to another tenant"));
+        assertThat(mesh.decoder.seen.requests).hasSize(1);
+
+        // The review console's principal continues for a reviewer it checked; the request's tenant is admitted.
+        ReasonResult more = continuedOn(mesh.otherReplica, cut.requestId(), 8, new Continuer("compliance-team", true));
+        assertThat(more.tenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void aRequestNotHeldWhileTheAuditStoreIsDownIsUnavailableAndTakesNoSlot() {
+        mesh.decoder.script = cutAtBudget();
+        String cut = answered(ask("acme", "plain", "why?")).requestId();
+        mesh.auditStore.down = true;
+
+        assertThatThrownBy(() -> continuedOn(mesh.otherReplica, cut, 8, new Continuer("acme", false)))
+                .satisfies(f -> assertStatus(f, Status.Code.UNAVAILABLE, "audit-service"));
+
+        assertThat(mesh.decoder.seen.requests).hasSize(1);
+        assertThat(mesh.inFlight("plain")).isZero();
+        // The replica that holds it does not need the audit store.
+        assertThat(continued(cut, 8, "acme").continuedRequestId()).contains(cut);
+    }
+
+    @Test
+    void anAuditedRequestWhoseThinkingWasNotCutCannotBeContinued() {
+        mesh.decoder.script = closesAfter(5);
+        String closed = answered(ask("acme", "every", "why?")).requestId();
+
+        assertThatThrownBy(() -> continued(closed, 8, "acme"))
+                .satisfies(f -> assertStatus(f, Status.Code.FAILED_PRECONDITION, "not cut"));
+        assertThatThrownBy(() -> continued("never-asked", 8, "acme"))
+                .satisfies(f -> assertStatus(f, Status.Code.NOT_FOUND, "'never-asked'"));
+        assertThat(mesh.auditStore.seen.requests).hasSize(2);
+    }
+
+    @Test
+    void anAuditEventWithoutItsPromptCannotBeContinued() {
+        mesh.decoder.script = cutAtBudget();
+        String cut = answered(ask("acme", "plain", "why?")).requestId();
+        mesh.audited.set(
+                0, mesh.audited.get(0).toBuilder().clearThinkingPromptText().build());
+
+        assertThatThrownBy(() -> continuedOn(mesh.otherReplica, cut, 8, new Continuer("acme", false)))
+                .satisfies(f -> assertStatus(f, Status.Code.FAILED_PRECONDITION, "prompt"));
     }
 
     @Test
@@ -472,10 +557,17 @@ class ReasoningServiceTests {
     }
 
     private ReasonResult continued(String requestId, long extra, String tenant) {
-        return mesh.service
-                .continueReasoning(requestId, extra, tenant, null)
-                .await()
-                .atMost(PATIENCE);
+        return continuedOn(mesh.service, requestId, extra, new Continuer(tenant, false));
+    }
+
+    private static ReasonResult continuedOn(ReasoningService replica, String requestId, long extra, Continuer caller) {
+        return replica.continueReasoning(requestId, extra, caller, null).await().atMost(PATIENCE);
+    }
+
+    private static void assertStatus(Throwable failure, Status.Code code, String messagePart) {
+        StatusRuntimeException status = ErrorPolicy.toStatus(failure);
+        assertThat(status.getStatus().getCode()).isEqualTo(code);
+        assertThat(status.getStatus().getDescription()).contains(messagePart);
     }
 
     private static Status.Code failureOf(Runnable call) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
-import io.elasticmesh.audit.ChainHash;
 import io.elasticmesh.audit.service.AnchorJob;
 import io.elasticmesh.audit.service.RetentionJob;
+import io.elasticmesh.auditchain.LinkHash;
 import io.elasticmesh.local.quarkus.KafkaTestResource;
 import io.elasticmesh.local.quarkus.PostgresTestResource;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
@@ -872,7 +872,7 @@ class AuditGrpcServiceTests {
                 } else {
                     bytes = storedPayload(c, tenant, at);
                 }
-                String hash = ChainHash.link(prev, bytes);
+                String hash = LinkHash.of(prev, bytes);
                 update(
                         c,
                         "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE tenant = ? AND position = ?",

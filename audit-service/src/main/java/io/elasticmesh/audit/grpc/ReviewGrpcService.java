@@ -6,6 +6,7 @@ import io.elasticmesh.audit.mapping.PageToken;
 import io.elasticmesh.audit.mapping.ReviewMapper;
 import io.elasticmesh.audit.service.Reviews;
 import io.elasticmesh.auditchain.ExportLines;
+import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
 import io.elasticmesh.identity.Principal;
@@ -50,7 +51,7 @@ public class ReviewGrpcService implements ReviewService {
     @Override
     public Uni<ListReviewQueueResponse> listReviewQueue(ListReviewQueueRequest request) {
         Principal caller = Principals.current();
-        return Uni.createFrom().item(() -> {
+        return answered(() -> {
             long pageSize = Integer.toUnsignedLong(request.getPageSize());
             if (pageSize > MAX_PAGE_SIZE) {
                 throw new InvalidArgument(
@@ -80,16 +81,15 @@ public class ReviewGrpcService implements ReviewService {
     @Override
     public Uni<ClaimReviewItemResponse> claimReviewItem(ClaimReviewItemRequest request) {
         Principal caller = Principals.current();
-        return Uni.createFrom()
-                .item(() -> ClaimReviewItemResponse.newBuilder()
-                        .setClaim(ReviewMapper.toProto(reviews.claim(caller, requestId(request.getRequestId()))))
-                        .build());
+        return answered(() -> ClaimReviewItemResponse.newBuilder()
+                .setClaim(ReviewMapper.toProto(reviews.claim(caller, requestId(request.getRequestId()))))
+                .build());
     }
 
     @Override
     public Uni<ReleaseReviewClaimResponse> releaseReviewClaim(ReleaseReviewClaimRequest request) {
         Principal caller = Principals.current();
-        return Uni.createFrom().item(() -> {
+        return answered(() -> {
             reviews.release(caller, requestId(request.getRequestId()));
             return ReleaseReviewClaimResponse.getDefaultInstance();
         });
@@ -98,19 +98,17 @@ public class ReviewGrpcService implements ReviewService {
     @Override
     public Uni<RecordVerdictResponse> recordVerdict(RecordVerdictRequest request) {
         Principal caller = Principals.current();
-        return Uni.createFrom()
-                .item(() -> RecordVerdictResponse.newBuilder()
-                        .setRecorded(ReviewMapper.toProto(reviews.record(
-                                caller, requestId(request.getRequestId()), request.getVerdict(), request.getComment())))
-                        .build());
+        return answered(() -> RecordVerdictResponse.newBuilder()
+                .setRecorded(ReviewMapper.toProto(reviews.record(
+                        caller, requestId(request.getRequestId()), request.getVerdict(), request.getComment())))
+                .build());
     }
 
     @Override
     public Uni<GetReviewHistoryResponse> getReviewHistory(GetReviewHistoryRequest request) {
         Principal caller = Principals.current();
-        return Uni.createFrom()
-                .item(() -> ReviewMapper.toProto(
-                        reviews.history(caller, requestId(request.getRequestId())), reviews.rubric()));
+        return answered(() ->
+                ReviewMapper.toProto(reviews.history(caller, requestId(request.getRequestId())), reviews.rubric()));
     }
 
     @Override
@@ -138,7 +136,19 @@ public class ReviewGrpcService implements ReviewService {
                     out.complete();
                 })
                 // The export reads the database as it streams: off the event loop.
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure()
+                .transform(ErrorPolicy::toStatus);
+    }
+
+    /**
+     * The reply, with a failure answered through the one error policy here, where the domain's exceptions are this
+     * application's own classes. The gRPC exception handler Quarkus installs is kept from the first application a
+     * test JVM starts, so after a restart it no longer recognizes them (they would come back INTERNAL); a
+     * StatusRuntimeException passes through it unchanged.
+     */
+    private static <T> Uni<T> answered(java.util.function.Supplier<T> reply) {
+        return Uni.createFrom().item(reply).onFailure().transform(ErrorPolicy::toStatus);
     }
 
     private static ExportAuditEventsResponse line(String line) {

@@ -1,5 +1,7 @@
 package io.elasticmesh.audit.service;
 
+import static io.elasticmesh.audit.service.AuditDatabase.between;
+import static io.elasticmesh.audit.service.AuditDatabase.equal;
 import static io.elasticmesh.audit.service.AuditDatabase.micros;
 import static io.elasticmesh.audit.service.AuditDatabase.prepare;
 import static io.elasticmesh.audit.service.AuditDatabase.update;
@@ -142,25 +144,11 @@ public class ReviewStore {
         equal(sql, params, "e.tier", filter.tier());
         equal(sql, params, "e.model", filter.model());
         equal(sql, params, "e.truncation_reason", filter.truncationReason());
-        if (filter.occurredFrom() != null) {
-            sql.append(" AND e.occurred_at >= ?");
-            params.add(Timestamp.from(filter.occurredFrom()));
-        }
-        if (filter.occurredTo() != null) {
-            sql.append(" AND e.occurred_at < ?");
-            params.add(Timestamp.from(filter.occurredTo()));
-        }
+        between(sql, params, "e.occurred_at", filter.occurredFrom(), filter.occurredTo());
         if (filter.cutOnly()) {
             sql.append(" AND e.thinking_cut");
         }
         return sql.toString();
-    }
-
-    private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
-        if (!value.isEmpty()) {
-            sql.append(" AND ").append(column).append(" = ?");
-            params.add(value);
-        }
     }
 
     private static ReviewItem item(ResultSet r) throws SQLException {

@@ -42,10 +42,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.io.StringReader;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -204,33 +200,11 @@ class ReviewGrpcServiceTests {
 
     /** As the schema's owner (a superuser here): what a database administrator can do. */
     private int sql(String statement, Object... params) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, owner, "");
-                PreparedStatement s = c.prepareStatement(statement)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            return s.executeUpdate();
-        }
+        return new OwnerSql(jdbcUrl, owner).update(statement, params);
     }
 
     private List<String> rows(String query, Object... params) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, owner, "");
-                PreparedStatement s = c.prepareStatement(query)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            List<String> rows = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    List<String> columns = new ArrayList<>();
-                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                        columns.add(r.getString(i));
-                    }
-                    rows.add(String.join(" ", columns));
-                }
-            }
-            return rows;
-        }
+        return new OwnerSql(jdbcUrl, owner).rows(query, params);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.elasticmesh.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.auditchain.LinkHash;
 import java.time.Instant;
 import java.util.Optional;
 import net.jqwik.api.ForAll;
@@ -14,7 +15,7 @@ class ChainAnchorTests {
     private static final Instant AT = Instant.parse("2026-12-02T10:00:00.123456Z");
 
     private static String hash(long position) {
-        return ChainHash.link(ChainHash.GENESIS, Long.toString(position).getBytes());
+        return LinkHash.of(LinkHash.GENESIS, Long.toString(position).getBytes());
     }
 
     @Property

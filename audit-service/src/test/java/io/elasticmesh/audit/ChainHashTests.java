@@ -2,6 +2,7 @@ package io.elasticmesh.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.auditchain.LinkHash;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -18,22 +19,19 @@ class ChainHashTests {
         byte[] altered = payload.clone();
         altered[at] ^= (byte) (flip == 0 ? 1 : flip);
 
-        assertThat(ChainHash.link(ChainHash.GENESIS, altered)).isNotEqualTo(ChainHash.link(ChainHash.GENESIS, payload));
+        assertThat(LinkHash.of(LinkHash.GENESIS, altered)).isNotEqualTo(LinkHash.of(LinkHash.GENESIS, payload));
     }
 
     @Property
     void theSameEventAfterAnotherPreviousLinkHashesDifferently(@ForAll byte[] payload) {
-        String first = ChainHash.link(ChainHash.GENESIS, payload);
+        String first = LinkHash.of(LinkHash.GENESIS, payload);
 
-        assertThat(ChainHash.link(first, payload))
-                .isNotEqualTo(first)
-                .hasSize(64)
-                .matches("[0-9a-f]+");
+        assertThat(LinkHash.of(first, payload)).isNotEqualTo(first).hasSize(64).matches("[0-9a-f]+");
     }
 
     @Property
     void aCheckpointVouchedWithOneKeyDoesNotVerifyWithAnother(@ForAll @IntRange(min = 1) int position) {
-        String hash = ChainHash.link(ChainHash.GENESIS, new byte[] {1});
+        String hash = LinkHash.of(LinkHash.GENESIS, new byte[] {1});
 
         assertThat(ChainHash.checkpointMac("key-a", "acme", position, hash))
                 .isEqualTo(ChainHash.checkpointMac("key-a", "acme", position, hash))

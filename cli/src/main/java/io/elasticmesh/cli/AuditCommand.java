@@ -29,23 +29,30 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code ./mesh audit list | show | verify}: the compliance API of audit-service (elastic.audit.v1.AuditService)
- * for people. {@code verify} exits 1 when the chain is broken.
+ * {@code ./mesh audit list | show | verify | export | verify-export}: the compliance API of audit-service
+ * (elastic.audit.v1.AuditService, ReviewService's export) for people. {@code verify} and {@code verify-export} exit 1
+ * when a chain is broken.
  */
 @Command(
         name = "audit",
         description = "Query and verify the audit trail (a compliance or auditor key).",
-        synopsisSubcommandLabel = "(list | show | verify)",
-        subcommands = {AuditCommand.List.class, AuditCommand.Show.class, AuditCommand.Verify.class})
+        synopsisSubcommandLabel = "(list | show | verify | export | verify-export)",
+        subcommands = {
+            AuditCommand.List.class,
+            AuditCommand.Show.class,
+            AuditCommand.Verify.class,
+            AuditExport.Export.class,
+            AuditExport.VerifyExport.class
+        })
 final class AuditCommand implements Runnable {
 
     @Spec
     private CommandSpec spec;
 
     @Mixin
-    private AuditOptions options;
+    AuditOptions options;
 
-    private final Context context;
+    final Context context;
 
     AuditCommand(Context context) {
         this.context = context;
@@ -53,7 +60,7 @@ final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a command: list, show or verify");
+        throw new ParameterException(spec.commandLine(), "name a command: list, show, verify, export or verify-export");
     }
 
     @Command(name = "list", description = "Audit events, newest stored first.")
@@ -65,27 +72,8 @@ final class AuditCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--tenant", paramLabel = "T", description = "of this tenant")
-        private String tenant;
-
-        @Option(names = "--tier", paramLabel = "T", description = "answered on this SLA tier")
-        private String tier;
-
-        @Option(names = "--model", paramLabel = "M", description = "answered by this mesh model")
-        private String model;
-
-        @Option(
-                names = "--since",
-                paramLabel = "WHEN",
-                converter = Time.class,
-                description = "a duration before now (30m, 1h, 7d) or an ISO-8601 instant (2026-11-28T10:00:00Z)")
-        private Timestamp since;
-
-        @Option(names = "--until", paramLabel = "WHEN", converter = Time.class, description = "as --since")
-        private Timestamp until;
-
-        @Option(names = "--cut-only", description = "only requests whose thinking was cut")
-        private boolean cutOnly;
+        @Mixin
+        private AuditFilterOptions filter;
 
         @Option(
                 names = "--reason",
@@ -114,22 +102,13 @@ final class AuditCommand implements Runnable {
         public Integer call() throws InterruptedException {
             Arguments.positive(spec, "--limit", limit);
             ListAuditEventsRequest.Builder request =
-                    ListAuditEventsRequest.newBuilder().setCutOnly(cutOnly);
-            if (tenant != null) {
-                request.setTenant(tenant);
-            }
-            if (tier != null) {
-                request.setTier(tier);
-            }
-            if (model != null) {
-                request.setModel(model);
-            }
-            if (since != null) {
-                request.setOccurredFrom(since);
-            }
-            if (until != null) {
-                request.setOccurredTo(until);
-            }
+                    ListAuditEventsRequest.newBuilder().setCutOnly(filter.cutOnly);
+            filter.apply(
+                    request::setTenant,
+                    request::setTier,
+                    request::setModel,
+                    request::setOccurredFrom,
+                    request::setOccurredTo);
             if (reason != null) {
                 request.setTruncationReason(reason);
             }
@@ -286,16 +265,24 @@ final class AuditCommand implements Runnable {
                         report.getAnchoredPosition() == 0
                                 ? "not anchored outside the database yet"
                                 : "matches its anchor at link " + report.getAnchoredPosition());
+                if (report.getVerdictLinksChecked() > 0) {
+                    out.printf(
+                            "review chain of tenant '%s' intact: %d verdict(s) checked%n",
+                            tenant, report.getVerdictLinksChecked());
+                }
                 return 0;
             }
             var broken = report.getFirstBreak();
+            boolean verdicts = broken.getChain().equals("verdicts");
             out.printf(
-                    "chain of tenant '%s' BROKEN at link %d%s: %s (%d link(s) before it hold)%n",
+                    "%s of tenant '%s' BROKEN at %s %d%s: %s (%d link(s) before it hold)%n",
+                    verdicts ? "review chain" : "chain",
                     tenant,
+                    verdicts ? "verdict link" : "link",
                     broken.getPosition(),
                     broken.getRequestId().isEmpty() ? "" : " (request " + broken.getRequestId() + ")",
                     broken.getProblem(),
-                    report.getLinksChecked());
+                    verdicts ? report.getVerdictLinksChecked() : report.getLinksChecked());
             return 1;
         }
     }

@@ -283,7 +283,7 @@ class AuditCommandTests {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        assertUsageError(mesh.run("audit"), "name a command: list, show or verify");
+        assertUsageError(mesh.run("audit"), "name a command: list, show, verify, export or verify-export");
         assertUsageError(mesh.run("audit", "purge"), "purge");
         assertUsageError(
                 mesh.run("audit", "list", "--reason", "bored"),

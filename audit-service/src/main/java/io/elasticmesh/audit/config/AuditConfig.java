@@ -34,6 +34,35 @@ public interface AuditConfig {
     /** How long stored events are kept. */
     Retention retention();
 
+    /** The review workflow: claims and the rubric. */
+    Review review();
+
+    interface Review {
+
+        /** How long a claim reserves an item for its reviewer; claiming it again renews it. */
+        @WithDefault("15m")
+        Duration claimDuration();
+
+        /**
+         * The verdicts reviewers may record, in the order people see them, e.g.
+         * {@code audit.review.rubric[0].name=acceptable}. Names are 1 to 64 lowercase letters, digits and dashes.
+         */
+        List<RubricValue> rubric();
+    }
+
+    interface RubricValue {
+
+        String name();
+
+        /** For people, e.g. "the answer is wrong". */
+        @WithDefault("")
+        String description();
+
+        /** A verdict with this value leaves its item escalated, for another reviewer to look at. */
+        @WithDefault("false")
+        boolean escalates();
+    }
+
     /** Retrying a batch the database did not store (e.g. while PostgreSQL restarts). */
     StoreRetry storeRetry();
 

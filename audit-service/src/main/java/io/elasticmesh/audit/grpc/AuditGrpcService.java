@@ -5,6 +5,7 @@ import io.elasticmesh.audit.EventPage;
 import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
 import io.elasticmesh.audit.mapping.PageToken;
+import io.elasticmesh.audit.mapping.ReviewMapper;
 import io.elasticmesh.audit.service.AuditQueries;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
@@ -119,7 +120,8 @@ public class AuditGrpcService implements AuditService {
             if (Limits.name("tenant", request.getTenant()).isBlank()) {
                 throw invalid("tenant must be set");
             }
-            return AuditEventMapper.toResponse(queries.verify(caller, request.getTenant(), AuditEventMapper::toRecord));
+            return AuditEventMapper.toResponse(queries.verify(
+                    caller, request.getTenant(), AuditEventMapper::toRecord, ReviewMapper::toVerdictRecord));
         });
     }
 

@@ -8,6 +8,7 @@ import io.elasticmesh.identity.CallObserver;
 import io.elasticmesh.identity.Principal;
 import io.elasticmesh.identity.Principals;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
+import io.elasticmesh.proto.audit.v1.ReviewServiceGrpc;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
@@ -41,13 +42,13 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
         this.log = log;
     }
 
-    /** Records every call of the compliance API (not health's) around authentication. */
+    /** Records every call of the compliance and review APIs (not health's) around authentication. */
     static CallObserver observer(QueryLog log) {
         return new CallObserver() {
             @Override
             public <Q, R> Observed<Q, R> observe(ServerCall<Q, R> call, ServerCallHandler<Q, R> next) {
-                if (!AuditServiceGrpc.SERVICE_NAME.equals(
-                        call.getMethodDescriptor().getServiceName())) {
+                String service = call.getMethodDescriptor().getServiceName();
+                if (!AuditServiceGrpc.SERVICE_NAME.equals(service) && !ReviewServiceGrpc.SERVICE_NAME.equals(service)) {
                     return new Observed<>(call, next);
                 }
                 RecordedCall<Q, R> recorded = new RecordedCall<>(call, log);
@@ -73,6 +74,14 @@ final class RecordedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForward
 
     @Override
     public void sendMessage(RespT message) {
+        if (withheld) {
+            return;
+        }
+        // A streamed reply (an export) is recorded once, before its first message.
+        if (recorded) {
+            super.sendMessage(message);
+            return;
+        }
         try {
             record(Status.OK);
         } catch (RuntimeException e) {

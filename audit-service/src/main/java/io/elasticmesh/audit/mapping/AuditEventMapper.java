@@ -152,13 +152,15 @@ public final class AuditEventMapper {
                 .setIntact(report.intact())
                 .setLinksChecked(report.checked())
                 .setLinksRetired(report.retired())
-                .setAnchoredPosition(report.anchored());
+                .setAnchoredPosition(report.anchored())
+                .setVerdictLinksChecked(report.verdictsChecked());
         report.firstBreak()
                 .ifPresent(b -> response.setFirstBreak(ChainBreak.newBuilder()
                         .setPosition(b.position())
                         .setEventId(b.eventId())
                         .setRequestId(b.requestId())
-                        .setProblem(b.problem())));
+                        .setProblem(b.problem())
+                        .setChain(b.chain())));
         return response.build();
     }
 
@@ -184,7 +186,7 @@ public final class AuditEventMapper {
     }
 
     /** @throws IllegalArgumentException naming {@code field} when it is not a valid Timestamp (years 1 to 9999) */
-    private static Instant toInstant(String field, Timestamp timestamp) {
+    static Instant toInstant(String field, Timestamp timestamp) {
         if (timestamp.getSeconds() < MIN_SECONDS
                 || timestamp.getSeconds() > MAX_SECONDS
                 || timestamp.getNanos() < 0

@@ -1,6 +1,5 @@
 package io.elasticmesh.audit.mapping;
 
-import io.elasticmesh.audit.EventFilter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,24 +7,25 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Opaque page tokens of ListAuditEvents: where the previous page ended (a store sequence number) and a fingerprint
- * of its filters, so a token sent with other filters is refused instead of silently paging something else.
+ * Opaque page tokens of ListAuditEvents and ListReviewQueue: where the previous page ended (a store sequence number)
+ * and a fingerprint of its filters (a record, order included), so a token sent with other filters is refused instead
+ * of silently paging something else.
  */
 public final class PageToken {
 
     private PageToken() {}
 
-    public static String encode(long beforeSeq, EventFilter filter) {
+    public static String encode(long beforeSeq, Record filter) {
         return Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(("v1:" + beforeSeq + ":" + fingerprint(filter)).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
-     * @return the store sequence number the next page starts before; 0 for an empty token
+     * @return the store sequence number the previous page ended at (the next starts past it); 0 for an empty token
      * @throws IllegalArgumentException when the token is malformed or was issued for other filters
      */
-    public static long decode(String token, EventFilter filter) {
+    public static long decode(String token, Record filter) {
         if (token.isEmpty()) {
             return 0;
         }
@@ -46,7 +46,7 @@ public final class PageToken {
         return Long.parseLong(parts[1]);
     }
 
-    private static String fingerprint(EventFilter filter) {
+    private static String fingerprint(Record filter) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(filter.toString().getBytes(StandardCharsets.UTF_8));

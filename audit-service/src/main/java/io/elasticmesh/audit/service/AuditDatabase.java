@@ -4,8 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -82,6 +84,26 @@ public class AuditDatabase {
     static void update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement s = prepare(c, sql, params)) {
             s.execute();
+        }
+    }
+
+    /** Appends {@code AND column = ?} when {@code value} is set (empty matches anything). */
+    static void equal(StringBuilder sql, List<Object> params, String column, String value) {
+        if (!value.isEmpty()) {
+            sql.append(" AND ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    /** Appends {@code column} in [from, to) for the bounds that are set (null: unbounded). */
+    static void between(StringBuilder sql, List<Object> params, String column, Instant from, Instant to) {
+        if (from != null) {
+            sql.append(" AND ").append(column).append(" >= ?");
+            params.add(Timestamp.from(from));
+        }
+        if (to != null) {
+            sql.append(" AND ").append(column).append(" < ?");
+            params.add(Timestamp.from(to));
         }
     }
 

@@ -7,6 +7,7 @@ import io.elasticmesh.audit.EventFilter;
 import io.elasticmesh.audit.EventPage;
 import io.elasticmesh.audit.EventRecord;
 import io.elasticmesh.audit.StoredEvent;
+import io.elasticmesh.audit.VerdictRecord;
 import io.elasticmesh.identity.Principal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -20,10 +21,17 @@ public class AuditQueries {
     private final ChainVerifier verifier;
     private final AnchorLog anchors;
     private final ChainKey key;
+    private final VerdictChainVerifier verdicts;
 
-    public AuditQueries(EventReader events, ChainVerifier verifier, AnchorLog anchors, ChainKey key) {
+    public AuditQueries(
+            EventReader events,
+            ChainVerifier verifier,
+            AnchorLog anchors,
+            ChainKey key,
+            VerdictChainVerifier verdicts) {
         this.events = events;
         this.verifier = verifier;
+        this.verdicts = verdicts;
         this.anchors = anchors;
         this.key = key;
     }
@@ -47,11 +55,22 @@ public class AuditQueries {
         return events.list(filter.withTenant(AuditAccess.listingScope(caller, filter.tenant())), beforeSeq, pageSize);
     }
 
-    /** @param decode the columns an event's payload implies */
-    public ChainReport verify(Principal caller, String tenant, Function<byte[], EventRecord> decode) {
+    /**
+     * Verifies the tenant's event chain, then its review chain.
+     *
+     * @param decode the columns an event's payload implies
+     * @param decodeVerdict the columns a verdict's payload implies
+     */
+    public ChainReport verify(
+            Principal caller,
+            String tenant,
+            Function<byte[], EventRecord> decode,
+            Function<byte[], VerdictRecord> decodeVerdict) {
         AuditAccess.requireRead(caller, tenant);
         Optional<ChainAnchor> anchor =
                 Optional.ofNullable(anchors.newest(key.value()).get(tenant));
-        return verifier.verify(tenant, decode, key.value(), anchor);
+        ChainReport events = verifier.verify(tenant, decode, key.value(), anchor);
+        VerdictChainVerifier.Result review = verdicts.verify(tenant, decodeVerdict);
+        return events.withVerdicts(review.checked(), review.firstBreak());
     }
 }

@@ -4,8 +4,8 @@ import static io.elasticmesh.audit.service.AuditDatabase.bind;
 import static io.elasticmesh.audit.service.AuditDatabase.micros;
 import static io.elasticmesh.audit.service.AuditDatabase.prepare;
 
-import io.elasticmesh.audit.ChainHash;
 import io.elasticmesh.audit.EventRecord;
+import io.elasticmesh.auditchain.LinkHash;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,7 +71,7 @@ public class ChainAppender {
                     }
                     String prev = hash;
                     position++;
-                    hash = ChainHash.link(prev, e.payload());
+                    hash = LinkHash.of(prev, e.payload());
                     bind(
                             insert,
                             e.tenant(),
@@ -109,7 +109,7 @@ public class ChainAppender {
                 + "head_hash, retired_position, retired_hash, checkpoint_mac) VALUES (?, 0, ?, 0, ?, '') "
                 + "ON CONFLICT (tenant) DO NOTHING")) {
             for (String tenant : tenants) {
-                bind(create, tenant, ChainHash.GENESIS, ChainHash.GENESIS);
+                bind(create, tenant, LinkHash.GENESIS, LinkHash.GENESIS);
                 create.addBatch();
             }
             create.executeBatch();

@@ -7,6 +7,7 @@ import io.elasticmesh.audit.ChainAnchor;
 import io.elasticmesh.audit.ChainHash;
 import io.elasticmesh.audit.ChainReport;
 import io.elasticmesh.audit.EventRecord;
+import io.elasticmesh.auditchain.LinkHash;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -131,7 +132,7 @@ public class ChainVerifier {
                                         + ": that link was rewritten");
                     }
                     byte[] payload = r.getBytes(4);
-                    if (!ChainHash.link(prev, payload).equals(r.getString(3))) {
+                    if (!LinkHash.of(prev, payload).equals(r.getString(3))) {
                         return broken(
                                 checked,
                                 retired,

@@ -1,5 +1,7 @@
 package io.elasticmesh.audit.service;
 
+import static io.elasticmesh.audit.service.AuditDatabase.between;
+import static io.elasticmesh.audit.service.AuditDatabase.equal;
 import static io.elasticmesh.audit.service.AuditDatabase.prepare;
 
 import io.elasticmesh.audit.EventFilter;
@@ -8,7 +10,6 @@ import io.elasticmesh.audit.StoredEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,14 +48,7 @@ public class EventReader {
         equal(sql, params, "truncation_reason", filter.truncationReason());
         equal(sql, params, "request_id", filter.requestId());
         equal(sql, params, "trace_id", filter.traceId());
-        if (filter.occurredFrom() != null) {
-            sql.append(" AND occurred_at >= ?");
-            params.add(Timestamp.from(filter.occurredFrom()));
-        }
-        if (filter.occurredTo() != null) {
-            sql.append(" AND occurred_at < ?");
-            params.add(Timestamp.from(filter.occurredTo()));
-        }
+        between(sql, params, "occurred_at", filter.occurredFrom(), filter.occurredTo());
         if (filter.cutOnly()) {
             sql.append(" AND thinking_cut");
         }
@@ -75,13 +69,6 @@ public class EventReader {
         List<StoredEvent> page = found.subList(0, pageSize);
         return new EventPage(
                 List.copyOf(page), OptionalLong.of(page.get(pageSize - 1).seq()));
-    }
-
-    private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
-        if (!value.isEmpty()) {
-            sql.append(" AND ").append(column).append(" = ?");
-            params.add(value);
-        }
     }
 
     private List<StoredEvent> query(String sql, List<Object> params) {

@@ -93,7 +93,7 @@ class AuditErrorPolicyTests {
     @Order(1)
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
         QuarkusMock.installMockForType(
-                new AuditQueries(null, null, null, null) {
+                new AuditQueries(null, null, null, null, null) {
                     @Override
                     public Optional<StoredEvent> find(Principal caller, String requestId) {
                         throw new IllegalArgumentException("a library's bug, not the caller's");

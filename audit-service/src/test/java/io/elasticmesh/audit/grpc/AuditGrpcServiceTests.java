@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
-import io.elasticmesh.audit.ChainHash;
 import io.elasticmesh.audit.service.AnchorJob;
 import io.elasticmesh.audit.service.RetentionJob;
+import io.elasticmesh.auditchain.LinkHash;
 import io.elasticmesh.local.quarkus.KafkaTestResource;
 import io.elasticmesh.local.quarkus.PostgresTestResource;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
@@ -36,7 +36,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -220,44 +219,21 @@ class AuditGrpcServiceTests {
 
     /** The schema's owner, a superuser here: what a database administrator can do. */
     private Connection asOwner() throws Exception {
-        return DriverManager.getConnection(jdbcUrl, owner, "");
+        return new OwnerSql(jdbcUrl, owner).connect();
     }
 
     /** Runs a statement as the owner. */
     private void sql(String statement, Object... params) throws Exception {
-        try (Connection c = asOwner()) {
-            update(c, statement, params);
-        }
+        new OwnerSql(jdbcUrl, owner).update(statement, params);
     }
 
     private static int update(Connection c, String statement, Object... params) throws Exception {
-        try (PreparedStatement s = c.prepareStatement(statement)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            return s.executeUpdate();
-        }
+        return OwnerSql.update(c, statement, params);
     }
 
     /** Rows of a query run as the owner, each row's columns joined by a space. */
     private List<String> rows(String query, Object... params) throws Exception {
-        try (Connection c = asOwner();
-                PreparedStatement s = c.prepareStatement(query)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            List<String> rows = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    List<String> columns = new ArrayList<>();
-                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                        columns.add(r.getString(i));
-                    }
-                    rows.add(String.join(" ", columns));
-                }
-            }
-            return rows;
-        }
+        return new OwnerSql(jdbcUrl, owner).rows(query, params);
     }
 
     private static void assertStatus(Throwable failure, Status.Code code, String messagePart) {
@@ -939,7 +915,7 @@ class AuditGrpcServiceTests {
                 } else {
                     bytes = storedPayload(c, tenant, at);
                 }
-                String hash = ChainHash.link(prev, bytes);
+                String hash = LinkHash.of(prev, bytes);
                 update(
                         c,
                         "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE tenant = ? AND position = ?",

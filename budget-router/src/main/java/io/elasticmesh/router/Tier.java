@@ -14,6 +14,7 @@ package io.elasticmesh.router;
  * @param queueLimit requests of this tier that may wait for a slot; 0 refuses at once when all slots are taken
  * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
  * @param audit which of the tier's requests are published for audit
+ * @param reasoningEfforts thinking budgets for the HTTP API's {@code reasoning_effort} levels, within the ceiling
  */
 public record Tier(
         String name,
@@ -26,7 +27,39 @@ public record Tier(
         int maxConcurrentRequests,
         int queueLimit,
         boolean rolloverUnusedThinking,
-        AuditMode audit) {
+        AuditMode audit,
+        ReasoningEfforts reasoningEfforts) {
+
+    /** A tier whose reasoning efforts are {@link ReasoningEfforts#derived derived} from its thinking budgets. */
+    public Tier(
+            String name,
+            String model,
+            int thinkingBudgetTokens,
+            int thinkingBudgetCeilingTokens,
+            int solutionBudgetTokens,
+            long deadlineMs,
+            int priority,
+            int maxConcurrentRequests,
+            int queueLimit,
+            boolean rolloverUnusedThinking,
+            AuditMode audit) {
+        this(
+                name,
+                model,
+                thinkingBudgetTokens,
+                thinkingBudgetCeilingTokens,
+                solutionBudgetTokens,
+                deadlineMs,
+                priority,
+                maxConcurrentRequests,
+                queueLimit,
+                rolloverUnusedThinking,
+                audit,
+                // Bounded so that an invalid t or ceiling is refused by the checks below, which name the field.
+                ReasoningEfforts.derived(
+                        Math.max(1, thinkingBudgetTokens),
+                        Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)));
+    }
 
     /** A tier that audits only cut requests, the default. */
     public Tier(
@@ -68,6 +101,11 @@ public record Tier(
         atLeast(0, priority, name, "priority");
         atLeast(1, maxConcurrentRequests, name, "max-concurrent-requests");
         atLeast(0, queueLimit, name, "queue-limit");
+        if (reasoningEfforts.highTokens() > thinkingBudgetCeilingTokens) {
+            throw new IllegalArgumentException("tier '" + name + "': reasoning-effort-thinking-tokens high must be at "
+                    + "most thinking-budget-ceiling-tokens (" + thinkingBudgetCeilingTokens + "), was "
+                    + reasoningEfforts.highTokens());
+        }
     }
 
     private static void atLeast(long min, long value, String tier, String field) {

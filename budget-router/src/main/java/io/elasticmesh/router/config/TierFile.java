@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.ReasoningEfforts;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
@@ -45,7 +46,14 @@ public final class TierFile {
             Integer maxConcurrentRequests,
             Integer queueLimit,
             boolean rolloverUnusedThinking,
-            String audit) {}
+            String audit,
+            EffortsYaml reasoningEffortThinkingTokens) {}
+
+    /** Thinking budgets of the HTTP API's {@code reasoning_effort} levels; all three when present. */
+    private record EffortsYaml(
+            @JsonProperty(required = true) int low,
+            @JsonProperty(required = true) int medium,
+            @JsonProperty(required = true) int high) {}
 
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
     private record TenantYaml(
@@ -98,7 +106,7 @@ public final class TierFile {
     private static Tier tier(String name, JsonNode node) {
         String where = "tier '" + name + "'";
         TierYaml t = StrictYaml.bind(node, TierYaml.class, where);
-        return new Tier(
+        Tier tier = new Tier(
                 name,
                 t.model(),
                 t.thinkingBudgetTokens(),
@@ -110,6 +118,31 @@ public final class TierFile {
                 or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
                 t.rolloverUnusedThinking(),
                 auditMode(t.audit(), where));
+        EffortsYaml efforts = t.reasoningEffortThinkingTokens();
+        if (efforts == null) {
+            return tier;
+        }
+        try {
+            return new Tier(
+                    name,
+                    tier.model(),
+                    tier.thinkingBudgetTokens(),
+                    tier.thinkingBudgetCeilingTokens(),
+                    tier.solutionBudgetTokens(),
+                    tier.deadlineMs(),
+                    tier.priority(),
+                    tier.maxConcurrentRequests(),
+                    tier.queueLimit(),
+                    tier.rolloverUnusedThinking(),
+                    tier.audit(),
+                    new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()));
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(
+                    invalid.getMessage().startsWith("tier '")
+                            ? invalid.getMessage()
+                            : where + ": " + invalid.getMessage(),
+                    invalid);
+        }
     }
 
     private static int or(Integer value, int absent) {

@@ -64,7 +64,9 @@ public class ChatCompletionsResource {
     @POST
     @Path("/chat/completions")
     @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.TEXT_PLAIN)
+    // What OpenAI's SDKs accept, for both forms; items are written as they are (not as a JSON array), and a stream
+    // says it is text/event-stream.
+    @Produces(MediaType.APPLICATION_JSON)
     public Multi<String> chatCompletions(
             byte[] body,
             @RestHeader("Authorization") String authorization,
@@ -82,9 +84,7 @@ public class ChatCompletionsResource {
                     .map(result -> ChatCompletions.completion(ReasonMapper.toResponse(result), chat.model(), created)
                             .toString())
                     .toMulti();
-            return RestMulti.fromMultiData(reply)
-                    .header("Content-Type", MediaType.APPLICATION_JSON)
-                    .build();
+            return RestMulti.fromMultiData(reply).encodeAsJsonArray(false).build();
         }
         ChatCompletionStream stream =
                 new ChatCompletionStream("chatcmpl-" + UUID.randomUUID(), chat.model(), created, chat.includeUsage());
@@ -98,6 +98,7 @@ public class ChatCompletionsResource {
                         .iterable(ChatCompletionStream.failed(
                                 OpenAiErrorMapper.reply(failure).body())));
         return RestMulti.fromMultiData(events)
+                .encodeAsJsonArray(false)
                 .header("Content-Type", MediaType.SERVER_SENT_EVENTS)
                 .header("Cache-Control", "no-cache")
                 .build();

@@ -30,6 +30,8 @@ final class HttpCalls {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8101" + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
+                // What OpenAI's SDKs send, for streams too
+                .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return send(request.build());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.router.ReasonCommand;
+import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
@@ -15,9 +16,12 @@ import io.elasticmesh.router.mapping.ChatCompletionStream;
 import io.elasticmesh.router.mapping.ChatCompletions;
 import io.elasticmesh.router.mapping.ReasonMapper;
 import io.elasticmesh.router.service.ReasoningService;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -64,14 +68,15 @@ public class ChatCompletionsResource {
     @POST
     @Path("/chat/completions")
     @Consumes(MediaType.WILDCARD)
-    // What OpenAI's SDKs accept, for both forms; items are written as they are (not as a JSON array), and a stream
-    // says it is text/event-stream.
-    @Produces(MediaType.APPLICATION_JSON)
-    public Multi<String> chatCompletions(
+    // No @Produces: OpenAI's SDKs accept application/json, and text/event-stream when streaming (the Java SDK), and
+    // both forms are answered by this one method, which names its content type per reply. Items are bytes, written
+    // as they are.
+    public Multi<Buffer> chatCompletions(
             byte[] body,
             @RestHeader("Authorization") String authorization,
             @RestHeader("x-api-key") String apiKey,
-            @RestHeader(DEADLINE_HEADER) String deadlineMs) {
+            @RestHeader(DEADLINE_HEADER) String deadlineMs,
+            @jakarta.ws.rs.core.Context HttpServerResponse response) {
         HttpCallers.Caller caller = callers.caller(authorization, apiKey);
         Deadline deadline = deadline(deadlineMs);
         ChatCompletions.ChatRequest chat = ChatCompletions.read(parse(body), tiers.current());
@@ -84,11 +89,26 @@ public class ChatCompletionsResource {
                     .map(result -> ChatCompletions.completion(ReasonMapper.toResponse(result), chat.model(), created)
                             .toString())
                     .toMulti();
-            return RestMulti.fromMultiData(reply).encodeAsJsonArray(false).build();
+            return RestMulti.fromMultiData(reply.map(Buffer::buffer))
+                    .encodeAsJsonArray(false)
+                    .header("Content-Type", MediaType.APPLICATION_JSON)
+                    .build();
         }
         ChatCompletionStream stream =
                 new ChatCompletionStream("chatcmpl-" + UUID.randomUUID(), chat.model(), created, chat.includeUsage());
-        Multi<String> events = reasoning.stream(command, deadline)
+        // The phase calls run in this call's gRPC context, as for a gRPC caller: cancelling it when the client closes
+        // the connection cancels them, and their Triton requests.
+        Context.CancellableContext call = Context.current().withCancellation();
+        response.closeHandler(closed -> call.cancel(null));
+        Context outer = call.attach();
+        Multi<ReasonEvent> source;
+        try {
+            source = reasoning.stream(command, deadline);
+        } finally {
+            call.detach(outer);
+        }
+        Multi<String> events = source.onTermination()
+                .invoke(() -> call.cancel(null))
                 .map(ReasonMapper::toStreamResponse)
                 .onItem()
                 .transformToIterable(stream::frames)
@@ -97,7 +117,7 @@ public class ChatCompletionsResource {
                 .recoverWithMulti(failure -> Multi.createFrom()
                         .iterable(ChatCompletionStream.failed(
                                 OpenAiErrorMapper.reply(failure).body())));
-        return RestMulti.fromMultiData(events)
+        return RestMulti.fromMultiData(events.map(Buffer::buffer))
                 .encodeAsJsonArray(false)
                 .header("Content-Type", MediaType.SERVER_SENT_EVENTS)
                 .header("Cache-Control", "no-cache")

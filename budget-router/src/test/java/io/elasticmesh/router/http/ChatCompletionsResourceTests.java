@@ -47,8 +47,11 @@ class ChatCompletionsResourceTests {
 
     @Test
     void theSameRefusalArrivesAsAStatusWhenStreaming() {
-        HttpCalls.Reply http =
-                chat("\"model\":\"economy\"," + USER_HI + ",\"stream\":true,\"thinking_token_budget\":65");
+        // OpenAI's Java SDK accepts text/event-stream when it streams.
+        HttpCalls.Reply http = HttpCalls.post(
+                "/v1/chat/completions",
+                "{\"model\":\"economy\"," + USER_HI + ",\"stream\":true,\"thinking_token_budget\":65}",
+                Map.of("Accept", "text/event-stream"));
 
         assertThat(http.status()).isEqualTo(400);
         assertThat(http.raw().headers().firstValue("Content-Type"))

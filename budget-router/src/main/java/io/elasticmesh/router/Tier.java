@@ -15,6 +15,7 @@ package io.elasticmesh.router;
  * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
  * @param audit which of the tier's requests are published for audit
  * @param sampling what the tier allows of a request's sampling, and its defaults
+ * @param reasoningEfforts thinking budgets for the HTTP API's {@code reasoning_effort} levels, within the ceiling
  */
 public record Tier(
         String name,
@@ -28,7 +29,41 @@ public record Tier(
         int queueLimit,
         boolean rolloverUnusedThinking,
         AuditMode audit,
-        SamplingBounds sampling) {
+        SamplingBounds sampling,
+        ReasoningEfforts reasoningEfforts) {
+
+    /** A tier whose reasoning efforts are {@link ReasoningEfforts#derived derived} from its thinking budgets. */
+    public Tier(
+            String name,
+            String model,
+            int thinkingBudgetTokens,
+            int thinkingBudgetCeilingTokens,
+            int solutionBudgetTokens,
+            long deadlineMs,
+            int priority,
+            int maxConcurrentRequests,
+            int queueLimit,
+            boolean rolloverUnusedThinking,
+            AuditMode audit,
+            SamplingBounds sampling) {
+        this(
+                name,
+                model,
+                thinkingBudgetTokens,
+                thinkingBudgetCeilingTokens,
+                solutionBudgetTokens,
+                deadlineMs,
+                priority,
+                maxConcurrentRequests,
+                queueLimit,
+                rolloverUnusedThinking,
+                audit,
+                sampling,
+                // Bounded so that an invalid t or ceiling is refused by the checks below, which name the field.
+                ReasoningEfforts.derived(
+                        Math.max(1, thinkingBudgetTokens),
+                        Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)));
+    }
 
     /** A tier that audits only cut requests, the default, with the proto's own sampling bounds. */
     public Tier(
@@ -71,6 +106,11 @@ public record Tier(
         atLeast(0, priority, name, "priority");
         atLeast(1, maxConcurrentRequests, name, "max-concurrent-requests");
         atLeast(0, queueLimit, name, "queue-limit");
+        if (reasoningEfforts.highTokens() > thinkingBudgetCeilingTokens) {
+            throw new IllegalArgumentException("tier '" + name + "': reasoning-effort-thinking-tokens high must be at "
+                    + "most thinking-budget-ceiling-tokens (" + thinkingBudgetCeilingTokens + "), was "
+                    + reasoningEfforts.highTokens());
+        }
     }
 
     private static void atLeast(long min, long value, String tier, String field) {

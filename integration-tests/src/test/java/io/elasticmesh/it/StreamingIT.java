@@ -104,6 +104,11 @@ class StreamingIT {
 
         call.cancel(null);
 
+        assertTritonCancelledSoon(cancelledBefore);
+    }
+
+    /** Triton's model logs a cancellation within 5 s, fewer than 10 tokens into the generation. */
+    static void assertTritonCancelledSoon(long cancelledBefore) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (cancellations().count() == cancelledBefore && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -115,7 +120,8 @@ class StreamingIT {
         assertThat(Integer.parseInt(tokens.group(1))).isLessThan(10);
     }
 
-    private static Stream<String> cancellations() throws IOException {
+    /** The lines of Triton's log that say a generation was cancelled. */
+    static Stream<String> cancellations() throws IOException {
         return Files.readAllLines(SharedMesh.tritonLog()).stream().filter(line -> line.contains("cancelled after"));
     }
 

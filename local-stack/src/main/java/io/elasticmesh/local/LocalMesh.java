@@ -427,6 +427,8 @@ public final class LocalMesh implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         services.forEach((module, service) -> out.append("%-17s gRPC 127.0.0.1:%-6d HTTP 127.0.0.1:%d%n"
                 .formatted(module, service.grpcPort(), service.httpPort())));
+        out.append("%-17s http://127.0.0.1:%d/v1 (budget-router's HTTP port)%n"
+                .formatted("OpenAI-compatible", services.get("budget-router").httpPort()));
         out.append("%-17s gRPC 127.0.0.1:%d%n".formatted("triton", triton.grpcPort()));
         out.append("%-17s %s%n".formatted("kafka", kafka.bootstrapServers()));
         out.append("%-17s 127.0.0.1:%d database audit, user %s%n"

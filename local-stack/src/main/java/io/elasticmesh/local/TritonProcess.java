@@ -70,7 +70,7 @@ public final class TritonProcess implements AutoCloseable {
     }
 
     /** The venv Python: MESH_PYTHON, else the venv under MESH_CACHE (default ~/.cache/elastic-mesh). */
-    static Path python() {
+    public static Path python() {
         String explicit = System.getenv("MESH_PYTHON");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);

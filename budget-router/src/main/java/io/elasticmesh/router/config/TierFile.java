@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.ReasoningEfforts;
 import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
@@ -48,7 +49,8 @@ public final class TierFile {
             Integer queueLimit,
             boolean rolloverUnusedThinking,
             String audit,
-            JsonNode sampling) {}
+            JsonNode sampling,
+            EffortsYaml reasoningEffortThinkingTokens) {}
 
     /** A tier's {@code sampling}: each part is checked by hand, as its shape has its own message. */
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
@@ -56,6 +58,12 @@ public final class TierFile {
 
     /** A sampling value's bounds: {@code pin} alone, or any of {@code default}, {@code min}, {@code max}. */
     private record RangeYaml(@JsonProperty("default") Double byDefault, Double pin, Double min, Double max) {}
+
+    /** Thinking budgets of the HTTP API's {@code reasoning_effort} levels; all three when present. */
+    private record EffortsYaml(
+            @JsonProperty(required = true) int low,
+            @JsonProperty(required = true) int medium,
+            @JsonProperty(required = true) int high) {}
 
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
     private record TenantYaml(
@@ -108,7 +116,7 @@ public final class TierFile {
     private static Tier tier(String name, JsonNode node) {
         String where = "tier '" + name + "'";
         TierYaml t = StrictYaml.bind(node, TierYaml.class, where);
-        return new Tier(
+        Tier tier = new Tier(
                 name,
                 t.model(),
                 t.thinkingBudgetTokens(),
@@ -121,6 +129,32 @@ public final class TierFile {
                 t.rolloverUnusedThinking(),
                 auditMode(t.audit(), where),
                 sampling(t.sampling(), where));
+        EffortsYaml efforts = t.reasoningEffortThinkingTokens();
+        if (efforts == null) {
+            return tier;
+        }
+        try {
+            return new Tier(
+                    name,
+                    tier.model(),
+                    tier.thinkingBudgetTokens(),
+                    tier.thinkingBudgetCeilingTokens(),
+                    tier.solutionBudgetTokens(),
+                    tier.deadlineMs(),
+                    tier.priority(),
+                    tier.maxConcurrentRequests(),
+                    tier.queueLimit(),
+                    tier.rolloverUnusedThinking(),
+                    tier.audit(),
+                    tier.sampling(),
+                    new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()));
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(
+                    invalid.getMessage().startsWith("tier '")
+                            ? invalid.getMessage()
+                            : where + ": " + invalid.getMessage(),
+                    invalid);
+        }
     }
 
     private static SamplingBounds sampling(JsonNode node, String where) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The router with a principals file: who may call, as which tenant, on which tiers (downstream services absent). */
 @QuarkusTest
 @TestProfile(AuthenticationTests.WithPrincipals.class)
-class AuthenticationTests {
+public class AuthenticationTests {
 
     public static class WithPrincipals implements QuarkusTestProfile {
         @Override

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.elasticmesh.cli.ApiKeys;
+import io.elasticmesh.cli.AuditEvents;
 import io.elasticmesh.cli.Context;
 import io.elasticmesh.cli.MeshCli;
 import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
+import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -141,6 +145,147 @@ class PilotIT {
         assertThat(again.status()).as(again.err()).isZero();
         assertThat(again.err()).contains("pilot: 0 answers now, 12 from earlier runs, 12 of 12");
         assertThat(JSON.readTree(out.resolve("report.json").toFile())).isEqualTo(report);
+    }
+
+    /**
+     * A pilot process killed with SIGKILL halfway, then the same command again: every task is answered once in the
+     * results file, the report equals an uninterrupted run's (latency aside), and the audit trail shows no answered
+     * task asked again; only the calls in flight at the kill (at most the plan's concurrency) were sent twice.
+     */
+    @Test
+    void aRunKilledHalfwayContinuesWhereItStoppedAndGivesTheSameReport(@TempDir Path dir) throws Exception {
+        // close=no: thinking always runs to t and is cut, so the scripted tier (which audits cut requests) audits all
+        StringBuilder items = new StringBuilder();
+        for (int i = 1; i <= 6; i++) {
+            items.append("{\"id\": \"q%d\", \"problem\": \"[[script close=no answer=1 solve=%d key=%d delay_ms=20]]\", "
+                            .formatted(i, i + 3, i))
+                    .append("\"answer\": \"%d\"}\n".formatted(i));
+        }
+        Files.writeString(dir.resolve("items.jsonl"), items);
+        Files.writeString(dir.resolve("plan.yaml"), PLAN);
+        Path out = dir.resolve("killed");
+        String tenant = "pilot-kill-" + UUID.randomUUID();
+        LocalMesh mesh = SharedMesh.mesh();
+
+        ProcessBuilder child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        MeshCli.class.getName(),
+                        "pilot",
+                        dir.resolve("plan.yaml").toString(),
+                        "--out",
+                        out.toString(),
+                        "--tenant",
+                        tenant)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile());
+        child.environment().put("MESH_ROUTER", "127.0.0.1:" + mesh.routerPort());
+        child.environment().put("MESH_ROOT", System.getProperty("mesh.root"));
+        Process process = child.start();
+        Path results = out.resolve("results.jsonl");
+        while (process.isAlive()
+                && (!Files.exists(results) || Files.readAllLines(results).size() < 6)) {
+            Thread.sleep(20);
+        }
+        assertThat(process.isAlive()).as("the pilot ended before it was killed").isTrue();
+        process.destroyForcibly().waitFor(); // SIGKILL
+        int before = Files.readAllLines(results).size();
+        assertThat(before).isBetween(6, 17);
+
+        Run resumed = pilot("pilot", dir.resolve("plan.yaml").toString(), "--out", out.toString(), "--tenant", tenant);
+
+        assertThat(resumed.status()).as(resumed.err()).isZero();
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(results)) {
+            lines.add(JSON.readTree(line));
+        }
+        assertThat(lines).hasSize(18);
+        assertThat(lines.stream().map(l -> l.get("key").asText()).distinct()).hasSize(18);
+        assertThat(resumed.err())
+                .contains("pilot: " + (18 - before) + " answers now, " + before + " from earlier runs");
+
+        Path whole = dir.resolve("whole");
+        Run uninterrupted = pilot(
+                "pilot", dir.resolve("plan.yaml").toString(), "--out", whole.toString(), "--tenant", tenant + "-b");
+        assertThat(uninterrupted.status()).as(uninterrupted.err()).isZero();
+        assertThat(withoutLatency(out)).isEqualTo(withoutLatency(whole));
+
+        // Every answer in the file was audited once; what else the tenant sent were the calls cut by the kill.
+        io.grpc.ManagedChannel auditChannel = Context.plaintext("127.0.0.1:" + mesh.auditPort());
+        var audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        for (JsonNode line : lines) {
+            answered.add(line.get("requestId").asText());
+            AuditEvents.await(audit, line.get("requestId").asText(), java.time.Duration.ofSeconds(60));
+        }
+        List<String> audited = audit
+                .listAuditEvents(ListAuditEventsRequest.newBuilder()
+                        .setTenant(tenant)
+                        .setPageSize(100)
+                        .build())
+                .getEventsList()
+                .stream()
+                .map(e -> e.getResponse().getRequestId())
+                .toList();
+        assertThat(audited).containsAll(answered);
+        assertThat(audited.size() - answered.size()).isBetween(0, 2); // concurrency 2
+        auditChannel.shutdownNow();
+    }
+
+    /**
+     * The default plan as shipped (pilot/plans/smollm2-math.yaml): SmolLM2-135M, four MATH-500 problems, three
+     * budgets and the baseline, graded by Math-Verify. Whatever its accuracy, it answers every request and renders
+     * the report; the report stays in target/pilot-smollm2 to read.
+     */
+    @Test
+    void theDefaultSmolLm2PlanRunsAndRendersItsReport() throws Exception {
+        Path out = Path.of(System.getProperty("mesh.work")).resolveSibling("pilot-smollm2");
+        for (String file : List.of("results.jsonl", "plan.sha256")) {
+            Files.deleteIfExists(out.resolve(file)); // a fresh run each time
+        }
+        Path plan = Path.of(System.getProperty("mesh.root"), "pilot", "plans", "smollm2-math.yaml");
+
+        Run run = pilot("pilot", plan.toString(), "--out", out.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("points"))
+                .extracting(p -> p.get("point").asText())
+                .containsExactly("t=16,s=128", "t=64,s=128", "t=192,s=128", "baseline");
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("<svg class=\"chart\"");
+        List<JsonNode> results = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
+            results.add(JSON.readTree(line));
+        }
+        assertThat(results).hasSize(16);
+        for (JsonNode p : report.get("points")) {
+            assertThat(p.get("requests").asInt()).isEqualTo(4);
+            // a call the tier's deadline ended (a busy machine) is an outcome, counted as failed and wrong
+            long failed = results.stream()
+                    .filter(r -> r.get("point").asText().equals(p.get("point").asText()))
+                    .filter(r -> !r.get("status").asText().equals("OK"))
+                    .count();
+            assertThat(p.get("failed").asLong()).isEqualTo(failed);
+            assertThat(p.get("thinkingBudget").asInt()).isLessThanOrEqualTo(512);
+            // each point's row carries its accuracy as the JSON has it
+            String accuracy = String.format(
+                    java.util.Locale.ROOT, "%.1f%%", 100 * p.get("accuracy").asDouble());
+            assertThat(html)
+                    .contains("<td>" + p.get("point").asText() + "</td>")
+                    .contains("<td>" + accuracy + " (");
+        }
+        assertThat(report.get("recommendations").get(0).get("tier").asText()).isEqualTo("standard");
+    }
+
+    private static JsonNode withoutLatency(Path out) throws java.io.IOException {
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        report.get("points").forEach(p -> {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove(List.of("latencyP50Ms", "latencyP95Ms"));
+        });
+        return report;
     }
 
     private static void assertInterval(JsonNode point, double low, double high) {

@@ -13,7 +13,8 @@ package io.elasticmesh.pilot;
  * @param truncationRate share of answered requests whose thinking was cut at its budget
  * @param budgetLimitedShare share of answered requests whose answer hit s or was empty
  * @param costPer1000 cost of 1,000 answers at the mean usage, in the price table's currency; null without a price
- * @param tokensSaved mean generated tokens saved per answer against the baseline (negative: spent more)
+ * @param tokensSaved mean generated tokens saved per answer against the baseline (negative: spent more); null when
+ *     the point or the baseline answered nothing
  * @param costSavedPer1000 against the baseline, per 1,000 answers; null without a price
  */
 public record PointSummary(
@@ -37,7 +38,7 @@ public record PointSummary(
         double truncationRate,
         double budgetLimitedShare,
         Double costPer1000,
-        double tokensSaved,
+        Double tokensSaved,
         Double costSavedPer1000) {
 
     /** What the recommendation compares: accuracy where there are references, else agreement with the baseline. */
@@ -46,6 +47,11 @@ public record PointSummary(
             return accuracy;
         }
         return baseline ? 1.0 : agreement == null ? 0 : agreement;
+    }
+
+    /** At least one request was answered: a point whose every call failed has no cost to compare. */
+    public boolean answered() {
+        return requests > failed;
     }
 
     /** What the recommendation minimises: cost when priced, else generated tokens. */

@@ -30,8 +30,9 @@ public record Recommendation(
                 .orElseThrow();
         // A hair of tolerance: margins are written in decimal and 0.1 is not exact in binary.
         double floor = best.quality() - margin - 1e-12;
+        // A point whose every call failed costs nothing and answers nothing: never the cheapest good one.
         PointSummary chosen = points.stream()
-                .filter(p -> p.quality() >= floor)
+                .filter(p -> p.quality() >= floor && (p.answered() || p == best))
                 .min(Comparator.comparingDouble(PointSummary::spend).thenComparing(PointSummary::point))
                 .orElseThrow();
         List<String> overlapping = points.stream()

@@ -104,7 +104,11 @@ public record Report(
                     .append(" | ")
                     .append(money(p.costPer1000()))
                     .append(" | ")
-                    .append(p.baseline() ? "—" : fixed(p.tokensSaved(), 1) + " / " + money(p.costSavedPer1000()))
+                    .append(
+                            p.baseline()
+                                    ? "—"
+                                    : (p.tokensSaved() == null ? "n/a" : fixed(p.tokensSaved(), 1)) + " / "
+                                            + money(p.costSavedPer1000()))
                     .append(" |\n");
         }
         md.append('\n');

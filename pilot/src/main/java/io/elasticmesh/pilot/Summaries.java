@@ -60,7 +60,9 @@ public final class Summaries {
                 ? null
                 : 1000 * (meanPrompt * price.promptPerMillion() + meanGenerated * price.generatedPerMillion()) / 1e6;
         // The baseline saves nothing against itself.
-        double tokensSaved = baseline == null ? 0 : baseline.meanGeneratedTokens() - meanGenerated;
+        Double tokensSaved = baseline == null
+                ? Double.valueOf(0)
+                : ok.isEmpty() || !baseline.answered() ? null : baseline.meanGeneratedTokens() - meanGenerated;
         Double baselineCost = baseline == null ? costPer1000 : baseline.costPer1000();
         Double costSaved = costPer1000 == null || baselineCost == null ? null : baselineCost - costPer1000;
         return new PointSummary(

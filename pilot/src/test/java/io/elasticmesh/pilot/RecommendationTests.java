@@ -8,6 +8,10 @@ import org.junit.jupiter.api.Test;
 class RecommendationTests {
 
     private static PointSummary point(String name, int correct, int n, double tokens) {
+        return point(name, correct, n, 0, tokens);
+    }
+
+    private static PointSummary point(String name, int correct, int n, int failed, double tokens) {
         return new PointSummary(
                 "gold",
                 name,
@@ -16,7 +20,7 @@ class RecommendationTests {
                 0,
                 0,
                 n,
-                0,
+                failed,
                 correct,
                 (double) correct / n,
                 Stats.wilson(correct, n),
@@ -29,7 +33,7 @@ class RecommendationTests {
                 0,
                 0,
                 null,
-                0,
+                0.0,
                 null);
     }
 
@@ -60,6 +64,14 @@ class RecommendationTests {
 
         assertThat(r.point()).isEqualTo(Task.BASELINE);
         assertThat(r.warning()).isNull();
+    }
+
+    @Test
+    void aPointWhoseEveryCallFailedIsNeverTheCheapest() {
+        // every t=16 call ran out of time: 0 tokens, 0 right, but within a 50-point margin of the best (25%)
+        List<PointSummary> points = List.of(point("t=16", 0, 4, 4, 0), point(Task.BASELINE, 1, 4, 2, 59));
+
+        assertThat(Recommendation.of("gold", points, 0.5).point()).isEqualTo(Task.BASELINE);
     }
 
     @Test

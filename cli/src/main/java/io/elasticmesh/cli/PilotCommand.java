@@ -48,12 +48,23 @@ final class PilotCommand implements Callable<Integer> {
     @Option(names = "--report-only", description = "send nothing: grade and report what the results file holds")
     private boolean reportOnly;
 
+    /** Counted down when call() has said all it says: a Ctrl-C's shutdown hook waits for it. */
+    private final CountDownLatch finished = new CountDownLatch(1);
+
     PilotCommand(Context context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return pilot();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private Integer pilot() throws Exception {
         Pilot pilot;
         try {
             pilot = Pilot.load(planFile);
@@ -110,7 +121,6 @@ final class PilotCommand implements Callable<Integer> {
                     request ->
                             connection.stub(BudgetRouterGrpc::newBlockingStub).reason(request),
                     context.err());
-            CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(
                     () -> {
                         runner.stop();
@@ -128,14 +138,8 @@ final class PilotCommand implements Callable<Integer> {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C: the hook is running and waits for this
-                    context.err().println();
-                    context.err()
-                            .println("pilot: interrupted; resume with: ./mesh pilot " + planFile + " --out "
-                                    + (out != null ? out : "(as before)"));
-                    context.err().flush();
+                    // Ctrl-C: the hook runs and waits until call() has said how to resume
                 }
-                finished.countDown();
             }
         }
     }

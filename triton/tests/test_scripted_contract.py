@@ -76,6 +76,20 @@ def test_answer_phase_after_closed_think_streams_answer_tokens_then_eos(url):
     assert rs[0].num_input_tokens == len(prompt.split())
 
 
+@pytest.mark.parametrize("thought,boxed", [(3, "\\boxed{7} "), (2, "\\boxed{8} ")])
+def test_solve_gives_the_key_only_after_enough_thinking(url, thought, boxed):
+    thinking = " ".join(f"think{i}" for i in range(1, thought + 1))
+    prompt = "<|im_start|>user\nsolve it [[script answer=1 solve=3 key=7]]<|im_end|>\n<|im_start|>assistant\n" \
+        f"<think>\n{thinking} </think>\n"
+    rs, _ = stream(url, prompt, max_tokens=32)
+    assert "".join(r.text for r in rs) == "answer1 " + boxed
+
+
+def test_solve_in_the_thinking_phase_counts_its_own_thinking(url):
+    rs, _ = stream(url, THINK + "[[script think=2 answer=0 solve=2 key=5]]", max_tokens=50)
+    assert "".join(r.text for r in rs) == "think1 think2 </think>\\boxed{5} "
+
+
 def test_prompt_without_think_is_answer_phase_with_defaults_and_default_max_tokens_16(url):
     rs, _ = infer(url, MODEL, prompt="plain question", stream=True, exclude=True)  # no sampling_parameters
     assert "".join(r.text for r in rs) == "".join(f"answer{i} " for i in range(1, 7))

@@ -6,6 +6,9 @@ Directive: the LAST `[[script key=value ...]]` in text_input; keys
   reopen=K (none: after K answer tokens the answer writes "<think>", as a model that starts thinking again)
   rethink=K (none: after K thinking tokens the thinking writes "<think>" again, in two tokens "<think" and ">",
          as SmolLM2 does when asked to think)
+  solve=K key=V (none): the answer ends with one more token, "\\boxed{V} " when the thinking ran at least K
+         "thinkI" tokens (in the ANSWER phase: those between the last "<think>" and the "</think>" after it;
+         in the THINKING phase: think=N), else "\\boxed{V+1} " -- an answer right only with enough thinking
   status (no value): instead of generating, answer `in_flight=N cancelled=C` in one token, where N counts this
          model's other generations still running and C the generations stopped by a cancellation since load.
   echo (no value): the first token of the generation (thinking or answer) is the sampling it received,
@@ -33,8 +36,9 @@ from vllm_contract import EOS, ContractError, Engine
 
 _DIRECTIVE = re.compile(r"\[\[script((?:[^\]]|\](?!\]))*)\]\]")
 _DEFAULTS = {"think": 8, "close": "yes", "answer": 6, "delay_ms": 0, "reopen": None, "rethink": None,
-             "status": False, "echo": False}
+             "solve": None, "key": 0, "status": False, "echo": False}
 _FLAGS = ("status", "echo")
+_THOUGHT = re.compile(r"^think\d+$")
 
 
 def parse_directive(prompt):
@@ -52,7 +56,7 @@ def parse_directive(prompt):
             if value not in ("yes", "no", "split"):
                 raise ContractError(f"bad [[script]] close={value!r}: expected yes, no or split")
             cfg["close"] = value
-        elif key in ("think", "answer", "delay_ms", "reopen", "rethink"):
+        elif key in ("think", "answer", "delay_ms", "reopen", "rethink", "solve", "key"):
             try:
                 n = int(value)
             except ValueError:
@@ -70,9 +74,19 @@ def is_thinking_phase(prompt):
     return i >= 0 and "</think>" not in prompt[i + len("<think>"):]
 
 
+def thought_in(prompt):
+    """The "thinkI" tokens between the last <think> and the </think> after it."""
+    i = prompt.rfind("<think>")
+    if i < 0:
+        return 0
+    block = prompt[i + len("<think>"):].split("</think>")[0]
+    return sum(1 for word in block.split() if _THOUGHT.match(word))
+
+
 def script_tokens(prompt):
     cfg = parse_directive(prompt)
-    if is_thinking_phase(prompt):
+    thinking_phase = is_thinking_phase(prompt)
+    if thinking_phase:
         thinking = (f"think{i} " for i in itertools.count(1))
         if cfg["rethink"] is not None:
             k = cfg["rethink"]
@@ -87,6 +101,9 @@ def script_tokens(prompt):
     answer = [f"answer{i} " for i in range(1, cfg["answer"] + 1)]
     if cfg["reopen"] is not None:
         answer.insert(cfg["reopen"], "<think>")
+    if cfg["solve"] is not None:
+        thought = cfg["think"] if thinking_phase else thought_in(prompt)
+        answer.append("\\boxed{%d} " % (cfg["key"] if thought >= cfg["solve"] else cfg["key"] + 1))
     toks += answer
     return cfg, iter(toks + [EOS])
 

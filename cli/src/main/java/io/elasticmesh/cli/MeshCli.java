@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code ./mesh reason | continue | tiers | audit | demo}: the mesh's gRPC API for people. Exit status 0 when done,
+ * {@code ./mesh reason | continue | tiers | audit | demo | pilot}: the mesh's gRPC API for people. Exit status 0 when done,
  * 1 when a call failed (its status, message and google.rpc details on stderr) or a verified chain is broken, 2 for
  * a command line it does not understand (with the usage).
  */
@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ContinueCommand.class,
             TiersCommand.class,
             AuditCommand.class,
-            DemoCommand.class
+            DemoCommand.class,
+            PilotCommand.class
         })
 public final class MeshCli implements Runnable {
 
@@ -95,6 +96,7 @@ public final class MeshCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a command: reason, continue, tiers, audit or demo");
+        throw new ParameterException(
+                spec.commandLine(), "name a command: reason, continue, tiers, audit, demo or pilot");
     }
 }

@@ -10,7 +10,7 @@ final class RouterOptions {
     private final Context context;
 
     @Option(
-            names = "--router",
+            names = {"--router", "--target"},
             paramLabel = "HOST:PORT",
             scope = ScopeType.INHERIT,
             description = "gRPC endpoint of budget-router (default: $MESH_ROUTER, "
@@ -36,6 +36,10 @@ final class RouterOptions {
 
     RouterOptions(Context context) {
         this.context = context;
+    }
+
+    Duration timeout() {
+        return timeout;
     }
 
     String apiKey() {

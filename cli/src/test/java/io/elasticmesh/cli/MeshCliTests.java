@@ -261,7 +261,7 @@ class MeshCliTests {
 
     @Test
     void badCommandLinesAreUsageErrorsAndSendNothing() {
-        assertUsageError(mesh.run(), "name a command: reason, continue, tiers, audit or demo");
+        assertUsageError(mesh.run(), "name a command: reason, continue, tiers, audit, demo or pilot");
         assertUsageError(mesh.run("ask", "q"), "ask");
         assertUsageError(mesh.run("reason"), "QUESTION");
         assertUsageError(

@@ -135,7 +135,7 @@ class ModelProfilesTests {
         ModelProfiles profiles = ModelProfiles.load(Optional.empty());
 
         assertThat(profiles.names().stream().filter(n -> profiles.require(n).backendAddsBos()))
-                .containsExactlyInAnyOrder("deepseek-r1-distill", "e1-math-1.5b");
+                .containsExactlyInAnyOrder("deepseek-r1-distill", "e1-math-1.5b", "deepscaler-1.5b-preview");
         assertThat(profiles.require("e1-math-1.5b").thinkingPrompt(List.of(new Turn(Role.USER, "2+2?"))))
                 .startsWith("<｜User｜>");
     }

@@ -198,6 +198,7 @@ final class PhaseFakes {
                                         .setTruncationReason(e.getResponse().getTruncationReason())
                                         .setUsage(e.getResponse().getUsage())
                                         .setBudget(e.getResponse().getBudget())
+                                        .setSampling(e.getResponse().getSampling())
                                         .build());
                                 out.onCompleted();
                             },

@@ -467,6 +467,25 @@ class ReasoningServiceTests {
         assertThat(mesh.solution.seen.last().getSampling().getSeed()).isEqualTo(11);
     }
 
+    @Test
+    void aContinuationFromTheAuditStoreKeepsTheSamplingTheAuditEventRecordsAsApplied() {
+        mesh.decoder.script = cutAtBudget();
+        ReasonResult cut = answered(ask(
+                "acme",
+                "sampled",
+                "why?",
+                new Sampling(OptionalDouble.of(0.3), OptionalDouble.empty(), OptionalLong.of(11))));
+        mesh.decoder.script = closesAfter(5);
+
+        ReasonResult more = continuedOn(mesh.otherReplica, cut.requestId(), 8, new Continuer("acme", false));
+
+        assertThat(mesh.auditStore.seen.only().getRequestId()).isEqualTo(cut.requestId());
+        assertThat(more.sampling()).isEqualTo(cut.sampling());
+        assertThat(mesh.decoder.seen.last().getSampling())
+                .isEqualTo(mesh.decoder.seen.requests.get(0).getSampling());
+        assertThat(mesh.solution.seen.last().getSampling().getSeed()).isEqualTo(11);
+    }
+
     // --- admission: the slot and the quota on every path ---
 
     @Test

@@ -139,11 +139,15 @@ class ChatCompletionsResourceTests {
     }
 
     @Test
-    void anUnheldRequestCannotBeContinued() {
+    void anUnheldRequestIsLookedUpInTheAuditStoreWhoseOutageIs503() {
+        // This profile's audit-service address is closed: the router that does not hold the request says so.
         HttpCalls.Reply http = HttpCalls.post(
                 "/v1/elastic/continuations", "{\"request_id\":\"nope\",\"extra_thinking_tokens\":8}", Map.of());
 
-        assertThat(http.status()).isEqualTo(404);
-        assertThat(http.errorMessage()).startsWith("request 'nope' cannot be continued");
+        assertThat(http.status()).isEqualTo(503);
+        assertThat(http.json().path("error").path("type").asText()).isEqualTo("service_unavailable_error");
+        assertThat(http.errorMessage())
+                .startsWith("request 'nope' is not held by this router and audit-service, which keeps it, cannot be "
+                        + "reached");
     }
 }

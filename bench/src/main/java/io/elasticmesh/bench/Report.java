@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
 /** latest.json (the fields, numbers) and latest.md (the README's table) from one run's results. */
 final class Report {
 
-    /** Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, prefixReuse or audit. */
+    /**
+     * Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, httpDoor, prefixReuse or
+     * audit.
+     */
     record Results(
             Scale scale,
             Machine machine,
@@ -26,6 +29,7 @@ final class Report {
             Overhead.Result scripted,
             Overhead.Result smollm2,
             List<Throughput.Point> throughput,
+            HttpDoor.Result httpDoor,
             BudgetAdherence.Result adherence,
             PrefixReuse.Result prefixReuse,
             AuditPath.Result audit,
@@ -103,6 +107,9 @@ final class Report {
                                 "direct_cpu_ms_per_request",
                                 rounded(p.directCpuMs())))
                         .toList());
+        if (r.httpDoor() != null) {
+            root.put("http_door", httpDoor(r.httpDoor()));
+        }
         Map<String, Object> adherence = map(
                 "requests",
                 r.adherence().requests(),
@@ -225,6 +232,52 @@ final class Report {
                         o.streamFirstTokenAddedMsP50()));
     }
 
+    private static Map<String, Object> httpDoor(HttpDoor.Result h) {
+        Map<String, Object> door = map(
+                "requests",
+                h.requests(),
+                "grpc_requests",
+                h.grpcAnswered(),
+                "http_requests",
+                h.httpAnswered(),
+                "answers_differing",
+                h.answersDiffering(),
+                "grpc_p50_ms",
+                h.grpcP50Ms(),
+                "grpc_p95_ms",
+                h.grpcP95Ms(),
+                "http_p50_ms",
+                h.httpP50Ms(),
+                "http_p95_ms",
+                h.httpP95Ms(),
+                "p50_ratio",
+                h.p50Ratio(),
+                "p95_ratio",
+                h.p95Ratio(),
+                "added_ms_p50",
+                h.addedMsP50(),
+                "target_ratio",
+                HttpDoor.TARGET_RATIO);
+        door.put(
+                "throughput",
+                h.throughput().stream()
+                        .map(p -> map(
+                                "concurrency",
+                                p.concurrency(),
+                                "grpc_rps",
+                                p.grpcRps(),
+                                "http_rps",
+                                p.httpRps(),
+                                "ratio",
+                                p.ratio(),
+                                "grpc_errors",
+                                p.grpcErrors(),
+                                "http_errors",
+                                p.httpErrors()))
+                        .toList());
+        return door;
+    }
+
     /** An ordered map from alternating keys and values, numbers rounded to three decimals. */
     private static Map<String, Object> map(Object... keysAndValues) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -339,6 +392,9 @@ final class Report {
                     ratio(mesh / direct),
                     "");
         }
+        if (r.httpDoor() != null) {
+            httpDoorRows(md, r.httpDoor());
+        }
         BudgetAdherence.Result b = r.adherence();
         row(
                 md,
@@ -427,6 +483,41 @@ final class Report {
                     shares(p.meshMethods())));
         });
         return md.toString();
+    }
+
+    /** The HTTP door's rows: HTTP in the "mesh" column, gRPC {@code Reason} as the baseline. */
+    private static void httpDoorRows(StringBuilder md, HttpDoor.Result h) {
+        String within = String.format(Locale.ROOT, "≤ %.2f", HttpDoor.TARGET_RATIO);
+        row(
+                md,
+                "HTTP chat completions vs gRPC Reason, p50 latency (scripted, " + h.requests() + " pairs)",
+                ms(h.httpP50Ms()),
+                ms(h.grpcP50Ms()) + " gRPC",
+                String.format(Locale.ROOT, "%.3f (%+.1f ms)", h.p50Ratio(), h.addedMsP50()),
+                verdict(h.p50Ratio() <= HttpDoor.TARGET_RATIO, within));
+        row(md, "HTTP vs gRPC, p95 latency", ms(h.httpP95Ms()), ms(h.grpcP95Ms()) + " gRPC", ratio(h.p95Ratio()), "");
+        row(
+                md,
+                "HTTP vs gRPC, same answers (thinking and solution text)",
+                h.httpAnswered() + " requests",
+                h.grpcAnswered() + " gRPC",
+                h.answersDiffering() + " differing",
+                verdict(h.answersDiffering() == 0, "0"));
+        double floor = 1 / HttpDoor.TARGET_RATIO;
+        for (HttpDoor.Point p : h.throughput()) {
+            String errors = p.grpcErrors() + p.httpErrors() > 0
+                    ? String.format(" (errors: gRPC %d, HTTP %d)", p.grpcErrors(), p.httpErrors())
+                    : "";
+            row(
+                    md,
+                    "HTTP vs gRPC throughput, " + p.concurrency() + " in flight (scripted)",
+                    String.format(Locale.ROOT, "%.1f req/s", p.httpRps()),
+                    String.format(Locale.ROOT, "%.1f req/s gRPC", p.grpcRps()),
+                    ratio(p.ratio()) + errors,
+                    verdict(
+                            p.ratio() >= floor,
+                            String.format(Locale.ROOT, "≥ %.3f (1 / %.2f)", floor, HttpDoor.TARGET_RATIO)));
+        }
     }
 
     private static String shares(List<FlightRecordings.Share> shares) {

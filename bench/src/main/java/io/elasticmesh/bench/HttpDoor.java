@@ -16,28 +16,27 @@ final class HttpDoor {
 
     static final List<Integer> CONCURRENCY = List.of(1, 32);
 
-    /** @param grpcP50Ms gRPC {@code Reason}'s latency; {@code httpP50Ms} the HTTP door's, and likewise at p95 */
-    record Result(
-            int requests,
-            int grpcAnswered,
-            int httpAnswered,
-            int answersDiffering,
-            double grpcP50Ms,
-            double grpcP95Ms,
-            double httpP50Ms,
-            double httpP95Ms,
-            List<Point> throughput) {
+    /** One door's latencies: how many requests it answered, and their quantiles. */
+    record Latency(int answered, double p50Ms, double p95Ms) {
+
+        static Latency of(Samples samples) {
+            return new Latency(samples.count(), samples.p50Ms(), samples.p95Ms());
+        }
+    }
+
+    /** @param requests the interleaved pairs sent; {@code answersDiffering} the pairs whose two answers differ */
+    record Result(int requests, int answersDiffering, Latency grpc, Latency http, List<Point> throughput) {
 
         double p50Ratio() {
-            return httpP50Ms / grpcP50Ms;
+            return http.p50Ms() / grpc.p50Ms();
         }
 
         double p95Ratio() {
-            return httpP95Ms / grpcP95Ms;
+            return http.p95Ms() / grpc.p95Ms();
         }
 
         double addedMsP50() {
-            return httpP50Ms - grpcP50Ms;
+            return http.p50Ms() - grpc.p50Ms();
         }
     }
 
@@ -87,15 +86,6 @@ final class HttpDoor {
             throughput.add(
                     new Point(concurrency, grpcTotal.rps(), httpTotal.rps(), grpcTotal.errors(), httpTotal.errors()));
         }
-        return new Result(
-                requests,
-                grpc.count(),
-                http.count(),
-                differing,
-                grpc.p50Ms(),
-                grpc.p95Ms(),
-                http.p50Ms(),
-                http.p95Ms(),
-                throughput);
+        return new Result(requests, differing, Latency.of(grpc), Latency.of(http), throughput);
     }
 }

@@ -237,19 +237,19 @@ final class Report {
                 "requests",
                 h.requests(),
                 "grpc_requests",
-                h.grpcAnswered(),
+                h.grpc().answered(),
                 "http_requests",
-                h.httpAnswered(),
+                h.http().answered(),
                 "answers_differing",
                 h.answersDiffering(),
                 "grpc_p50_ms",
-                h.grpcP50Ms(),
+                h.grpc().p50Ms(),
                 "grpc_p95_ms",
-                h.grpcP95Ms(),
+                h.grpc().p95Ms(),
                 "http_p50_ms",
-                h.httpP50Ms(),
+                h.http().p50Ms(),
                 "http_p95_ms",
-                h.httpP95Ms(),
+                h.http().p95Ms(),
                 "p50_ratio",
                 h.p50Ratio(),
                 "p95_ratio",
@@ -370,15 +370,11 @@ final class Report {
                     "");
         }
         for (Throughput.Point p : r.throughput()) {
-            String errors = p.meshErrors() + p.directErrors() > 0
-                    ? String.format(" (errors: mesh %d, direct %d)", p.meshErrors(), p.directErrors())
-                    : "";
-            row(
+            throughputRow(
                     md,
                     "throughput, " + p.concurrency() + " in flight (scripted)",
-                    String.format(Locale.ROOT, "%.1f req/s", p.meshRps()),
-                    String.format(Locale.ROOT, "%.1f req/s direct", p.directRps()),
-                    ratio(p.ratio()) + errors,
+                    new Side("mesh", p.meshRps(), p.meshErrors()),
+                    new Side("direct", p.directRps(), p.directErrors()),
                     verdict(p.ratio() >= 0.95, "≥ 0.95"));
         }
         for (Throughput.Point p : r.throughput()) {
@@ -491,33 +487,53 @@ final class Report {
         row(
                 md,
                 "HTTP chat completions vs gRPC Reason, p50 latency (scripted, " + h.requests() + " pairs)",
-                ms(h.httpP50Ms()),
-                ms(h.grpcP50Ms()) + " gRPC",
+                ms(h.http().p50Ms()),
+                ms(h.grpc().p50Ms()) + " gRPC",
                 String.format(Locale.ROOT, "%.3f (%+.1f ms)", h.p50Ratio(), h.addedMsP50()),
                 verdict(h.p50Ratio() <= HttpDoor.TARGET_RATIO, within));
-        row(md, "HTTP vs gRPC, p95 latency", ms(h.httpP95Ms()), ms(h.grpcP95Ms()) + " gRPC", ratio(h.p95Ratio()), "");
+        row(
+                md,
+                "HTTP vs gRPC, p95 latency",
+                ms(h.http().p95Ms()),
+                ms(h.grpc().p95Ms()) + " gRPC",
+                ratio(h.p95Ratio()),
+                "");
         row(
                 md,
                 "HTTP vs gRPC, same answers (thinking and solution text)",
-                h.httpAnswered() + " requests",
-                h.grpcAnswered() + " gRPC",
+                h.http().answered() + " requests",
+                h.grpc().answered() + " gRPC",
                 h.answersDiffering() + " differing",
                 verdict(h.answersDiffering() == 0, "0"));
         double floor = 1 / HttpDoor.TARGET_RATIO;
         for (HttpDoor.Point p : h.throughput()) {
-            String errors = p.grpcErrors() + p.httpErrors() > 0
-                    ? String.format(" (errors: gRPC %d, HTTP %d)", p.grpcErrors(), p.httpErrors())
-                    : "";
-            row(
+            throughputRow(
                     md,
                     "HTTP vs gRPC throughput, " + p.concurrency() + " in flight (scripted)",
-                    String.format(Locale.ROOT, "%.1f req/s", p.httpRps()),
-                    String.format(Locale.ROOT, "%.1f req/s gRPC", p.grpcRps()),
-                    ratio(p.ratio()) + errors,
+                    new Side("HTTP", p.httpRps(), p.httpErrors()),
+                    new Side("gRPC", p.grpcRps(), p.grpcErrors()),
                     verdict(
                             p.ratio() >= floor,
                             String.format(Locale.ROOT, "≥ %.3f (1 / %.2f)", floor, HttpDoor.TARGET_RATIO)));
         }
+    }
+
+    /** One side of a throughput comparison: its name in the table, its rate and its failed requests. */
+    private record Side(String name, double rps, long errors) {}
+
+    /** The measured side's rate against the baseline's, and their errors when there were any. */
+    private static void throughputRow(StringBuilder md, String measure, Side side, Side baseline, String target) {
+        String errors = side.errors() + baseline.errors() > 0
+                ? String.format(
+                        " (errors: %s %d, %s %d)", side.name(), side.errors(), baseline.name(), baseline.errors())
+                : "";
+        row(
+                md,
+                measure,
+                String.format(Locale.ROOT, "%.1f req/s", side.rps()),
+                String.format(Locale.ROOT, "%.1f req/s %s", baseline.rps(), baseline.name()),
+                ratio(side.rps() / baseline.rps()) + errors,
+                target);
     }
 
     private static String shares(List<FlightRecordings.Share> shares) {

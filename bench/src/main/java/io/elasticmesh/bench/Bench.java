@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * {@code --nmt} also runs the services with Native Memory Tracking and reports where their memory goes (it costs
  * them a little memory and CPU, so the runs the README quotes leave it off). {@code --footprint} runs only what the
  * memory rows need and the scripted rows beside them (warm-up, adherence, scripted overhead, throughput with resident
- * memory and CPU): no SmolLM2, audit path or prefix reuse, so JVM options can be compared in minutes.
+ * memory and CPU): no SmolLM2, HTTP door, audit path or prefix reuse, so JVM options can be compared in minutes.
  */
 public final class Bench {
 
@@ -62,7 +62,10 @@ public final class Bench {
         System.err.println("wrote " + out.resolve("latest.json") + " and " + out.resolve("latest.md"));
     }
 
-    /** @param footprint only the scripted rows and memory: the SmolLM2, audit and prefix-reuse results are null */
+    /**
+     * @param footprint only the scripted rows and memory: the SmolLM2, HTTP door, audit and prefix-reuse results are
+     *     null
+     */
     static Report.Results run(Path root, Path work, Scale scale, boolean nmt, boolean footprint) throws Exception {
         long start = System.nanoTime();
         Path recordings = work.resolve("jfr");
@@ -81,6 +84,7 @@ public final class Bench {
         Overhead.Result scripted;
         Overhead.Result smollm2 = null;
         List<Throughput.Point> throughput = new ArrayList<>();
+        HttpDoor.Result httpDoor = null;
         BudgetAdherence.Result adherence;
         PrefixReuse.Result prefixReuse = null;
         AuditPath.Result audit = null;
@@ -100,9 +104,14 @@ public final class Bench {
             Endpoints.Call realModel = endpoints.smollm2(SMOLLM2_QUESTION, SMOLLM2_BUDGET, SMOLLM2_BUDGET);
 
             progress("warm-up");
-            Overhead.measure(endpoints, endpoints.scripted("think=8 close=yes answer=6", 64, 32), scale.warmup());
+            Endpoints.Call warmUp = endpoints.scripted("think=8 close=yes answer=6", 64, 32);
+            Overhead.measure(endpoints, warmUp, scale.warmup());
             if (!footprint) {
                 Overhead.measure(endpoints, realModel, scale.smollm2Warmup());
+                // The HTTP door's own code (JSON in and out, RESTEasy), which the gRPC calls leave cold.
+                for (int i = 0; i < scale.warmup(); i++) {
+                    endpoints.http(warmUp);
+                }
             }
             measuring = Instant.now();
             progress("budget adherence: " + scale.adherenceRequests() + " requests");
@@ -129,6 +138,13 @@ public final class Bench {
                 nativeMemory = NativeMemory.summaries(pids);
             }
             if (!footprint) {
+                progress("HTTP door against gRPC Reason: " + scale.overheadRequests() + " pairs, then throughput");
+                httpDoor = HttpDoor.measure(
+                        endpoints,
+                        call,
+                        scale.overheadRequests(),
+                        scale.throughputRounds(),
+                        scale.throughputWindowMs());
                 progress("audit path");
                 audit = AuditPath.measure(
                         endpoints,
@@ -152,6 +168,7 @@ public final class Bench {
                 scripted,
                 smollm2,
                 throughput,
+                httpDoor,
                 adherence,
                 prefixReuse,
                 audit,

@@ -1,5 +1,7 @@
 package io.elasticmesh.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.elasticmesh.cli.ApiKeys;
 import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.inference.profile.ModelProfile;
@@ -15,14 +17,23 @@ import io.elasticmesh.proto.reasoning.v1.StreamReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.StreamReasonResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the benchmark calls: the mesh through budget-router, and Triton directly through the minimal Elastic
- * Reasoning client ({@link ElasticReasoningReference}), each on one channel as a client application would.
+ * What the benchmark calls: the mesh through budget-router (gRPC, and its OpenAI-compatible HTTP door), and Triton
+ * directly through the minimal Elastic Reasoning client ({@link ElasticReasoningReference}), each on one channel or
+ * client as a client application would.
  */
 final class Endpoints implements AutoCloseable {
 
@@ -52,9 +63,37 @@ final class Endpoints implements AutoCloseable {
         String thinkingPrompt() {
             return profile.thinkingPrompt(ChatMessages.toTurns(List.of(user())));
         }
+
+        /** The same request as a non-streaming chat completion, the budgets in the router's extension fields. */
+        byte[] chatCompletion() {
+            try {
+                return JSON.writeValueAsBytes(Map.of(
+                        "model",
+                        tier,
+                        "messages",
+                        List.of(Map.of("role", "user", "content", question)),
+                        "thinking_token_budget",
+                        t,
+                        "solution_token_budget",
+                        s));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** What a reply says, whichever door it came through. */
+    record Answer(String thinking, String solution) {
+
+        static Answer of(ReasonResponse reply) {
+            return new Answer(reply.getThinkingText(), reply.getSolutionText());
+        }
     }
 
     private static final ModelProfiles PROFILES = ModelProfiles.load(Optional.empty());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The gRPC calls' deadline, sent to the HTTP door too; the tier's deadline caps both. */
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
 
     final ModelProfile scripted = PROFILES.require("scripted");
     final ModelProfile smollm2 = PROFILES.require("smollm2-135m");
@@ -64,6 +103,10 @@ final class Endpoints implements AutoCloseable {
     final ElasticReasoningReference direct;
     final AuditServiceGrpc.AuditServiceBlockingStub audit;
     private final BudgetRouterGrpc.BudgetRouterBlockingStub router;
+    private final URI chatCompletions;
+    // HTTP/1.1 with kept-alive connections, as OpenAI's SDKs talk to a plain-text endpoint.
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     Endpoints(LocalMesh mesh) {
         routerChannel = channel(mesh.routerPort());
@@ -72,6 +115,7 @@ final class Endpoints implements AutoCloseable {
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
         audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
         direct = new ElasticReasoningReference(tritonChannel);
+        chatCompletions = URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/v1/chat/completions");
     }
 
     private static ManagedChannel channel(int port) {
@@ -90,7 +134,45 @@ final class Endpoints implements AutoCloseable {
     }
 
     ReasonResponse mesh(Call call) {
-        return router.withDeadlineAfter(2, TimeUnit.MINUTES).reason(call.meshRequest());
+        return router.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .reason(call.meshRequest());
+    }
+
+    /**
+     * The same request through the router's OpenAI-compatible door (POST /v1/chat/completions, not streamed), as the
+     * router's default tenant: the mesh authenticates no one, and no quota applies to that tenant either.
+     *
+     * @throws IllegalStateException when the door answers anything but 200
+     */
+    Answer http(Call call) {
+        HttpRequest request = HttpRequest.newBuilder(chatCompletions)
+                .timeout(DEADLINE)
+                .header("Content-Type", "application/json")
+                .header("X-Elastic-Deadline-Ms", Long.toString(DEADLINE.toMillis()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(call.chatCompletion()))
+                .build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + chatCompletions, e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "HTTP " + response.statusCode() + " from " + chatCompletions + ": " + new String(response.body()));
+        }
+        try {
+            JsonNode message =
+                    JSON.readTree(response.body()).path("choices").path(0).path("message");
+            return new Answer(
+                    message.path("reasoning_content").asText(),
+                    message.path("content").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One StreamReason call read to its end: when the first thinking delta and the completed event arrived. */
@@ -99,7 +181,7 @@ final class Endpoints implements AutoCloseable {
     Streamed meshStreamed(Call call) {
         long start = System.nanoTime();
         long first = -1;
-        Iterator<StreamReasonResponse> events = router.withDeadlineAfter(2, TimeUnit.MINUTES)
+        Iterator<StreamReasonResponse> events = router.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .streamReason(StreamReasonRequest.newBuilder()
                         .setRequest(call.meshRequest())
                         .build());

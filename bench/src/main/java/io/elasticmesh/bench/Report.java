@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
 /** latest.json (the fields, numbers) and latest.md (the README's table) from one run's results. */
 final class Report {
 
-    /** Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, prefixReuse or audit. */
+    /**
+     * Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, httpDoor, prefixReuse or
+     * audit.
+     */
     record Results(
             Scale scale,
             Machine machine,
@@ -26,6 +29,7 @@ final class Report {
             Overhead.Result scripted,
             Overhead.Result smollm2,
             List<Throughput.Point> throughput,
+            HttpDoor.Result httpDoor,
             BudgetAdherence.Result adherence,
             PrefixReuse.Result prefixReuse,
             AuditPath.Result audit,
@@ -103,6 +107,9 @@ final class Report {
                                 "direct_cpu_ms_per_request",
                                 rounded(p.directCpuMs())))
                         .toList());
+        if (r.httpDoor() != null) {
+            root.put("http_door", httpDoor(r.httpDoor()));
+        }
         Map<String, Object> adherence = map(
                 "requests",
                 r.adherence().requests(),
@@ -225,6 +232,52 @@ final class Report {
                         o.streamFirstTokenAddedMsP50()));
     }
 
+    private static Map<String, Object> httpDoor(HttpDoor.Result h) {
+        Map<String, Object> door = map(
+                "requests",
+                h.requests(),
+                "grpc_requests",
+                h.grpc().answered(),
+                "http_requests",
+                h.http().answered(),
+                "answers_differing",
+                h.answersDiffering(),
+                "grpc_p50_ms",
+                h.grpc().p50Ms(),
+                "grpc_p95_ms",
+                h.grpc().p95Ms(),
+                "http_p50_ms",
+                h.http().p50Ms(),
+                "http_p95_ms",
+                h.http().p95Ms(),
+                "p50_ratio",
+                h.p50Ratio(),
+                "p95_ratio",
+                h.p95Ratio(),
+                "added_ms_p50",
+                h.addedMsP50(),
+                "target_ratio",
+                HttpDoor.TARGET_RATIO);
+        door.put(
+                "throughput",
+                h.throughput().stream()
+                        .map(p -> map(
+                                "concurrency",
+                                p.concurrency(),
+                                "grpc_rps",
+                                p.grpcRps(),
+                                "http_rps",
+                                p.httpRps(),
+                                "ratio",
+                                p.ratio(),
+                                "grpc_errors",
+                                p.grpcErrors(),
+                                "http_errors",
+                                p.httpErrors()))
+                        .toList());
+        return door;
+    }
+
     /** An ordered map from alternating keys and values, numbers rounded to three decimals. */
     private static Map<String, Object> map(Object... keysAndValues) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -317,15 +370,11 @@ final class Report {
                     "");
         }
         for (Throughput.Point p : r.throughput()) {
-            String errors = p.meshErrors() + p.directErrors() > 0
-                    ? String.format(" (errors: mesh %d, direct %d)", p.meshErrors(), p.directErrors())
-                    : "";
-            row(
+            throughputRow(
                     md,
                     "throughput, " + p.concurrency() + " in flight (scripted)",
-                    String.format(Locale.ROOT, "%.1f req/s", p.meshRps()),
-                    String.format(Locale.ROOT, "%.1f req/s direct", p.directRps()),
-                    ratio(p.ratio()) + errors,
+                    new Side("mesh", p.meshRps(), p.meshErrors()),
+                    new Side("direct", p.directRps(), p.directErrors()),
                     verdict(p.ratio() >= 0.95, "≥ 0.95"));
         }
         for (Throughput.Point p : r.throughput()) {
@@ -338,6 +387,9 @@ final class Report {
                     cpu(p.directCpuMs()) + " direct",
                     ratio(mesh / direct),
                     "");
+        }
+        if (r.httpDoor() != null) {
+            httpDoorRows(md, r.httpDoor());
         }
         BudgetAdherence.Result b = r.adherence();
         row(
@@ -427,6 +479,61 @@ final class Report {
                     shares(p.meshMethods())));
         });
         return md.toString();
+    }
+
+    /** The HTTP door's rows: HTTP in the "mesh" column, gRPC {@code Reason} as the baseline. */
+    private static void httpDoorRows(StringBuilder md, HttpDoor.Result h) {
+        String within = String.format(Locale.ROOT, "≤ %.2f", HttpDoor.TARGET_RATIO);
+        row(
+                md,
+                "HTTP chat completions vs gRPC Reason, p50 latency (scripted, " + h.requests() + " pairs)",
+                ms(h.http().p50Ms()),
+                ms(h.grpc().p50Ms()) + " gRPC",
+                String.format(Locale.ROOT, "%.3f (%+.1f ms)", h.p50Ratio(), h.addedMsP50()),
+                verdict(h.p50Ratio() <= HttpDoor.TARGET_RATIO, within));
+        row(
+                md,
+                "HTTP vs gRPC, p95 latency",
+                ms(h.http().p95Ms()),
+                ms(h.grpc().p95Ms()) + " gRPC",
+                ratio(h.p95Ratio()),
+                "");
+        row(
+                md,
+                "HTTP vs gRPC, same answers (thinking and solution text)",
+                h.http().answered() + " requests",
+                h.grpc().answered() + " gRPC",
+                h.answersDiffering() + " differing",
+                verdict(h.answersDiffering() == 0, "0"));
+        double floor = 1 / HttpDoor.TARGET_RATIO;
+        for (HttpDoor.Point p : h.throughput()) {
+            throughputRow(
+                    md,
+                    "HTTP vs gRPC throughput, " + p.concurrency() + " in flight (scripted)",
+                    new Side("HTTP", p.httpRps(), p.httpErrors()),
+                    new Side("gRPC", p.grpcRps(), p.grpcErrors()),
+                    verdict(
+                            p.ratio() >= floor,
+                            String.format(Locale.ROOT, "≥ %.3f (1 / %.2f)", floor, HttpDoor.TARGET_RATIO)));
+        }
+    }
+
+    /** One side of a throughput comparison: its name in the table, its rate and its failed requests. */
+    private record Side(String name, double rps, long errors) {}
+
+    /** The measured side's rate against the baseline's, and their errors when there were any. */
+    private static void throughputRow(StringBuilder md, String measure, Side side, Side baseline, String target) {
+        String errors = side.errors() + baseline.errors() > 0
+                ? String.format(
+                        " (errors: %s %d, %s %d)", side.name(), side.errors(), baseline.name(), baseline.errors())
+                : "";
+        row(
+                md,
+                measure,
+                String.format(Locale.ROOT, "%.1f req/s", side.rps()),
+                String.format(Locale.ROOT, "%.1f req/s %s", baseline.rps(), baseline.name()),
+                ratio(side.rps() / baseline.rps()) + errors,
+                target);
     }
 
     private static String shares(List<FlightRecordings.Share> shares) {

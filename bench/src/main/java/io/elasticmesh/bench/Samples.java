@@ -39,6 +39,10 @@ final class Samples {
         return quantileMs(0.5);
     }
 
+    double p95Ms() {
+        return quantileMs(0.95);
+    }
+
     double p99Ms() {
         return quantileMs(0.99);
     }

@@ -35,8 +35,6 @@ final class Throughput {
         }
     }
 
-    private record Window(long completed, long errors, long nanos) {}
-
     private Throughput() {}
 
     static Point measure(
@@ -50,12 +48,8 @@ final class Throughput {
             throws Exception {
         Map<String, Double> meshCpu = new LinkedHashMap<>();
         Map<String, Double> directCpu = new LinkedHashMap<>();
-        long meshDone = 0;
-        long directDone = 0;
-        long meshErrors = 0;
-        long directErrors = 0;
-        long meshNanos = 0;
-        long directNanos = 0;
+        Window meshTotal = Window.NONE;
+        Window directTotal = Window.NONE;
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < 2; k++) {
                 boolean mesh = (round + k) % 2 == 0;
@@ -67,27 +61,38 @@ final class Throughput {
                 cpu.usedSinceMs(before).forEach((name, ms) -> windowCpu.merge(name, ms, Double::sum));
                 memory.sample(false);
                 if (mesh) {
-                    meshDone += w.completed();
-                    meshErrors += w.errors();
-                    meshNanos += w.nanos();
+                    meshTotal = meshTotal.plus(w);
                 } else {
-                    directDone += w.completed();
-                    directErrors += w.errors();
-                    directNanos += w.nanos();
+                    directTotal = directTotal.plus(w);
                 }
             }
         }
         return new Point(
                 concurrency,
-                meshDone * 1e9 / meshNanos,
-                directDone * 1e9 / directNanos,
-                meshErrors,
-                directErrors,
-                CpuTime.perRequest(meshCpu, meshDone),
-                CpuTime.perRequest(directCpu, directDone));
+                meshTotal.rps(),
+                directTotal.rps(),
+                meshTotal.errors(),
+                directTotal.errors(),
+                CpuTime.perRequest(meshCpu, meshTotal.completed()),
+                CpuTime.perRequest(directCpu, directTotal.completed()));
     }
 
-    private static Window window(int concurrency, long windowMs, Runnable request) throws Exception {
+    /** One closed-loop window, or the sum of several. */
+    record Window(long completed, long errors, long nanos) {
+
+        static final Window NONE = new Window(0, 0, 0);
+
+        Window plus(Window other) {
+            return new Window(completed + other.completed, errors + other.errors, nanos + other.nanos);
+        }
+
+        double rps() {
+            return completed * 1e9 / nanos;
+        }
+    }
+
+    /** {@code concurrency} clients sending {@code request} back to back until {@code windowMs} have passed. */
+    static Window window(int concurrency, long windowMs, Runnable request) throws Exception {
         AtomicLong completed = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         ExecutorService clients = Executors.newFixedThreadPool(concurrency);

@@ -25,6 +25,13 @@ class BenchQuickIT {
             "overhead.stream.p50_ratio",
             "overhead.stream.first_token_added_ms_p50",
             "single_call.p50_ratio",
+            "http_door.grpc_p50_ms",
+            "http_door.http_p50_ms",
+            "http_door.grpc_p95_ms",
+            "http_door.http_p95_ms",
+            "http_door.p50_ratio",
+            "http_door.p95_ratio",
+            "http_door.target_ratio",
             "budget_adherence.requests",
             "budget_adherence.violations",
             "prefix_reuse.solution_ttft_ms_with",
@@ -70,8 +77,33 @@ class BenchQuickIT {
         assertThat(sum(throughput, "direct_cpu_ms_per_request", "triton")).isPositive();
         assertThat(sum(throughput, "direct_cpu_ms_per_request", "decoder-service"))
                 .isLessThan(sum(throughput, "mesh_cpu_ms_per_request", "decoder-service"));
+        // The HTTP door answered every request gRPC did, with the same texts, and neither failed under load.
+        JsonNode door = json.path("http_door");
+        assertThat(door.path("requests").asInt()).isPositive();
+        assertThat(door.path("grpc_requests").asInt())
+                .isEqualTo(door.path("requests").asInt());
+        assertThat(door.path("http_requests").asInt())
+                .isEqualTo(door.path("requests").asInt());
+        assertThat(door.path("answers_differing").isInt()).isTrue();
+        assertThat(door.path("answers_differing").asInt()).isZero();
+        assertThat(door.path("http_p50_ms").asDouble()).isPositive();
+        assertThat(door.path("grpc_p50_ms").asDouble()).isPositive();
+        assertThat(door.path("throughput"))
+                .extracting(p -> p.path("concurrency").asInt())
+                .containsExactly(1, 32);
+        door.path("throughput").forEach(p -> {
+            assertThat(p.path("grpc_rps").asDouble()).as("gRPC rate of " + p).isPositive();
+            assertThat(p.path("http_rps").asDouble()).as("HTTP rate of " + p).isPositive();
+            assertThat(p.path("ratio").isNumber()).as("ratio of " + p).isTrue();
+            assertThat(p.path("grpc_errors").asLong()).as("gRPC errors of " + p).isZero();
+            assertThat(p.path("http_errors").asLong()).as("HTTP errors of " + p).isZero();
+        });
         assertThat(Files.readString(out.resolve("latest.md")))
-                .contains("| measure |", "Where the time goes", "CPU per request");
+                .contains(
+                        "| measure |",
+                        "Where the time goes",
+                        "CPU per request",
+                        "HTTP chat completions vs gRPC Reason");
     }
 
     private static double sum(JsonNode throughput, String side, String process) {

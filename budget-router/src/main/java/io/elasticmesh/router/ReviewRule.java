@@ -60,14 +60,12 @@ public record ReviewRule(double fraction) {
     /** As the tier file writes it: {@code none}, {@code sample 0.25} or {@code all-cut}. */
     @Override
     public String toString() {
-        return fraction == 0
-                ? "none"
-                : fraction == 1
-                        ? "all-cut"
-                        : "sample "
-                                + BigDecimal.valueOf(fraction)
-                                        .stripTrailingZeros()
-                                        .toPlainString();
+        if (fraction == 0) {
+            return "none";
+        }
+        return fraction == 1
+                ? "all-cut"
+                : "sample " + BigDecimal.valueOf(fraction).stripTrailingZeros().toPlainString();
     }
 
     /** The request id's place in [0, 1): the first 53 bits of its SHA-256, uniform over ids. */

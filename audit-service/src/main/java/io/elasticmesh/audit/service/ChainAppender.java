@@ -56,10 +56,10 @@ public class ChainAppender {
         // Checked under the tenants' locks: a concurrent store of the same event waits for them, so it is seen here.
         Set<String> stored = storedIds(c, events);
         Set<String> fresh = new LinkedHashSet<>();
-        try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO audit_event (tenant, position, event_id, "
-                                + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, thinking_text, "
-                                + "review_required, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (tenant, position, event_id, "
+                        + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, "
+                        + "thinking_text, review_required, payload, prev_hash, hash) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement moveHead = c.prepareStatement(
                         "UPDATE audit_chain SET head_position = ?, head_hash = ? WHERE tenant = ?")) {
             for (Map.Entry<String, List<EventRecord>> tenant : byTenant.entrySet()) {

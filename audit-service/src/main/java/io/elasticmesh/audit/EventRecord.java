@@ -7,6 +7,7 @@ import java.time.Instant;
  * that the hash chain covers.
  *
  * @param truncationReason name of the elastic.reasoning.v1.TruncationReason value
+ * @param reviewRequired the tier's review rule sent the request to a person
  */
 public record EventRecord(
         String eventId,
@@ -19,4 +20,5 @@ public record EventRecord(
         boolean thinkingCut,
         String truncationReason,
         String thinkingText,
+        boolean reviewRequired,
         byte[] payload) {}

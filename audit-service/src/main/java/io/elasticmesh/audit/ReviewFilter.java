@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param occurredFrom inclusive
  * @param occurredTo exclusive
  * @param truncationReason name of an elastic.reasoning.v1.TruncationReason value
+ * @param requiredOnly only events the tier's review rule sent to a person
  * @param state empty = any
  * @param oldestFirst store order ascending; newest first otherwise
  */
@@ -21,11 +22,21 @@ public record ReviewFilter(
         Instant occurredFrom,
         Instant occurredTo,
         boolean cutOnly,
+        boolean requiredOnly,
         Optional<ReviewState> state,
         boolean oldestFirst) {
 
     public ReviewFilter withTenant(String scope) {
         return new ReviewFilter(
-                scope, tier, model, truncationReason, occurredFrom, occurredTo, cutOnly, state, oldestFirst);
+                scope,
+                tier,
+                model,
+                truncationReason,
+                occurredFrom,
+                occurredTo,
+                cutOnly,
+                requiredOnly,
+                state,
+                oldestFirst);
     }
 }

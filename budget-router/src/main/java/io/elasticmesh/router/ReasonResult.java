@@ -31,6 +31,11 @@ public record ReasonResult(
         Sampling sampling,
         Optional<String> continuedRequestId) {
 
+    /** Whether the tier's review rule sends this answer to a person; the same on every replica and replay. */
+    public boolean reviewRequired() {
+        return tier.review().requires(requestId, thinking.truncated());
+    }
+
     /** Budgets and sampling as the caller sent them; empty when it left them to the tier. */
     public record Requested(OptionalInt thinkingTokens, OptionalInt solutionTokens, Sampling sampling) {}
 

@@ -14,6 +14,7 @@ package io.elasticmesh.router;
  * @param queueLimit requests of this tier that may wait for a slot; 0 refuses at once when all slots are taken
  * @param rolloverUnusedThinking when true, thinking tokens left unused are added to the solution budget
  * @param audit which of the tier's requests are published for audit
+ * @param review which of the tier's cut requests a person must review
  * @param sampling what the tier allows of a request's sampling, and its defaults
  * @param reasoningEfforts thinking budgets for the HTTP API's {@code reasoning_effort} levels, within the ceiling
  */
@@ -29,6 +30,7 @@ public record Tier(
         int queueLimit,
         boolean rolloverUnusedThinking,
         AuditMode audit,
+        ReviewRule review,
         SamplingBounds sampling,
         ReasoningEfforts reasoningEfforts) {
 
@@ -45,6 +47,7 @@ public record Tier(
             int queueLimit,
             boolean rolloverUnusedThinking,
             AuditMode audit,
+            ReviewRule review,
             SamplingBounds sampling) {
         this(
                 name,
@@ -58,6 +61,7 @@ public record Tier(
                 queueLimit,
                 rolloverUnusedThinking,
                 audit,
+                review,
                 sampling,
                 // Bounded so that an invalid t or ceiling is refused by the checks below, which name the field.
                 ReasoningEfforts.derived(
@@ -65,7 +69,10 @@ public record Tier(
                         Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)));
     }
 
-    /** A tier that audits only cut requests, the default, with the proto's own sampling bounds. */
+    /**
+     * A tier that audits only cut requests and sends none to review, the defaults, with the proto's own sampling
+     * bounds.
+     */
     public Tier(
             String name,
             String model,
@@ -89,6 +96,7 @@ public record Tier(
                 queueLimit,
                 rolloverUnusedThinking,
                 AuditMode.CUT_ONLY,
+                ReviewRule.NONE,
                 SamplingBounds.OPEN);
     }
 

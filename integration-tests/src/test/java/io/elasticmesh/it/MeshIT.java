@@ -15,6 +15,9 @@ import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
+import io.elasticmesh.proto.audit.v1.ListReviewQueueRequest;
+import io.elasticmesh.proto.audit.v1.ListReviewQueueResponse;
+import io.elasticmesh.proto.audit.v1.ReviewServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
 import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.FinishReason;
@@ -511,6 +514,36 @@ class MeshIT {
         } finally {
             Files.writeString(tiersFile, shippedTiers);
             awaitStatus(status -> status.getLastError().isEmpty());
+        }
+    }
+
+    @Test
+    @Order(14)
+    void aTierThatSendsItsCutRequestsToReviewHasThemListedAsRequired() throws Exception {
+        assertThat(shippedTiers).containsOnlyOnce("    model: scripted\n");
+        editTiers(shippedTiers.replace("    model: scripted\n", "    model: scripted\n    review: all-cut\n"));
+        try {
+            ReasonResponse cut = reason(
+                    scripted("close=no answer=2").setThinkingBudgetTokens(5).build());
+
+            AuditEvent event = AuditEvents.await(audit, cut.getRequestId(), Duration.ofSeconds(60));
+            assertThat(event.getReview().getRule()).isEqualTo("all-cut");
+            assertThat(event.getReview().getRequired()).isTrue();
+            ListReviewQueueResponse required = ApiKeys.attach(
+                            ReviewServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey())
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .listReviewQueue(ListReviewQueueRequest.newBuilder()
+                            .setTenant(event.getTenant())
+                            .setRequiredOnly(true)
+                            .build());
+            assertThat(required.getItemsList())
+                    .extracting(item -> item.getEvent().getResponse().getRequestId())
+                    .contains(cut.getRequestId());
+            assertThat(required.getItemsList())
+                    .allSatisfy(item -> assertThat(item.getEvent().getReview().getRequired())
+                            .isTrue());
+        } finally {
+            editTiers(shippedTiers);
         }
     }
 

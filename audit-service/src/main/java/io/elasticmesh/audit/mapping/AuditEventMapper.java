@@ -78,6 +78,7 @@ public final class AuditEventMapper {
                 response.getThinkingTruncated(),
                 response.getTruncationReason().name(),
                 storable(response.getThinkingText()),
+                event.getReview().getRequired(),
                 payload);
     }
 

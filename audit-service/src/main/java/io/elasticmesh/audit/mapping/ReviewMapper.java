@@ -94,6 +94,7 @@ public final class ReviewMapper {
                 request.hasOccurredFrom() ? request.getOccurredFrom() : null,
                 request.hasOccurredTo() ? request.getOccurredTo() : null,
                 false,
+                request.getRequiredOnly(),
                 request.getState() == io.elasticmesh.proto.audit.v1.ReviewState.REVIEW_STATE_UNSPECIFIED
                         ? Optional.empty()
                         : Optional.of(
@@ -112,6 +113,7 @@ public final class ReviewMapper {
                 request.hasOccurredFrom() ? request.getOccurredFrom() : null,
                 request.hasOccurredTo() ? request.getOccurredTo() : null,
                 request.getCutOnly(),
+                false,
                 Optional.empty(),
                 true);
     }
@@ -125,6 +127,7 @@ public final class ReviewMapper {
             com.google.protobuf.Timestamp from,
             com.google.protobuf.Timestamp to,
             boolean cutOnly,
+            boolean requiredOnly,
             Optional<ReviewState> state,
             boolean oldestFirst) {
         if (reason == TruncationReason.UNRECOGNIZED) {
@@ -144,6 +147,7 @@ public final class ReviewMapper {
                 fromInstant,
                 toInstant,
                 cutOnly,
+                requiredOnly,
                 state,
                 oldestFirst);
     }

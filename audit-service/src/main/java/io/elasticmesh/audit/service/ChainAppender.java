@@ -57,8 +57,9 @@ public class ChainAppender {
         Set<String> stored = storedIds(c, events);
         Set<String> fresh = new LinkedHashSet<>();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (tenant, position, event_id, "
-                        + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, thinking_text, "
-                        + "payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, "
+                        + "thinking_text, review_required, payload, prev_hash, hash) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement moveHead = c.prepareStatement(
                         "UPDATE audit_chain SET head_position = ?, head_hash = ? WHERE tenant = ?")) {
             for (Map.Entry<String, List<EventRecord>> tenant : byTenant.entrySet()) {
@@ -85,6 +86,7 @@ public class ChainAppender {
                             e.thinkingCut(),
                             e.truncationReason(),
                             e.thinkingText(),
+                            e.reviewRequired(),
                             e.payload(),
                             prev,
                             hash);

@@ -101,8 +101,8 @@ public class ChainVerifier {
         try (PreparedStatement s = prepare(
                 c,
                 "SELECT position, prev_hash, hash, payload, event_id, request_id, "
-                        + "trace_id, occurred_at, tenant, tier, model, thinking_cut, truncation_reason, thinking_text "
-                        + "FROM audit_event WHERE tenant = ? ORDER BY position",
+                        + "trace_id, occurred_at, tenant, tier, model, thinking_cut, truncation_reason, thinking_text, "
+                        + "review_required FROM audit_event WHERE tenant = ? ORDER BY position",
                 tenant)) {
             s.setFetchSize(500);
             try (ResultSet r = s.executeQuery()) {
@@ -153,6 +153,7 @@ public class ChainVerifier {
                             r.getBoolean(12),
                             r.getString(13),
                             r.getString(14),
+                            r.getBoolean(15),
                             payload);
                     Optional<String> column = differingColumn(stored, decode.apply(payload));
                     if (column.isPresent()) {
@@ -218,7 +219,8 @@ public class ChainVerifier {
                         new Column("model", stored.model(), implied.model()),
                         new Column("thinking_cut", stored.thinkingCut(), implied.thinkingCut()),
                         new Column("truncation_reason", stored.truncationReason(), implied.truncationReason()),
-                        new Column("thinking_text", stored.thinkingText(), implied.thinkingText()))
+                        new Column("thinking_text", stored.thinkingText(), implied.thinkingText()),
+                        new Column("review_required", stored.reviewRequired(), implied.reviewRequired()))
                 .stream()
                 .filter(col -> !Objects.equals(col.stored(), col.implied()))
                 .map(Column::name)

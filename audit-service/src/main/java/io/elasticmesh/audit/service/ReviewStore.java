@@ -148,6 +148,9 @@ public class ReviewStore {
         if (filter.cutOnly()) {
             sql.append(" AND e.thinking_cut");
         }
+        if (filter.requiredOnly()) {
+            sql.append(" AND e.review_required");
+        }
         return sql.toString();
     }
 

@@ -23,6 +23,7 @@ import io.elasticmesh.proto.audit.v1.ListReviewQueueResponse;
 import io.elasticmesh.proto.audit.v1.RecordVerdictRequest;
 import io.elasticmesh.proto.audit.v1.RecordVerdictResponse;
 import io.elasticmesh.proto.audit.v1.ReleaseReviewClaimRequest;
+import io.elasticmesh.proto.audit.v1.ReviewRouting;
 import io.elasticmesh.proto.audit.v1.ReviewService;
 import io.elasticmesh.proto.audit.v1.ReviewState;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
@@ -257,6 +258,58 @@ class ReviewGrpcServiceTests {
         assertThat(history.getRubricList())
                 .extracting(v -> v.getName())
                 .containsExactly("acceptable", "answer-wrong", "reasoning-insufficient", "escalate");
+    }
+
+    @Test
+    void requiredOnlyListsWhatTheTiersReviewRuleSentToAPersonAndCountsOnlyThose() throws Exception {
+        String tenant = unique("tenant");
+        String tier = unique("tier");
+        List<AuditEvent> events = IntStream.range(0, 4)
+                .mapToObj(i -> event(tenant, tier, "step " + i).toBuilder()
+                        .setReview(
+                                ReviewRouting.newBuilder().setRule("sample 0.5").setRequired(i % 2 == 0))
+                        .build())
+                .toList();
+        appender.appendAll(events.stream().map(AuditEventMapper::toRecord).toList());
+        String first = events.get(0).getResponse().getRequestId();
+        String third = events.get(2).getResponse().getRequestId();
+        await(compliance.claimReviewItem(claim(first)));
+        await(compliance.recordVerdict(verdict(first, "acceptable", "")));
+
+        ListReviewQueueResponse required = await(compliance.listReviewQueue(
+                queue(tenant, tier).setRequiredOnly(true).setOldestFirst(true).build()));
+        assertThat(requestIds(required)).containsExactly(first, third);
+        assertThat(required.getItemsList())
+                .allSatisfy(item ->
+                        assertThat(item.getEvent().getReview().getRequired()).isTrue());
+        assertThat(required.getCounts().getUnreviewed()).isEqualTo(1);
+        assertThat(required.getCounts().getReviewed()).isEqualTo(1);
+        ListReviewQueueResponse backlog = await(compliance.listReviewQueue(queue(tenant, tier)
+                .setRequiredOnly(true)
+                .setState(ReviewState.REVIEW_STATE_UNREVIEWED)
+                .build()));
+        assertThat(requestIds(backlog)).containsExactly(third);
+        ListReviewQueueResponse everything =
+                await(compliance.listReviewQueue(queue(tenant, tier).build()));
+        assertThat(everything.getItemsCount()).isEqualTo(4);
+        assertThat(everything.getCounts().getUnreviewed()).isEqualTo(3);
+
+        String token = await(compliance.listReviewQueue(
+                        queue(tenant, tier).setRequiredOnly(true).setPageSize(1).build()))
+                .getNextPageToken();
+        assertStatus(
+                failure(compliance.listReviewQueue(
+                        queue(tenant, tier).setPageSize(1).setPageToken(token).build())),
+                Status.Code.INVALID_ARGUMENT,
+                "page_token was issued for other filters");
+
+        // Clearing the mark in the database does not hide the item from verification.
+        sql("UPDATE audit_event SET review_required = false WHERE request_id = ?", third);
+        VerifyAuditChainResponse chain = verify(tenant);
+        assertThat(chain.getIntact()).isFalse();
+        assertThat(chain.getFirstBreak().getProblem())
+                .contains("review_required")
+                .contains("altered");
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
 import io.elasticmesh.router.ReasoningEfforts;
+import io.elasticmesh.router.ReviewRule;
 import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Reads the ops-owned tier file (format and meaning of each field: {@code k8s/base/tiers.yaml} and the README's
@@ -49,6 +51,7 @@ public final class TierFile {
             Integer queueLimit,
             boolean rolloverUnusedThinking,
             String audit,
+            String review,
             JsonNode sampling,
             EffortsYaml reasoningEffortThinkingTokens) {}
 
@@ -127,7 +130,8 @@ public final class TierFile {
                 or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT),
                 or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
                 t.rolloverUnusedThinking(),
-                auditMode(t.audit(), where),
+                parsed(t.audit(), AuditMode.CUT_ONLY, AuditMode::fromConfigName, where, "audit"),
+                parsed(t.review(), ReviewRule.NONE, ReviewRule::parse, where, "review"),
                 sampling(t.sampling(), where));
         EffortsYaml efforts = t.reasoningEffortThinkingTokens();
         if (efforts == null) {
@@ -146,6 +150,7 @@ public final class TierFile {
                     tier.queueLimit(),
                     tier.rolloverUnusedThinking(),
                     tier.audit(),
+                    tier.review(),
                     tier.sampling(),
                     new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()));
         } catch (IllegalArgumentException invalid) {
@@ -202,14 +207,15 @@ public final class TierFile {
         return value != null ? value : absent;
     }
 
-    private static AuditMode auditMode(String audit, String where) {
-        if (audit == null) {
-            return AuditMode.CUT_ONLY;
+    /** A text field of a tier: {@code absent} when left out, else as {@code parse} reads it. */
+    private static <T> T parsed(String text, T absent, Function<String, T> parse, String where, String field) {
+        if (text == null) {
+            return absent;
         }
         try {
-            return AuditMode.fromConfigName(audit);
+            return parse.apply(text);
         } catch (IllegalArgumentException invalid) {
-            throw new IllegalArgumentException(where + ": field 'audit' " + invalid.getMessage(), invalid);
+            throw new IllegalArgumentException(where + ": field '" + field + "' " + invalid.getMessage(), invalid);
         }
     }
 

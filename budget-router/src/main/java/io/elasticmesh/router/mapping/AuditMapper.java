@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.elasticmesh.conversation.mapping.ChatMessages;
 import io.elasticmesh.conversation.mapping.Samplings;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
+import io.elasticmesh.proto.audit.v1.ReviewRouting;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.router.ReasonResult;
 import io.opentelemetry.api.trace.Span;
@@ -36,6 +37,9 @@ public final class AuditMapper {
                 .setResponse(ReasonMapper.toResponse(result))
                 .setThinkingPromptText(result.thinking().prompt())
                 .setContinuedRequestId(result.continuedRequestId().orElse(""))
+                .setReview(ReviewRouting.newBuilder()
+                        .setRule(result.tier().review().toString())
+                        .setRequired(result.reviewRequired()))
                 .build();
     }
 }

@@ -302,13 +302,16 @@ public class ReasoningService {
 
     /**
      * An answer is traced, held for continuation when its thinking was cut, and audited as its tier says; a
-     * continuation always, so the history of the request it continued shows it.
+     * continuation always, so the history of the request it continued shows it, and one its tier sends to review
+     * always, as the review queue lists only what is audited (every audit mode covers the cut requests a review rule
+     * selects; this keeps it so).
      */
     private void answered(Request request, Span span, ReasonResult result) {
         traced(span, result);
         hold.keep(result);
         try (Scope inRequest = request.context().makeCurrent()) {
             if (result.continuedRequestId().isPresent()
+                    || result.reviewRequired()
                     || result.tier().audit().covers(result.thinking().truncated())) {
                 audit.publish(result);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.ReviewRule;
 import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
@@ -92,6 +93,41 @@ class TierFileTests {
 
         assertThat(table.require("gold").audit()).isEqualTo(AuditMode.CUT_ONLY);
         assertThat(table.require("regulated").audit()).isEqualTo(AuditMode.ALL);
+    }
+
+    @Test
+    void tierSendsNothingToReviewUnlessItSaysSampleOrAllCut() {
+        TierTable table = parse(GOLD + """
+                  sampled:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    review: sample 0.05
+                  regulated:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    review: all-cut
+                """);
+
+        assertThat(table.require("gold").review()).isEqualTo(ReviewRule.NONE);
+        assertThat(table.require("sampled").review()).isEqualTo(new ReviewRule(0.05));
+        assertThat(table.require("regulated").review()).isEqualTo(ReviewRule.ALL_CUT);
+        assertThat(parse(GOLD + "    review: none\n").require("gold").review()).isEqualTo(ReviewRule.NONE);
+    }
+
+    @Test
+    void aReviewSampleOutsideZeroToOneOrAnUnknownRuleIsRejectedNamingTierAndField() {
+        for (String review : List.of("sample 0", "sample 1.5", "sample -0.1", "sample", "always")) {
+            assertThatThrownBy(() -> parse(GOLD + "    review: " + review + "\n"))
+                    .hasMessage("tiers.yaml: tier 'gold': field 'review' must be 'none', 'sample <fraction>' with "
+                            + "0 < fraction <= 1, or 'all-cut', was '" + review + "'");
+        }
+        assertThatThrownBy(() -> parse(GOLD + "    review: 0.5\n"))
+                .hasMessageStartingWith("tiers.yaml: tier 'gold'")
+                .hasMessageContaining("review");
     }
 
     @Test

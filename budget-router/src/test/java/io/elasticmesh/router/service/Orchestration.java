@@ -76,6 +76,13 @@ final class Orchestration implements AutoCloseable {
                 solution-budget-tokens: 32
                 deadline-ms: 20000
                 audit: all
+              reviewed:
+                model: fake
+                thinking-budget-tokens: 64
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                audit: all
+                review: all-cut
               sampled:
                 model: fake
                 thinking-budget-tokens: 64
@@ -86,7 +93,7 @@ final class Orchestration implements AutoCloseable {
                   top-p: {pin: 0.95}
             tenants:
               acme:
-                allowed-tiers: [plain, rollover, every, sampled]
+                allowed-tiers: [plain, rollover, every, reviewed, sampled]
                 default-tier: plain
                 tokens-per-minute: 1000000000
               rival:

@@ -191,6 +191,22 @@ class ReasoningServiceTests {
     }
 
     @Test
+    void theAuditEventSaysWhetherTheTiersReviewRuleSentTheRequestToAPerson() {
+        mesh.decoder.script = cutAtBudget();
+        ReasonResult reviewed = answered(ask("acme", "reviewed", "cut, all-cut"));
+        ReasonResult plain = answered(ask("acme", "plain", "cut, none"));
+        mesh.decoder.script = closesAfter(5);
+        ReasonResult closed = answered(ask("acme", "reviewed", "not cut, audited all"));
+
+        assertThat(mesh.audited)
+                .extracting(e -> e.getResponse().getRequestId())
+                .containsExactly(reviewed.requestId(), plain.requestId(), closed.requestId());
+        assertThat(mesh.audited)
+                .extracting(e -> e.getReview().getRule() + ":" + e.getReview().getRequired())
+                .containsExactly("all-cut:true", "none:false", "all-cut:false");
+    }
+
+    @Test
     void aFailedRequestIsNeitherAuditedNorHeld() {
         mesh.decoder.script = cutAtBudget();
         mesh.solution.script = call -> {

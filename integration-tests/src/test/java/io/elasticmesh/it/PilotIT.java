@@ -154,7 +154,77 @@ class PilotIT {
      */
     @Test
     void aRunKilledHalfwayContinuesWhereItStoppedAndGivesTheSameReport(@TempDir Path dir) throws Exception {
-        // close=no: thinking always runs to t and is cut, so the scripted tier (which audits cut requests) audits all
+        writeCutItems(dir);
+        Path out = dir.resolve("killed");
+        String tenant = "pilot-kill-" + UUID.randomUUID();
+
+        Process process = startHalfway(dir, out, tenant);
+        process.destroyForcibly().waitFor(); // SIGKILL
+        Path results = out.resolve("results.jsonl");
+        int before = Files.readAllLines(results).size();
+        assertThat(before).isBetween(6, 17);
+
+        List<JsonNode> lines = resume(dir, out, tenant, before);
+
+        Path whole = dir.resolve("whole");
+        Run uninterrupted = pilot(
+                "pilot", dir.resolve("plan.yaml").toString(), "--out", whole.toString(), "--tenant", tenant + "-b");
+        assertThat(uninterrupted.status()).as(uninterrupted.err()).isZero();
+        assertThat(withoutLatency(out)).isEqualTo(withoutLatency(whole));
+
+        // Every answer in the file was audited once; what else the tenant sent were the calls cut by the kill.
+        List<String> answered =
+                lines.stream().map(l -> l.get("requestId").asText()).toList();
+        List<String> audited = audited(tenant, answered);
+        assertThat(audited).containsAll(answered);
+        assertThat(audited.size() - answered.size()).isBetween(0, 2); // concurrency 2
+    }
+
+    /**
+     * Ctrl-C halfway (SIGINT, as a terminal sends it): the calls in flight finish and their answers are kept as whole
+     * lines, the process says how to resume and exits 130 (128 + SIGINT, as for any program Ctrl-C ends); the resumed
+     * run sends only what is missing, and the audit trail shows no call lost or sent twice.
+     */
+    @Test
+    void ctrlCLetsTheCallsInFlightFinishKeepsTheirAnswersAndSaysHowToResume(@TempDir Path dir) throws Exception {
+        writeCutItems(dir);
+        Path out = dir.resolve("interrupted");
+        String tenant = "pilot-int-" + UUID.randomUUID();
+
+        Process process = startHalfway(dir, out, tenant);
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        int status = process.waitFor();
+
+        String log = Files.readString(dir.resolve("child.log"));
+        assertThat(status).as(log).isEqualTo(130);
+        Path results = out.resolve("results.jsonl");
+        assertThat(Files.readString(results)).endsWith("\n");
+        List<String> written = Files.readAllLines(results);
+        int before = written.size();
+        assertThat(before).isBetween(6, 17);
+        for (String line : written) {
+            assertThat(JSON.readTree(line).get("status").asText()).isEqualTo("OK");
+        }
+        Path plan = dir.resolve("plan.yaml");
+        assertThat(log)
+                .contains("pilot: " + before + " answers now, 0 from earlier runs, " + before + " of 18")
+                .contains("pilot: stopped before the end; resume with: ./mesh pilot " + plan + " --out " + out);
+
+        List<String> answered = resume(dir, out, tenant, before).stream()
+                .map(l -> l.get("requestId").asText())
+                .toList();
+        // every call the tenant sent is in the results file once: none in flight at the Ctrl-C was dropped
+        assertThat(audited(tenant, answered)).containsExactlyInAnyOrderElementsOf(answered);
+    }
+
+    /**
+     * Six items whose thinking always runs to t and is cut (close=no), so the scripted tier, which audits cut
+     * requests, audits every call; with PLAN, 18 calls.
+     */
+    private static void writeCutItems(Path dir) throws java.io.IOException {
         StringBuilder items = new StringBuilder();
         for (int i = 1; i <= 6; i++) {
             items.append("{\"id\": \"q%d\", \"problem\": \"[[script close=no answer=1 solve=%d key=%d delay_ms=20]]\", "
@@ -163,11 +233,18 @@ class PilotIT {
         }
         Files.writeString(dir.resolve("items.jsonl"), items);
         Files.writeString(dir.resolve("plan.yaml"), PLAN);
-        Path out = dir.resolve("killed");
-        String tenant = "pilot-kill-" + UUID.randomUUID();
-        LocalMesh mesh = SharedMesh.mesh();
+    }
 
+    /**
+     * The pilot as a process of its own (output in child.log), returned still running once it has written six
+     * answers. SIGINT is reset to its default for it: a JVM started with SIGINT ignored (a background job's
+     * inheritance) would never see a Ctrl-C.
+     */
+    private static Process startHalfway(Path dir, Path out, String tenant) throws Exception {
+        LocalMesh mesh = SharedMesh.mesh();
         ProcessBuilder child = new ProcessBuilder(
+                        "env",
+                        "--default-signal=INT",
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                         "-cp",
@@ -189,49 +266,49 @@ class PilotIT {
                 && (!Files.exists(results) || Files.readAllLines(results).size() < 6)) {
             Thread.sleep(20);
         }
-        assertThat(process.isAlive()).as("the pilot ended before it was killed").isTrue();
-        process.destroyForcibly().waitFor(); // SIGKILL
-        int before = Files.readAllLines(results).size();
-        assertThat(before).isBetween(6, 17);
+        assertThat(process.isAlive())
+                .as("the pilot ended before it was stopped")
+                .isTrue();
+        return process;
+    }
 
+    /** The same command again after a stop with {@code before} answers written: it sends only the rest. */
+    private static List<JsonNode> resume(Path dir, Path out, String tenant, int before) throws Exception {
         Run resumed = pilot("pilot", dir.resolve("plan.yaml").toString(), "--out", out.toString(), "--tenant", tenant);
 
         assertThat(resumed.status()).as(resumed.err()).isZero();
         List<JsonNode> lines = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(results)) {
+        for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
             lines.add(JSON.readTree(line));
         }
         assertThat(lines).hasSize(18);
         assertThat(lines.stream().map(l -> l.get("key").asText()).distinct()).hasSize(18);
         assertThat(resumed.err())
                 .contains("pilot: " + (18 - before) + " answers now, " + before + " from earlier runs");
+        return lines;
+    }
 
-        Path whole = dir.resolve("whole");
-        Run uninterrupted = pilot(
-                "pilot", dir.resolve("plan.yaml").toString(), "--out", whole.toString(), "--tenant", tenant + "-b");
-        assertThat(uninterrupted.status()).as(uninterrupted.err()).isZero();
-        assertThat(withoutLatency(out)).isEqualTo(withoutLatency(whole));
-
-        // Every answer in the file was audited once; what else the tenant sent were the calls cut by the kill.
+    /** The request ids the audit trail holds for {@code tenant}, once each of {@code answered} is in it. */
+    private static List<String> audited(String tenant, List<String> answered) {
+        LocalMesh mesh = SharedMesh.mesh();
         io.grpc.ManagedChannel auditChannel = Context.plaintext("127.0.0.1:" + mesh.auditPort());
-        var audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
-        java.util.Set<String> answered = new java.util.HashSet<>();
-        for (JsonNode line : lines) {
-            answered.add(line.get("requestId").asText());
-            AuditEvents.await(audit, line.get("requestId").asText(), java.time.Duration.ofSeconds(60));
+        try {
+            var audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
+            for (String requestId : answered) {
+                AuditEvents.await(audit, requestId, java.time.Duration.ofSeconds(60));
+            }
+            return audit
+                    .listAuditEvents(ListAuditEventsRequest.newBuilder()
+                            .setTenant(tenant)
+                            .setPageSize(100)
+                            .build())
+                    .getEventsList()
+                    .stream()
+                    .map(e -> e.getResponse().getRequestId())
+                    .toList();
+        } finally {
+            auditChannel.shutdownNow();
         }
-        List<String> audited = audit
-                .listAuditEvents(ListAuditEventsRequest.newBuilder()
-                        .setTenant(tenant)
-                        .setPageSize(100)
-                        .build())
-                .getEventsList()
-                .stream()
-                .map(e -> e.getResponse().getRequestId())
-                .toList();
-        assertThat(audited).containsAll(answered);
-        assertThat(audited.size() - answered.size()).isBetween(0, 2); // concurrency 2
-        auditChannel.shutdownNow();
     }
 
     /**

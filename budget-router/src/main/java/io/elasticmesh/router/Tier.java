@@ -16,6 +16,7 @@ package io.elasticmesh.router;
  * @param audit which of the tier's requests are published for audit
  * @param sampling what the tier allows of a request's sampling, and its defaults
  * @param reasoningEfforts thinking budgets for the HTTP API's {@code reasoning_effort} levels, within the ceiling
+ * @param quotaStoreOutage admit or refuse a request that needs quota from the shared store while it is unreachable
  */
 public record Tier(
         String name,
@@ -30,9 +31,13 @@ public record Tier(
         boolean rolloverUnusedThinking,
         AuditMode audit,
         SamplingBounds sampling,
-        ReasoningEfforts reasoningEfforts) {
+        ReasoningEfforts reasoningEfforts,
+        QuotaStoreOutage quotaStoreOutage) {
 
-    /** A tier whose reasoning efforts are {@link ReasoningEfforts#derived derived} from its thinking budgets. */
+    /**
+     * A tier whose reasoning efforts are {@link ReasoningEfforts#derived derived} from its thinking budgets, and
+     * which fails open when the shared quota store is unreachable.
+     */
     public Tier(
             String name,
             String model,
@@ -62,7 +67,8 @@ public record Tier(
                 // Bounded so that an invalid t or ceiling is refused by the checks below, which name the field.
                 ReasoningEfforts.derived(
                         Math.max(1, thinkingBudgetTokens),
-                        Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)));
+                        Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)),
+                QuotaStoreOutage.FAIL_OPEN);
     }
 
     /** A tier that audits only cut requests, the default, with the proto's own sampling bounds. */

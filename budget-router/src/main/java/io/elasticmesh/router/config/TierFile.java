@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.QuotaStoreOutage;
 import io.elasticmesh.router.ReasoningEfforts;
 import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
@@ -50,7 +51,8 @@ public final class TierFile {
             boolean rolloverUnusedThinking,
             String audit,
             JsonNode sampling,
-            EffortsYaml reasoningEffortThinkingTokens) {}
+            EffortsYaml reasoningEffortThinkingTokens,
+            String quotaStoreOutage) {}
 
     /** A tier's {@code sampling}: each part is checked by hand, as its shape has its own message. */
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
@@ -130,9 +132,7 @@ public final class TierFile {
                 auditMode(t.audit(), where),
                 sampling(t.sampling(), where));
         EffortsYaml efforts = t.reasoningEffortThinkingTokens();
-        if (efforts == null) {
-            return tier;
-        }
+        QuotaStoreOutage outage = quotaStoreOutage(t.quotaStoreOutage(), where);
         try {
             return new Tier(
                     name,
@@ -147,7 +147,10 @@ public final class TierFile {
                     tier.rolloverUnusedThinking(),
                     tier.audit(),
                     tier.sampling(),
-                    new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()));
+                    efforts == null
+                            ? tier.reasoningEfforts()
+                            : new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()),
+                    outage);
         } catch (IllegalArgumentException invalid) {
             throw new IllegalArgumentException(
                     invalid.getMessage().startsWith("tier '")
@@ -210,6 +213,17 @@ public final class TierFile {
             return AuditMode.fromConfigName(audit);
         } catch (IllegalArgumentException invalid) {
             throw new IllegalArgumentException(where + ": field 'audit' " + invalid.getMessage(), invalid);
+        }
+    }
+
+    private static QuotaStoreOutage quotaStoreOutage(String outage, String where) {
+        if (outage == null) {
+            return QuotaStoreOutage.FAIL_OPEN;
+        }
+        try {
+            return QuotaStoreOutage.fromConfigName(outage);
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(where + ": field 'quota-store-outage' " + invalid.getMessage(), invalid);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.QuotaStoreOutage;
 import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
@@ -92,6 +93,24 @@ class TierFileTests {
 
         assertThat(table.require("gold").audit()).isEqualTo(AuditMode.CUT_ONLY);
         assertThat(table.require("regulated").audit()).isEqualTo(AuditMode.ALL);
+    }
+
+    @Test
+    void aTierFailsOpenWhenTheSharedQuotaStoreIsDownUnlessItSaysFailClosed() {
+        TierTable table = parse(GOLD + """
+                  guarded:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    quota-store-outage: fail-closed
+                """);
+
+        assertThat(table.require("gold").quotaStoreOutage()).isEqualTo(QuotaStoreOutage.FAIL_OPEN);
+        assertThat(table.require("guarded").quotaStoreOutage()).isEqualTo(QuotaStoreOutage.FAIL_CLOSED);
+        assertThatThrownBy(() -> parse(GOLD + "    quota-store-outage: closed\n"))
+                .hasMessageEndingWith("tier 'gold': field 'quota-store-outage' must be one of [fail-open, fail-closed],"
+                        + " was 'closed'");
     }
 
     @Test

@@ -119,10 +119,20 @@ public final class LeasedQuotas implements Quotas {
         }
     }
 
-    /** Tokens left in this replica's slice of the tenant's bucket (negative while in debt). */
+    /**
+     * The tenant's shared bucket as this replica last leased from it, plus what is left of its slice: negative while
+     * the tenant is in debt. Other replicas' slices and use since are not in it; a tenant this replica never leased
+     * for shows its tokens per minute.
+     */
     @Override
     public double remaining(Tenant tenant, long nowNanos) {
-        return left(slice(tenant));
+        Slice slice = slices.get(tenant.name());
+        if (slice == null) {
+            return tenant.tokensPerMinute(); // never leased here: as the store starts it, full
+        }
+        synchronized (slice) {
+            return slice.bucketTokens + slice.left();
+        }
     }
 
     /**

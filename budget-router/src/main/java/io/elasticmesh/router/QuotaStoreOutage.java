@@ -24,18 +24,16 @@ public enum QuotaStoreOutage {
         return configName;
     }
 
-    /** @throws IllegalArgumentException when {@code name} is not one of the tier file's names */
+    public static List<String> configNames() {
+        return Arrays.stream(values()).map(QuotaStoreOutage::configName).toList();
+    }
+
+    /** @throws IllegalArgumentException when {@code name} is not one of {@link #configNames()} */
     public static QuotaStoreOutage fromConfigName(String name) {
         return Arrays.stream(values())
                 .filter(m -> m.configName.equals(name))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("must be one of "
-                        + Arrays.stream(values())
-                                .map(QuotaStoreOutage::configName)
-                                .toList() + ", was '" + name + "'"));
-    }
-
-    public static List<String> configNames() {
-        return Arrays.stream(values()).map(QuotaStoreOutage::configName).toList();
+                .orElseThrow(
+                        () -> new IllegalArgumentException("must be one of " + configNames() + ", was '" + name + "'"));
     }
 }

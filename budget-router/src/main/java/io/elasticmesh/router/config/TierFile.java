@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Reads the ops-owned tier file (format and meaning of each field: {@code k8s/base/tiers.yaml} and the README's
@@ -129,10 +130,15 @@ public final class TierFile {
                 or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT),
                 or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
                 t.rolloverUnusedThinking(),
-                auditMode(t.audit(), where),
+                named(t.audit(), AuditMode.CUT_ONLY, AuditMode::fromConfigName, "audit", where),
                 sampling(t.sampling(), where));
         EffortsYaml efforts = t.reasoningEffortThinkingTokens();
-        QuotaStoreOutage outage = quotaStoreOutage(t.quotaStoreOutage(), where);
+        QuotaStoreOutage outage = named(
+                t.quotaStoreOutage(),
+                QuotaStoreOutage.FAIL_OPEN,
+                QuotaStoreOutage::fromConfigName,
+                "quota-store-outage",
+                where);
         try {
             return new Tier(
                     name,
@@ -205,25 +211,15 @@ public final class TierFile {
         return value != null ? value : absent;
     }
 
-    private static AuditMode auditMode(String audit, String where) {
-        if (audit == null) {
-            return AuditMode.CUT_ONLY;
+    /** A field naming one of an enum's tier-file names, {@code absent} when missing; a wrong name names the field. */
+    private static <T> T named(String value, T absent, Function<String, T> byName, String field, String where) {
+        if (value == null) {
+            return absent;
         }
         try {
-            return AuditMode.fromConfigName(audit);
+            return byName.apply(value);
         } catch (IllegalArgumentException invalid) {
-            throw new IllegalArgumentException(where + ": field 'audit' " + invalid.getMessage(), invalid);
-        }
-    }
-
-    private static QuotaStoreOutage quotaStoreOutage(String outage, String where) {
-        if (outage == null) {
-            return QuotaStoreOutage.FAIL_OPEN;
-        }
-        try {
-            return QuotaStoreOutage.fromConfigName(outage);
-        } catch (IllegalArgumentException invalid) {
-            throw new IllegalArgumentException(where + ": field 'quota-store-outage' " + invalid.getMessage(), invalid);
+            throw new IllegalArgumentException(where + ": field '" + field + "' " + invalid.getMessage(), invalid);
         }
     }
 

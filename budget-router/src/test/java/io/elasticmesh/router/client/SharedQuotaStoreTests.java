@@ -4,44 +4,71 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.agroal.api.AgroalDataSource;
-import io.elasticmesh.local.quarkus.RouterPostgresTestResource;
-import io.elasticmesh.router.LeasedQuotas;
+import io.elasticmesh.local.Directories;
+import io.elasticmesh.local.PostgresDataDirectory;
+import io.elasticmesh.local.PostgresProcess;
 import io.elasticmesh.router.QuotaStore;
 import io.elasticmesh.router.QuotaStoreUnavailable;
-import io.elasticmesh.router.Quotas;
 import io.elasticmesh.router.Tenant;
 import io.grpc.Status;
-import io.quarkus.arc.ClientProxy;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Router replicas' lease clients against a real PostgreSQL (local-stack), migrated by the router at start-up and
- * used through its own role, as {@code router.shared.jdbc-url} turns the shared quotas on.
+ * Router replicas' lease clients against a real PostgreSQL (local-stack's), migrated by the router's own migrations as
+ * the owner and used through the router's role, as {@code router.shared.jdbc-url} has them. The Quarkus wiring
+ * (datasource, Flyway at start-up, leased quotas chosen) runs in every IT: local-stack's mesh turns it on.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RouterPostgresTestResource.class, restrictToAnnotatedClass = true)
 class SharedQuotaStoreTests {
 
     private static final Duration LIVE = Duration.ofHours(1);
+    /** router.shared.username's default: the role the router's migrations create and grant the quota tables. */
+    private static final String ROUTER_ROLE = "budget_router";
 
-    @Inject
-    AgroalDataSource dataSource;
+    private static final Path DIR = Path.of("target", "postgres-shared-quotas").toAbsolutePath();
 
-    @Inject
-    Quotas quotas;
+    private static PostgresProcess postgres;
+    private static PGSimpleDataSource dataSource;
+
+    @BeforeAll
+    static void startPostgres() {
+        PostgresDataDirectory.delete(DIR.resolve("data"));
+        Directories.deleteRecursively(DIR);
+        postgres = PostgresProcess.start(DIR.resolve("data"), DIR.resolve("postgres.log"), 0, "router");
+        Map<String, String> shared = postgres.routerSharedConfig("router", DIR.resolve("postgres.log"));
+        Flyway.configure()
+                .dataSource(
+                        shared.get("router.shared.jdbc-url"),
+                        shared.get("router.shared.migration-username"),
+                        shared.get("router.shared.migration-password"))
+                .placeholders(Map.of("service_user", ROUTER_ROLE))
+                .load()
+                .migrate();
+        dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(shared.get("router.shared.jdbc-url"));
+        dataSource.setUser(ROUTER_ROLE);
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+            PostgresDataDirectory.delete(DIR.resolve("data"));
+        }
+    }
 
     private SharedQuotaStore replica(String id, Duration ttl) {
         return new SharedQuotaStore(dataSource, id, ttl);
@@ -49,11 +76,6 @@ class SharedQuotaStoreTests {
 
     private static Tenant tenant(String name, long tokensPerMinute) {
         return new Tenant(name, Set.of("standard"), "standard", tokensPerMinute);
-    }
-
-    @Test
-    void theRouterLeasesItsQuotasWhenTheStoreIsConfigured() {
-        assertThat(ClientProxy.unwrap(quotas)).isInstanceOf(LeasedQuotas.class);
     }
 
     @Test

@@ -22,11 +22,6 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         PostgresDataDirectory.delete(dir.resolve("data"));
         Directories.deleteRecursively(dir);
         postgres = PostgresProcess.start(dir.resolve("data"), dir.resolve("postgres.log"), 0, "audit");
-        return config(postgres, dir.resolve("postgres.log"));
-    }
-
-    /** The service's settings for the server: audit-service's; a subclass for another service gives its own. */
-    protected Map<String, String> config(PostgresProcess postgres, Path log) {
         return postgres.auditServiceConfig();
     }
 

@@ -432,7 +432,7 @@ public final class LocalMesh implements AutoCloseable {
                 .formatted("OpenAI-compatible", services.get("budget-router").httpPort()));
         out.append("%-17s gRPC 127.0.0.1:%d%n".formatted("triton", triton.grpcPort()));
         out.append("%-17s %s%n".formatted("kafka", kafka.bootstrapServers()));
-        out.append("%-17s 127.0.0.1:%d database audit, user %s%n"
+        out.append("%-17s 127.0.0.1:%d databases audit and router, user %s%n"
                 .formatted("postgresql", postgres.port(), PostgresProcess.USER));
         out.append("%-17s %s%n".formatted("audit API key", options.workDir().resolve(AUDIT_KEY_FILE)));
         out.append("%-17s %s%n".formatted("logs", logs));

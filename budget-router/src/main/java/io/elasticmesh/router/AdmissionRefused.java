@@ -34,6 +34,18 @@ public final class AdmissionRefused extends DomainException {
         this.retryAfterNanos = retryAfterNanos;
     }
 
+    /**
+     * The tenant's bucket holds {@code tokens} (less than 1, negative in debt): QUOTA_EXHAUSTED until the refill at
+     * its tokens-per-minute brings it to 1.
+     */
+    public static AdmissionRefused quotaExhausted(Tenant tenant, double tokens) {
+        long retryAfter = (long) Math.ceil((1 - tokens) * 60e9 / tenant.tokensPerMinute());
+        return new AdmissionRefused(
+                Reason.QUOTA_EXHAUSTED,
+                retryAfter,
+                "tenant '" + tenant.name() + "' used its quota of " + tenant.tokensPerMinute() + " tokens per minute");
+    }
+
     public Reason reason() {
         return reason;
     }

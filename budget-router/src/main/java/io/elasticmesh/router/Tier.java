@@ -17,6 +17,7 @@ package io.elasticmesh.router;
  * @param review which of the tier's cut requests a person must review
  * @param sampling what the tier allows of a request's sampling, and its defaults
  * @param reasoningEfforts thinking budgets for the HTTP API's {@code reasoning_effort} levels, within the ceiling
+ * @param quotaStoreOutage admit or refuse a request that needs quota from the shared store while it is unreachable
  */
 public record Tier(
         String name,
@@ -32,9 +33,13 @@ public record Tier(
         AuditMode audit,
         ReviewRule review,
         SamplingBounds sampling,
-        ReasoningEfforts reasoningEfforts) {
+        ReasoningEfforts reasoningEfforts,
+        QuotaStoreOutage quotaStoreOutage) {
 
-    /** A tier whose reasoning efforts are {@link ReasoningEfforts#derived derived} from its thinking budgets. */
+    /**
+     * A tier whose reasoning efforts are {@link ReasoningEfforts#derived derived} from its thinking budgets, and
+     * which fails open when the shared quota store is unreachable.
+     */
     public Tier(
             String name,
             String model,
@@ -66,7 +71,8 @@ public record Tier(
                 // Bounded so that an invalid t or ceiling is refused by the checks below, which name the field.
                 ReasoningEfforts.derived(
                         Math.max(1, thinkingBudgetTokens),
-                        Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)));
+                        Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)),
+                QuotaStoreOutage.FAIL_OPEN);
     }
 
     /**

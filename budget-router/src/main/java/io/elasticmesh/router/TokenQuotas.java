@@ -2,14 +2,17 @@ package io.elasticmesh.router;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Tenants' token-rate quotas, counted on actual usage: a token bucket per tenant holding at most a minute of
  * tokens and refilled continuously at {@code tokens-per-minute}. A request is admitted while the bucket is not
  * empty, and charged what it really used when it ends, so the bucket may go below zero; the tenant then waits
  * until the refill has paid the debt. The rate is read from the tenant at each call, so a reload applies at once.
+ * This router's alone: with several replicas, each gives the tenant the whole rate ({@link LeasedQuotas} shares it).
  */
-public final class TokenQuotas {
+public final class TokenQuotas implements Quotas {
 
     private static final double NANOS_PER_MINUTE = 60e9;
 
@@ -29,20 +32,28 @@ public final class TokenQuotas {
     public synchronized void check(Tenant tenant, long nowNanos) {
         Bucket bucket = refill(tenant, nowNanos);
         if (bucket.tokens <= 0) {
-            long retryAfter = (long) Math.ceil((1 - bucket.tokens) * NANOS_PER_MINUTE / tenant.tokensPerMinute());
-            throw new AdmissionRefused(
-                    AdmissionRefused.Reason.QUOTA_EXHAUSTED,
-                    retryAfter,
-                    "tenant '" + tenant.name() + "' used its quota of " + tenant.tokensPerMinute()
-                            + " tokens per minute");
+            throw AdmissionRefused.quotaExhausted(tenant, bucket.tokens);
         }
     }
 
+    /** Decided at once: the bucket is this router's. */
+    @Override
+    public CompletionStage<Void> admit(Tenant tenant, Tier tier, long nowNanos) {
+        try {
+            check(tenant, nowNanos);
+            return CompletableFuture.completedFuture(null);
+        } catch (AdmissionRefused refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    @Override
     public synchronized void charge(Tenant tenant, long tokens, long nowNanos) {
         refill(tenant, nowNanos).tokens -= tokens;
     }
 
     /** Tokens left in the tenant's bucket now (negative while in debt). */
+    @Override
     public synchronized double remaining(Tenant tenant, long nowNanos) {
         return refill(tenant, nowNanos).tokens;
     }

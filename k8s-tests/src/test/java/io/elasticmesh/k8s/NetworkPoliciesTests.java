@@ -37,10 +37,11 @@ class NetworkPoliciesTests {
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void eachBackendIsReachableOnlyFromItsCallers(String overlay) {
-        // audit-service's API: continuation of a request the router does not hold (GetContinuation).
+        // audit-service's API: continuation of a request the router does not hold (GetContinuation); PostgreSQL:
+        // the replicas' coordination database (leased quotas).
         assertThat(reachable(overlay, pod("budget-router")))
-                .contains("decoder-service:grpc", "solution-service:grpc", "audit-service:grpc")
-                .doesNotContain("triton:grpc", "postgres:postgres");
+                .contains("decoder-service:grpc", "solution-service:grpc", "audit-service:grpc", "postgres:postgres")
+                .doesNotContain("triton:grpc");
         assertThat(reachable(overlay, pod("decoder-service")))
                 .contains("triton:grpc")
                 .doesNotContain("postgres:postgres");

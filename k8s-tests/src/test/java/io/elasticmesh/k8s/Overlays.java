@@ -27,6 +27,7 @@ final class Overlays {
             "audit-service-principals",
             "audit-db",
             "audit-db-service",
+            "budget-router-db",
             "audit-service-keys");
 
     static final Map<String, Set<String>> PLATFORM_SECRETS = Map.of(

@@ -191,32 +191,33 @@ public final class LocalMesh implements AutoCloseable {
                 // Back soon after a database restart in the tests (production: up to 30 s between attempts).
                 "audit.store-retry.max-backoff", "2s"));
         ServiceProcess audit = service("audit-service", o.auditPort(), auditConfig);
-        service(
-                "budget-router",
-                o.routerPort(),
-                Map.ofEntries(
-                        Map.entry("router.tiers-file", o.tiersFile().toString()),
-                        Map.entry("router.tiers-reload-interval", "1s"),
-                        Map.entry("quarkus.grpc.clients.decoder.host", "127.0.0.1"),
-                        Map.entry("quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort())),
-                        Map.entry("quarkus.grpc.clients.solution.host", "127.0.0.1"),
-                        Map.entry("quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort())),
-                        // Continuation of a request the router does not hold reads it from audit-service.
-                        Map.entry("quarkus.grpc.clients.audit.host", "127.0.0.1"),
-                        Map.entry("quarkus.grpc.clients.audit.port", String.valueOf(audit.grpcPort())),
-                        Map.entry("router.continuation.audit-api-key", routerAuditApiKey),
-                        Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
-                        Map.entry(
-                                "router.audit.spool-dir",
-                                o.workDir().resolve("router-audit-spool").toString()),
-                        // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the
-                        // spool,
-                        // retried at most every 2 s so that a test sees them delivered soon after the broker is back.
-                        Map.entry("router.audit.send-timeout", "2s"),
-                        Map.entry("router.audit.retry-backoff", "500ms"),
-                        Map.entry("router.audit.retry-backoff-max", "2s"),
-                        // Below the 20 s a stopped service gets before it is killed.
-                        Map.entry("router.audit.drain-timeout", "10s")));
+        Map<String, String> routerConfig = new LinkedHashMap<>(
+                // Tenants' quotas leased from the shared store, as with several replicas in Kubernetes.
+                postgres.routerSharedConfig("router", logs.resolve("postgres.log")));
+        routerConfig.putAll(Map.ofEntries(
+                Map.entry("router.tiers-file", o.tiersFile().toString()),
+                Map.entry("router.tiers-reload-interval", "1s"),
+                Map.entry("quarkus.grpc.clients.decoder.host", "127.0.0.1"),
+                Map.entry("quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort())),
+                Map.entry("quarkus.grpc.clients.solution.host", "127.0.0.1"),
+                Map.entry("quarkus.grpc.clients.solution.port", String.valueOf(solution.grpcPort())),
+                // Continuation of a request the router does not hold reads it from audit-service.
+                Map.entry("quarkus.grpc.clients.audit.host", "127.0.0.1"),
+                Map.entry("quarkus.grpc.clients.audit.port", String.valueOf(audit.grpcPort())),
+                Map.entry("router.continuation.audit-api-key", routerAuditApiKey),
+                Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
+                Map.entry(
+                        "router.audit.spool-dir",
+                        o.workDir().resolve("router-audit-spool").toString()),
+                // Loopback answers at once: a broker silent for 2 s is down, and audit events wait in the
+                // spool,
+                // retried at most every 2 s so that a test sees them delivered soon after the broker is back.
+                Map.entry("router.audit.send-timeout", "2s"),
+                Map.entry("router.audit.retry-backoff", "500ms"),
+                Map.entry("router.audit.retry-backoff-max", "2s"),
+                // Below the 20 s a stopped service gets before it is killed.
+                Map.entry("router.audit.drain-timeout", "10s")));
+        service("budget-router", o.routerPort(), routerConfig);
     }
 
     /** A service on {@code grpcPort} and HTTP 1000 below it (./mesh up's 9100/8100 …), or both free when 0. */
@@ -431,7 +432,7 @@ public final class LocalMesh implements AutoCloseable {
                 .formatted("OpenAI-compatible", services.get("budget-router").httpPort()));
         out.append("%-17s gRPC 127.0.0.1:%d%n".formatted("triton", triton.grpcPort()));
         out.append("%-17s %s%n".formatted("kafka", kafka.bootstrapServers()));
-        out.append("%-17s 127.0.0.1:%d database audit, user %s%n"
+        out.append("%-17s 127.0.0.1:%d databases audit and router, user %s%n"
                 .formatted("postgresql", postgres.port(), PostgresProcess.USER));
         out.append("%-17s %s%n".formatted("audit API key", options.workDir().resolve(AUDIT_KEY_FILE)));
         out.append("%-17s %s%n".formatted("logs", logs));

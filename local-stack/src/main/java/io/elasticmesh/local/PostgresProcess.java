@@ -83,7 +83,7 @@ public final class PostgresProcess implements AutoCloseable {
                     .start();
             PostgresProcess server = new PostgresProcess(process, bin, dataDir, chosen, database);
             server.awaitReady(log);
-            server.createDatabase(log);
+            server.createDatabase(database, log);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL in " + cluster, e);
@@ -189,7 +189,7 @@ public final class PostgresProcess implements AutoCloseable {
         throw new IllegalStateException("PostgreSQL not ready after " + START_TIMEOUT + "; see " + log);
     }
 
-    private void createDatabase(Path log) throws IOException {
+    private void createDatabase(String database, Path log) throws IOException {
         Process exists = new ProcessBuilder(
                         bin.resolve("psql").toString(),
                         "-h",
@@ -218,6 +218,26 @@ public final class PostgresProcess implements AutoCloseable {
                     log,
                     "createdb");
         }
+    }
+
+    /**
+     * budget-router's coordination settings ({@code router.shared.*}) on {@code database} of this server, created
+     * when missing: the router connects as its own role ({@code budget_router}, created by its migrations, which run
+     * as {@link #USER}).
+     */
+    public Map<String, String> routerSharedConfig(String database, Path log) {
+        try {
+            createDatabase(database, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create database " + database, e);
+        }
+        return Map.of(
+                "router.shared.jdbc-url",
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + database,
+                "router.shared.migration-username",
+                USER,
+                "router.shared.migration-password",
+                TRUSTED);
     }
 
     public int port() {

@@ -145,4 +145,58 @@ public interface RouterConfig {
         @WithDefault("1.5")
         double safetyFactor();
     }
+
+    /**
+     * Coordination of router replicas through a shared store (PostgreSQL, a database of its own): tenants' token
+     * quotas leased in slices. Off while {@link Shared#jdbcUrl()} is unset: a single router needs no database.
+     */
+    Shared shared();
+
+    interface Shared {
+
+        /**
+         * JDBC URL of the router's coordination database, e.g. {@code jdbc:postgresql://postgres:5432/router}; unset,
+         * each router keeps its tenants' quotas alone.
+         */
+        Optional<String> jdbcUrl();
+
+        /** The router's role: reads and writes the quota tables, nothing else (created by the migrations). */
+        @WithDefault("budget_router")
+        String username();
+
+        /** Password of {@link #username()}; from a Kubernetes Secret. */
+        Optional<String> password();
+
+        /** Role the migrations run as at start-up: the database's owner, which creates {@link #username()}. */
+        @WithDefault("mesh")
+        String migrationUsername();
+
+        /** Password of {@link #migrationUsername()}; from a Kubernetes Secret. */
+        Optional<String> migrationPassword();
+
+        /**
+         * Names this replica's leases; unique among the replicas (the pod name of the StatefulSet). Default: the
+         * host name.
+         */
+        Optional<String> replicaId();
+
+        /**
+         * Share of a tenant's tokens-per-minute a replica leases at a time. The mesh may admit up to one slice per
+         * replica beyond the bucket (README, "Operations"); smaller slices mean more leases.
+         */
+        @WithDefault("0.05")
+        double quotaSliceFraction();
+
+        /** A lease not renewed within this expires, and its tokens return to the tenant's bucket. */
+        @WithDefault("30s")
+        Duration leaseTtl();
+
+        /** How often each replica settles and renews its leases; well under {@link #leaseTtl()}. */
+        @WithDefault("10s")
+        Duration leaseRenewInterval();
+
+        /** After a failed lease, how long requests decide by their tier's quota-store-outage without the store. */
+        @WithDefault("1s")
+        Duration storeRetry();
+    }
 }

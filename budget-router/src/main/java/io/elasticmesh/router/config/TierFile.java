@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.QuotaStoreOutage;
 import io.elasticmesh.router.ReasoningEfforts;
 import io.elasticmesh.router.ReviewRule;
 import io.elasticmesh.router.SamplingBounds;
@@ -53,7 +54,8 @@ public final class TierFile {
             String audit,
             String review,
             JsonNode sampling,
-            EffortsYaml reasoningEffortThinkingTokens) {}
+            EffortsYaml reasoningEffortThinkingTokens,
+            String quotaStoreOutage) {}
 
     /** A tier's {@code sampling}: each part is checked by hand, as its shape has its own message. */
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
@@ -134,9 +136,12 @@ public final class TierFile {
                 parsed(t.review(), ReviewRule.NONE, ReviewRule::parse, where, "review"),
                 sampling(t.sampling(), where));
         EffortsYaml efforts = t.reasoningEffortThinkingTokens();
-        if (efforts == null) {
-            return tier;
-        }
+        QuotaStoreOutage outage = parsed(
+                t.quotaStoreOutage(),
+                QuotaStoreOutage.FAIL_OPEN,
+                QuotaStoreOutage::fromConfigName,
+                where,
+                "quota-store-outage");
         try {
             return new Tier(
                     name,
@@ -152,7 +157,10 @@ public final class TierFile {
                     tier.audit(),
                     tier.review(),
                     tier.sampling(),
-                    new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()));
+                    efforts == null
+                            ? tier.reasoningEfforts()
+                            : new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()),
+                    outage);
         } catch (IllegalArgumentException invalid) {
             throw new IllegalArgumentException(
                     invalid.getMessage().startsWith("tier '")

@@ -13,6 +13,8 @@ import io.elasticmesh.router.BudgetPolicy;
 import io.elasticmesh.router.DeadlineSplit;
 import io.elasticmesh.router.DeadlineSplit.ModelSpeed;
 import io.elasticmesh.router.ModelSpeeds;
+import io.elasticmesh.router.QuotaStoreUnavailable;
+import io.elasticmesh.router.Quotas;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
@@ -23,7 +25,6 @@ import io.elasticmesh.router.ThinkingPhase;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierNotAllowed;
 import io.elasticmesh.router.TierTable;
-import io.elasticmesh.router.TokenQuotas;
 import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.config.TierTableStore;
 import io.elasticmesh.router.metrics.RouterMetrics;
@@ -39,6 +40,8 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -57,11 +60,12 @@ public class Admission {
     private final RouterMetrics metrics;
     private final double safetyFactor;
     private final AdmissionQueue queue;
-    private final TokenQuotas quotas = new TokenQuotas();
+    private final Quotas quotas;
     private final ModelSpeeds speeds;
 
-    public Admission(TierTableStore store, RouterConfig config, RouterMetrics metrics) {
+    public Admission(TierTableStore store, RouterConfig config, RouterMetrics metrics, Quotas quotas) {
         this.store = store;
+        this.quotas = quotas;
         this.metrics = metrics;
         this.safetyFactor = config.split().safetyFactor();
         this.queue = new AdmissionQueue(
@@ -99,76 +103,91 @@ public class Admission {
                     Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
                     Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
                     long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
-                    tenant.ifPresent(t -> quotas.check(t, start));
-                    ModelSpeed speed = speeds.of(tier.model());
-                    long reserveNanos = TimeUnit.MILLISECONDS.toNanos(
-                            DeadlineSplit.solutionReserveMillis(budget.solutionTokens(), speed, safetyFactor));
-                    long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
-                    metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
-                    Ticket ticket = queue.enter(tier, start, latestStart);
-                    ReasonEvent.ThinkingEnded[] thought = {null};
-                    long[] thoughtMillis = {0};
-                    Uni<Ticket> slot =
-                            Uni.createFrom().completionStage(ticket.granted()).emitOn(inOwnContext);
-                    if (!ticket.granted().isDone()) {
-                        // Only a wait is bounded: a slot free now is taken, or the 1 ms timer (timers need at least 1
-                        // ms)
-                        // of a request with no time to wait could beat its own grant.
-                        slot = slot.ifNoItem()
-                                .after(Duration.ofNanos(
-                                        Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
-                                .failWith(() -> Status.DEADLINE_EXCEEDED
-                                        .withDescription("no slot of tier '" + tier.name()
-                                                + "' freed in time to answer within the deadline of " + deadlineMs
-                                                + " ms")
-                                        .asRuntimeException());
-                    }
-                    return slot.onItem()
-                            .transformToMulti(granted -> {
-                                metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
-                                long thinkingMs = DeadlineSplit.of(
-                                                deadline.timeRemaining(TimeUnit.MILLISECONDS),
-                                                budget.solutionTokens(),
-                                                speed,
-                                                safetyFactor)
-                                        .thinkingMillis();
-                                return work.apply(new Admitted(
-                                        tier,
-                                        command.tenant(),
-                                        budget,
-                                        deadline,
-                                        deadlineMs,
-                                        Math.max(1, thinkingMs),
-                                        table.version(),
-                                        receivedAt,
-                                        start,
-                                        command.clampBudgets(),
-                                        (long) Math.ceil(speed.solutionOverheadMillis()),
-                                        safetyFactor,
-                                        sampling));
-                            })
-                            .onTermination()
-                            .invoke(() -> queue.release(ticket, System.nanoTime()))
-                            .invoke(event -> {
-                                if (event instanceof ReasonEvent.ThinkingEnded ended) {
-                                    thought[0] = ended;
-                                    // From the request's start, as ReasonResult.Timings counts it for answered
-                                    // requests.
-                                    thoughtMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                                } else if (event instanceof ReasonEvent.Completed completed) {
-                                    learn(tenant, completed.result());
-                                }
-                            })
-                            .onFailure()
-                            .invoke(failure -> {
-                                // Failed after thinking (the answer missed the deadline, say): its speed still teaches.
-                                if (thought[0] != null) {
-                                    speeds.observeThinking(tier.model(), thought[0].thinking(), thoughtMillis[0]);
-                                }
-                            });
+                    Uni<Void> quota = tenant.isPresent()
+                            ? decided(quotas.admit(tenant.get(), tier, start), inOwnContext)
+                            : Uni.createFrom().voidItem();
+                    return quota.onItem().transformToMulti(admittedByQuota -> {
+                        ModelSpeed speed = speeds.of(tier.model());
+                        long reserveNanos = TimeUnit.MILLISECONDS.toNanos(
+                                DeadlineSplit.solutionReserveMillis(budget.solutionTokens(), speed, safetyFactor));
+                        long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
+                        metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
+                        Ticket ticket = queue.enter(tier, start, latestStart);
+                        ReasonEvent.ThinkingEnded[] thought = {null};
+                        long[] thoughtMillis = {0};
+                        Uni<Ticket> slot = Uni.createFrom()
+                                .completionStage(ticket.granted())
+                                .emitOn(inOwnContext);
+                        if (!ticket.granted().isDone()) {
+                            // Only a wait is bounded: a slot free now is taken, or the 1 ms timer (timers need at
+                            // least 1 ms) of a request with no time to wait could beat its own grant.
+                            slot = slot.ifNoItem()
+                                    .after(Duration.ofNanos(
+                                            Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
+                                    .failWith(() -> Status.DEADLINE_EXCEEDED
+                                            .withDescription("no slot of tier '" + tier.name()
+                                                    + "' freed in time to answer within the deadline of " + deadlineMs
+                                                    + " ms")
+                                            .asRuntimeException());
+                        }
+                        return slot.onItem()
+                                .transformToMulti(granted -> {
+                                    metrics.queueWait(tier.name(), Duration.ofNanos(granted.waitedNanos()));
+                                    long thinkingMs = DeadlineSplit.of(
+                                                    deadline.timeRemaining(TimeUnit.MILLISECONDS),
+                                                    budget.solutionTokens(),
+                                                    speed,
+                                                    safetyFactor)
+                                            .thinkingMillis();
+                                    return work.apply(new Admitted(
+                                            tier,
+                                            command.tenant(),
+                                            budget,
+                                            deadline,
+                                            deadlineMs,
+                                            Math.max(1, thinkingMs),
+                                            table.version(),
+                                            receivedAt,
+                                            start,
+                                            command.clampBudgets(),
+                                            (long) Math.ceil(speed.solutionOverheadMillis()),
+                                            safetyFactor,
+                                            sampling));
+                                })
+                                .onTermination()
+                                .invoke(() -> queue.release(ticket, System.nanoTime()))
+                                .invoke(event -> {
+                                    if (event instanceof ReasonEvent.ThinkingEnded ended) {
+                                        thought[0] = ended;
+                                        // From the request's start, as ReasonResult.Timings counts it for answered
+                                        // requests.
+                                        thoughtMillis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                                    } else if (event instanceof ReasonEvent.Completed completed) {
+                                        learn(tenant, completed.result());
+                                    }
+                                })
+                                .onFailure()
+                                .invoke(failure -> {
+                                    // Failed after thinking (the answer missed the deadline, say): its speed still
+                                    // teaches.
+                                    if (thought[0] != null) {
+                                        speeds.observeThinking(tier.model(), thought[0].thinking(), thoughtMillis[0]);
+                                    }
+                                });
+                    });
                 })
                 .onTermination()
                 .invoke((failure, cancelled) -> ended(tierLabel[0], failure, cancelled, start));
+    }
+
+    /**
+     * A quota decision as a Uni: at once when the quota decided at once (the common case), else back in the
+     * request's own contexts, as the lease it waited for completed on a worker.
+     */
+    private static Uni<Void> decided(CompletionStage<Void> decision, Executor inOwnContext) {
+        CompletableFuture<Void> future = decision.toCompletableFuture();
+        Uni<Void> uni = Uni.createFrom().completionStage(future);
+        return future.isDone() ? uni : uni.emitOn(inOwnContext);
     }
 
     /**
@@ -240,6 +259,8 @@ public class Admission {
             metrics.refused(tier, "sampling_out_of_bounds");
         } else if (failure instanceof TierNotAllowed) {
             metrics.refused(tier, "tier_not_allowed");
+        } else if (failure instanceof QuotaStoreUnavailable) {
+            metrics.refused(tier, "quota_store_unavailable");
         } else if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND) {
             metrics.refused(tier, code.name().toLowerCase(Locale.ROOT));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.elasticmesh.router.AuditMode;
+import io.elasticmesh.router.QuotaStoreOutage;
 import io.elasticmesh.router.ReviewRule;
 import io.elasticmesh.router.SamplingBounds;
 import io.elasticmesh.router.Tenant;
@@ -128,6 +129,24 @@ class TierFileTests {
         assertThatThrownBy(() -> parse(GOLD + "    review: 0.5\n"))
                 .hasMessageStartingWith("tiers.yaml: tier 'gold'")
                 .hasMessageContaining("review");
+    }
+
+    @Test
+    void aTierFailsOpenWhenTheSharedQuotaStoreIsDownUnlessItSaysFailClosed() {
+        TierTable table = parse(GOLD + """
+                  guarded:
+                    model: m
+                    thinking-budget-tokens: 512
+                    solution-budget-tokens: 256
+                    deadline-ms: 9000
+                    quota-store-outage: fail-closed
+                """);
+
+        assertThat(table.require("gold").quotaStoreOutage()).isEqualTo(QuotaStoreOutage.FAIL_OPEN);
+        assertThat(table.require("guarded").quotaStoreOutage()).isEqualTo(QuotaStoreOutage.FAIL_CLOSED);
+        assertThatThrownBy(() -> parse(GOLD + "    quota-store-outage: closed\n"))
+                .hasMessageEndingWith("tier 'gold': field 'quota-store-outage' must be one of [fail-open, fail-closed],"
+                        + " was 'closed'");
     }
 
     @Test

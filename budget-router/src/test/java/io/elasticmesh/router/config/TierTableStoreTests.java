@@ -186,5 +186,10 @@ class TierTableStoreTests {
         public Audit audit() {
             throw new UnsupportedOperationException("not used by the store");
         }
+
+        @Override
+        public Shared shared() {
+            throw new UnsupportedOperationException("not used by the store");
+        }
     }
 }

@@ -8,8 +8,10 @@ import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.MutinySolutionServiceGrpc;
 import io.elasticmesh.router.AuditSink;
 import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.Quotas;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ThinkingHold;
+import io.elasticmesh.router.TokenQuotas;
 import io.elasticmesh.router.client.AuditClient;
 import io.elasticmesh.router.client.DecoderClient;
 import io.elasticmesh.router.client.SolutionClient;
@@ -91,6 +93,12 @@ final class Orchestration implements AutoCloseable {
                 sampling:
                   temperature: {default: 0.6, max: 1.0}
                   top-p: {pin: 0.95}
+              guarded:
+                model: fake
+                thinking-budget-tokens: 64
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                quota-store-outage: fail-closed
             tenants:
               acme:
                 allowed-tiers: [plain, rollover, every, reviewed, sampled]
@@ -104,6 +112,10 @@ final class Orchestration implements AutoCloseable {
                 allowed-tiers: [plain]
                 default-tier: plain
                 tokens-per-minute: 1
+              shared:
+                allowed-tiers: [plain, guarded]
+                default-tier: plain
+                tokens-per-minute: 1000
             """;
 
     final PhaseFakes.Decoder decoder = new PhaseFakes.Decoder();
@@ -127,6 +139,14 @@ final class Orchestration implements AutoCloseable {
 
     /** @param dir where the tier file is written */
     Orchestration(Path dir) {
+        this(dir, new TokenQuotas());
+    }
+
+    /**
+     * @param dir where the tier file is written
+     * @param quotas the tenants' quotas, as {@code QuotaLeasing} produces them
+     */
+    Orchestration(Path dir, Quotas quotas) {
         String name = InProcessServerBuilder.generateName();
         try {
             this.server = InProcessServerBuilder.forName(name)
@@ -172,7 +192,7 @@ final class Orchestration implements AutoCloseable {
                 .build()
                 .get("orchestration-tests");
         this.tiers = new TierTableStore(config, metrics);
-        this.admission = new Admission(tiers, config, metrics);
+        this.admission = new Admission(tiers, config, metrics, quotas);
         AuditSink audit = result -> audited.add(AuditMapper.toEvent(result));
         DecoderClient decoderClient = new DecoderClient(MutinyDecoderServiceGrpc.newMutinyStub(channel), tracer);
         SolutionClient solutionClient = new SolutionClient(MutinySolutionServiceGrpc.newMutinyStub(channel), tracer);

@@ -16,7 +16,10 @@ import io.elasticmesh.proto.reasoning.v1.GenerateSolutionResponse;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
+import io.elasticmesh.router.AdmissionRefused;
 import io.elasticmesh.router.Continuer;
+import io.elasticmesh.router.LeasedQuotas;
+import io.elasticmesh.router.QuotaStoreUnavailable;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
@@ -34,6 +37,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +61,8 @@ class ReasoningServiceTests {
     Path dir;
 
     private Orchestration mesh;
+    private LeasedQuotas leased;
+    private ExecutorService leasing;
 
     @BeforeEach
     void wire() {
@@ -66,6 +73,9 @@ class ReasoningServiceTests {
     @AfterEach
     void unwire() {
         mesh.close();
+        if (leasing != null) {
+            leasing.shutdownNow();
+        }
     }
 
     // --- the phases and what the client sees ---
@@ -565,6 +575,75 @@ class ReasoningServiceTests {
         assertThat(mesh.decoder.seen.sawCancellation()).isTrue();
         assertThat(mesh.solution.seen.requests).isEmpty();
         assertSlotAndQuotaReturned();
+    }
+
+    // --- quotas leased from the shared store (router.shared.*) ---
+
+    /** Rewires the mesh with quotas leased from {@code store}, leases taken on a worker thread of their own. */
+    private ExecutorService leasingFrom(InMemoryQuotaStore store) {
+        ExecutorService blocking = Executors.newSingleThreadExecutor();
+        leasing = blocking;
+        leased = new LeasedQuotas(store, 0.05, 0, blocking, System::nanoTime);
+        mesh.close();
+        mesh = new Orchestration(dir, leased);
+        mesh.solution.script = answers(ANSWER);
+        mesh.decoder.script = closesAfter(10);
+        return blocking;
+    }
+
+    @Test
+    void aLeasedQuotaAdmitsFromItsSliceAndReportsEveryTokenUsedToTheSharedBucket() throws Exception {
+        InMemoryQuotaStore store = new InMemoryQuotaStore();
+        ExecutorService blocking = leasingFrom(store);
+        int used = PROMPT_TOKENS + 10 + ANSWER_TOKENS;
+
+        for (int i = 0; i < 3; i++) {
+            answered(ask("shared", "plain", "why?"));
+        }
+        blocking.shutdown();
+        assertThat(blocking.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
+        leased.renewAll();
+
+        // 1000 tokens a minute: slices of 50, the first leased by the first request.
+        assertThat(store.reportedUsed.get(0)).isZero();
+        assertThat(store.totalReportedUsed()).isEqualTo(3L * used);
+    }
+
+    @Test
+    void aTenantWhoseSharedBucketIsEmptyIsRefusedWithARetryAfterItsDebt() {
+        InMemoryQuotaStore store = new InMemoryQuotaStore();
+        leasingFrom(store);
+        answered(ask("metered", "plain", "why?"));
+
+        // 1 token a minute, a slice of 1: the answer used 20, so the bucket owes 19 and needs a 20th to admit.
+        assertThatThrownBy(() -> answered(ask("metered", "plain", "again")))
+                .isInstanceOfSatisfying(AdmissionRefused.class, refused -> {
+                    assertThat(refused.reason()).isEqualTo(AdmissionRefused.Reason.QUOTA_EXHAUSTED);
+                    assertThat(refused.retryAfterNanos()).isCloseTo(20 * 60_000_000_000L, within(1_000_000_000L));
+                });
+    }
+
+    @Test
+    void withTheStoreDownATierThatFailsClosedRefusesUnavailableAndOneThatFailsOpenAdmits() {
+        InMemoryQuotaStore store = new InMemoryQuotaStore();
+        leasingFrom(store);
+        store.reachable = false;
+
+        assertThatThrownBy(() -> answered(ask("shared", "guarded", "why?")))
+                .isInstanceOf(QuotaStoreUnavailable.class)
+                .hasMessage("tenant 'shared' has no quota tokens left on this router and the shared quota store "
+                        + "(router.shared.jdbc-url) is unreachable; tier 'guarded' fails closed (quota-store-outage: "
+                        + "fail-closed)");
+        assertThat(failureOf(() -> answered(ask("shared", "guarded", "why?")))).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(mesh.decoder.seen.requests).isEmpty();
+
+        assertThat(answered(ask("shared", "plain", "why?")).solution().text()).isEqualTo(ANSWER);
+
+        // Back: the next lease charges what the fail-open request used.
+        store.reachable = true;
+        answered(ask("shared", "guarded", "why?"));
+        assertThat(store.reportedUsed).containsExactly(PROMPT_TOKENS + 10L + ANSWER_TOKENS);
     }
 
     /** Nothing in flight or waiting, the metered tenant's bucket full, and the slot usable by the next request. */

@@ -23,15 +23,17 @@ class NetworkPoliciesTests {
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
-    void clientsOutsideTheNamespaceReachOnlyTheRoutersGrpcPort(String overlay) {
-        assertThat(reachable(overlay, CLIENT_NAMESPACE)).containsExactly("budget-router:grpc");
+    void clientsOutsideTheNamespaceReachOnlyTheRoutersGrpcAndHttpPorts(String overlay) {
+        // http: the OpenAI-compatible door.
+        assertThat(reachable(overlay, CLIENT_NAMESPACE))
+                .containsExactlyInAnyOrder("budget-router:grpc", "budget-router:http");
     }
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void theComplianceNamespaceReachesTheAuditQueryApi(String overlay) {
         assertThat(reachable(overlay, COMPLIANCE_NAMESPACE))
-                .containsExactlyInAnyOrder("budget-router:grpc", "audit-service:grpc");
+                .containsExactlyInAnyOrder("budget-router:grpc", "budget-router:http", "audit-service:grpc");
     }
 
     @ParameterizedTest

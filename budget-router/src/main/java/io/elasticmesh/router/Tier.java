@@ -37,47 +37,9 @@ public record Tier(
         QuotaStoreOutage quotaStoreOutage) {
 
     /**
-     * A tier whose reasoning efforts are {@link ReasoningEfforts#derived derived} from its thinking budgets, and
-     * which fails open when the shared quota store is unreachable.
-     */
-    public Tier(
-            String name,
-            String model,
-            int thinkingBudgetTokens,
-            int thinkingBudgetCeilingTokens,
-            int solutionBudgetTokens,
-            long deadlineMs,
-            int priority,
-            int maxConcurrentRequests,
-            int queueLimit,
-            boolean rolloverUnusedThinking,
-            AuditMode audit,
-            ReviewRule review,
-            SamplingBounds sampling) {
-        this(
-                name,
-                model,
-                thinkingBudgetTokens,
-                thinkingBudgetCeilingTokens,
-                solutionBudgetTokens,
-                deadlineMs,
-                priority,
-                maxConcurrentRequests,
-                queueLimit,
-                rolloverUnusedThinking,
-                audit,
-                review,
-                sampling,
-                // Bounded so that an invalid t or ceiling is refused by the checks below, which name the field.
-                ReasoningEfforts.derived(
-                        Math.max(1, thinkingBudgetTokens),
-                        Math.max(Math.max(1, thinkingBudgetTokens), thinkingBudgetCeilingTokens)),
-                QuotaStoreOutage.FAIL_OPEN);
-    }
-
-    /**
-     * A tier that audits only cut requests and sends none to review, the defaults, with the proto's own sampling
-     * bounds.
+     * A tier with every optional field at its default: it audits only cut requests, sends none to review, has the
+     * proto's own sampling bounds and the derived reasoning efforts, and fails open when the shared quota store is
+     * unreachable.
      */
     public Tier(
             String name,
@@ -103,7 +65,16 @@ public record Tier(
                 rolloverUnusedThinking,
                 AuditMode.CUT_ONLY,
                 ReviewRule.NONE,
-                SamplingBounds.OPEN);
+                SamplingBounds.OPEN,
+                defaultEfforts(thinkingBudgetTokens, thinkingBudgetCeilingTokens),
+                QuotaStoreOutage.FAIL_OPEN);
+    }
+
+    /** The reasoning efforts of a tier whose file names none, {@link ReasoningEfforts#derived derived} from t. */
+    public static ReasoningEfforts defaultEfforts(int thinkingBudgetTokens, int thinkingBudgetCeilingTokens) {
+        // Bounded so that an invalid t or ceiling is refused by the tier's own checks, which name the field.
+        int t = Math.max(1, thinkingBudgetTokens);
+        return ReasoningEfforts.derived(t, Math.max(t, thinkingBudgetCeilingTokens));
     }
 
     public Tier {

@@ -216,6 +216,21 @@ class SamplingPolicyTests {
     }
 
     private static Tier tier(SamplingBounds bounds) {
-        return new Tier("t", "m", 8, 8, 8, 1000, 0, 1, 0, false, AuditMode.CUT_ONLY, ReviewRule.NONE, bounds);
+        return new Tier(
+                "t",
+                "m",
+                8,
+                8,
+                8,
+                1000,
+                0,
+                1,
+                0,
+                false,
+                AuditMode.CUT_ONLY,
+                ReviewRule.NONE,
+                bounds,
+                Tier.defaultEfforts(8, 8),
+                QuotaStoreOutage.FAIL_OPEN);
     }
 }

@@ -121,44 +121,35 @@ public final class TierFile {
     private static Tier tier(String name, JsonNode node) {
         String where = "tier '" + name + "'";
         TierYaml t = StrictYaml.bind(node, TierYaml.class, where);
-        Tier tier = new Tier(
-                name,
-                t.model(),
-                t.thinkingBudgetTokens(),
-                or(t.thinkingBudgetCeilingTokens(), t.thinkingBudgetTokens()),
-                t.solutionBudgetTokens(),
-                t.deadlineMs(),
-                or(t.priority(), DEFAULT_PRIORITY),
-                or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT),
-                or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
-                t.rolloverUnusedThinking(),
-                parsed(t.audit(), AuditMode.CUT_ONLY, AuditMode::fromConfigName, where, "audit"),
-                parsed(t.review(), ReviewRule.NONE, ReviewRule::parse, where, "review"),
-                sampling(t.sampling(), where));
-        EffortsYaml efforts = t.reasoningEffortThinkingTokens();
+        int thinking = t.thinkingBudgetTokens();
+        int ceiling = or(t.thinkingBudgetCeilingTokens(), thinking);
+        AuditMode audit = parsed(t.audit(), AuditMode.CUT_ONLY, AuditMode::fromConfigName, where, "audit");
+        ReviewRule review = parsed(t.review(), ReviewRule.NONE, ReviewRule::parse, where, "review");
+        SamplingBounds sampling = sampling(t.sampling(), where);
         QuotaStoreOutage outage = parsed(
                 t.quotaStoreOutage(),
                 QuotaStoreOutage.FAIL_OPEN,
                 QuotaStoreOutage::fromConfigName,
                 where,
                 "quota-store-outage");
+        EffortsYaml efforts = t.reasoningEffortThinkingTokens();
         try {
             return new Tier(
                     name,
-                    tier.model(),
-                    tier.thinkingBudgetTokens(),
-                    tier.thinkingBudgetCeilingTokens(),
-                    tier.solutionBudgetTokens(),
-                    tier.deadlineMs(),
-                    tier.priority(),
-                    tier.maxConcurrentRequests(),
-                    tier.queueLimit(),
-                    tier.rolloverUnusedThinking(),
-                    tier.audit(),
-                    tier.review(),
-                    tier.sampling(),
+                    t.model(),
+                    thinking,
+                    ceiling,
+                    t.solutionBudgetTokens(),
+                    t.deadlineMs(),
+                    or(t.priority(), DEFAULT_PRIORITY),
+                    or(t.maxConcurrentRequests(), DEFAULT_MAX_CONCURRENT),
+                    or(t.queueLimit(), DEFAULT_QUEUE_LIMIT),
+                    t.rolloverUnusedThinking(),
+                    audit,
+                    review,
+                    sampling,
                     efforts == null
-                            ? tier.reasoningEfforts()
+                            ? Tier.defaultEfforts(thinking, ceiling)
                             : new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()),
                     outage);
         } catch (IllegalArgumentException invalid) {

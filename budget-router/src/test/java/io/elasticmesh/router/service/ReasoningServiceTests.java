@@ -477,24 +477,23 @@ class ReasoningServiceTests {
 
     @Test
     void aContinuationKeepsTheSamplingTheContinuedRequestWasAnsweredWith() {
-        mesh.decoder.script = cutAtBudget();
-        ReasonResult cut = answered(ask(
-                "acme",
-                "sampled",
-                "why?",
-                new Sampling(OptionalDouble.of(0.3), OptionalDouble.empty(), OptionalLong.of(11))));
-        mesh.decoder.script = closesAfter(5);
+        ReasonResult cut = cutWithSampling();
 
-        ReasonResult more = continued(cut.requestId(), 8, "acme");
-
-        assertThat(more.sampling()).isEqualTo(cut.sampling());
-        assertThat(mesh.decoder.seen.last().getSampling())
-                .isEqualTo(mesh.decoder.seen.requests.get(0).getSampling());
-        assertThat(mesh.solution.seen.last().getSampling().getSeed()).isEqualTo(11);
+        assertSamplingKept(cut, continued(cut.requestId(), 8, "acme"));
     }
 
     @Test
     void aContinuationFromTheAuditStoreKeepsTheSamplingTheAuditEventRecordsAsApplied() {
+        ReasonResult cut = cutWithSampling();
+
+        ReasonResult more = continuedOn(mesh.otherReplica, cut.requestId(), 8, new Continuer("acme", false));
+
+        assertThat(mesh.auditStore.seen.only().getRequestId()).isEqualTo(cut.requestId());
+        assertSamplingKept(cut, more);
+    }
+
+    /** A request of the sampled tier with its own temperature and seed, cut; the next request closes thinking. */
+    private ReasonResult cutWithSampling() {
         mesh.decoder.script = cutAtBudget();
         ReasonResult cut = answered(ask(
                 "acme",
@@ -502,10 +501,10 @@ class ReasoningServiceTests {
                 "why?",
                 new Sampling(OptionalDouble.of(0.3), OptionalDouble.empty(), OptionalLong.of(11))));
         mesh.decoder.script = closesAfter(5);
+        return cut;
+    }
 
-        ReasonResult more = continuedOn(mesh.otherReplica, cut.requestId(), 8, new Continuer("acme", false));
-
-        assertThat(mesh.auditStore.seen.only().getRequestId()).isEqualTo(cut.requestId());
+    private void assertSamplingKept(ReasonResult cut, ReasonResult more) {
         assertThat(more.sampling()).isEqualTo(cut.sampling());
         assertThat(mesh.decoder.seen.last().getSampling())
                 .isEqualTo(mesh.decoder.seen.requests.get(0).getSampling());

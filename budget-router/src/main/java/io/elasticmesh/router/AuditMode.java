@@ -1,10 +1,7 @@
 package io.elasticmesh.router;
 
-import java.util.Arrays;
-import java.util.List;
-
 /** Which of a tier's requests are published for audit. */
-public enum AuditMode {
+public enum AuditMode implements ConfigNamed {
     /** Only requests whose thinking was cut: the reasoning behind their answers was never seen whole. */
     CUT_ONLY("cut-only"),
     /** Every answered request. */
@@ -21,21 +18,13 @@ public enum AuditMode {
         return this == ALL || thinkingCut;
     }
 
-    /** The name used in the tier file. */
+    @Override
     public String configName() {
         return configName;
     }
 
-    public static List<String> configNames() {
-        return Arrays.stream(values()).map(AuditMode::configName).toList();
-    }
-
-    /** @throws IllegalArgumentException when {@code name} is not one of {@link #configNames()} */
+    /** @throws IllegalArgumentException naming every accepted name when {@code name} is none of them */
     public static AuditMode fromConfigName(String name) {
-        return Arrays.stream(values())
-                .filter(m -> m.configName.equals(name))
-                .findFirst()
-                .orElseThrow(
-                        () -> new IllegalArgumentException("must be one of " + configNames() + ", was '" + name + "'"));
+        return ConfigNamed.fromConfigName(AuditMode.class, name);
     }
 }

@@ -1,13 +1,10 @@
 package io.elasticmesh.router;
 
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * What a tier does with a request whose tenant has no quota tokens left on this replica while the shared quota
  * store cannot be reached to lease more (only with {@code router.shared.jdbc-url} set).
  */
-public enum QuotaStoreOutage {
+public enum QuotaStoreOutage implements ConfigNamed {
     /** Admit it; what it uses is charged to the tenant's shared bucket once the store answers again. */
     FAIL_OPEN("fail-open"),
     /** Refuse it with UNAVAILABLE naming the store: no request of the tier runs beyond the shared quota. */
@@ -19,21 +16,13 @@ public enum QuotaStoreOutage {
         this.configName = configName;
     }
 
-    /** The name used in the tier file. */
+    @Override
     public String configName() {
         return configName;
     }
 
-    public static List<String> configNames() {
-        return Arrays.stream(values()).map(QuotaStoreOutage::configName).toList();
-    }
-
-    /** @throws IllegalArgumentException when {@code name} is not one of {@link #configNames()} */
+    /** @throws IllegalArgumentException naming every accepted name when {@code name} is none of them */
     public static QuotaStoreOutage fromConfigName(String name) {
-        return Arrays.stream(values())
-                .filter(m -> m.configName.equals(name))
-                .findFirst()
-                .orElseThrow(
-                        () -> new IllegalArgumentException("must be one of " + configNames() + ", was '" + name + "'"));
+        return ConfigNamed.fromConfigName(QuotaStoreOutage.class, name);
     }
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,7 +18,9 @@ import java.util.function.LongSupplier;
  *
  * <p>While the store cannot be reached, a request that finds its tenant's slice empty follows its tier's
  * {@link QuotaStoreOutage}: admitted (its use is charged when the store answers again) or refused UNAVAILABLE. For
- * {@code storeRetryNanos} after a failure no request waits on the store; the background renewals keep trying.
+ * {@code storeRetryNanos} after a failure no request waits on the store; the background renewals keep trying. A
+ * store that answers too slowly is the same outage for the request that waits: the wait ends when the request must
+ * start to meet its deadline, and the lease goes on for the requests after it.
  */
 public final class LeasedQuotas implements Quotas {
 
@@ -68,7 +72,7 @@ public final class LeasedQuotas implements Quotas {
     }
 
     @Override
-    public CompletionStage<Void> admit(Tenant tenant, Tier tier, long nowNanos) {
+    public CompletionStage<Void> admit(Tenant tenant, Tier tier, long nowNanos, long latestNanos) {
         Slice slice = slice(tenant);
         synchronized (slice) {
             if (slice.left() > 0) {
@@ -80,7 +84,7 @@ public final class LeasedQuotas implements Quotas {
             }
         }
         if (storeDown && nowNanos - storeDownSinceNanos < storeRetryNanos) {
-            return outage(tenant, tier);
+            return outage(tenant, tier, "is unreachable");
         }
         return CompletableFuture.supplyAsync(
                         () -> {
@@ -93,11 +97,19 @@ public final class LeasedQuotas implements Quotas {
                             return null;
                         },
                         blocking)
+                .orTimeout(Math.max(1, latestNanos - nowNanos), TimeUnit.NANOSECONDS)
                 .handle((ignored, failure) -> failure)
                 .thenCompose(failure -> {
                     Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
                     if (cause instanceof QuotaStoreUnavailable) {
-                        return outage(tenant, tier);
+                        return outage(tenant, tier, "is unreachable");
+                    }
+                    if (cause instanceof TimeoutException) {
+                        return outage(
+                                tenant,
+                                tier,
+                                "did not answer within the " + TimeUnit.NANOSECONDS.toMillis(latestNanos - nowNanos)
+                                        + " ms the request's deadline left to wait");
                     }
                     if (cause != null) {
                         return CompletableFuture.failedFuture(cause);
@@ -148,13 +160,14 @@ public final class LeasedQuotas implements Quotas {
         return storeDown;
     }
 
-    private CompletionStage<Void> outage(Tenant tenant, Tier tier) {
+    /** @param how what the store did, after "the shared quota store (router.shared.jdbc-url)" */
+    private CompletionStage<Void> outage(Tenant tenant, Tier tier, String how) {
         if (tier.quotaStoreOutage() == QuotaStoreOutage.FAIL_OPEN) {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.failedFuture(new QuotaStoreUnavailable("tenant '" + tenant.name()
                 + "' has no quota tokens left on this router and the shared quota store (router.shared.jdbc-url) "
-                + "is unreachable; tier '" + tier.name() + "' fails closed (quota-store-outage: "
+                + how + "; tier '" + tier.name() + "' fails closed (quota-store-outage: "
                 + tier.quotaStoreOutage().configName() + ")"));
     }
 

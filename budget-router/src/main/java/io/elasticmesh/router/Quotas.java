@@ -11,8 +11,11 @@ public interface Quotas {
     /**
      * Completes when the tenant may start a request of {@code tier}; fails with {@link AdmissionRefused}
      * (QUOTA_EXHAUSTED) when its quota is used, or {@link QuotaStoreUnavailable} when the tier fails closed.
+     *
+     * @param latestNanos the {@link System#nanoTime} by which the request must start to answer within its deadline:
+     *     a decision that needs a shared store which has not answered by then is made as if it were unreachable
      */
-    CompletionStage<Void> admit(Tenant tenant, Tier tier, long nowNanos);
+    CompletionStage<Void> admit(Tenant tenant, Tier tier, long nowNanos, long latestNanos);
 
     /** Charges what a request used (prompt, thinking and solution tokens, as counted by Triton). */
     void charge(Tenant tenant, long tokens, long nowNanos);

@@ -38,7 +38,7 @@ public final class TokenQuotas implements Quotas {
 
     /** Decided at once: the bucket is this router's. */
     @Override
-    public CompletionStage<Void> admit(Tenant tenant, Tier tier, long nowNanos) {
+    public CompletionStage<Void> admit(Tenant tenant, Tier tier, long nowNanos, long latestNanos) {
         try {
             check(tenant, nowNanos);
             return CompletableFuture.completedFuture(null);

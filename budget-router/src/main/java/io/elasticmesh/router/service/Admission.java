@@ -103,16 +103,19 @@ public class Admission {
                     Deadline tierDeadline = Deadline.after(tier.deadlineMs(), TimeUnit.MILLISECONDS);
                     Deadline deadline = callerDeadline == null ? tierDeadline : callerDeadline.minimum(tierDeadline);
                     long deadlineMs = deadline.timeRemaining(TimeUnit.MILLISECONDS);
+                    ModelSpeed speed = speeds.of(tier.model());
+                    long reserveNanos = TimeUnit.MILLISECONDS.toNanos(
+                            DeadlineSplit.solutionReserveMillis(budget.solutionTokens(), speed, safetyFactor));
+                    // The last moment thinking may start and leave the solution its reserve: it bounds every wait
+                    // before the work (a lease from the shared quota store, a slot).
+                    long latestStart = System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
                     Uni<Void> quota = tenant.isPresent()
-                            ? decided(quotas.admit(tenant.get(), tier, start), inOwnContext)
+                            ? decided(quotas.admit(tenant.get(), tier, start, latestStart), inOwnContext)
                             : Uni.createFrom().voidItem();
                     return quota.onItem().transformToMulti(admittedByQuota -> {
-                        ModelSpeed speed = speeds.of(tier.model());
-                        long reserveNanos = TimeUnit.MILLISECONDS.toNanos(
-                                DeadlineSplit.solutionReserveMillis(budget.solutionTokens(), speed, safetyFactor));
-                        long latestStart = start + deadline.timeRemaining(TimeUnit.NANOSECONDS) - reserveNanos;
                         metrics.queueDepth(tier.name(), queue, q -> q.waiting(tier.name()));
-                        Ticket ticket = queue.enter(tier, start, latestStart);
+                        long entered = System.nanoTime();
+                        Ticket ticket = queue.enter(tier, entered, latestStart);
                         ReasonEvent.ThinkingEnded[] thought = {null};
                         long[] thoughtMillis = {0};
                         Uni<Ticket> slot = Uni.createFrom()
@@ -123,7 +126,7 @@ public class Admission {
                             // least 1 ms) of a request with no time to wait could beat its own grant.
                             slot = slot.ifNoItem()
                                     .after(Duration.ofNanos(
-                                            Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - start)))
+                                            Math.max(TimeUnit.MILLISECONDS.toNanos(1), latestStart - entered)))
                                     .failWith(() -> Status.DEADLINE_EXCEEDED
                                             .withDescription("no slot of tier '" + tier.name()
                                                     + "' freed in time to answer within the deadline of " + deadlineMs

@@ -8,12 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** The shared quota store of one replica in memory, with the real bucket arithmetic; unreachable on demand. */
 final class InMemoryQuotaStore implements QuotaStore {
 
     volatile boolean reachable = true;
+    /** Leases wait until this opens: a store that answers too slowly. */
+    volatile CountDownLatch answering = new CountDownLatch(0);
     /** The {@code used} of every lease, as reported. */
     final List<Long> reportedUsed = new CopyOnWriteArrayList<>();
 
@@ -21,7 +24,17 @@ final class InMemoryQuotaStore implements QuotaStore {
     private final Map<String, Long> leased = new HashMap<>();
 
     @Override
-    public synchronized Grant lease(Tenant tenant, long slice, long used) {
+    public Grant lease(Tenant tenant, long slice, long used) {
+        try {
+            answering.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuotaStoreUnavailable("the lease was interrupted");
+        }
+        return leaseNow(tenant, slice, used);
+    }
+
+    private synchronized Grant leaseNow(Tenant tenant, long slice, long used) {
         if (!reachable) {
             throw new QuotaStoreUnavailable(
                     "the shared quota store (router.shared.jdbc-url) is unreachable: Connection refused");

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -643,6 +644,40 @@ class ReasoningServiceTests {
         store.reachable = true;
         answered(ask("shared", "guarded", "why?"));
         assertThat(store.reportedUsed).containsExactly(PROMPT_TOKENS + 10L + ANSWER_TOKENS);
+    }
+
+    @Test
+    void aStoreTooSlowForTheDeadlineIsAnOutageForTheRequestThatWaitsAndTheLeaseGoesOnForTheNext() {
+        InMemoryQuotaStore store = new InMemoryQuotaStore();
+        leasingFrom(store);
+        CountDownLatch slow = new CountDownLatch(1);
+        store.answering = slow;
+        try {
+            // A 4 s deadline less the solution's reserve (32 tokens at the initial 50 ms each plus 500 ms, x1.5).
+            Throwable refused = catchThrowable(() -> mesh.service
+                    .reason(ask("shared", "guarded", "why?"), Deadline.after(4, TimeUnit.SECONDS))
+                    .await()
+                    .atMost(PATIENCE));
+            assertThat(refused)
+                    .isInstanceOf(QuotaStoreUnavailable.class)
+                    .hasMessageMatching(
+                            "tenant 'shared' has no quota tokens left on this router and the shared quota "
+                                    + "store \\(router.shared.jdbc-url\\) did not answer within the \\d+ ms the request's "
+                                    + "deadline left to wait; tier 'guarded' fails closed \\(quota-store-outage: fail-closed\\)");
+            assertThat(mesh.decoder.seen.requests).isEmpty();
+
+            ReasonResult admitted = mesh.service
+                    .reason(ask("shared", "plain", "why?"), Deadline.after(4, TimeUnit.SECONDS))
+                    .await()
+                    .atMost(PATIENCE);
+            assertThat(admitted.solution().text()).isEqualTo(ANSWER);
+        } finally {
+            slow.countDown();
+        }
+        // The lease the first request gave up on went on: the store answers the next request from its slice.
+        assertThat(answered(ask("shared", "guarded", "again")).solution().text())
+                .isEqualTo(ANSWER);
+        assertThat(store.reportedUsed).isNotEmpty();
     }
 
     /** Nothing in flight or waiting, the metered tenant's bucket full, and the slot usable by the next request. */

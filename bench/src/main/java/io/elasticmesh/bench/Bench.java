@@ -133,10 +133,6 @@ public final class Bench {
                         memory,
                         cpu));
             }
-            memoryMb = memory.peakMb();
-            if (nmt) {
-                nativeMemory = NativeMemory.summaries(pids);
-            }
             if (!footprint) {
                 progress("HTTP door against gRPC Reason: " + scale.overheadRequests() + " pairs, then throughput");
                 httpDoor = HttpDoor.measure(
@@ -144,7 +140,16 @@ public final class Bench {
                         call,
                         scale.overheadRequests(),
                         scale.throughputRounds(),
-                        scale.throughputWindowMs());
+                        scale.throughputWindowMs(),
+                        memory,
+                        cpu);
+            }
+            // Under gRPC and HTTP load both.
+            memoryMb = memory.peakMb();
+            if (nmt) {
+                nativeMemory = NativeMemory.summaries(pids);
+            }
+            if (!footprint) {
                 progress("audit path");
                 audit = AuditPath.measure(
                         endpoints,

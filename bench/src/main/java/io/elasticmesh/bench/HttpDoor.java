@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * The router's two doors side by side: the same request through gRPC {@code Reason} and through the OpenAI-compatible
  * {@code POST /v1/chat/completions} (not streamed). Latency in interleaved pairs (gRPC first in even pairs, HTTP first
- * in odd ones), each pair's two answers compared; then closed-loop throughput, one request at a time and
- * {@link #CONCURRENT} in flight, in alternating windows as in {@link Throughput}.
+ * in odd ones), each pair's two answers compared; then closed-loop throughput at each of {@link #CONCURRENCY} in
+ * flight, in alternating windows as in {@link Throughput}, with the CPU each door's request costs per process (the
+ * load generator's HTTP client included: on two cores it competes with the mesh).
  */
 final class HttpDoor {
 
@@ -25,7 +26,7 @@ final class HttpDoor {
     }
 
     /** @param requests the interleaved pairs sent; {@code answersDiffering} the pairs whose two answers differ */
-    record Result(int requests, int answersDiffering, Latency grpc, Latency http, List<Point> throughput) {
+    record Result(int requests, int answersDiffering, Latency grpc, Latency http, List<Throughput.Point> throughput) {
 
         double p50Ratio() {
             return http.p50Ms() / grpc.p50Ms();
@@ -40,17 +41,16 @@ final class HttpDoor {
         }
     }
 
-    record Point(int concurrency, double grpcRps, double httpRps, long grpcErrors, long httpErrors) {
-
-        /** HTTP over gRPC: within the target when at least {@code 1 / TARGET_RATIO}. */
-        double ratio() {
-            return httpRps / grpcRps;
-        }
-    }
-
     private HttpDoor() {}
 
-    static Result measure(Endpoints endpoints, Endpoints.Call call, int requests, int rounds, long windowMs)
+    static Result measure(
+            Endpoints endpoints,
+            Endpoints.Call call,
+            int requests,
+            int rounds,
+            long windowMs,
+            ResidentMemory memory,
+            CpuTime cpu)
             throws Exception {
         Samples grpc = new Samples();
         Samples http = new Samples();
@@ -68,23 +68,16 @@ final class HttpDoor {
                 differing++;
             }
         }
-        List<Point> throughput = new ArrayList<>();
+        List<Throughput.Point> throughput = new ArrayList<>();
         for (int concurrency : CONCURRENCY) {
-            Throughput.Window grpcTotal = Throughput.Window.NONE;
-            Throughput.Window httpTotal = Throughput.Window.NONE;
-            for (int round = 0; round < rounds; round++) {
-                for (int k = 0; k < 2; k++) {
-                    if ((round + k) % 2 == 0) {
-                        grpcTotal =
-                                grpcTotal.plus(Throughput.window(concurrency, windowMs, () -> endpoints.mesh(call)));
-                    } else {
-                        httpTotal =
-                                httpTotal.plus(Throughput.window(concurrency, windowMs, () -> endpoints.http(call)));
-                    }
-                }
-            }
-            throughput.add(
-                    new Point(concurrency, grpcTotal.rps(), httpTotal.rps(), grpcTotal.errors(), httpTotal.errors()));
+            throughput.add(Throughput.compare(
+                    concurrency,
+                    rounds,
+                    windowMs,
+                    () -> endpoints.http(call),
+                    () -> endpoints.mesh(call),
+                    memory,
+                    cpu));
         }
         return new Result(requests, differing, Latency.of(grpc), Latency.of(http), throughput);
     }

@@ -93,19 +93,19 @@ final class Report {
                                 "concurrency",
                                 p.concurrency(),
                                 "mesh_rps",
-                                p.meshRps(),
+                                p.rps(),
                                 "direct_rps",
-                                p.directRps(),
+                                p.baselineRps(),
                                 "ratio",
                                 p.ratio(),
                                 "mesh_errors",
-                                p.meshErrors(),
+                                p.errors(),
                                 "direct_errors",
-                                p.directErrors(),
+                                p.baselineErrors(),
                                 "mesh_cpu_ms_per_request",
-                                rounded(p.meshCpuMs()),
+                                rounded(p.cpuMs()),
                                 "direct_cpu_ms_per_request",
-                                rounded(p.directCpuMs())))
+                                rounded(p.baselineCpuMs())))
                         .toList());
         if (r.httpDoor() != null) {
             root.put("http_door", httpDoor(r.httpDoor()));
@@ -265,15 +265,19 @@ final class Report {
                                 "concurrency",
                                 p.concurrency(),
                                 "grpc_rps",
-                                p.grpcRps(),
+                                p.baselineRps(),
                                 "http_rps",
-                                p.httpRps(),
+                                p.rps(),
                                 "ratio",
                                 p.ratio(),
                                 "grpc_errors",
-                                p.grpcErrors(),
+                                p.baselineErrors(),
                                 "http_errors",
-                                p.httpErrors()))
+                                p.errors(),
+                                "grpc_cpu_ms_per_request",
+                                rounded(p.baselineCpuMs()),
+                                "http_cpu_ms_per_request",
+                                rounded(p.cpuMs())))
                         .toList());
         return door;
     }
@@ -373,18 +377,18 @@ final class Report {
             throughputRow(
                     md,
                     "throughput, " + p.concurrency() + " in flight (scripted)",
-                    new Side("mesh", p.meshRps(), p.meshErrors()),
-                    new Side("direct", p.directRps(), p.directErrors()),
+                    new Side("mesh", p.rps(), p.errors()),
+                    new Side("direct", p.baselineRps(), p.baselineErrors()),
                     verdict(p.ratio() >= 0.95, "≥ 0.95"));
         }
         for (Throughput.Point p : r.throughput()) {
-            double mesh = total(p.meshCpuMs());
-            double direct = total(p.directCpuMs());
+            double mesh = total(p.cpuMs());
+            double direct = total(p.baselineCpuMs());
             row(
                     md,
                     "CPU per request, " + p.concurrency() + " in flight (scripted)",
-                    cpu(p.meshCpuMs()),
-                    cpu(p.directCpuMs()) + " direct",
+                    cpu(p.cpuMs()),
+                    cpu(p.baselineCpuMs()) + " direct",
                     ratio(mesh / direct),
                     "");
         }
@@ -506,15 +510,22 @@ final class Report {
                 h.answersDiffering() + " differing",
                 verdict(h.answersDiffering() == 0, "0"));
         double floor = 1 / HttpDoor.TARGET_RATIO;
-        for (HttpDoor.Point p : h.throughput()) {
+        for (Throughput.Point p : h.throughput()) {
             throughputRow(
                     md,
                     "HTTP vs gRPC throughput, " + p.concurrency() + " in flight (scripted)",
-                    new Side("HTTP", p.httpRps(), p.httpErrors()),
-                    new Side("gRPC", p.grpcRps(), p.grpcErrors()),
+                    new Side("HTTP", p.rps(), p.errors()),
+                    new Side("gRPC", p.baselineRps(), p.baselineErrors()),
                     verdict(
                             p.ratio() >= floor,
                             String.format(Locale.ROOT, "≥ %.3f (1 / %.2f)", floor, HttpDoor.TARGET_RATIO)));
+            row(
+                    md,
+                    "HTTP vs gRPC, CPU per request, " + p.concurrency() + " in flight (scripted)",
+                    cpu(p.cpuMs()),
+                    cpu(p.baselineCpuMs()) + " gRPC",
+                    ratio(total(p.cpuMs()) / total(p.baselineCpuMs())),
+                    "");
         }
     }
 

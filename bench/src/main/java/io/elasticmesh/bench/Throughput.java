@@ -11,32 +11,36 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Closed-loop throughput: {@code concurrency} clients, each sending its next request when the last one answered,
- * until a window closes, through the mesh and directly in alternating windows (mesh first in even rounds, direct
- * first in odd ones). The rate is the answered requests over the time until the last of them answered, so a request
+ * until a window closes, one way and its baseline in alternating windows (through the mesh and directly, say; each
+ * first in every other round). The rate is the answered requests over the time until the last of them answered, so a request
  * longer than the window still counts; failures are counted apart.
  */
 final class Throughput {
 
     /**
-     * @param meshCpuMs CPU milliseconds per answered request, per process tree, in the mesh windows
-     * @param directCpuMs the same in the direct windows
+     * One request kind against its baseline at one concurrency: the mesh against direct Triton calls, or the HTTP door
+     * against gRPC.
+     *
+     * @param cpuMs CPU milliseconds per answered request, per process tree, in the measured side's windows
+     * @param baselineCpuMs the same in the baseline's windows
      */
     record Point(
             int concurrency,
-            double meshRps,
-            double directRps,
-            long meshErrors,
-            long directErrors,
-            Map<String, Double> meshCpuMs,
-            Map<String, Double> directCpuMs) {
+            double rps,
+            double baselineRps,
+            long errors,
+            long baselineErrors,
+            Map<String, Double> cpuMs,
+            Map<String, Double> baselineCpuMs) {
 
         double ratio() {
-            return meshRps / directRps;
+            return rps / baselineRps;
         }
     }
 
     private Throughput() {}
 
+    /** Through the mesh, against the same calls made directly to Triton. */
     static Point measure(
             Endpoints endpoints,
             Endpoints.Call call,
@@ -46,35 +50,49 @@ final class Throughput {
             ResidentMemory memory,
             CpuTime cpu)
             throws Exception {
-        Map<String, Double> meshCpu = new LinkedHashMap<>();
-        Map<String, Double> directCpu = new LinkedHashMap<>();
-        Window meshTotal = Window.NONE;
-        Window directTotal = Window.NONE;
+        return compare(
+                concurrency, rounds, windowMs, () -> endpoints.mesh(call), () -> endpoints.direct(call), memory, cpu);
+    }
+
+    /** {@code measured} against {@code baseline} in alternating windows, measured first in even rounds. */
+    static Point compare(
+            int concurrency,
+            int rounds,
+            long windowMs,
+            Runnable measured,
+            Runnable baseline,
+            ResidentMemory memory,
+            CpuTime cpu)
+            throws Exception {
+        Map<String, Double> measuredCpu = new LinkedHashMap<>();
+        Map<String, Double> baselineCpu = new LinkedHashMap<>();
+        Window measuredTotal = Window.NONE;
+        Window baselineTotal = Window.NONE;
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < 2; k++) {
-                boolean mesh = (round + k) % 2 == 0;
-                memory.sample(mesh);
+                boolean first = (round + k) % 2 == 0;
+                // Both sides: services idle through a direct window, and answer both of the HTTP door's.
+                memory.sample(true);
                 Map<String, Double> before = cpu.snapshotMs();
-                Window w =
-                        window(concurrency, windowMs, mesh ? () -> endpoints.mesh(call) : () -> endpoints.direct(call));
-                Map<String, Double> windowCpu = mesh ? meshCpu : directCpu;
+                Window w = window(concurrency, windowMs, first ? measured : baseline);
+                Map<String, Double> windowCpu = first ? measuredCpu : baselineCpu;
                 cpu.usedSinceMs(before).forEach((name, ms) -> windowCpu.merge(name, ms, Double::sum));
                 memory.sample(false);
-                if (mesh) {
-                    meshTotal = meshTotal.plus(w);
+                if (first) {
+                    measuredTotal = measuredTotal.plus(w);
                 } else {
-                    directTotal = directTotal.plus(w);
+                    baselineTotal = baselineTotal.plus(w);
                 }
             }
         }
         return new Point(
                 concurrency,
-                meshTotal.rps(),
-                directTotal.rps(),
-                meshTotal.errors(),
-                directTotal.errors(),
-                CpuTime.perRequest(meshCpu, meshTotal.completed()),
-                CpuTime.perRequest(directCpu, directTotal.completed()));
+                measuredTotal.rps(),
+                baselineTotal.rps(),
+                measuredTotal.errors(),
+                baselineTotal.errors(),
+                CpuTime.perRequest(measuredCpu, measuredTotal.completed()),
+                CpuTime.perRequest(baselineCpu, baselineTotal.completed()));
     }
 
     /** One closed-loop window, or the sum of several. */

@@ -97,6 +97,13 @@ class BenchQuickIT {
             assertThat(p.path("ratio").isNumber()).as("ratio of " + p).isTrue();
             assertThat(p.path("grpc_errors").asLong()).as("gRPC errors of " + p).isZero();
             assertThat(p.path("http_errors").asLong()).as("HTTP errors of " + p).isZero();
+            // Both doors' requests are served by the router, and the HTTP client is this JVM.
+            assertThat(p.path("http_cpu_ms_per_request").path("budget-router").asDouble())
+                    .as("router CPU per HTTP request of " + p)
+                    .isPositive();
+            assertThat(p.path("grpc_cpu_ms_per_request").path("client").asDouble())
+                    .as("client CPU per gRPC request of " + p)
+                    .isPositive();
         });
         assertThat(Files.readString(out.resolve("latest.md")))
                 .contains(

@@ -151,10 +151,17 @@ public final class LocalMesh implements AutoCloseable {
     /** The router's key on audit-service (role continuation). */
     private String routerAuditApiKey;
 
+    /**
+     * Stops the mesh when this JVM is stopped (SIGTERM, Ctrl-C) before {@link #close}: Triton, PostgreSQL and the
+     * services are processes of their own, which would outlive it.
+     */
+    private final Thread stopOnExit = new Thread(this::close, "local-mesh-stop");
+
     private LocalMesh() {}
 
     public static LocalMesh start(Options options) {
         LocalMesh mesh = new LocalMesh();
+        Runtime.getRuntime().addShutdownHook(mesh.stopOnExit);
         try {
             mesh.startAll(options);
             return mesh;
@@ -410,7 +417,14 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (Thread.currentThread() != stopOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException exiting) {
+                // The JVM is stopping: the hook runs this once more and finds nothing left to stop.
+            }
+        }
         List<AutoCloseable> reverse = new ArrayList<>(started);
         Collections.reverse(reverse);
         for (AutoCloseable component : reverse) {
@@ -450,7 +464,6 @@ public final class LocalMesh implements AutoCloseable {
         Path work = root.resolve(".mesh");
         Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"));
         LocalMesh mesh = start(options);
-        Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "mesh-shutdown"));
         String ready = "MESH READY\n" + mesh.endpoints();
         Path partial = work.resolve("ready.partial");
         Files.writeString(partial, ready);

@@ -17,12 +17,15 @@ import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.AdmissionRefused;
+import io.elasticmesh.router.CapacityShare;
 import io.elasticmesh.router.Continuer;
 import io.elasticmesh.router.LeasedQuotas;
+import io.elasticmesh.router.LiveReplicas;
 import io.elasticmesh.router.QuotaStoreUnavailable;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.TokenQuotas;
 import io.elasticmesh.router.mapping.ReasonMapper;
 import io.elasticmesh.router.service.PhaseFakes.Call;
 import io.elasticmesh.router.service.PhaseFakes.Script;
@@ -584,7 +587,7 @@ class ReasoningServiceTests {
         leasing = blocking;
         leased = new LeasedQuotas(store, 0.05, 0, blocking, System::nanoTime);
         mesh.close();
-        mesh = new Orchestration(dir, leased);
+        mesh = new Orchestration(dir, leased, CapacityShare.WHOLE);
         mesh.solution.script = answers(ANSWER);
         mesh.decoder.script = closesAfter(10);
         return blocking;
@@ -643,6 +646,59 @@ class ReasoningServiceTests {
         store.reachable = true;
         answered(ask("shared", "guarded", "why?"));
         assertThat(store.reportedUsed).containsExactly(PROMPT_TOKENS + 10L + ANSWER_TOKENS);
+    }
+
+    // --- concurrency split among live router replicas (router.shared.*) ---
+
+    /** Rewires the mesh as the replica {@code self} of the live ones, its share of every capacity theirs. */
+    private LiveReplicas replicaOf(String self, List<String> live) {
+        LiveReplicas replicas = new LiveReplicas(self, live, Long.MAX_VALUE, System::nanoTime);
+        mesh.close();
+        mesh = new Orchestration(dir, new TokenQuotas(), replicas);
+        mesh.solution.script = answers(ANSWER);
+        mesh.decoder.script = closesAfter(10);
+        return replicas;
+    }
+
+    @Test
+    void aReplicaWithoutAShareOfATiersSlotsRefusesItsRequestsUntilTheReplicaHoldingThemLeaves() {
+        // 'plain' has one slot in the whole mesh: the first of the two replicas by id holds it.
+        LiveReplicas second = replicaOf("router-1", List.of("router-0", "router-1"));
+
+        assertThatThrownBy(() -> answered(ask("acme", "plain", "why?")))
+                .isInstanceOfSatisfying(
+                        AdmissionRefused.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(AdmissionRefused.Reason.NO_SHARE))
+                .hasMessageStartingWith(
+                        "tier 'plain' has no slots on this router: its max-concurrent-requests (1) or " + "the file's");
+        assertThat(failureOf(() -> answered(ask("acme", "plain", "why?")))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(mesh.decoder.seen.requests).isEmpty();
+
+        second.seen(List.of("router-1"));
+
+        assertThat(answered(ask("acme", "plain", "why?")).solution().text()).isEqualTo(ANSWER);
+    }
+
+    @Test
+    void theReplicaHoldingATiersSlotAdmitsNoMoreThanItsShare() throws Exception {
+        replicaOf("router-0", List.of("router-0", "router-1"));
+        mesh.decoder.script = call -> {
+            call.delta("w0 ", 1);
+            return call.awaitCancellation();
+        };
+        Context.CancellableContext call = Context.current().withCancellation();
+        AssertSubscriber<ReasonEvent> held =
+                call.call(() -> mesh.service.stream(ask("acme", "plain", "holds the slot"), null)
+                        .subscribe()
+                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
+        held.awaitItems(1, PATIENCE);
+
+        assertThatThrownBy(() -> answered(ask("acme", "plain", "why?")))
+                .isInstanceOfSatisfying(
+                        AdmissionRefused.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(AdmissionRefused.Reason.QUEUE_FULL));
+        held.cancel();
+        call.cancel(null);
     }
 
     /** Nothing in flight or waiting, the metered tenant's bucket full, and the slot usable by the next request. */

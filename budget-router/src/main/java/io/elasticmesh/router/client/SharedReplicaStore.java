@@ -35,16 +35,8 @@ public final class SharedReplicaStore implements ReplicaStore {
 
     @Override
     public Heartbeat heartbeat(Map<String, ModelSpeed> measured) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Heartbeat heartbeat = heartbeat(connection, measured);
-                connection.commit();
-                return heartbeat;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            return Transactions.run(dataSource, connection -> heartbeat(connection, measured));
         } catch (SQLException e) {
             throw unreachable("heartbeat", e);
         }

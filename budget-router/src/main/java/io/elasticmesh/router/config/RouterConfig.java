@@ -160,7 +160,10 @@ public interface RouterConfig {
          */
         Optional<String> jdbcUrl();
 
-        /** The router's role: reads and writes the quota tables, nothing else (created by the migrations). */
+        /**
+         * The router's role: reads and writes the coordination tables (quotas, live replicas, model speeds), nothing
+         * else (created by the migrations).
+         */
         @WithDefault("budget_router")
         String username();
 

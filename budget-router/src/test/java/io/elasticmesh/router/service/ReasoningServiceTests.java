@@ -554,29 +554,43 @@ class ReasoningServiceTests {
 
     @Test
     void aCancelledRequestCancelsTheDecoderAndGivesTheSlotAndQuotaBack() throws Exception {
+        Held held = holdingASlot(ask("metered", "plain", "why?"));
+        assertThat(mesh.inFlight("plain")).isEqualTo(1);
+        assertThat(failureOf(() -> answered(ask("acme", "plain", "refused while the slot is held"))))
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+        held.cancel();
+
+        assertThat(mesh.decoder.seen.sawCancellation()).isTrue();
+        assertThat(mesh.solution.seen.requests).isEmpty();
+        assertSlotAndQuotaReturned();
+    }
+
+    /** A streamed request whose thinking goes on until it is cancelled. */
+    private record Held(AssertSubscriber<ReasonEvent> client, Context.CancellableContext call) {
+
+        /**
+         * As the gRPC server does when the client cancels: it cancels the stream the service returned (which frees
+         * the slot) and the call's context (which cancels the downstream calls made in it).
+         */
+        void cancel() {
+            client.cancel();
+            call.cancel(null);
+        }
+    }
+
+    /** Streams {@code command}, whose thinking never ends, until its first delta shows it holds a slot. */
+    private Held holdingASlot(ReasonCommand command) throws Exception {
         mesh.decoder.script = call -> {
             call.delta("w0 ", 1);
             return call.awaitCancellation();
         };
         // The client's call as the gRPC server gives it: its context is cancelled when the client cancels.
         Context.CancellableContext call = Context.current().withCancellation();
-        AssertSubscriber<ReasonEvent> client =
-                call.call(() -> mesh.service.stream(ask("metered", "plain", "why?"), null)
-                        .subscribe()
-                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
+        AssertSubscriber<ReasonEvent> client = call.call(() ->
+                mesh.service.stream(command, null).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
         client.awaitItems(1, PATIENCE);
-        assertThat(mesh.inFlight("plain")).isEqualTo(1);
-        assertThat(failureOf(() -> answered(ask("acme", "plain", "refused while the slot is held"))))
-                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-
-        // The gRPC server does both when the client cancels: it cancels the stream the service returned (which
-        // frees the slot) and the call's context (which cancels the downstream calls made in it).
-        client.cancel();
-        call.cancel(null);
-
-        assertThat(mesh.decoder.seen.sawCancellation()).isTrue();
-        assertThat(mesh.solution.seen.requests).isEmpty();
-        assertSlotAndQuotaReturned();
+        return new Held(client, call);
     }
 
     // --- quotas leased from the shared store (router.shared.*) ---
@@ -682,23 +696,13 @@ class ReasoningServiceTests {
     @Test
     void theReplicaHoldingATiersSlotAdmitsNoMoreThanItsShare() throws Exception {
         replicaOf("router-0", List.of("router-0", "router-1"));
-        mesh.decoder.script = call -> {
-            call.delta("w0 ", 1);
-            return call.awaitCancellation();
-        };
-        Context.CancellableContext call = Context.current().withCancellation();
-        AssertSubscriber<ReasonEvent> held =
-                call.call(() -> mesh.service.stream(ask("acme", "plain", "holds the slot"), null)
-                        .subscribe()
-                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
-        held.awaitItems(1, PATIENCE);
+        Held held = holdingASlot(ask("acme", "plain", "holds the slot"));
 
         assertThatThrownBy(() -> answered(ask("acme", "plain", "why?")))
                 .isInstanceOfSatisfying(
                         AdmissionRefused.class,
                         refused -> assertThat(refused.reason()).isEqualTo(AdmissionRefused.Reason.QUEUE_FULL));
         held.cancel();
-        call.cancel(null);
     }
 
     /** Nothing in flight or waiting, the metered tenant's bucket full, and the slot usable by the next request. */

@@ -70,19 +70,10 @@ final class HttpDoor {
         }
         List<Point> throughput = new ArrayList<>();
         for (int concurrency : CONCURRENCY) {
-            Throughput.Window grpcTotal = Throughput.Window.NONE;
-            Throughput.Window httpTotal = Throughput.Window.NONE;
-            for (int round = 0; round < rounds; round++) {
-                for (int k = 0; k < 2; k++) {
-                    if ((round + k) % 2 == 0) {
-                        grpcTotal =
-                                grpcTotal.plus(Throughput.window(concurrency, windowMs, () -> endpoints.mesh(call)));
-                    } else {
-                        httpTotal =
-                                httpTotal.plus(Throughput.window(concurrency, windowMs, () -> endpoints.http(call)));
-                    }
-                }
-            }
+            Throughput.Pair windows = Throughput.alternating(
+                    concurrency, rounds, windowMs, () -> endpoints.mesh(call), () -> endpoints.http(call));
+            Throughput.Window grpcTotal = windows.first();
+            Throughput.Window httpTotal = windows.second();
             throughput.add(
                     new Point(concurrency, grpcTotal.rps(), httpTotal.rps(), grpcTotal.errors(), httpTotal.errors()));
         }

@@ -85,6 +85,7 @@ public final class Bench {
         Overhead.Result smollm2 = null;
         List<Throughput.Point> throughput = new ArrayList<>();
         HttpDoor.Result httpDoor = null;
+        SharedState.Result sharedState = null;
         BudgetAdherence.Result adherence;
         PrefixReuse.Result prefixReuse = null;
         AuditPath.Result audit = null;
@@ -150,6 +151,10 @@ public final class Bench {
                 nativeMemory = NativeMemory.summaries(pids);
             }
             if (!footprint) {
+                progress(
+                        "shared state against a router alone: " + scale.overheadRequests() + " pairs, then throughput");
+                sharedState = SharedState.measure(
+                        mesh, call, scale.overheadRequests(), scale.throughputRounds(), scale.throughputWindowMs());
                 progress("audit path");
                 audit = AuditPath.measure(
                         endpoints,
@@ -179,7 +184,8 @@ public final class Bench {
                 audit,
                 memoryMb,
                 nativeMemory,
-                profiles);
+                profiles,
+                sharedState);
     }
 
     private static void clean(Path dir) throws IOException {

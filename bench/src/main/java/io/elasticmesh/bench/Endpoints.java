@@ -118,7 +118,7 @@ final class Endpoints implements AutoCloseable {
         chatCompletions = URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/v1/chat/completions");
     }
 
-    private static ManagedChannel channel(int port) {
+    static ManagedChannel channel(int port) {
         return ManagedChannelBuilder.forAddress("127.0.0.1", port)
                 .usePlaintext()
                 .build();

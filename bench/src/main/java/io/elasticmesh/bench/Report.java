@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 final class Report {
 
     /**
-     * Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, httpDoor, prefixReuse or
-     * audit.
+     * Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, httpDoor, prefixReuse,
+     * audit or sharedState.
      */
     record Results(
             Scale scale,
@@ -35,7 +35,8 @@ final class Report {
             AuditPath.Result audit,
             Map<String, Double> memoryMb,
             Map<String, NativeMemory.Summary> nativeMemory,
-            Map<String, FlightRecordings.Profile> profiles) {}
+            Map<String, FlightRecordings.Profile> profiles,
+            SharedState.Result sharedState) {}
 
     /** Issue 14's footprint target: each service's peak resident set under the benchmark's load. */
     static final double RESIDENT_TARGET_MB = 200;
@@ -109,6 +110,9 @@ final class Report {
                         .toList());
         if (r.httpDoor() != null) {
             root.put("http_door", httpDoor(r.httpDoor()));
+        }
+        if (r.sharedState() != null) {
+            root.put("shared_state", sharedState(r.sharedState()));
         }
         Map<String, Object> adherence = map(
                 "requests",
@@ -230,6 +234,42 @@ final class Report {
                         o.directFirstTokenP50Ms(),
                         "first_token_added_ms_p50",
                         o.streamFirstTokenAddedMsP50()));
+    }
+
+    private static Map<String, Object> sharedState(SharedState.Result s) {
+        Map<String, Object> state = map(
+                "requests",
+                s.requests(),
+                "shared_p50_ms",
+                s.shared().p50Ms(),
+                "shared_p95_ms",
+                s.shared().p95Ms(),
+                "alone_p50_ms",
+                s.alone().p50Ms(),
+                "alone_p95_ms",
+                s.alone().p95Ms(),
+                "added_ms_p50",
+                s.addedMsP50(),
+                "target_added_ms_p50",
+                SharedState.TARGET_ADDED_MS_P50);
+        state.put(
+                "throughput",
+                s.throughput().stream()
+                        .map(p -> map(
+                                "concurrency",
+                                p.concurrency(),
+                                "shared_rps",
+                                p.sharedRps(),
+                                "alone_rps",
+                                p.aloneRps(),
+                                "ratio",
+                                p.ratio(),
+                                "shared_errors",
+                                p.sharedErrors(),
+                                "alone_errors",
+                                p.aloneErrors()))
+                        .toList());
+        return state;
     }
 
     private static Map<String, Object> httpDoor(HttpDoor.Result h) {
@@ -395,6 +435,9 @@ final class Report {
         if (r.httpDoor() != null) {
             httpDoorRows(md, r.httpDoor());
         }
+        if (r.sharedState() != null) {
+            sharedStateRows(md, r.sharedState());
+        }
         BudgetAdherence.Result b = r.adherence();
         row(
                 md,
@@ -483,6 +526,31 @@ final class Report {
                     shares(p.meshMethods())));
         });
         return md.toString();
+    }
+
+    /**
+     * Shared state's rows: the mesh's router (quotas leased, concurrency split among replicas) in the "mesh" column, a
+     * router sharing nothing as the baseline.
+     */
+    private static void sharedStateRows(StringBuilder md, SharedState.Result s) {
+        row(
+                md,
+                "shared quota and admission state vs a router alone, p50 latency (scripted, metered tenant, "
+                        + s.requests() + " pairs)",
+                ms(s.shared().p50Ms()),
+                ms(s.alone().p50Ms()) + " alone",
+                String.format(Locale.ROOT, "%+.2f ms", s.addedMsP50()),
+                verdict(
+                        s.addedMsP50() <= SharedState.TARGET_ADDED_MS_P50,
+                        String.format(Locale.ROOT, "≤ +%.1f ms", SharedState.TARGET_ADDED_MS_P50)));
+        for (SharedState.Point p : s.throughput()) {
+            throughputRow(
+                    md,
+                    "shared state vs a router alone, throughput, " + p.concurrency() + " in flight (scripted)",
+                    new Side("shared", p.sharedRps(), p.sharedErrors()),
+                    new Side("alone", p.aloneRps(), p.aloneErrors()),
+                    "");
+        }
     }
 
     /** The HTTP door's rows: HTTP in the "mesh" column, gRPC {@code Reason} as the baseline. */

@@ -109,6 +109,29 @@ final class Throughput {
         }
     }
 
+    /** Two ways of sending a request, each's windows summed. */
+    record Pair(Window first, Window second) {}
+
+    /**
+     * {@code rounds} windows of each way in alternation, {@code first} leading in even rounds, so that neither gets
+     * the machine's quieter moments.
+     */
+    static Pair alternating(int concurrency, int rounds, long windowMs, Runnable first, Runnable second)
+            throws Exception {
+        Window firstTotal = Window.NONE;
+        Window secondTotal = Window.NONE;
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < 2; k++) {
+                if ((round + k) % 2 == 0) {
+                    firstTotal = firstTotal.plus(window(concurrency, windowMs, first));
+                } else {
+                    secondTotal = secondTotal.plus(window(concurrency, windowMs, second));
+                }
+            }
+        }
+        return new Pair(firstTotal, secondTotal);
+    }
+
     /** {@code concurrency} clients sending {@code request} back to back until {@code windowMs} have passed. */
     static Window window(int concurrency, long windowMs, Runnable request) throws Exception {
         AtomicLong completed = new AtomicLong();

@@ -32,6 +32,9 @@ class BenchQuickIT {
             "http_door.p50_ratio",
             "http_door.p95_ratio",
             "http_door.target_ratio",
+            "shared_state.shared_p50_ms",
+            "shared_state.alone_p50_ms",
+            "shared_state.added_ms_p50",
             "budget_adherence.requests",
             "budget_adherence.violations",
             "prefix_reuse.solution_ttft_ms_with",
@@ -61,6 +64,13 @@ class BenchQuickIT {
         }
         assertThat(json.path("budget_adherence").path("violations").asInt()).isZero();
         assertThat(json.path("memory_mb").path("budget-router").asDouble()).isPositive();
+        // Shared state against a router alone: both routers answered every request under load.
+        JsonNode shared = json.path("shared_state").path("throughput");
+        assertThat(shared).extracting(p -> p.path("concurrency").asInt()).containsExactly(1, 32);
+        shared.forEach(p -> assertThat(p.path("shared_errors").asLong()
+                        + p.path("alone_errors").asLong())
+                .as("errors in " + p)
+                .isZero());
         JsonNode throughput = json.path("throughput");
         assertThat(throughput).extracting(p -> p.path("concurrency").asInt()).containsExactly(1, 8, 32, 64);
         throughput.forEach(p -> List.of("mesh_rps", "direct_rps", "ratio")

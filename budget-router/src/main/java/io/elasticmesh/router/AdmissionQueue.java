@@ -19,6 +19,9 @@ import java.util.function.IntSupplier;
  * The expected wait is the requests ahead of it (same or higher priority) times the tier's smoothed service time,
  * divided by the slots it can use. Times are {@link System#nanoTime()} values passed in, so the class is testable
  * without sleeping.
+ *
+ * <p>With several router replicas, both limits are the mesh's: this router admits up to its {@link CapacityShare}
+ * of each, so the replicas together never run more than the model servers were sized for.
  */
 public final class AdmissionQueue {
 
@@ -51,6 +54,7 @@ public final class AdmissionQueue {
             Comparator.<Ticket>comparingInt(t -> -t.tier.priority()).thenComparingLong(t -> t.seq);
 
     private final IntSupplier capacity;
+    private final CapacityShare share;
     private final double smoothing;
     private final Map<String, Integer> inFlightByTier = new HashMap<>();
     private final Map<String, Double> serviceNanosByTier = new HashMap<>();
@@ -60,10 +64,12 @@ public final class AdmissionQueue {
 
     /**
      * @param capacity the shared capacity in force (read at every decision, so a reload applies at once)
+     * @param share this router's part of the capacity and of every tier's limit
      * @param smoothing weight of the newest service time in the per-tier moving average, 0..1
      */
-    public AdmissionQueue(IntSupplier capacity, double smoothing) {
+    public AdmissionQueue(IntSupplier capacity, CapacityShare share, double smoothing) {
         this.capacity = capacity;
+        this.share = share;
         this.smoothing = smoothing;
     }
 
@@ -98,7 +104,14 @@ public final class AdmissionQueue {
                 .count();
         AdmissionRefused refused = null;
         long expectedWait = expectedWaitNanos(ticket);
-        if (queued >= tier.queueLimit()) {
+        if (tierSlots(tier) == 0 || meshSlots(tier) == 0) {
+            refused = new AdmissionRefused(
+                    AdmissionRefused.Reason.NO_SHARE,
+                    Math.max(expectedWait, 1),
+                    "tier '" + tier.name() + "' has no slots on this router: its max-concurrent-requests ("
+                            + tier.maxConcurrentRequests() + ") or the file's (" + capacity.getAsInt()
+                            + ") is split among more live routers; another router may admit it");
+        } else if (queued >= tier.queueLimit()) {
             refused = new AdmissionRefused(
                     AdmissionRefused.Reason.QUEUE_FULL,
                     Math.max(expectedWait, 1),
@@ -155,7 +168,7 @@ public final class AdmissionQueue {
     private List<Ticket> grant(long nowNanos) {
         List<Ticket> started = new ArrayList<>();
         waiting.sort(ORDER);
-        for (int i = 0; i < waiting.size() && inFlight < capacity.getAsInt(); ) {
+        for (int i = 0; i < waiting.size(); ) {
             Ticket next = waiting.get(i);
             if (canStart(next.tier)) {
                 waiting.remove(i);
@@ -169,8 +182,17 @@ public final class AdmissionQueue {
     }
 
     private boolean canStart(Tier tier) {
-        return inFlight < capacity.getAsInt()
-                && inFlightByTier.getOrDefault(tier.name(), 0) < tier.maxConcurrentRequests();
+        return inFlight < meshSlots(tier) && inFlightByTier.getOrDefault(tier.name(), 0) < tierSlots(tier);
+    }
+
+    /** This router's part of the tier's max-concurrent-requests. */
+    private int tierSlots(Tier tier) {
+        return share.of(tier.maxConcurrentRequests(), tier.quotaStoreOutage());
+    }
+
+    /** This router's part of the file's max-concurrent-requests, for a request of {@code tier}. */
+    private int meshSlots(Tier tier) {
+        return share.of(capacity.getAsInt(), tier.quotaStoreOutage());
     }
 
     private void start(Ticket ticket, long nowNanos) {
@@ -184,7 +206,7 @@ public final class AdmissionQueue {
         long ahead = waiting.stream()
                 .filter(t -> t != ticket && t.tier.priority() >= tier.priority())
                 .count();
-        int slots = Math.max(1, Math.min(capacity.getAsInt(), tier.maxConcurrentRequests()));
+        int slots = Math.max(1, Math.min(meshSlots(tier), tierSlots(tier)));
         double service = serviceNanosByTier.getOrDefault(tier.name(), 0.0);
         return (long) Math.ceil((ahead + 1) * service / slots);
     }

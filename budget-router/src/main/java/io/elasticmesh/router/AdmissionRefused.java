@@ -22,7 +22,9 @@ public final class AdmissionRefused extends DomainException {
         /** The expected queue wait plus the least service time would break the request's deadline. */
         DEADLINE_UNREACHABLE,
         /** The tenant used its tokens-per-minute. */
-        QUOTA_EXHAUSTED
+        QUOTA_EXHAUSTED,
+        /** The tier's capacity is split among more live router replicas than it has slots; this one has none. */
+        NO_SHARE
     }
 
     private final Reason reason;

@@ -32,7 +32,7 @@ class AdmissionQueueTests {
 
     @Test
     void startsAtOnceWhileUnderTheTierAndSharedLimits() {
-        AdmissionQueue queue = new AdmissionQueue(() -> 2, 0.5);
+        AdmissionQueue queue = new AdmissionQueue(() -> 2, CapacityShare.WHOLE, 0.5);
         Tier gold = tier("gold", 1, 2, 4);
 
         assertThat(granted(queue.enter(gold, 0, NEVER))).isTrue();
@@ -46,7 +46,7 @@ class AdmissionQueueTests {
 
     @Test
     void aTierAtItsOwnLimitWaitsWhileAnotherTierStillStarts() {
-        AdmissionQueue queue = new AdmissionQueue(() -> 4, 0.5);
+        AdmissionQueue queue = new AdmissionQueue(() -> 4, CapacityShare.WHOLE, 0.5);
         Tier economy = tier("economy", 0, 1, 4);
         Tier gold = tier("gold", 1, 4, 4);
         queue.enter(economy, 0, NEVER);
@@ -60,7 +60,7 @@ class AdmissionQueueTests {
 
     @Test
     void aFreedSlotGoesToTheHigherTierBeforeAFloodOfTheLowerOne() {
-        AdmissionQueue queue = new AdmissionQueue(() -> 2, 0.5);
+        AdmissionQueue queue = new AdmissionQueue(() -> 2, CapacityShare.WHOLE, 0.5);
         Tier economy = tier("economy", 0, 2, 100);
         Tier gold = tier("gold", 10, 2, 100);
         List<Ticket> flood = new ArrayList<>();
@@ -84,7 +84,7 @@ class AdmissionQueueTests {
 
     @Test
     void aFullQueueIsRefusedAtOnceWithARetryHint() {
-        AdmissionQueue queue = new AdmissionQueue(() -> 1, 0.5);
+        AdmissionQueue queue = new AdmissionQueue(() -> 1, CapacityShare.WHOLE, 0.5);
         Tier gold = tier("gold", 0, 1, 1);
         queue.enter(gold, 0, NEVER);
         queue.enter(gold, 0, NEVER);
@@ -102,7 +102,7 @@ class AdmissionQueueTests {
 
     @Test
     void aWaitThatWouldBreakTheDeadlineIsRefusedAtOnce() {
-        AdmissionQueue queue = new AdmissionQueue(() -> 1, 1.0);
+        AdmissionQueue queue = new AdmissionQueue(() -> 1, CapacityShare.WHOLE, 1.0);
         Tier gold = tier("gold", 0, 1, 10);
         queue.release(queue.enter(gold, 0, NEVER), 2 * SECOND); // measured service time: 2 s
         queue.enter(gold, 3 * SECOND, NEVER);
@@ -122,7 +122,7 @@ class AdmissionQueueTests {
 
     @Test
     void releasingAWaitingTicketGivesUpItsPlace() {
-        AdmissionQueue queue = new AdmissionQueue(() -> 1, 0.5);
+        AdmissionQueue queue = new AdmissionQueue(() -> 1, CapacityShare.WHOLE, 0.5);
         Tier gold = tier("gold", 0, 1, 4);
         Ticket running = queue.enter(gold, 0, NEVER);
         Ticket waiting = queue.enter(gold, 0, NEVER);
@@ -139,7 +139,7 @@ class AdmissionQueueTests {
     @Test
     void aRaisedSharedCapacityAppliesAtTheNextDecision() {
         AtomicInteger capacity = new AtomicInteger(1);
-        AdmissionQueue queue = new AdmissionQueue(capacity::get, 0.5);
+        AdmissionQueue queue = new AdmissionQueue(capacity::get, CapacityShare.WHOLE, 0.5);
         Tier gold = tier("gold", 0, 4, 4);
         queue.enter(gold, 0, NEVER);
         Ticket waiting = queue.enter(gold, 0, NEVER);
@@ -186,7 +186,7 @@ class AdmissionQueueTests {
             @ForAll("tierSets") List<Tier> tiers,
             @ForAll @IntRange(min = 1, max = 8) int capacity,
             @ForAll("workloads") @Size(min = 1) List<Step> steps) {
-        AdmissionQueue queue = new AdmissionQueue(() -> capacity, 0.5);
+        AdmissionQueue queue = new AdmissionQueue(() -> capacity, CapacityShare.WHOLE, 0.5);
         List<Ticket> open = new ArrayList<>();
         long now = 0;
         for (Step step : steps) {

@@ -100,6 +100,22 @@ class DeadlineSplitTests {
         assertThat(speeds.of("m").solutionOverheadMillis()).isLessThan(15_000);
     }
 
+    @Test
+    void aNewReplicaStartsFromTheMeshsSpeedAndPublishesOnlyWhatItMeasuredItself() {
+        ModelSpeeds fresh = new ModelSpeeds(new ModelSpeed(50, 500), 0.5);
+
+        fresh.seed("m", new ModelSpeed(100, 300));
+        assertThat(fresh.of("m")).isEqualTo(new ModelSpeed(100, 300));
+        assertThat(fresh.measured()).isEmpty();
+
+        // 11 tokens after the first in 1000 ms: 100 ms per token, as seeded; another replica's later speed is not
+        // taken over this replica's own.
+        fresh.observe("m", thinking(11, 100), 1100, new SolutionPhase("", 10, 0, false, false, 0), 1300);
+        fresh.seed("m", new ModelSpeed(10, 10));
+        assertThat(fresh.of("m")).isEqualTo(new ModelSpeed(100, 300));
+        assertThat(fresh.measured()).containsOnlyKeys("m");
+    }
+
     private static ThinkingPhase thinking(int tokens, long firstTokenMillis) {
         return new ThinkingPhase("p", "t", true, ThinkingCut.NONE, 5, tokens, firstTokenMillis, 0);
     }

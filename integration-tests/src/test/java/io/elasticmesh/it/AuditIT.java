@@ -11,8 +11,6 @@ import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.audit.v1.AuditServiceGrpc;
 import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
-import io.elasticmesh.proto.audit.v1.ListAuditEventsRequest;
-import io.elasticmesh.proto.audit.v1.ListAuditEventsResponse;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
@@ -152,7 +150,7 @@ class AuditIT {
             return new Burst(ids, failed);
         });
         try {
-            while (storedRequestIds(tenant).isEmpty()) {
+            while (StoredAudit.requestIds(audit(), tenant).isEmpty()) {
                 Thread.sleep(100);
             }
             fault.inject();
@@ -164,7 +162,8 @@ class AuditIT {
 
     /** Every answered request has exactly one stored event, and the tenant's chain holds them all. */
     private void assertEachStoredOnce(String tenant, List<String> answered) throws InterruptedException {
-        assertThat(awaitStored(tenant, answered.size())).containsExactlyInAnyOrderElementsOf(answered);
+        assertThat(StoredAudit.await(this::audit, tenant, answered.size()))
+                .containsExactlyInAnyOrderElementsOf(answered);
         assertChainIntact(tenant, answered.size());
     }
 
@@ -206,44 +205,6 @@ class AuditIT {
         return RouterAdminGrpc.newBlockingStub(routerChannel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    private List<String> storedRequestIds(String tenant) {
-        List<String> ids = new ArrayList<>();
-        String token = "";
-        do {
-            ListAuditEventsResponse page = audit().listAuditEvents(ListAuditEventsRequest.newBuilder()
-                    .setTenant(tenant)
-                    .setPageSize(7)
-                    .setPageToken(token)
-                    .build());
-            page.getEventsList().stream()
-                    .map(AuditEvent::getResponse)
-                    .map(ReasonResponse::getRequestId)
-                    .forEach(ids::add);
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
-        return ids;
-    }
-
-    /** Waits until at least {@code count} events of {@code tenant} are stored, then returns what is stored. */
-    private List<String> awaitStored(String tenant, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        List<String> stored = List.of();
-        while (System.nanoTime() < deadline) {
-            try {
-                stored = storedRequestIds(tenant);
-                if (stored.size() >= count) {
-                    // Anything delivered twice would arrive right behind the first copy.
-                    Thread.sleep(2_000);
-                    return storedRequestIds(tenant);
-                }
-            } catch (StatusRuntimeException e) {
-                // audit-service restarting
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("only " + stored.size() + " of " + count + " events of " + tenant + " stored");
-    }
-
     private void assertChainIntact(String tenant, int links) {
         VerifyAuditChainResponse chain = audit().verifyAuditChain(
                         VerifyAuditChainRequest.newBuilder().setTenant(tenant).build());
@@ -265,7 +226,7 @@ class AuditIT {
             // Longer than the router's send timeout (2 s in a local mesh): delivery fails and the events wait in the
             // router's spool, to be replayed from there.
             Thread.sleep(4_000);
-            assertThat(storedRequestIds(tenant)).isEmpty();
+            assertThat(StoredAudit.requestIds(audit(), tenant)).isEmpty();
             // The router answers from its spool: Kafka is not its readiness.
             assertThat(health("budget-router", "ready")).isEqualTo(200);
         } finally {
@@ -422,7 +383,7 @@ class AuditIT {
             after.add(cutRequest(tenant, i).getRequestId());
         }
 
-        assertThat(awaitStored(tenant, after.size())).containsExactlyInAnyOrderElementsOf(after);
+        assertThat(StoredAudit.await(this::audit, tenant, after.size())).containsExactlyInAnyOrderElementsOf(after);
         QuarantinedAuditEvent quarantined = admin()
                 .listQuarantinedAuditEvents(ListQuarantinedAuditEventsRequest.getDefaultInstance())
                 .getEventsList()
@@ -478,7 +439,7 @@ class AuditIT {
     void commandLineListsShowsAndVerifiesForPeople() throws Exception {
         String tenant = "cli-" + UUID.randomUUID();
         ReasonResponse cut = cutRequest(tenant, 1);
-        awaitStored(tenant, 1);
+        StoredAudit.await(this::audit, tenant, 1);
 
         assertThat(cli("list", "--tenant", tenant, "--since", "1h", "--cut-only", "--reason", "token-budget"))
                 .contains(cut.getRequestId())

@@ -105,6 +105,31 @@ class MeshDeploymentTests {
         assertThat(tiersFile).isEqualTo(mount.getMountPath() + "/tiers.yaml");
     }
 
+    /**
+     * Issue 18: the tiers' limits are the model servers', split among the live router replicas (README, "What router
+     * replicas share"), so at the HPA's maximum every replica must still get a slot of each.
+     */
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void everyConcurrencyLimitLeavesEveryRouterReplicaASlotAtTheHpasMaximum(String overlay) throws IOException {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        int maxReplicas = Overlays.named(objects, HorizontalPodAutoscaler.class, "budget-router")
+                .getSpec()
+                .getMaxReplicas();
+        JsonNode file = new YAMLMapper()
+                .readTree(Overlays.named(objects, ConfigMap.class, "budget-router-tiers")
+                        .getData()
+                        .get("tiers.yaml"));
+        List<Integer> limits = new ArrayList<>();
+        // A tier without one has the tier file's default, 8 (README, "Tiers"); the file's defaults to their sum.
+        file.get("tiers")
+                .forEach(tier -> limits.add(tier.path("max-concurrent-requests").asInt(8)));
+        limits.add(file.path("max-concurrent-requests")
+                .asInt(limits.stream().mapToInt(Integer::intValue).sum()));
+
+        assertThat(limits).allSatisfy(limit -> assertThat(limit).isGreaterThanOrEqualTo(maxReplicas));
+    }
+
     /** Issue 18: no audit loss on scale-down or rescheduling. */
     @ParameterizedTest
     @MethodSource(Overlays.ALL)

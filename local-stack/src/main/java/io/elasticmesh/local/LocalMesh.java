@@ -134,13 +134,20 @@ public final class LocalMesh implements AutoCloseable {
      * directory and kept, so that the chains stored in its PostgreSQL keep verifying across restarts.
      */
     public static final String CHAIN_KEY_FILE = "audit-chain-key";
+    /** {@code router.shared.replica-id} of the router every mesh starts; {@link #startRouterReplica} adds others. */
+    public static final String FIRST_ROUTER = "router-0";
+
     /** Where the compliance officer's API key of a local mesh is written (and read by ./mesh audit). */
     public static final String AUDIT_KEY_FILE = "audit-api-key";
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** Running services by name: the module's, or a router replica's ({@link #startRouterReplica}). */
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
-    /** The configuration each service was started with, to start it again after a kill. */
-    private final Map<String, Map<String, String>> serviceConfigs = new LinkedHashMap<>();
+    /** How each service was started, to start it again after a kill. */
+    private final Map<String, Launch> launches = new LinkedHashMap<>();
+
+    /** A service's module, where it logs, and its configuration. */
+    private record Launch(String module, Path logDir, Map<String, String> config) {}
 
     private Options options;
     private Path logs;
@@ -203,6 +210,10 @@ public final class LocalMesh implements AutoCloseable {
                 postgres.routerSharedConfig("router", logs.resolve("postgres.log")));
         routerConfig.putAll(Map.ofEntries(
                 Map.entry("router.tiers-file", o.tiersFile().toString()),
+                Map.entry("router.shared.replica-id", FIRST_ROUTER),
+                // A killed replica drops out of the concurrency split within seconds, not the production 10 s.
+                Map.entry("router.shared.heartbeat-interval", "1s"),
+                Map.entry("router.shared.replica-ttl", "3s"),
                 Map.entry("router.tiers-reload-interval", "1s"),
                 Map.entry("quarkus.grpc.clients.decoder.host", "127.0.0.1"),
                 Map.entry("quarkus.grpc.clients.decoder.port", String.valueOf(decoder.grpcPort())),
@@ -231,15 +242,44 @@ public final class LocalMesh implements AutoCloseable {
     private ServiceProcess service(String module, int grpcPort, Map<String, String> config) {
         Map<String, String> merged = new LinkedHashMap<>(options.serviceConfig());
         merged.putAll(config);
-        serviceConfigs.put(module, merged);
-        return launch(module, grpcPort, grpcPort == 0 ? 0 : grpcPort - 1000, merged);
+        return launch(module, new Launch(module, logs, merged), grpcPort, grpcPort == 0 ? 0 : grpcPort - 1000);
     }
 
-    private ServiceProcess launch(String module, int grpcPort, int httpPort, Map<String, String> config) {
+    private ServiceProcess launch(String name, Launch launch, int grpcPort, int httpPort) {
         ServiceProcess process = track(ServiceProcess.start(
-                options.meshRoot(), module, grpcPort, httpPort, logs, options.serviceJvmOptions(), config));
-        services.put(module, process);
+                options.meshRoot(),
+                launch.module(),
+                grpcPort,
+                httpPort,
+                launch.logDir(),
+                options.serviceJvmOptions(),
+                launch.config()));
+        launches.put(name, launch);
+        services.put(name, process);
         return process;
+    }
+
+    /**
+     * Starts one more budget-router process, a replica of the first as the StatefulSet runs them: the same
+     * downstream services, Kafka and router database (so quotas, concurrency and model speeds are shared), its own
+     * ports, {@code router.shared.replica-id}, audit spool directory and log directory ({@code logs/<replicaId>}).
+     * Returns once it is ready.
+     *
+     * @param overrides configuration that differs from the first router's, e.g. {@code router.shared.jdbc-url} empty
+     *     for a router that shares nothing
+     * @return its name for {@link #killService}, {@link #startService}, {@link #grpcPort} and {@link #httpPort}
+     */
+    public String startRouterReplica(String replicaId, Map<String, String> overrides) {
+        String name = "budget-router@" + replicaId;
+        Map<String, String> config =
+                new LinkedHashMap<>(launches.get("budget-router").config());
+        config.put("router.shared.replica-id", replicaId);
+        config.put(
+                "router.audit.spool-dir",
+                options.workDir().resolve("router-audit-spool-" + replicaId).toString());
+        config.putAll(overrides);
+        launch(name, new Launch("budget-router", logs.resolve(replicaId), config), 0, 0);
+        return name;
     }
 
     private ServiceProcess process(String module) {
@@ -248,6 +288,13 @@ public final class LocalMesh implements AutoCloseable {
             throw new IllegalArgumentException("no service '" + module + "'; services: " + services.keySet());
         }
         return service;
+    }
+
+    /** The log of a service, by its name (the module's, or a router replica's). */
+    public Path logFile(String name) {
+        process(name);
+        Launch launch = launches.get(name);
+        return launch.logDir().resolve(launch.module() + ".log");
     }
 
     /** Where a service serves {@code /q/health} and {@code /q/metrics}. */
@@ -264,13 +311,14 @@ public final class LocalMesh implements AutoCloseable {
      * Starts a service again after {@link #killService} (or stops it first when it runs), on the same gRPC port with
      * the configuration it was started with plus {@code overrides}; returns once it is ready.
      */
-    public void startService(String module, Map<String, String> overrides) {
-        ServiceProcess old = process(module);
+    public void startService(String name, Map<String, String> overrides) {
+        ServiceProcess old = process(name);
         old.close();
         started.remove(old);
-        Map<String, String> config = new LinkedHashMap<>(serviceConfigs.get(module));
+        Launch launch = launches.get(name);
+        Map<String, String> config = new LinkedHashMap<>(launch.config());
         config.putAll(overrides);
-        launch(module, old.grpcPort(), old.httpPort(), config);
+        launch(name, new Launch(launch.module(), launch.logDir(), config), old.grpcPort(), old.httpPort());
     }
 
     /** Where a service serves gRPC (decoder and solution listen on free ports). */

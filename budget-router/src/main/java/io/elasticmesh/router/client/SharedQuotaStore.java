@@ -33,16 +33,8 @@ public final class SharedQuotaStore implements QuotaStore {
 
     @Override
     public Grant lease(Tenant tenant, long slice, long used) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Grant grant = lease(connection, tenant, slice, used);
-                connection.commit();
-                return grant;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            return Transactions.run(dataSource, connection -> lease(connection, tenant, slice, used));
         } catch (SQLException e) {
             LOG.warnf("cannot lease quota of tenant '%s' from the shared store: %s", tenant.name(), e.getMessage());
             throw new QuotaStoreUnavailable(

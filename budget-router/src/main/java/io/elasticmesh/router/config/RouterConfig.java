@@ -148,7 +148,7 @@ public interface RouterConfig {
 
     /**
      * Coordination of router replicas through a shared store (PostgreSQL, a database of its own): tenants' token
-     * quotas leased in slices. Off while {@link Shared#jdbcUrl()} is unset: a single router needs no database.
+     * quotas leased in slices, the live replicas that split the tiers' concurrency, and the models' speeds. Off while {@link Shared#jdbcUrl()} is unset: a single router needs no database.
      */
     Shared shared();
 
@@ -160,7 +160,10 @@ public interface RouterConfig {
          */
         Optional<String> jdbcUrl();
 
-        /** The router's role: reads and writes the quota tables, nothing else (created by the migrations). */
+        /**
+         * The router's role: reads and writes the coordination tables (quotas, live replicas, model speeds), nothing
+         * else (created by the migrations).
+         */
         @WithDefault("budget_router")
         String username();
 
@@ -198,5 +201,20 @@ public interface RouterConfig {
         /** After a failed lease, how long requests decide by their tier's quota-store-outage without the store. */
         @WithDefault("1s")
         Duration storeRetry();
+
+        /**
+         * How often each replica marks itself live, publishes the model speeds it measured and reads the live
+         * replicas (which split every tier's max-concurrent-requests) and the others' speeds.
+         */
+        @WithDefault("2s")
+        Duration heartbeatInterval();
+
+        /**
+         * A replica whose heartbeat is older than this is no longer live: the others take its share of the tiers'
+         * capacities. Also how long a replica that cannot reach the store keeps its last share before a tier that
+         * fails open takes its whole capacity. A few heartbeat intervals.
+         */
+        @WithDefault("10s")
+        Duration replicaTtl();
     }
 }

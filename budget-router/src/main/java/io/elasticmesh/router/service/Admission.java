@@ -10,6 +10,7 @@ import io.elasticmesh.router.Admitted;
 import io.elasticmesh.router.Budget;
 import io.elasticmesh.router.BudgetAboveCeiling;
 import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.CapacityShare;
 import io.elasticmesh.router.DeadlineSplit;
 import io.elasticmesh.router.DeadlineSplit.ModelSpeed;
 import io.elasticmesh.router.ModelSpeeds;
@@ -63,17 +64,26 @@ public class Admission {
     private final Quotas quotas;
     private final ModelSpeeds speeds;
 
-    public Admission(TierTableStore store, RouterConfig config, RouterMetrics metrics, Quotas quotas) {
+    /**
+     * @param share this router's part of the tiers' capacities (the whole, alone; see {@link ReplicaCoordination})
+     * @param speeds the models' speeds, shared with the other replicas by {@link ReplicaCoordination}
+     */
+    public Admission(
+            TierTableStore store,
+            RouterConfig config,
+            RouterMetrics metrics,
+            Quotas quotas,
+            CapacityShare share,
+            ModelSpeeds speeds) {
         this.store = store;
         this.quotas = quotas;
         this.metrics = metrics;
         this.safetyFactor = config.split().safetyFactor();
         this.queue = new AdmissionQueue(
-                () -> store.current().maxConcurrentRequests(), config.split().smoothing());
-        this.speeds = new ModelSpeeds(
-                new ModelSpeed(
-                        config.split().initialMillisPerToken(), config.split().initialSolutionOverheadMillis()),
+                () -> store.current().maxConcurrentRequests(),
+                share,
                 config.split().smoothing());
+        this.speeds = speeds;
     }
 
     /**

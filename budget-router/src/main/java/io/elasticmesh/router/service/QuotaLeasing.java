@@ -29,10 +29,7 @@ public class QuotaLeasing {
         this.quotas = shared.jdbcUrl().isEmpty()
                 ? new TokenQuotas()
                 : new LeasedQuotas(
-                        new SharedQuotaStore(
-                                dataSource.get(),
-                                shared.replicaId().orElseGet(QuotaLeasing::hostName),
-                                shared.leaseTtl()),
+                        new SharedQuotaStore(dataSource.get(), replicaId(shared), shared.leaseTtl()),
                         shared.quotaSliceFraction(),
                         shared.storeRetry().toNanos(),
                         Infrastructure.getDefaultWorkerPool(),
@@ -52,6 +49,11 @@ public class QuotaLeasing {
         if (quotas instanceof LeasedQuotas leased) {
             leased.renewAll();
         }
+    }
+
+    /** The id that names this replica's rows in the shared store: the configured one, or the host name. */
+    static String replicaId(RouterConfig.Shared shared) {
+        return shared.replicaId().orElseGet(QuotaLeasing::hostName);
     }
 
     private static String hostName() {

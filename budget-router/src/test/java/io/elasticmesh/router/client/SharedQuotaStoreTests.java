@@ -4,74 +4,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.elasticmesh.local.Directories;
-import io.elasticmesh.local.PostgresDataDirectory;
-import io.elasticmesh.local.PostgresProcess;
 import io.elasticmesh.router.QuotaStore;
 import io.elasticmesh.router.QuotaStoreUnavailable;
 import io.elasticmesh.router.Tenant;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Router replicas' lease clients against a real PostgreSQL (local-stack's), migrated by the router's own migrations as
- * the owner and used through the router's role, as {@code router.shared.jdbc-url} has them. The Quarkus wiring
+ * Router replicas' lease clients against a real PostgreSQL ({@link RouterDatabase}). The Quarkus wiring
  * (datasource, Flyway at start-up, leased quotas chosen) runs in every IT: local-stack's mesh turns it on.
  */
 class SharedQuotaStoreTests {
 
     private static final Duration LIVE = Duration.ofHours(1);
-    /** router.shared.username's default: the role the router's migrations create and grant the quota tables. */
-    private static final String ROUTER_ROLE = "budget_router";
 
-    private static final Path DIR = Path.of("target", "postgres-shared-quotas").toAbsolutePath();
-
-    private static PostgresProcess postgres;
-    private static PGSimpleDataSource dataSource;
+    private static RouterDatabase database;
 
     @BeforeAll
     static void startPostgres() {
-        PostgresDataDirectory.delete(DIR.resolve("data"));
-        Directories.deleteRecursively(DIR);
-        postgres = PostgresProcess.start(DIR.resolve("data"), DIR.resolve("postgres.log"), 0, "router");
-        Map<String, String> shared = postgres.routerSharedConfig("router", DIR.resolve("postgres.log"));
-        Flyway.configure()
-                .dataSource(
-                        shared.get("router.shared.jdbc-url"),
-                        shared.get("router.shared.migration-username"),
-                        shared.get("router.shared.migration-password"))
-                .placeholders(Map.of("service_user", ROUTER_ROLE))
-                .load()
-                .migrate();
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(shared.get("router.shared.jdbc-url"));
-        dataSource.setUser(ROUTER_ROLE);
+        database = new RouterDatabase("postgres-shared-quotas");
     }
 
     @AfterAll
     static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-            PostgresDataDirectory.delete(DIR.resolve("data"));
+        if (database != null) {
+            database.close();
         }
     }
 
     private SharedQuotaStore replica(String id, Duration ttl) {
-        return new SharedQuotaStore(dataSource, id, ttl);
+        return new SharedQuotaStore(database.dataSource, id, ttl);
     }
 
     private static Tenant tenant(String name, long tokensPerMinute) {
@@ -150,10 +122,8 @@ class SharedQuotaStoreTests {
 
     @Test
     void anUnreachableStoreIsUnavailable() {
-        PGSimpleDataSource nowhere = new PGSimpleDataSource();
-        nowhere.setUrl("jdbc:postgresql://127.0.0.1:1/router");
-
-        assertThatThrownBy(() -> new SharedQuotaStore(nowhere, "r", LIVE).lease(tenant("any", 10), 1, 0))
+        assertThatThrownBy(
+                        () -> new SharedQuotaStore(RouterDatabase.nowhere(), "r", LIVE).lease(tenant("any", 10), 1, 0))
                 .isInstanceOfSatisfying(
                         QuotaStoreUnavailable.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE))
                 .hasMessageStartingWith("the shared quota store (router.shared.jdbc-url) is unreachable: ");

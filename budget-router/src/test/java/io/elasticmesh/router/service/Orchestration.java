@@ -8,6 +8,7 @@ import io.elasticmesh.proto.reasoning.v1.MutinyDecoderServiceGrpc;
 import io.elasticmesh.proto.reasoning.v1.MutinySolutionServiceGrpc;
 import io.elasticmesh.router.AuditSink;
 import io.elasticmesh.router.BudgetPolicy;
+import io.elasticmesh.router.CapacityShare;
 import io.elasticmesh.router.Quotas;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ThinkingHold;
@@ -139,14 +140,15 @@ final class Orchestration implements AutoCloseable {
 
     /** @param dir where the tier file is written */
     Orchestration(Path dir) {
-        this(dir, new TokenQuotas());
+        this(dir, new TokenQuotas(), CapacityShare.WHOLE);
     }
 
     /**
      * @param dir where the tier file is written
      * @param quotas the tenants' quotas, as {@code QuotaLeasing} produces them
+     * @param share this router's part of the tiers' capacities, as {@code ReplicaCoordination} produces it
      */
-    Orchestration(Path dir, Quotas quotas) {
+    Orchestration(Path dir, Quotas quotas, CapacityShare share) {
         String name = InProcessServerBuilder.generateName();
         try {
             this.server = InProcessServerBuilder.forName(name)
@@ -192,7 +194,8 @@ final class Orchestration implements AutoCloseable {
                 .build()
                 .get("orchestration-tests");
         this.tiers = new TierTableStore(config, metrics);
-        this.admission = new Admission(tiers, config, metrics, quotas);
+        this.admission =
+                new Admission(tiers, config, metrics, quotas, share, ReplicaCoordination.initialSpeeds(config));
         AuditSink audit = result -> audited.add(AuditMapper.toEvent(result));
         DecoderClient decoderClient = new DecoderClient(MutinyDecoderServiceGrpc.newMutinyStub(channel), tracer);
         SolutionClient solutionClient = new SolutionClient(MutinySolutionServiceGrpc.newMutinyStub(channel), tracer);

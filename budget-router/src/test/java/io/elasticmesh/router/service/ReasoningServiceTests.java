@@ -17,12 +17,15 @@ import io.elasticmesh.proto.reasoning.v1.GenerateThinkingRequest;
 import io.elasticmesh.proto.reasoning.v1.GenerateThinkingResponse;
 import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.elasticmesh.router.AdmissionRefused;
+import io.elasticmesh.router.CapacityShare;
 import io.elasticmesh.router.Continuer;
 import io.elasticmesh.router.LeasedQuotas;
+import io.elasticmesh.router.LiveReplicas;
 import io.elasticmesh.router.QuotaStoreUnavailable;
 import io.elasticmesh.router.ReasonCommand;
 import io.elasticmesh.router.ReasonEvent;
 import io.elasticmesh.router.ReasonResult;
+import io.elasticmesh.router.TokenQuotas;
 import io.elasticmesh.router.mapping.ReasonMapper;
 import io.elasticmesh.router.service.PhaseFakes.Call;
 import io.elasticmesh.router.service.PhaseFakes.Script;
@@ -552,29 +555,43 @@ class ReasoningServiceTests {
 
     @Test
     void aCancelledRequestCancelsTheDecoderAndGivesTheSlotAndQuotaBack() throws Exception {
+        Held held = holdingASlot(ask("metered", "plain", "why?"));
+        assertThat(mesh.inFlight("plain")).isEqualTo(1);
+        assertThat(failureOf(() -> answered(ask("acme", "plain", "refused while the slot is held"))))
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+        held.cancel();
+
+        assertThat(mesh.decoder.seen.sawCancellation()).isTrue();
+        assertThat(mesh.solution.seen.requests).isEmpty();
+        assertSlotAndQuotaReturned();
+    }
+
+    /** A streamed request whose thinking goes on until it is cancelled. */
+    private record Held(AssertSubscriber<ReasonEvent> client, Context.CancellableContext call) {
+
+        /**
+         * As the gRPC server does when the client cancels: it cancels the stream the service returned (which frees
+         * the slot) and the call's context (which cancels the downstream calls made in it).
+         */
+        void cancel() {
+            client.cancel();
+            call.cancel(null);
+        }
+    }
+
+    /** Streams {@code command}, whose thinking never ends, until its first delta shows it holds a slot. */
+    private Held holdingASlot(ReasonCommand command) throws Exception {
         mesh.decoder.script = call -> {
             call.delta("w0 ", 1);
             return call.awaitCancellation();
         };
         // The client's call as the gRPC server gives it: its context is cancelled when the client cancels.
         Context.CancellableContext call = Context.current().withCancellation();
-        AssertSubscriber<ReasonEvent> client =
-                call.call(() -> mesh.service.stream(ask("metered", "plain", "why?"), null)
-                        .subscribe()
-                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
+        AssertSubscriber<ReasonEvent> client = call.call(() ->
+                mesh.service.stream(command, null).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)));
         client.awaitItems(1, PATIENCE);
-        assertThat(mesh.inFlight("plain")).isEqualTo(1);
-        assertThat(failureOf(() -> answered(ask("acme", "plain", "refused while the slot is held"))))
-                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-
-        // The gRPC server does both when the client cancels: it cancels the stream the service returned (which
-        // frees the slot) and the call's context (which cancels the downstream calls made in it).
-        client.cancel();
-        call.cancel(null);
-
-        assertThat(mesh.decoder.seen.sawCancellation()).isTrue();
-        assertThat(mesh.solution.seen.requests).isEmpty();
-        assertSlotAndQuotaReturned();
+        return new Held(client, call);
     }
 
     // --- quotas leased from the shared store (router.shared.*) ---
@@ -585,7 +602,7 @@ class ReasoningServiceTests {
         leasing = blocking;
         leased = new LeasedQuotas(store, 0.05, 0, blocking, System::nanoTime);
         mesh.close();
-        mesh = new Orchestration(dir, leased);
+        mesh = new Orchestration(dir, leased, CapacityShare.WHOLE);
         mesh.solution.script = answers(ANSWER);
         mesh.decoder.script = closesAfter(10);
         return blocking;
@@ -678,6 +695,49 @@ class ReasoningServiceTests {
         assertThat(answered(ask("shared", "guarded", "again")).solution().text())
                 .isEqualTo(ANSWER);
         assertThat(store.reportedUsed).isNotEmpty();
+    }
+
+    // --- concurrency split among live router replicas (router.shared.*) ---
+
+    /** Rewires the mesh as the replica {@code self} of the live ones, its share of every capacity theirs. */
+    private LiveReplicas replicaOf(String self, List<String> live) {
+        LiveReplicas replicas = new LiveReplicas(self, live, Long.MAX_VALUE, System::nanoTime);
+        mesh.close();
+        mesh = new Orchestration(dir, new TokenQuotas(), replicas);
+        mesh.solution.script = answers(ANSWER);
+        mesh.decoder.script = closesAfter(10);
+        return replicas;
+    }
+
+    @Test
+    void aReplicaWithoutAShareOfATiersSlotsRefusesItsRequestsUntilTheReplicaHoldingThemLeaves() {
+        // 'plain' has one slot in the whole mesh: the first of the two replicas by id holds it.
+        LiveReplicas second = replicaOf("router-1", List.of("router-0", "router-1"));
+
+        assertThatThrownBy(() -> answered(ask("acme", "plain", "why?")))
+                .isInstanceOfSatisfying(
+                        AdmissionRefused.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(AdmissionRefused.Reason.NO_SHARE))
+                .hasMessageStartingWith(
+                        "tier 'plain' has no slots on this router: its max-concurrent-requests (1) or " + "the file's");
+        assertThat(failureOf(() -> answered(ask("acme", "plain", "why?")))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(mesh.decoder.seen.requests).isEmpty();
+
+        second.seen(List.of("router-1"));
+
+        assertThat(answered(ask("acme", "plain", "why?")).solution().text()).isEqualTo(ANSWER);
+    }
+
+    @Test
+    void theReplicaHoldingATiersSlotAdmitsNoMoreThanItsShare() throws Exception {
+        replicaOf("router-0", List.of("router-0", "router-1"));
+        Held held = holdingASlot(ask("acme", "plain", "holds the slot"));
+
+        assertThatThrownBy(() -> answered(ask("acme", "plain", "why?")))
+                .isInstanceOfSatisfying(
+                        AdmissionRefused.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(AdmissionRefused.Reason.QUEUE_FULL));
+        held.cancel();
     }
 
     /** Nothing in flight or waiting, the metered tenant's bucket full, and the slot usable by the next request. */

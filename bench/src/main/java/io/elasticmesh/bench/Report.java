@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 final class Report {
 
     /**
-     * Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, httpDoor, prefixReuse or
-     * audit.
+     * Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, httpDoor, prefixReuse,
+     * audit or shadow.
      */
     record Results(
             Scale scale,
@@ -35,7 +35,8 @@ final class Report {
             AuditPath.Result audit,
             Map<String, Double> memoryMb,
             Map<String, NativeMemory.Summary> nativeMemory,
-            Map<String, FlightRecordings.Profile> profiles) {}
+            Map<String, FlightRecordings.Profile> profiles,
+            ShadowLoad.Result shadow) {}
 
     /** Issue 14's footprint target: each service's peak resident set under the benchmark's load. */
     static final double RESIDENT_TARGET_MB = 200;
@@ -109,6 +110,9 @@ final class Report {
                         .toList());
         if (r.httpDoor() != null) {
             root.put("http_door", httpDoor(r.httpDoor()));
+        }
+        if (r.shadow() != null) {
+            root.put("shadow", shadow(r.shadow()));
         }
         Map<String, Object> adherence = map(
                 "requests",
@@ -230,6 +234,32 @@ final class Report {
                         o.directFirstTokenP50Ms(),
                         "first_token_added_ms_p50",
                         o.streamFirstTokenAddedMsP50()));
+    }
+
+    private static Map<String, Object> shadow(ShadowLoad.Result s) {
+        return map(
+                "concurrency",
+                s.concurrency(),
+                "requests_with",
+                s.with().answered(),
+                "requests_without",
+                s.without().answered(),
+                "with_p50_ms",
+                s.with().p50Ms(),
+                "with_p95_ms",
+                s.with().p95Ms(),
+                "without_p50_ms",
+                s.without().p50Ms(),
+                "without_p95_ms",
+                s.without().p95Ms(),
+                "p50_ratio",
+                s.p50Ratio(),
+                "p95_ratio",
+                s.p95Ratio(),
+                "shadows_run",
+                s.shadowsRun(),
+                "shadows_dropped",
+                s.shadowsDropped());
     }
 
     private static Map<String, Object> httpDoor(HttpDoor.Result h) {
@@ -390,6 +420,24 @@ final class Report {
         }
         if (r.httpDoor() != null) {
             httpDoorRows(md, r.httpDoor());
+        }
+        if (r.shadow() != null) {
+            ShadowLoad.Result s = r.shadow();
+            row(
+                    md,
+                    "requests on a tier shadowing every cut answer vs without, p50 latency (scripted, "
+                            + s.concurrency() + " in flight, half each on 4 slots)",
+                    ms(s.with().p50Ms()),
+                    ms(s.without().p50Ms()) + " without",
+                    ratio(s.p50Ratio()),
+                    "");
+            row(
+                    md,
+                    "with vs without shadows, p95 latency; shadows run / dropped",
+                    ms(s.with().p95Ms()),
+                    ms(s.without().p95Ms()) + " without",
+                    ratio(s.p95Ratio()),
+                    s.shadowsRun() + " run / " + s.shadowsDropped() + " dropped");
         }
         BudgetAdherence.Result b = r.adherence();
         row(

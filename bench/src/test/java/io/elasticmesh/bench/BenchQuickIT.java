@@ -32,6 +32,14 @@ class BenchQuickIT {
             "http_door.p50_ratio",
             "http_door.p95_ratio",
             "http_door.target_ratio",
+            "shadow.with_p50_ms",
+            "shadow.without_p50_ms",
+            "shadow.with_p95_ms",
+            "shadow.without_p95_ms",
+            "shadow.p50_ratio",
+            "shadow.p95_ratio",
+            "shadow.shadows_run",
+            "shadow.shadows_dropped",
             "budget_adherence.requests",
             "budget_adherence.violations",
             "prefix_reuse.solution_ttft_ms_with",
@@ -98,12 +106,20 @@ class BenchQuickIT {
             assertThat(p.path("grpc_errors").asLong()).as("gRPC errors of " + p).isZero();
             assertThat(p.path("http_errors").asLong()).as("HTTP errors of " + p).isZero();
         });
+        // Both sides of the shadow comparison answered under load; shadows were counted (run or dropped).
+        JsonNode shadow = json.path("shadow");
+        assertThat(shadow.path("requests_with").asInt()).isPositive();
+        assertThat(shadow.path("requests_without").asInt()).isPositive();
+        assertThat(shadow.path("shadows_run").asLong()
+                        + shadow.path("shadows_dropped").asLong())
+                .isPositive();
         assertThat(Files.readString(out.resolve("latest.md")))
                 .contains(
                         "| measure |",
                         "Where the time goes",
                         "CPU per request",
-                        "HTTP chat completions vs gRPC Reason");
+                        "HTTP chat completions vs gRPC Reason",
+                        "shadowing every cut answer");
     }
 
     private static double sum(JsonNode throughput, String side, String process) {

@@ -17,9 +17,12 @@ import io.elasticmesh.router.config.RouterConfig;
 import io.elasticmesh.router.metrics.RouterMetrics;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.opentelemetry.context.Scope;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -116,14 +119,16 @@ public class ShadowEvaluation {
             if (slot.isEmpty()) {
                 metrics.shadowDropped(next.answered().tier().name(), "expired");
             } else {
-                run(next.answered(), slot.get(), preempted);
+                Waiting started = next;
+                Ticket granted = slot.get();
+                apart(() -> run(started.answered(), granted, preempted));
             }
         }
     }
 
     /**
      * Asks the request again with the shadow budget, in a gRPC context of its own under the root one: it belongs to no
-     * caller, so no caller's end cancels it. A request taking the slot completes {@code preempted}, which cancels
+     * caller, so no caller's end cancels it, and outside the request's trace. A request taking the slot completes {@code preempted}, which cancels
      * that context and so the calls made in it.
      */
     private void run(ReasonResult answered, Ticket slot, CompletableFuture<Void> preempted) {
@@ -131,7 +136,8 @@ public class ShadowEvaluation {
         Context.CancellableContext calls = Context.ROOT.withCancellation();
         Context caller = calls.attach();
         Cancellable running;
-        try {
+        // A trace of its own too: the request's trace shows what the tenant was answered.
+        try (Scope traced = io.opentelemetry.context.Context.root().makeCurrent()) {
             running = evaluation(answered)
                     .onTermination()
                     .invoke(() -> {
@@ -145,7 +151,8 @@ public class ShadowEvaluation {
                                 metrics.shadowEvaluated(pair);
                             },
                             failure -> {
-                                LOG.debugf(failure, "shadow of request %s failed", answered.requestId());
+                                // One line, no trace: a shadow failing costs nobody an answer.
+                                LOG.infof("shadow of request %s failed: %s", answered.requestId(), failure);
                                 metrics.shadowDropped(tier, "failed");
                             });
         } finally {
@@ -157,6 +164,19 @@ public class ShadowEvaluation {
             calls.cancel(null);
             metrics.shadowDropped(tier, "preempted");
         });
+    }
+
+    /**
+     * Runs {@code task} in a Vert.x context of its own when called in one (a request's, or the thread of whichever
+     * request freed a slot): calls made in a request's context answer on it, and are lost once that request ends.
+     */
+    private static void apart(Runnable task) {
+        io.vertx.core.Context current = Vertx.currentContext();
+        if (current == null) {
+            task.run();
+        } else {
+            VertxContext.createNewDuplicatedContext(current).runOnContext(ignored -> task.run());
+        }
     }
 
     /** Thinks with the shadow budget, answers, and pairs the answer with the request's. */

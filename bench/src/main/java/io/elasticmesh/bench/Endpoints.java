@@ -138,6 +138,17 @@ final class Endpoints implements AutoCloseable {
         return new Call("economy", smollm2, question, t, s);
     }
 
+    /** A service's Prometheus exposition, as Prometheus scrapes it. */
+    static String scrape(URI metrics) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(metrics)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     ReasonResponse mesh(Call call) {
         return router.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .reason(call.meshRequest());

@@ -1,10 +1,6 @@
 package io.elasticmesh.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,7 +50,7 @@ final class ShadowLoad {
         Endpoints.Call without = endpoints.scripted(WITHOUT, DIRECTIVE, T, S);
         Samples withShadows = new Samples();
         Samples withoutShadows = new Samples();
-        String before = scrape(routerMetrics);
+        String before = Endpoints.scrape(routerMetrics);
         AtomicLong sent = new AtomicLong();
         Runnable request = () -> {
             if (sent.getAndIncrement() % 2 == 0) {
@@ -68,23 +64,13 @@ final class ShadowLoad {
             // Idle: the shadows waiting start (one takes about 0.1 s: 22 tokens at 5 ms).
             Thread.sleep(windowMs / 4);
         }
-        String after = scrape(routerMetrics);
+        String after = Endpoints.scrape(routerMetrics);
         return new Result(
                 CONCURRENCY,
                 HttpDoor.Latency.of(withShadows),
                 HttpDoor.Latency.of(withoutShadows),
                 count(after, "elastic_shadow_evaluations_total") - count(before, "elastic_shadow_evaluations_total"),
                 count(after, "elastic_shadow_dropped_total") - count(before, "elastic_shadow_dropped_total"));
-    }
-
-    private static String scrape(URI routerMetrics) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(routerMetrics)
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
     }
 
     /** The sum of a counter's series for the shadowing tier in a Prometheus exposition. */

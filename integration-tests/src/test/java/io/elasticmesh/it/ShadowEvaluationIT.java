@@ -1,12 +1,10 @@
 package io.elasticmesh.it;
 
-import static io.elasticmesh.it.SharedMesh.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elasticmesh.local.LocalMesh;
 import io.elasticmesh.local.quarkus.HttpGet;
 import io.elasticmesh.proto.reasoning.v1.BudgetRouterGrpc;
-import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -42,6 +40,8 @@ class ShadowEvaluationIT {
                 price: {currency: EUR, prompt-per-million: 1, generated-per-million: 2}
             """;
 
+    private static final String WORK = "shadow-evaluation";
+
     private LocalMesh mesh;
     private Path routerLog;
     private ManagedChannel channel;
@@ -49,15 +49,8 @@ class ShadowEvaluationIT {
 
     @BeforeAll
     void startMesh() throws IOException {
-        LocalMesh.Options options = LocalMesh.Options.ephemeral(
-                Path.of(System.getProperty("mesh.root")),
-                Path.of(System.getProperty("mesh.work")).resolve("shadow-evaluation"),
-                List.of("scripted"));
-        String shipped = Files.readString(options.tiersFile());
-        Path tiers = Files.createDirectories(options.workDir()).resolve("tiers.yaml");
-        Files.writeString(tiers, shipped.replace("\ntiers:\n", "\ntiers:\n" + SHADOW_TIER));
-        mesh = LocalMesh.start(options.withTiersFile(tiers));
-        routerLog = options.workDir().resolve("logs").resolve("budget-router.log");
+        mesh = SharedMesh.scriptedWithTiers(WORK, SHADOW_TIER);
+        routerLog = Path.of(System.getProperty("mesh.work"), WORK, "logs", "budget-router.log");
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
                 .usePlaintext()
                 .build();
@@ -106,11 +99,7 @@ class ShadowEvaluationIT {
 
     private ReasonResponse reason(String directive) {
         return router.withDeadlineAfter(1, TimeUnit.MINUTES)
-                .reason(ReasonRequest.newBuilder()
-                        .setTier("it-shadow")
-                        .setTenant("it-tenant")
-                        .addMessages(user("Solve it. [[script " + directive + "]]"))
-                        .build());
+                .reason(SharedMesh.scripted(directive).setTier("it-shadow").build());
     }
 
     /** The router's record of the request's shadow evaluation, once the shadow has answered. */

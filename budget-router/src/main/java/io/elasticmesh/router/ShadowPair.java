@@ -18,7 +18,8 @@ public record ShadowPair(String requestId, Tier tier, boolean agree, Run answer,
      *
      * @param thinkingTokens tokens thought
      * @param generatedTokens thinking and solution tokens
-     * @param millis time from the start of thinking to the answer, milliseconds
+     * @param millis time to the answer, milliseconds: the request's from its admission (any wait for its slot
+     *     included), the shadow's from taking its slot
      * @param cost in the tier's price's currency; empty when the tier has no price
      */
     public record Run(int thinkingTokens, long generatedTokens, long millis, Optional<Double> cost) {}

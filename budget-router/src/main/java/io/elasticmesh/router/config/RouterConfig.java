@@ -131,7 +131,7 @@ public interface RouterConfig {
 
         /**
          * Most shadows waiting for idle capacity; when full, the oldest is dropped. 0 runs a shadow only if a slot is
-         * free the moment its request is answered.
+         * free the moment its request is answered (its own slot is still held then).
          */
         @WithDefault("16")
         int queueCapacity();

@@ -26,7 +26,9 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -83,20 +85,23 @@ public class ShadowEvaluation {
                         .selects(answered.requestId(), answered.thinking().truncated())) {
             return;
         }
-        Waiting dropped = null;
         synchronized (waiting) {
             waiting.addLast(new Waiting(answered, System.nanoTime() + maxWaitNanos));
-            if (waiting.size() > capacity) {
-                dropped = waiting.pollFirst();
-            }
-        }
-        if (dropped != null) {
-            metrics.shadowDropped(dropped.answered().tier().name(), "queue_full");
         }
         drain();
+        List<Waiting> dropped = new ArrayList<>();
+        synchronized (waiting) {
+            while (waiting.size() > capacity) {
+                dropped.add(waiting.pollFirst());
+            }
+        }
+        dropped.forEach(d -> metrics.shadowDropped(d.answered().tier().name(), "queue_full"));
     }
 
-    /** Starts waiting shadows, oldest first, while slots are idle. */
+    /**
+     * Starts waiting shadows, oldest first, while slots are idle. Strictly in order: while the oldest one's tier has
+     * no idle slot, those behind it wait too (a shadow queue is small and short-lived; order keeps it simple).
+     */
     private void drain() {
         while (true) {
             Waiting next;

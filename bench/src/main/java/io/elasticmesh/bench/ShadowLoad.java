@@ -77,7 +77,9 @@ final class ShadowLoad {
     private static long count(String metrics, String counter) {
         return metrics.lines()
                 .filter(line -> line.startsWith(counter + "{") && line.contains("tier=\"" + WITH + "\""))
-                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                // The value follows the labels; an exemplar (" # {…} value time") may follow it.
+                .mapToLong(line -> (long) Double.parseDouble(
+                        line.substring(line.indexOf("} ") + 2).split(" ")[0]))
                 .sum();
     }
 }

@@ -128,7 +128,9 @@ class ShadowEvaluationIT {
     private static long metric(String scrape, String name, String label) {
         return scrape.lines()
                 .filter(l -> l.startsWith(name + "{") && l.contains(label) && l.contains("tier=\"it-shadow\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                // The value follows the labels; an exemplar (" # {…} value time") may follow it.
+                .mapToLong(l -> (long)
+                        Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0]))
                 .sum();
     }
 }

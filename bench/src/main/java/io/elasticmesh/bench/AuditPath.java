@@ -7,9 +7,6 @@ import io.elasticmesh.proto.audit.v1.GetAuditEventRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.grpc.StatusRuntimeException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,13 +91,7 @@ final class AuditPath {
                 }
             }
         }
-        String metrics = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(routerMetrics)
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = Endpoints.scrape(routerMetrics);
         return new Result(
                 rates[1],
                 rates[0],

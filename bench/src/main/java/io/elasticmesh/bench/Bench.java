@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * {@code --nmt} also runs the services with Native Memory Tracking and reports where their memory goes (it costs
  * them a little memory and CPU, so the runs the README quotes leave it off). {@code --footprint} runs only what the
  * memory rows need and the scripted rows beside them (warm-up, adherence, scripted overhead, throughput with resident
- * memory and CPU): no SmolLM2, HTTP door, audit path or prefix reuse, so JVM options can be compared in minutes.
+ * memory and CPU): no SmolLM2, HTTP door, shadow evaluation, audit path or prefix reuse, so JVM options can be compared in minutes.
  */
 public final class Bench {
 
@@ -89,6 +89,7 @@ public final class Bench {
         BudgetAdherence.Result adherence;
         PrefixReuse.Result prefixReuse = null;
         AuditPath.Result audit = null;
+        ShadowLoad.Result shadow = null;
         Map<String, Double> memoryMb;
         Map<String, NativeMemory.Summary> nativeMemory = Map.of();
         Instant measuring;
@@ -155,6 +156,13 @@ public final class Bench {
                         "shared state against a router alone: " + scale.overheadRequests() + " pairs, then throughput");
                 sharedState = SharedState.measure(
                         mesh, call, scale.overheadRequests(), scale.throughputRounds(), scale.throughputWindowMs());
+                progress("shadow evaluation under saturating load: " + scale.throughputRounds()
+                        + " windows with shadows, as many without");
+                shadow = ShadowLoad.measure(
+                        endpoints,
+                        URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
+                        scale.throughputRounds(),
+                        scale.throughputWindowMs());
                 progress("audit path");
                 audit = AuditPath.measure(
                         endpoints,
@@ -185,7 +193,8 @@ public final class Bench {
                 memoryMb,
                 nativeMemory,
                 profiles,
-                sharedState);
+                sharedState,
+                shadow);
     }
 
     private static void clean(Path dir) throws IOException {

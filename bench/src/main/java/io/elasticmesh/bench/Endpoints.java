@@ -126,11 +126,27 @@ final class Endpoints implements AutoCloseable {
 
     /** A request to the scripted model following {@code directive} (see triton/models/scripted). */
     Call scripted(String directive, int t, int s) {
-        return new Call("scripted", scripted, "Solve it. [[script " + directive + "]]", t, s);
+        return scripted("scripted", directive, t, s);
+    }
+
+    /** As {@link #scripted(String, int, int)}, on another tier of the scripted model. */
+    Call scripted(String tier, String directive, int t, int s) {
+        return new Call(tier, scripted, "Solve it. [[script " + directive + "]]", t, s);
     }
 
     Call smollm2(String question, int t, int s) {
         return new Call("economy", smollm2, question, t, s);
+    }
+
+    /** A service's Prometheus exposition, as Prometheus scrapes it. */
+    static String scrape(URI metrics) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(metrics)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     ReasonResponse mesh(Call call) {

@@ -18,7 +18,7 @@ final class Report {
 
     /**
      * Everything one run measured; a footprint run ({@code --footprint}) has no smollm2, httpDoor, prefixReuse,
-     * audit or sharedState.
+     * audit, sharedState or shadow.
      */
     record Results(
             Scale scale,
@@ -36,7 +36,8 @@ final class Report {
             Map<String, Double> memoryMb,
             Map<String, NativeMemory.Summary> nativeMemory,
             Map<String, FlightRecordings.Profile> profiles,
-            SharedState.Result sharedState) {}
+            SharedState.Result sharedState,
+            ShadowLoad.Result shadow) {}
 
     /** Issue 14's footprint target: each service's peak resident set under the benchmark's load. */
     static final double RESIDENT_TARGET_MB = 200;
@@ -113,6 +114,9 @@ final class Report {
         }
         if (r.sharedState() != null) {
             root.put("shared_state", sharedState(r.sharedState()));
+        }
+        if (r.shadow() != null) {
+            root.put("shadow", shadow(r.shadow()));
         }
         Map<String, Object> adherence = map(
                 "requests",
@@ -270,6 +274,32 @@ final class Report {
                                 p.aloneErrors()))
                         .toList());
         return state;
+    }
+
+    private static Map<String, Object> shadow(ShadowLoad.Result s) {
+        return map(
+                "concurrency",
+                s.concurrency(),
+                "requests_with",
+                s.with().answered(),
+                "requests_without",
+                s.without().answered(),
+                "with_p50_ms",
+                s.with().p50Ms(),
+                "with_p95_ms",
+                s.with().p95Ms(),
+                "without_p50_ms",
+                s.without().p50Ms(),
+                "without_p95_ms",
+                s.without().p95Ms(),
+                "p50_ratio",
+                s.p50Ratio(),
+                "p95_ratio",
+                s.p95Ratio(),
+                "shadows_run",
+                s.shadowsRun(),
+                "shadows_dropped",
+                s.shadowsDropped());
     }
 
     private static Map<String, Object> httpDoor(HttpDoor.Result h) {
@@ -437,6 +467,24 @@ final class Report {
         }
         if (r.sharedState() != null) {
             sharedStateRows(md, r.sharedState());
+        }
+        if (r.shadow() != null) {
+            ShadowLoad.Result s = r.shadow();
+            row(
+                    md,
+                    "requests on a tier shadowing every cut answer vs without, p50 latency (scripted, "
+                            + s.concurrency() + " in flight, half each on 4 slots)",
+                    ms(s.with().p50Ms()),
+                    ms(s.without().p50Ms()) + " without",
+                    ratio(s.p50Ratio()),
+                    "");
+            row(
+                    md,
+                    "with vs without shadows, p95 latency; shadows run / dropped",
+                    ms(s.with().p95Ms()),
+                    ms(s.without().p95Ms()) + " without",
+                    ratio(s.p95Ratio()),
+                    s.shadowsRun() + " run / " + s.shadowsDropped() + " dropped");
         }
         BudgetAdherence.Result b = r.adherence();
         row(

@@ -35,6 +35,14 @@ class BenchQuickIT {
             "shared_state.shared_p50_ms",
             "shared_state.alone_p50_ms",
             "shared_state.added_ms_p50",
+            "shadow.with_p50_ms",
+            "shadow.without_p50_ms",
+            "shadow.with_p95_ms",
+            "shadow.without_p95_ms",
+            "shadow.p50_ratio",
+            "shadow.p95_ratio",
+            "shadow.shadows_run",
+            "shadow.shadows_dropped",
             "budget_adherence.requests",
             "budget_adherence.violations",
             "prefix_reuse.solution_ttft_ms_with",
@@ -115,12 +123,20 @@ class BenchQuickIT {
                     .as("client CPU per gRPC request of " + p)
                     .isPositive();
         });
+        // Both sides of the shadow comparison answered under load; shadows were counted (run or dropped).
+        JsonNode shadow = json.path("shadow");
+        assertThat(shadow.path("requests_with").asInt()).isPositive();
+        assertThat(shadow.path("requests_without").asInt()).isPositive();
+        assertThat(shadow.path("shadows_run").asLong()
+                        + shadow.path("shadows_dropped").asLong())
+                .isPositive();
         assertThat(Files.readString(out.resolve("latest.md")))
                 .contains(
                         "| measure |",
                         "Where the time goes",
                         "CPU per request",
-                        "HTTP chat completions vs gRPC Reason");
+                        "HTTP chat completions vs gRPC Reason",
+                        "shadowing every cut answer");
     }
 
     private static double sum(JsonNode throughput, String side, String process) {

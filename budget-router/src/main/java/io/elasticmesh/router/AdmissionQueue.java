@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 
@@ -22,6 +23,10 @@ import java.util.function.IntSupplier;
  *
  * <p>With several router replicas, both limits are the mesh's: this router admits up to its {@link CapacityShare}
  * of each, so the replicas together never run more than the model servers were sized for.
+ *
+ * <p>A shadow (a background re-run of an answered request, see {@code ShadowEvaluation}) takes a slot only when one
+ * is free and no request waits, never queues, and gives its slot up the moment a request waiting for a slot could
+ * use it: a shadow never delays a request.
  */
 public final class AdmissionQueue {
 
@@ -31,13 +36,17 @@ public final class AdmissionQueue {
         private final long seq;
         private final long enqueuedNanos;
         private final CompletableFuture<Ticket> granted = new CompletableFuture<>();
+        /** For a shadow: what to do when a request takes its slot; null for a request. */
+        private final Runnable preempted;
+
         private long startedNanos;
         private boolean done;
 
-        private Ticket(Tier tier, long seq, long enqueuedNanos) {
+        private Ticket(Tier tier, long seq, long enqueuedNanos, Runnable preempted) {
             this.tier = tier;
             this.seq = seq;
             this.enqueuedNanos = enqueuedNanos;
+            this.preempted = preempted;
         }
 
         public CompletableFuture<Ticket> granted() {
@@ -59,6 +68,10 @@ public final class AdmissionQueue {
     private final Map<String, Integer> inFlightByTier = new HashMap<>();
     private final Map<String, Double> serviceNanosByTier = new HashMap<>();
     private final List<Ticket> waiting = new ArrayList<>();
+    /** Shadows holding slots, oldest first. */
+    private final List<Ticket> shadows = new ArrayList<>();
+
+    private volatile Runnable onIdle = () -> {};
     private int inFlight;
     private long nextSeq;
 
@@ -83,21 +96,80 @@ public final class AdmissionQueue {
     public Ticket enter(Tier tier, long nowNanos, long latestStartNanos) {
         Ticket ticket;
         List<Ticket> started;
+        List<Ticket> preempted = new ArrayList<>();
+        AdmissionRefused refused = null;
         synchronized (this) {
-            ticket = new Ticket(tier, nextSeq++, nowNanos);
+            ticket = new Ticket(tier, nextSeq++, nowNanos, null);
             waiting.add(ticket);
             // After every decision no waiter can start, so the new ticket starts here only if nobody it must
             // yield to is waiting (a reload may have raised a limit: grant also applies that).
-            started = grant(nowNanos);
+            started = grant(nowNanos, preempted);
             if (!started.contains(ticket)) {
-                refuseIfHopeless(ticket, nowNanos, latestStartNanos);
+                refused = refusalIfHopeless(ticket, nowNanos, latestStartNanos);
             }
         }
+        preempted.forEach(t -> t.preempted.run());
         started.forEach(t -> t.granted.complete(t));
+        if (refused != null) {
+            throw refused;
+        }
         return ticket;
     }
 
-    private void refuseIfHopeless(Ticket ticket, long nowNanos, long latestStartNanos) {
+    /**
+     * A slot for a shadow of {@code tier}, if one is free now and no request waits; never a place in the queue.
+     *
+     * @param preempted called (outside the queue's lock) when a request takes the shadow's slot; the slot is then
+     *     already given back, and {@link #release} of the ticket does nothing
+     */
+    public Optional<Ticket> tryEnterShadow(Tier tier, long nowNanos, Runnable preempted) {
+        synchronized (this) {
+            if (!waiting.isEmpty() || !canStart(tier)) {
+                return Optional.empty();
+            }
+            Ticket shadow = new Ticket(tier, nextSeq++, nowNanos, preempted);
+            start(shadow, nowNanos);
+            shadows.add(shadow);
+            shadow.granted.complete(shadow);
+            return Optional.of(shadow);
+        }
+    }
+
+    /** Called (outside the lock) whenever a slot is given back and no request waits: a shadow may start. */
+    public void onIdle(Runnable listener) {
+        this.onIdle = listener;
+    }
+
+    /**
+     * Grants what can start, first taking the slots of shadows that stand in a waiting request's way: any shadow when
+     * the shared capacity is full, a shadow of its own tier when its tier is at its limit.
+     *
+     * @param preempted gets the shadows whose slots were taken
+     */
+    private List<Ticket> grant(long nowNanos, List<Ticket> preempted) {
+        List<Ticket> started = grant(nowNanos);
+        for (Ticket shadow = shadowInTheWay(); shadow != null; shadow = shadowInTheWay()) {
+            free(shadow);
+            preempted.add(shadow);
+            started.addAll(grant(nowNanos));
+        }
+        return started;
+    }
+
+    /** The youngest shadow (it has done least work) whose slot a waiting request could use, or null. */
+    private Ticket shadowInTheWay() {
+        for (Ticket next : waiting) {
+            boolean full = inFlight >= meshSlots(next.tier);
+            for (int i = shadows.size() - 1; i >= 0; i--) {
+                if (full || shadows.get(i).tier.name().equals(next.tier.name())) {
+                    return shadows.get(i);
+                }
+            }
+        }
+        return null;
+    }
+
+    private AdmissionRefused refusalIfHopeless(Ticket ticket, long nowNanos, long latestStartNanos) {
         Tier tier = ticket.tier;
         long queued = waiting.stream()
                 .filter(t -> t != ticket && t.tier.name().equals(tier.name()))
@@ -127,8 +199,8 @@ public final class AdmissionQueue {
         if (refused != null) {
             waiting.remove(ticket);
             ticket.done = true;
-            throw refused;
         }
+        return refused;
     }
 
     /**
@@ -137,28 +209,51 @@ public final class AdmissionQueue {
      */
     public void release(Ticket ticket, long nowNanos) {
         List<Ticket> started;
+        List<Ticket> preempted = new ArrayList<>();
+        boolean idle;
         synchronized (this) {
             if (ticket.done) {
                 return;
             }
-            ticket.done = true;
             if (waiting.remove(ticket)) {
+                ticket.done = true;
                 started = List.of();
             } else {
-                inFlight--;
-                inFlightByTier.merge(ticket.tier.name(), -1, Integer::sum);
-                double observed = nowNanos - ticket.startedNanos;
-                serviceNanosByTier.merge(ticket.tier.name(), observed, (old, now) -> old + smoothing * (now - old));
-                started = grant(nowNanos);
+                free(ticket);
+                // A shadow's time is not a request's: it would lengthen the expected waits requests are refused by.
+                if (ticket.preempted == null) {
+                    double observed = nowNanos - ticket.startedNanos;
+                    serviceNanosByTier.merge(ticket.tier.name(), observed, (old, now) -> old + smoothing * (now - old));
+                }
+                // Another request's slot freed: a lowered capacity may have left shadows in a waiter's way.
+                started = grant(nowNanos, preempted);
             }
+            idle = waiting.isEmpty() && inFlight < capacity.getAsInt();
         }
         ticket.granted.cancel(false);
         // Completed outside the lock: what a grant triggers may re-enter the queue.
+        preempted.forEach(t -> t.preempted.run());
         started.forEach(t -> t.granted.complete(t));
+        if (idle) {
+            onIdle.run();
+        }
+    }
+
+    /** Gives a started ticket's slot back. */
+    private void free(Ticket ticket) {
+        ticket.done = true;
+        inFlight--;
+        inFlightByTier.merge(ticket.tier.name(), -1, Integer::sum);
+        shadows.remove(ticket);
     }
 
     public synchronized int waiting(String tier) {
         return (int) waiting.stream().filter(t -> t.tier.name().equals(tier)).count();
+    }
+
+    /** Shadows holding slots, of every tier. */
+    public synchronized int shadowsInFlight() {
+        return shadows.size();
     }
 
     public synchronized int inFlight(String tier) {

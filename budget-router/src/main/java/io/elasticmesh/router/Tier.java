@@ -1,5 +1,8 @@
 package io.elasticmesh.router;
 
+import io.elasticmesh.conversation.TokenPrice;
+import java.util.Optional;
+
 /**
  * An SLA tier as ops configure it (see {@code k8s/base/tiers.yaml} for the file format).
  *
@@ -18,6 +21,8 @@ package io.elasticmesh.router;
  * @param sampling what the tier allows of a request's sampling, and its defaults
  * @param reasoningEfforts thinking budgets for the HTTP API's {@code reasoning_effort} levels, within the ceiling
  * @param quotaStoreOutage admit or refuse a request that needs quota from the shared store while it is unreachable
+ * @param shadow which answered requests are re-run in the background with a larger thinking budget
+ * @param price what the tier's model's tokens cost, for the shadow evaluation's cost per answer; empty when unpriced
  */
 public record Tier(
         String name,
@@ -34,12 +39,14 @@ public record Tier(
         ReviewRule review,
         SamplingBounds sampling,
         ReasoningEfforts reasoningEfforts,
-        QuotaStoreOutage quotaStoreOutage) {
+        QuotaStoreOutage quotaStoreOutage,
+        ShadowRule shadow,
+        Optional<TokenPrice> price) {
 
     /**
      * A tier with every optional field at its default: it audits only cut requests, sends none to review, has the
      * proto's own sampling bounds and the derived reasoning efforts, and fails open when the shared quota store is
-     * unreachable.
+     * unreachable, and shadows nothing.
      */
     public Tier(
             String name,
@@ -67,7 +74,9 @@ public record Tier(
                 ReviewRule.NONE,
                 SamplingBounds.OPEN,
                 defaultEfforts(thinkingBudgetTokens, thinkingBudgetCeilingTokens),
-                QuotaStoreOutage.FAIL_OPEN);
+                QuotaStoreOutage.FAIL_OPEN,
+                ShadowRule.NONE,
+                Optional.empty());
     }
 
     /** The reasoning efforts of a tier whose file names none, {@link ReasoningEfforts#derived derived} from t. */
@@ -95,6 +104,15 @@ public record Tier(
             throw new IllegalArgumentException("tier '" + name + "': reasoning-effort-thinking-tokens high must be at "
                     + "most thinking-budget-ceiling-tokens (" + thinkingBudgetCeilingTokens + "), was "
                     + reasoningEfforts.highTokens());
+        }
+        // A shadow no larger than t would only repeat the answer; one above the ceiling asks what no request may.
+        if (shadow.fraction() > 0
+                && (shadow.thinkingBudgetTokens() <= thinkingBudgetTokens
+                        || shadow.thinkingBudgetTokens() > thinkingBudgetCeilingTokens)) {
+            throw new IllegalArgumentException("tier '" + name + "': shadow.thinking-budget-tokens must be above "
+                    + "thinking-budget-tokens (" + thinkingBudgetTokens
+                    + ") and at most thinking-budget-ceiling-tokens ("
+                    + thinkingBudgetCeilingTokens + "), was " + shadow.thinkingBudgetTokens());
         }
     }
 

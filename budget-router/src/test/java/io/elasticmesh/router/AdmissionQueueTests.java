@@ -217,4 +217,143 @@ class AdmissionQueueTests {
             }
         }
     }
+
+    // --- shadows: idle capacity only ---
+
+    @Test
+    void aShadowTakesOnlyAFreeSlotWhileNobodyWaitsAndNeverQueues() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 2, CapacityShare.WHOLE, 0.5);
+        Tier gold = tier("gold", 0, 1, 4);
+        Tier economy = tier("economy", 0, 2, 4);
+        queue.enter(gold, 0, NEVER);
+
+        assertThat(queue.tryEnterShadow(gold, 0, () -> {}))
+                .as("its tier is at its limit")
+                .isEmpty();
+        assertThat(queue.tryEnterShadow(economy, 0, () -> {})).isPresent();
+        assertThat(queue.tryEnterShadow(economy, 0, () -> {}))
+                .as("the shared capacity is full")
+                .isEmpty();
+        assertThat(queue.shadowsInFlight()).isEqualTo(1);
+        assertThat(queue.waiting("economy")).isZero();
+    }
+
+    @Test
+    void aRequestTakesTheSlotOfAShadowInItsWayAndOnlySuchAShadow() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 3, CapacityShare.WHOLE, 0.5);
+        Tier gold = tier("gold", 0, 1, 4);
+        Tier economy = tier("economy", 0, 2, 4);
+        List<String> preempted = new ArrayList<>();
+        Ticket goldShadow =
+                queue.tryEnterShadow(gold, 0, () -> preempted.add("gold")).orElseThrow();
+        queue.tryEnterShadow(economy, 0, () -> preempted.add("economy")).orElseThrow();
+
+        Ticket request = queue.enter(gold, 1, NEVER);
+
+        assertThat(granted(request)).isTrue();
+        assertThat(preempted)
+                .as("gold was at its own limit; the shared capacity was not full")
+                .containsExactly("gold");
+        assertThat(queue.inFlight("gold")).isEqualTo(1);
+        queue.release(goldShadow, 2);
+        assertThat(queue.inFlight("gold"))
+                .as("a preempted shadow's release gives nothing back twice")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFreedSlotWithNobodyWaitingIsAnnouncedForShadows() {
+        AdmissionQueue queue = new AdmissionQueue(() -> 1, CapacityShare.WHOLE, 0.5);
+        Tier gold = tier("gold", 0, 1, 4);
+        AtomicInteger idle = new AtomicInteger();
+        queue.onIdle(idle::incrementAndGet);
+        Ticket first = queue.enter(gold, 0, NEVER);
+        Ticket second = queue.enter(gold, 0, NEVER);
+
+        queue.release(first, 1);
+        assertThat(idle).as("the slot went to the waiting request").hasValue(0);
+        queue.release(second, 2);
+        assertThat(idle).hasValue(1);
+    }
+
+    /** One step: a request or a shadow of {@code tier} enters, or the {@code pick}-th request or shadow ends. */
+    record Event(int kind, int tier, int pick) {
+        static final int REQUEST = 0;
+        static final int SHADOW = 1;
+        static final int REQUEST_ENDS = 2;
+        static final int SHADOW_ENDS = 3;
+    }
+
+    @Provide
+    Arbitrary<List<Event>> mixedWorkloads() {
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.integers().between(0, 1000))
+                .as(Event::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(300);
+    }
+
+    /**
+     * The requests of a workload fare exactly as they would without its shadows: each is granted, waits or is
+     * refused at the same step, so no shadow ever delays a request.
+     */
+    @Property
+    void shadowsNeverChangeWhatARequestGets(
+            @ForAll("tierSets") List<Tier> tiers,
+            @ForAll @IntRange(min = 1, max = 8) int capacity,
+            @ForAll("mixedWorkloads") List<Event> events) {
+        AdmissionQueue withShadows = new AdmissionQueue(() -> capacity, CapacityShare.WHOLE, 0.5);
+        AdmissionQueue without = new AdmissionQueue(() -> capacity, CapacityShare.WHOLE, 0.5);
+        List<Ticket> requestsWith = new ArrayList<>();
+        List<Ticket> requestsWithout = new ArrayList<>();
+        List<Ticket> shadows = new ArrayList<>();
+        long now = 0;
+        for (Event event : events) {
+            now += 1000;
+            Tier tier = tiers.get(event.tier());
+            switch (event.kind()) {
+                case Event.REQUEST -> {
+                    Ticket with = enterOrNull(withShadows, tier, now);
+                    Ticket plain = enterOrNull(without, tier, now);
+                    assertThat(with == null).as("refused alike").isEqualTo(plain == null);
+                    if (with != null) {
+                        requestsWith.add(with);
+                        requestsWithout.add(plain);
+                    }
+                }
+                case Event.SHADOW ->
+                    withShadows.tryEnterShadow(tier, now, () -> {}).ifPresent(shadows::add);
+                case Event.REQUEST_ENDS -> {
+                    if (!requestsWith.isEmpty()) {
+                        int i = event.pick() % requestsWith.size();
+                        withShadows.release(requestsWith.remove(i), now);
+                        without.release(requestsWithout.remove(i), now);
+                    }
+                }
+                default -> {
+                    if (!shadows.isEmpty()) {
+                        withShadows.release(shadows.remove(event.pick() % shadows.size()), now);
+                    }
+                }
+            }
+            for (int i = 0; i < requestsWith.size(); i++) {
+                assertThat(granted(requestsWith.get(i))).isEqualTo(granted(requestsWithout.get(i)));
+            }
+            for (Tier t : tiers) {
+                assertThat(withShadows.waiting(t.name())).isEqualTo(without.waiting(t.name()));
+                assertThat(withShadows.inFlight(t.name())).isBetween(0, t.maxConcurrentRequests());
+            }
+        }
+    }
+
+    private static Ticket enterOrNull(AdmissionQueue queue, Tier tier, long now) {
+        try {
+            return queue.enter(tier, now, NEVER);
+        } catch (AdmissionRefused refused) {
+            return null;
+        }
+    }
 }

@@ -10,6 +10,7 @@ import io.elasticmesh.edge.InvalidArgument;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -231,6 +232,8 @@ class SamplingPolicyTests {
                 ReviewRule.NONE,
                 bounds,
                 Tier.defaultEfforts(8, 8),
-                QuotaStoreOutage.FAIL_OPEN);
+                QuotaStoreOutage.FAIL_OPEN,
+                ShadowRule.NONE,
+                Optional.empty());
     }
 }

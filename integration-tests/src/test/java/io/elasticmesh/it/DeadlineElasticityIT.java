@@ -16,9 +16,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,14 +53,7 @@ class DeadlineElasticityIT {
 
     @BeforeAll
     void startMesh() throws IOException {
-        LocalMesh.Options options = LocalMesh.Options.ephemeral(
-                Path.of(System.getProperty("mesh.root")),
-                Path.of(System.getProperty("mesh.work")).resolve("deadline-elasticity"),
-                List.of("scripted"));
-        String shipped = Files.readString(options.tiersFile());
-        Path tiers = Files.createDirectories(options.workDir()).resolve("tiers.yaml");
-        Files.writeString(tiers, shipped.replace("\ntiers:\n", "\ntiers:\n" + TIGHT_TIERS));
-        mesh = LocalMesh.start(options.withTiersFile(tiers));
+        mesh = SharedMesh.scriptedWithTiers("deadline-elasticity", TIGHT_TIERS);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
                 .usePlaintext()
                 .build();

@@ -6,6 +6,8 @@ import io.elasticmesh.proto.reasoning.v1.ChatMessage;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -45,6 +47,21 @@ final class SharedMesh {
                             "shared-mesh-stop"));
         }
         return mesh;
+    }
+
+    /**
+     * A mesh of a test class's own, with the scripted model only, its router on the shipped tier file plus
+     * {@code extraTiers} (entries of its {@code tiers} mapping); its work directory is {@code mesh.work/name}.
+     */
+    static LocalMesh scriptedWithTiers(String name, String extraTiers) throws IOException {
+        LocalMesh.Options options = LocalMesh.Options.ephemeral(
+                Path.of(System.getProperty("mesh.root")),
+                Path.of(System.getProperty("mesh.work")).resolve(name),
+                List.of("scripted"));
+        String shipped = Files.readString(options.tiersFile());
+        Path tiers = Files.createDirectories(options.workDir()).resolve("tiers.yaml");
+        Files.writeString(tiers, shipped.replace("\ntiers:\n", "\ntiers:\n" + extraTiers));
+        return LocalMesh.start(options.withTiersFile(tiers));
     }
 
     static synchronized ManagedChannel router() {

@@ -61,7 +61,7 @@ class MonitoringTests {
     }
 
     @Test
-    void theDashboardShowsTierSlosTokenUseCutRateAndAuditHealth() throws IOException {
+    void theDashboardShowsTierSlosTokenUseCutRateShadowEvaluationAndAuditHealth() throws IOException {
         JsonNode dashboard = dashboard();
         List<String> rows = new ArrayList<>();
         dashboard.path("panels").forEach(p -> {
@@ -70,11 +70,13 @@ class MonitoringTests {
             }
         });
 
-        assertThat(rows).contains("Tier SLOs", "Token use", "Cut rate", "Triton", "Audit health");
+        assertThat(rows).contains("Tier SLOs", "Token use", "Cut rate", "Shadow evaluation", "Triton", "Audit health");
         assertThat(dashboardExpressions())
                 .anyMatch(e -> e.contains("elastic_deadline_attained_total"))
                 .anyMatch(e -> e.contains("elastic_thinking_tokens_bucket"))
                 .anyMatch(e -> e.contains("elastic_thinking_truncated_total"))
+                .anyMatch(e -> e.contains("elastic_shadow_evaluations_total"))
+                .anyMatch(e -> e.contains("elastic_shadow_cost_total"))
                 .anyMatch(e -> e.contains("elastic_audit_spool_depth"));
     }
 

@@ -1,5 +1,6 @@
 package io.elasticmesh.pilot;
 
+import io.elasticmesh.conversation.Answers;
 import io.elasticmesh.pilot.Plan.Grading;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,10 +66,7 @@ public final class Grader {
             } else if (grading == Grading.CHOICE) {
                 agrees.put(o.key(), Objects.equals(Answers.choice(reference), Answers.choice(answer)));
             } else {
-                agrees.put(
-                        o.key(),
-                        Answers.normalize(Answers.finalAnswer(reference))
-                                .equals(Answers.normalize(Answers.finalAnswer(answer))));
+                agrees.put(o.key(), Answers.agree(reference, answer));
             }
         }
         List<Boolean> verdicts = mathVerify.equal(pairs);

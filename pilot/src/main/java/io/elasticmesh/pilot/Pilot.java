@@ -1,8 +1,8 @@
 package io.elasticmesh.pilot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.elasticmesh.conversation.TokenPrice;
 import io.elasticmesh.pilot.Plan.Grading;
-import io.elasticmesh.pilot.Plan.Price;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import java.io.IOException;
@@ -113,7 +113,7 @@ public final class Pilot {
                 prompt,
                 CHARS_PER_TOKEN,
                 generated);
-        for (Map.Entry<String, Price> e : plan.prices().entrySet()) {
+        for (Map.Entry<String, TokenPrice> e : plan.prices().entrySet()) {
             out.printf(
                     Locale.ROOT,
                     "estimated cost at most %.4f %s if every tier serves %s%n",

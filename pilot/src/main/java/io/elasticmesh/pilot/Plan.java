@@ -1,5 +1,6 @@
 package io.elasticmesh.pilot;
 
+import io.elasticmesh.conversation.TokenPrice;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public record Plan(
         long seed,
         int concurrency,
         double margin,
-        Map<String, Price> prices) {
+        Map<String, TokenPrice> prices) {
 
     /** Which grader compares an answer to the item's reference. */
     public enum Grading {
@@ -58,19 +59,6 @@ public record Plan(
     public record Budget(int thinkingTokens, int solutionTokens) {
         public String label() {
             return "t=" + thinkingTokens + ",s=" + solutionTokens;
-        }
-    }
-
-    /**
-     * What a model's tokens cost, in one currency. Either per million tokens, or per GPU-hour at a measured
-     * throughput: then each generated token costs {@code gpuHour / 3600 / generatedTokensPerSecond} and prompt
-     * tokens are counted in that time (prefill is far cheaper than decode and not priced apart).
-     */
-    public record Price(String currency, double promptPerMillion, double generatedPerMillion) {
-
-        /** Cost of one answer. */
-        public double of(long promptTokens, long generatedTokens) {
-            return (promptTokens * promptPerMillion + generatedTokens * generatedPerMillion) / 1e6;
         }
     }
 }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.elasticmesh.conversation.TokenPrice;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.pilot.Plan.Budget;
 import io.elasticmesh.pilot.Plan.Dataset;
 import io.elasticmesh.pilot.Plan.Grading;
-import io.elasticmesh.pilot.Plan.Price;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +140,7 @@ public final class PlanFile {
         if (margin < 0 || margin >= 1) {
             throw new IllegalArgumentException("field 'margin' must be 0.0..<1.0 (a share of answers), was " + margin);
         }
-        Map<String, Price> prices = new LinkedHashMap<>();
+        Map<String, TokenPrice> prices = new LinkedHashMap<>();
         if (plan.prices() != null) {
             if (!plan.prices().isObject()) {
                 throw new IllegalArgumentException("field 'prices' must map model names to prices");
@@ -217,7 +217,7 @@ public final class PlanFile {
         return values;
     }
 
-    private static Price price(JsonNode node, String model) {
+    private static TokenPrice price(JsonNode node, String model) {
         String where = "prices '" + model + "'";
         PriceYaml p = StrictYaml.bind(node, PriceYaml.class, where);
         String currency = p.currency() == null ? "USD" : p.currency();
@@ -230,7 +230,7 @@ public final class PlanFile {
         if (perToken) {
             double prompt = nonNegative(p.promptPerMillion(), where + ": field 'prompt-per-million'");
             double generated = nonNegative(p.generatedPerMillion(), where + ": field 'generated-per-million'");
-            return new Price(currency, prompt, generated);
+            return new TokenPrice(currency, prompt, generated);
         }
         double hour = nonNegative(p.gpuHour(), where + ": field 'gpu-hour'");
         Double rate = p.generatedTokensPerSecond();
@@ -238,7 +238,7 @@ public final class PlanFile {
             throw new IllegalArgumentException(
                     where + ": field 'generated-tokens-per-second' must be a measured rate > 0, was " + rate);
         }
-        return new Price(currency, 0, hour / 3600 / rate * 1e6);
+        return new TokenPrice(currency, 0, hour / 3600 / rate * 1e6);
     }
 
     private static double nonNegative(Double value, String field) {

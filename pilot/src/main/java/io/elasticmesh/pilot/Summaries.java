@@ -1,5 +1,6 @@
 package io.elasticmesh.pilot;
 
+import io.elasticmesh.conversation.TokenPrice;
 import io.elasticmesh.pilot.Grader.Grades;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class Summaries {
                 ? Stats.wilson(correct, graded.size())
                 : isBaseline ? Stats.wilson(mine.size(), mine.size()) : Stats.wilson(agreed, agreeing.size());
         String model = ok.isEmpty() ? null : ok.get(0).model();
-        Plan.Price price = model == null ? null : plan.prices().get(model);
+        TokenPrice price = model == null ? null : plan.prices().get(model);
         double meanPrompt = Stats.mean(prompt);
         double meanGenerated = Stats.mean(generated);
         Double costPer1000 = price == null

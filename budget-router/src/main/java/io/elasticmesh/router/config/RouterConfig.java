@@ -124,6 +124,23 @@ public interface RouterConfig {
         Optional<String> auditApiKey();
     }
 
+    /** Shadow evaluation: the re-runs of answered requests with a larger thinking budget (the tier file's shadow). */
+    Shadow shadow();
+
+    interface Shadow {
+
+        /**
+         * Most shadows waiting for idle capacity; when full, the oldest is dropped. 0 runs a shadow only if a slot is
+         * free the moment its request is answered (its own slot is still held then).
+         */
+        @WithDefault("16")
+        int queueCapacity();
+
+        /** Longest a shadow waits for idle capacity before it is dropped. */
+        @WithDefault("60s")
+        Duration maxWait();
+    }
+
     /** Deadline split between the thinking and solution phases. */
     Split split();
 

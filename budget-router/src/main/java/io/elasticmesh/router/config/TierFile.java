@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.elasticmesh.conversation.TokenPrice;
 import io.elasticmesh.edge.StrictYaml;
 import io.elasticmesh.router.AuditMode;
 import io.elasticmesh.router.QuotaStoreOutage;
 import io.elasticmesh.router.ReasoningEfforts;
 import io.elasticmesh.router.ReviewRule;
 import io.elasticmesh.router.SamplingBounds;
+import io.elasticmesh.router.ShadowRule;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
@@ -19,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -55,7 +58,22 @@ public final class TierFile {
             String review,
             JsonNode sampling,
             EffortsYaml reasoningEffortThinkingTokens,
-            String quotaStoreOutage) {}
+            String quotaStoreOutage,
+            ShadowYaml shadow,
+            PriceYaml price) {}
+
+    /** A tier's {@code shadow}: both fields when present. */
+    @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+    private record ShadowYaml(
+            @JsonProperty(required = true) double fraction,
+            @JsonProperty(required = true) int thinkingBudgetTokens) {}
+
+    /** A tier's {@code price}: a currency and both prices per million tokens. */
+    @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+    private record PriceYaml(
+            @JsonProperty(required = true) String currency,
+            @JsonProperty(required = true) double promptPerMillion,
+            @JsonProperty(required = true) double generatedPerMillion) {}
 
     /** A tier's {@code sampling}: each part is checked by hand, as its shape has its own message. */
     @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
@@ -133,6 +151,7 @@ public final class TierFile {
                 where,
                 "quota-store-outage");
         EffortsYaml efforts = t.reasoningEffortThinkingTokens();
+        ShadowYaml shadow = t.shadow();
         try {
             return new Tier(
                     name,
@@ -151,7 +170,9 @@ public final class TierFile {
                     efforts == null
                             ? Tier.defaultEfforts(thinking, ceiling)
                             : new ReasoningEfforts(efforts.low(), efforts.medium(), efforts.high()),
-                    outage);
+                    outage,
+                    shadow == null ? ShadowRule.NONE : new ShadowRule(shadow.fraction(), shadow.thinkingBudgetTokens()),
+                    price(t.price(), where));
         } catch (IllegalArgumentException invalid) {
             throw new IllegalArgumentException(
                     invalid.getMessage().startsWith("tier '")
@@ -200,6 +221,20 @@ public final class TierFile {
         } catch (IllegalArgumentException invalid) {
             throw new IllegalArgumentException(at + ": " + invalid.getMessage(), invalid);
         }
+    }
+
+    private static Optional<TokenPrice> price(PriceYaml price, String where) {
+        if (price == null) {
+            return Optional.empty();
+        }
+        if (price.currency().isBlank()) {
+            throw new IllegalArgumentException(where + ": price.currency must be set (a code such as USD)");
+        }
+        if (!(price.promptPerMillion() >= 0) || !(price.generatedPerMillion() >= 0)) {
+            throw new IllegalArgumentException(where + ": price.prompt-per-million and price.generated-per-million "
+                    + "must be 0 or more, were " + price.promptPerMillion() + " and " + price.generatedPerMillion());
+        }
+        return Optional.of(new TokenPrice(price.currency(), price.promptPerMillion(), price.generatedPerMillion()));
     }
 
     private static int or(Integer value, int absent) {

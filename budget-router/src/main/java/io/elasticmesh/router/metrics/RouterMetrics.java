@@ -1,5 +1,6 @@
 package io.elasticmesh.router.metrics;
 
+import io.elasticmesh.router.ShadowPair;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -93,6 +94,42 @@ public class RouterMetrics {
         if (queueGauges.add(tier)) {
             registry.gauge("elastic.admission.queue.depth", Tags.of("tier", tier), source, s -> depth.applyAsInt(s));
         }
+    }
+
+    /**
+     * A shadow evaluation recorded: whether the answers agree, and each run's generated tokens, time and (when the
+     * tier is priced) cost, so a dashboard divides the {@code run="shadow"} and {@code run="answer"} rates by the
+     * evaluations' rate for per-answer figures.
+     */
+    public void shadowEvaluated(ShadowPair pair) {
+        shadowRun(pair, "answer", pair.answer());
+        shadowRun(pair, "shadow", pair.shadow());
+        // Last: a reader that sees the evaluation sees its tokens, time and cost.
+        registry.counter(
+                        "elastic.shadow.evaluations",
+                        "tier",
+                        pair.tier().name(),
+                        "outcome",
+                        pair.agree() ? "agree" : "disagree")
+                .increment();
+    }
+
+    private void shadowRun(ShadowPair pair, String run, ShadowPair.Run cost) {
+        String tier = pair.tier().name();
+        registry.counter("elastic.shadow.generated.tokens", "tier", tier, "run", run)
+                .increment(cost.generatedTokens());
+        registry.counter("elastic.shadow.seconds", "tier", tier, "run", run).increment(cost.millis() / 1000.0);
+        pair.tier()
+                .price()
+                .ifPresent(price -> registry.counter(
+                                "elastic.shadow.cost", "tier", tier, "run", run, "currency", price.currency())
+                        .increment(cost.cost().orElse(0.0)));
+    }
+
+    /** A shadow not evaluated; {@code reason} is a lower-case word such as {@code queue_full} or {@code preempted}. */
+    public void shadowDropped(String tier, String reason) {
+        registry.counter("elastic.shadow.dropped", "tier", tier, "reason", reason)
+                .increment();
     }
 
     public void configReloadFailed() {

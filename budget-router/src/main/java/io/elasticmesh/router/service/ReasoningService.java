@@ -60,6 +60,7 @@ public class ReasoningService {
     private final ThinkingHold hold;
     private final AuditClient auditStore;
     private final Tracer tracer;
+    private final ShadowEvaluation shadows;
 
     public ReasoningService(
             Admission admission,
@@ -68,7 +69,8 @@ public class ReasoningService {
             AuditSink audit,
             ThinkingHold hold,
             AuditClient auditStore,
-            Tracer tracer) {
+            Tracer tracer,
+            ShadowEvaluation shadows) {
         this.admission = admission;
         this.decoder = decoder;
         this.solution = solution;
@@ -76,6 +78,7 @@ public class ReasoningService {
         this.hold = hold;
         this.auditStore = auditStore;
         this.tracer = tracer;
+        this.shadows = shadows;
     }
 
     /**
@@ -304,7 +307,7 @@ public class ReasoningService {
      * An answer is traced, held for continuation when its thinking was cut, and audited as its tier says; a
      * continuation always, so the history of the request it continued shows it, and one its tier sends to review
      * always, as the review queue lists only what is audited (every audit mode covers the cut requests a review rule
-     * selects; this keeps it so).
+     * selects; this keeps it so). Its tier may shadow it ({@link ShadowEvaluation}).
      */
     private void answered(Request request, Span span, ReasonResult result) {
         traced(span, result);
@@ -316,6 +319,7 @@ public class ReasoningService {
                 audit.publish(result);
             }
         }
+        shadows.offer(result);
     }
 
     /**

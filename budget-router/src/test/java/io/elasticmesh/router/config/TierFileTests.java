@@ -3,10 +3,12 @@ package io.elasticmesh.router.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elasticmesh.conversation.TokenPrice;
 import io.elasticmesh.router.AuditMode;
 import io.elasticmesh.router.QuotaStoreOutage;
 import io.elasticmesh.router.ReviewRule;
 import io.elasticmesh.router.SamplingBounds;
+import io.elasticmesh.router.ShadowRule;
 import io.elasticmesh.router.Tenant;
 import io.elasticmesh.router.Tier;
 import io.elasticmesh.router.TierTable;
@@ -16,6 +18,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class TierFileTests {
@@ -306,5 +312,58 @@ class TierFileTests {
             TierTable table = TierFile.parse(Files.readAllBytes(k8s.resolve(file)), file);
             assertThat(table.names()).as(file).contains("standard", "economy");
         }
+    }
+
+    // --- shadow evaluation ---
+
+    private static final String CEILING_1024 = GOLD + "    thinking-budget-ceiling-tokens: 1024\n";
+
+    @Test
+    void aTierShadowsNothingAndIsUnpricedUnlessItSaysSo() {
+        Tier gold = parse(GOLD).require("gold");
+        assertThat(gold.shadow()).isEqualTo(ShadowRule.NONE);
+        assertThat(gold.price()).isEmpty();
+
+        Tier shadowed = parse(CEILING_1024 + """
+                    shadow: {fraction: 0.05, thinking-budget-tokens: 1024}
+                    price: {currency: USD, prompt-per-million: 0.5, generated-per-million: 2}
+                """).require("gold");
+
+        assertThat(shadowed.shadow()).isEqualTo(new ShadowRule(0.05, 1024));
+        assertThat(shadowed.price()).contains(new TokenPrice("USD", 0.5, 2));
+    }
+
+    /** Valid exactly when the fraction is 0 to 1 and, shadowing anything, t < budget <= ceiling (512, 1024). */
+    @Property
+    void aShadowIsReadOrRefusedNamingItsField(
+            @ForAll @DoubleRange(min = -0.5, max = 1.5) double fraction,
+            @ForAll @IntRange(min = -10, max = 1100) int budget) {
+        String yaml =
+                CEILING_1024 + "    shadow: {fraction: " + fraction + ", thinking-budget-tokens: " + budget + "}\n";
+        boolean fractionValid = fraction >= 0 && fraction <= 1;
+        boolean budgetValid = fraction == 0 ? budget >= 0 : budget > 512 && budget <= 1024;
+
+        if (fractionValid && budgetValid) {
+            assertThat(parse(yaml).require("gold").shadow()).isEqualTo(new ShadowRule(fraction, budget));
+        } else {
+            assertThatThrownBy(() -> parse(yaml))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("tiers.yaml: tier 'gold': ")
+                    .hasMessageContaining(fractionValid ? "shadow.thinking-budget-tokens" : "shadow.fraction");
+        }
+    }
+
+    @Test
+    void aShadowOrPriceMissingAFieldOrWithANegativePriceIsRefusedNamingIt() {
+        assertThatThrownBy(() -> parse(CEILING_1024 + "    shadow: {fraction: 0.5}\n"))
+                .hasMessageContaining("tier 'gold'")
+                .hasMessageContaining("thinking-budget-tokens");
+        assertThatThrownBy(() -> parse(
+                        GOLD + "    price: {currency: USD, prompt-per-million: -1, " + "generated-per-million: 2}\n"))
+                .hasMessage("tiers.yaml: tier 'gold': price.prompt-per-million and price.generated-per-million must "
+                        + "be 0 or more, were -1.0 and 2.0");
+        assertThatThrownBy(() -> parse(
+                        GOLD + "    price: {currency: ' ', prompt-per-million: 1, " + "generated-per-million: 2}\n"))
+                .hasMessage("tiers.yaml: tier 'gold': price.currency must be set (a code such as USD)");
     }
 }

@@ -191,5 +191,10 @@ class TierTableStoreTests {
         public Shared shared() {
             throw new UnsupportedOperationException("not used by the store");
         }
+
+        @Override
+        public Shadow shadow() {
+            throw new UnsupportedOperationException("not used by the store");
+        }
     }
 }

@@ -69,7 +69,7 @@ class RouterErrorPolicyTests {
     @Test
     void anUnexpectedFailureIsInternalWithACorrelationIdAndNoDetail() {
         QuarkusMock.installMockForType(
-                new ReasoningService(null, null, null, null, null, null, null) {
+                new ReasoningService(null, null, null, null, null, null, null, null) {
                     @Override
                     public Uni<ReasonResult> reason(ReasonCommand command, Deadline callerDeadline) {
                         throw new IllegalArgumentException("a library's bug, not the caller's");

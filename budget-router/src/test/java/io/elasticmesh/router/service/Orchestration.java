@@ -54,7 +54,8 @@ final class Orchestration implements AutoCloseable {
 
     /**
      * Three tiers of one slot each and no queue, so a slot not given back shows as the next request's refusal.
-     * {@code metered} may use 1 token a minute: a charge shows as debt, no charge as a full bucket.
+     * {@code metered} may use 1 token a minute: a charge shows as debt, no charge as a full bucket. {@code shadowed}
+     * re-runs every cut request with 256 thinking tokens on its one slot.
      */
     static final String TIERS = """
             tiers:
@@ -100,9 +101,19 @@ final class Orchestration implements AutoCloseable {
                 solution-budget-tokens: 32
                 deadline-ms: 20000
                 quota-store-outage: fail-closed
+              shadowed:
+                model: fake
+                thinking-budget-tokens: 64
+                thinking-budget-ceiling-tokens: 256
+                solution-budget-tokens: 32
+                deadline-ms: 20000
+                max-concurrent-requests: 1
+                queue-limit: 1
+                shadow: {fraction: 1, thinking-budget-tokens: 256}
+                price: {currency: EUR, prompt-per-million: 1, generated-per-million: 4}
             tenants:
               acme:
-                allowed-tiers: [plain, rollover, every, reviewed, sampled]
+                allowed-tiers: [plain, rollover, every, reviewed, sampled, shadowed]
                 default-tier: plain
                 tokens-per-minute: 1000000000
               rival:
@@ -110,7 +121,7 @@ final class Orchestration implements AutoCloseable {
                 default-tier: plain
                 tokens-per-minute: 1000000000
               metered:
-                allowed-tiers: [plain]
+                allowed-tiers: [plain, shadowed]
                 default-tier: plain
                 tokens-per-minute: 1
               shared:
@@ -126,6 +137,7 @@ final class Orchestration implements AutoCloseable {
     /** Spans as they ended. */
     final List<SpanData> spans = new CopyOnWriteArrayList<>();
 
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final Admission admission;
     final TierTableStore tiers;
     final ReasoningService service;
@@ -170,7 +182,7 @@ final class Orchestration implements AutoCloseable {
                         Map.of("router.tiers-file", dir.resolve("tiers.yaml").toString()))
                 .build()
                 .getConfigMapping(RouterConfig.class);
-        RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
+        RouterMetrics metrics = new RouterMetrics(registry);
         Tracer tracer = SdkTracerProvider.builder()
                 .addSpanProcessor(new SpanProcessor() {
                     @Override
@@ -203,6 +215,7 @@ final class Orchestration implements AutoCloseable {
                 MutinyAuditServiceGrpc.newMutinyStub(channel),
                 config.continuation().auditTimeout(),
                 "");
+        ShadowEvaluation shadows = new ShadowEvaluation(admission, decoderClient, solutionClient, metrics, config);
         Supplier<ReasoningService> replica = () -> new ReasoningService(
                 admission,
                 decoderClient,
@@ -211,7 +224,8 @@ final class Orchestration implements AutoCloseable {
                 new ThinkingHold(
                         config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime),
                 auditClient,
-                tracer);
+                tracer,
+                shadows);
         this.service = replica.get();
         this.otherReplica = replica.get();
     }

@@ -1,10 +1,13 @@
-package io.elasticmesh.pilot;
+package io.elasticmesh.conversation;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The final answer of a solution text, for the exact-match and multiple-choice graders. */
+/**
+ * The final answer of a solution text: what the pilot's exact-match and multiple-choice graders compare, and what the
+ * router's shadow evaluation compares between an answer and its larger-budget shadow.
+ */
 public final class Answers {
 
     private static final Pattern CHOICE = Pattern.compile("(?<![A-Za-z])\\(?([A-J])\\)?(?![A-Za-z])");
@@ -53,6 +56,12 @@ public final class Answers {
         s = s.replaceFirst("^(the )?(final )?answer( is)?:?", "");
         s = s.replaceAll("\\s+", "");
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Whether two solution texts give the same final answer, by normalized exact match; never for a blank one. */
+    public static boolean agree(String one, String other) {
+        String a = normalize(finalAnswer(one));
+        return !a.isEmpty() && a.equals(normalize(finalAnswer(other)));
     }
 
     /** The choice letter A–J of the final answer, or null when it names none or several. */

@@ -2,20 +2,13 @@ package io.elasticmesh.pilot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elasticmesh.conversation.Answers;
 import io.elasticmesh.pilot.Plan.Grading;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AnswersTests {
-
-    @Test
-    void theLastBalancedBoxIsTheAnswer() {
-        assertThat(Answers.lastBoxed("a \\boxed{1} b \\boxed{\\frac{1}{2}} c")).isEqualTo("\\frac{1}{2}");
-        assertThat(Answers.lastBoxed("no box")).isNull();
-        assertThat(Answers.lastBoxed("cut \\boxed{\\frac{1}{")).isNull();
-        assertThat(Answers.finalAnswer("work\n\nThe answer is 42.\n")).isEqualTo("The answer is 42.");
-        assertThat(Answers.finalAnswer("")).isEmpty();
-    }
+/** The pilot's graders over {@link Answers}. */
+class GraderAnswersTests {
 
     @Test
     void exactMatchNormalizesTextDollarsSpacesAndCase() {

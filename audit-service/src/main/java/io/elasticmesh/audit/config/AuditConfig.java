@@ -63,6 +63,22 @@ public interface AuditConfig {
         boolean escalates();
     }
 
+    /** The review console (pages under /console, signed in through OpenID Connect). */
+    Console console();
+
+    interface Console {
+
+        /**
+         * A trace viewer's address for one trace, {@code {traceId}} standing for the trace id, e.g.
+         * {@code http://jaeger.example/trace/{traceId}}; none: the item page shows the trace id as text.
+         */
+        Optional<String> traceViewerUrl();
+
+        /** Items per queue page. */
+        @WithDefault("50")
+        int pageSize();
+    }
+
     /** Retrying a batch the database did not store (e.g. while PostgreSQL restarts). */
     StoreRetry storeRetry();
 

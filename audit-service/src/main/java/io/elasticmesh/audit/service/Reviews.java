@@ -5,6 +5,7 @@ import io.elasticmesh.audit.ReviewFilter;
 import io.elasticmesh.audit.ReviewHistory;
 import io.elasticmesh.audit.ReviewPage;
 import io.elasticmesh.audit.Rubric;
+import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.audit.StoredVerdict;
 import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.mapping.ReviewMapper;
@@ -30,11 +31,13 @@ public class Reviews {
     public static final int MAX_COMMENT_CHARS = 4_000;
 
     private final ReviewStore store;
+    private final EventReader events;
     private final Rubric rubric;
     private final Duration claimDuration;
 
-    public Reviews(ReviewStore store, Rubric rubric, AuditConfig config) {
+    public Reviews(ReviewStore store, EventReader events, Rubric rubric, AuditConfig config) {
         this.store = store;
+        this.events = events;
         this.rubric = rubric;
         this.claimDuration = config.review().claimDuration();
     }
@@ -83,6 +86,12 @@ public class Reviews {
         return store.history(readable(caller, requestId));
     }
 
+    /** The item's stored event (what the console shows a reviewer), answered like {@link #history}. */
+    public StoredEvent event(Principal caller, String requestId) {
+        ReviewStore.Target target = readable(caller, requestId);
+        return events.findByRequestId(target.requestId()).orElseThrow(() -> notFound(requestId));
+    }
+
     /** Export needs an audit role ({@code compliance}, or {@code auditor} of the tenant): reviewers judge only. */
     public void export(Principal caller, ReviewFilter filter, Consumer<ExportRow> sink) {
         AuditAccess.requireAuditRole(caller);
@@ -93,10 +102,14 @@ public class Reviews {
         ReviewAccess.requireReviewRole(caller);
         return store.find(requestId)
                 .filter(target -> ReviewAccess.mayRead(caller, target.tenant()))
-                .orElseThrow(() -> new DomainException(
-                        Status.Code.NOT_FOUND,
-                        "no review item for request '" + Echo.bounded(requestId) + "' (only audited requests "
-                                + "are reviewed: every request of an `audit: all` tier, cut requests of the others)"));
+                .orElseThrow(() -> notFound(requestId));
+    }
+
+    private static DomainException notFound(String requestId) {
+        return new DomainException(
+                Status.Code.NOT_FOUND,
+                "no review item for request '" + Echo.bounded(requestId) + "' (only audited requests are "
+                        + "reviewed: every request of an `audit: all` tier, cut requests of the others)");
     }
 
     private ReviewStore.Target judgeable(Principal caller, String requestId) {

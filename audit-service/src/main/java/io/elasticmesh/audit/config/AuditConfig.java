@@ -77,6 +77,16 @@ public interface AuditConfig {
         /** Items per queue page. */
         @WithDefault("50")
         int pageSize();
+
+        /**
+         * The API key "think more" calls budget-router's ContinueReasoning with (a principal with role
+         * {@code compliance} there); none where the router does not check its callers (the local mesh).
+         */
+        Optional<String> routerApiKey();
+
+        /** How long the router may take to continue a request (it thinks and answers again). */
+        @WithDefault("120s")
+        Duration routerTimeout();
     }
 
     /** Retrying a batch the database did not store (e.g. while PostgreSQL restarts). */

@@ -60,6 +60,8 @@ public class ConsoleResource {
         static native TemplateInstance item(Views.Item view);
 
         static native TemplateInstance error(int status, String message);
+
+        static native TemplateInstance continuation(Views.Continuation view);
     }
 
     private final Reviews reviews;
@@ -168,6 +170,19 @@ public class ConsoleResource {
             @FormParam("comment") @DefaultValue("") String comment) {
         reviews.record(SignedIn.principal(identity), requestId(requestId), verdict, comment);
         return backTo(requestId);
+    }
+
+    /** "Think more": the router continues the request; the earlier and the new thinking and answer side by side. */
+    @POST
+    @Path("items/{requestId}/think-more")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public TemplateInstance thinkMore(
+            @PathParam("requestId") String requestId, @FormParam("extra") @DefaultValue("0") int extra) {
+        Principal caller = SignedIn.principal(identity);
+        requestId(requestId);
+        var earlier = reviews.event(caller, requestId);
+        var reply = reviews.thinkMore(caller, requestId, extra);
+        return Templates.continuation(Views.continuation(person(caller), earlier, reply, extra));
     }
 
     /**

@@ -110,6 +110,41 @@ final class Views {
             List<Verdict> verdicts,
             List<Rubric.Value> rubric) {}
 
+    /** An earlier reply and its continuation, side by side. */
+    @TemplateData
+    record Continuation(
+            Person person,
+            String requestId,
+            int extra,
+            String earlierThinking,
+            String earlierAnswer,
+            String earlierCut,
+            String newRequestId,
+            String newThinking,
+            String newAnswer,
+            String newCut) {}
+
+    static Continuation continuation(Person person, StoredEvent earlier, ReasonResponse reply, int extra) {
+        ReasonResponse before = AuditEventMapper.parse(earlier.payload()).getResponse();
+        return new Continuation(
+                person,
+                before.getRequestId(),
+                extra,
+                before.getThinkingText(),
+                before.getSolutionText(),
+                cutSummary(before),
+                reply.getRequestId(),
+                reply.getThinkingText(),
+                reply.getSolutionText(),
+                cutSummary(reply));
+    }
+
+    private static String cutSummary(ReasonResponse response) {
+        String used = response.getUsage().getThinkingTokens() + " of "
+                + response.getBudget().getThinkingBudgetTokens() + " thinking tokens";
+        return response.getThinkingTruncated() ? "cut (" + reason(response) + "), " + used : "not cut, " + used;
+    }
+
     static Row row(ReviewItem item) {
         AuditEvent event = AuditEventMapper.parse(item.event().payload());
         ReasonResponse response = event.getResponse();

@@ -7,6 +7,7 @@ import io.elasticmesh.audit.ReviewPage;
 import io.elasticmesh.audit.Rubric;
 import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.audit.StoredVerdict;
+import io.elasticmesh.audit.client.RouterClient;
 import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.mapping.ReviewMapper;
 import io.elasticmesh.auditchain.ExportRow;
@@ -14,6 +15,7 @@ import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.identity.Principal;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -32,12 +34,14 @@ public class Reviews {
 
     private final ReviewStore store;
     private final EventReader events;
+    private final RouterClient router;
     private final Rubric rubric;
     private final Duration claimDuration;
 
-    public Reviews(ReviewStore store, EventReader events, Rubric rubric, AuditConfig config) {
+    public Reviews(ReviewStore store, EventReader events, RouterClient router, Rubric rubric, AuditConfig config) {
         this.store = store;
         this.events = events;
+        this.router = router;
         this.rubric = rubric;
         this.claimDuration = config.review().claimDuration();
     }
@@ -90,6 +94,21 @@ public class Reviews {
     public StoredEvent event(Principal caller, String requestId) {
         ReviewStore.Target target = readable(caller, requestId);
         return events.findByRequestId(target.requestId()).orElseThrow(() -> notFound(requestId));
+    }
+
+    /**
+     * "Think more": the router continues the item's request with {@code extraThinkingTokens} more thinking, as the
+     * request's own tenant (the router checks the budget against its tier); the continuation is audited like any
+     * request and names this one as the request it continued. Only those who may judge the item may ask.
+     *
+     * @throws InvalidArgument when {@code extraThinkingTokens} is below 1
+     */
+    public ReasonResponse thinkMore(Principal caller, String requestId, int extraThinkingTokens) {
+        if (extraThinkingTokens < 1) {
+            throw new InvalidArgument("extra_thinking_tokens", "must be at least 1, was " + extraThinkingTokens);
+        }
+        ReviewStore.Target target = judgeable(caller, requestId);
+        return router.continueReasoning(target.requestId(), target.tenant(), extraThinkingTokens);
     }
 
     /** Export needs an audit role ({@code compliance}, or {@code auditor} of the tenant): reviewers judge only. */

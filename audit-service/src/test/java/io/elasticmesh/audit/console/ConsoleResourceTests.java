@@ -131,6 +131,11 @@ class ConsoleResourceTests {
         HttpResponse<String> refused = post("/console/items/" + acme + "/verdict", unknown);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("verdict").contains("must be one of");
+
+        // Think more is checked before the router is asked.
+        HttpResponse<String> none = post("/console/items/" + acme + "/think-more", csrf + "&extra=0");
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(none.body()).contains("extra_thinking_tokens");
     }
 
     @Test

@@ -167,6 +167,11 @@ class ConsoleIT {
                     file.toString());
             assertThat(status).as(out.toString()).isZero();
             assertThat(out.toString()).contains("intact");
+
+            // Signing out ends the session here and at the provider: the console asks for a sign-in again.
+            page.get(mesh.consoleUrl() + "/sign-out");
+            page.get(mesh.consoleUrl() + "/queue");
+            assertThat(page.findElements(By.id("username"))).isNotEmpty();
         }
     }
 

@@ -62,6 +62,8 @@ public class ConsoleResource {
         static native TemplateInstance error(int status, String message);
 
         static native TemplateInstance continuation(Views.Continuation view);
+
+        static native TemplateInstance overview(Views.Overview view);
     }
 
     private final Reviews reviews;
@@ -138,6 +140,16 @@ public class ConsoleResource {
                 found.nextSeq().isPresent() ? PageToken.encode(found.nextSeq().getAsLong(), query.filter()) : "",
                 names(TruncationReason.values(), "TRUNCATION_REASON_"),
                 names(ReviewState.values(), "")));
+    }
+
+    /** Cut counts per tier and day, the review backlog and its age, verdicts per tier. */
+    @GET
+    @Path("overview")
+    public TemplateInstance overview(@QueryParam("tenant") @DefaultValue("") String tenant) {
+        Principal caller = SignedIn.principal(identity);
+        Limits.name("tenant", tenant);
+        return Templates.overview(
+                Views.overview(person(caller), tenant, reviews.overview(caller, tenant), java.time.Instant.now()));
     }
 
     @GET

@@ -145,6 +145,46 @@ final class Views {
         return response.getThinkingTruncated() ? "cut (" + reason(response) + "), " + used : "not cut, " + used;
     }
 
+    @TemplateData
+    record CutDay(String tier, String day, long audited, long cut, long percent) {}
+
+    @TemplateData
+    record Backlog(String tier, long items, String oldest, String age) {}
+
+    @TemplateData
+    record Overview(
+            Person person,
+            String tenant,
+            List<CutDay> days,
+            List<Backlog> backlog,
+            List<io.elasticmesh.audit.ReviewOverview.Verdicts> verdicts) {}
+
+    static Overview overview(Person person, String tenant, io.elasticmesh.audit.ReviewOverview overview, Instant now) {
+        return new Overview(
+                person,
+                tenant,
+                overview.days().stream()
+                        .map(d -> new CutDay(
+                                d.tier(),
+                                d.day().toString(),
+                                d.audited(),
+                                d.cut(),
+                                d.audited() == 0 ? 0 : Math.round(100.0 * d.cut() / d.audited())))
+                        .toList(),
+                overview.backlog().stream()
+                        .map(b -> new Backlog(b.tier(), b.items(), time(b.oldest()), age(b.oldest(), now)))
+                        .toList(),
+                overview.verdicts());
+    }
+
+    private static String age(Instant oldest, Instant now) {
+        java.time.Duration age = java.time.Duration.between(oldest, now);
+        if (age.toDays() > 0) {
+            return age.toDays() + " d " + age.toHoursPart() + " h";
+        }
+        return age.toHours() > 0 ? age.toHours() + " h " + age.toMinutesPart() + " min" : age.toMinutes() + " min";
+    }
+
     static Row row(ReviewItem item) {
         AuditEvent event = AuditEventMapper.parse(item.event().payload());
         ReasonResponse response = event.getResponse();

@@ -3,6 +3,7 @@ package io.elasticmesh.audit.service;
 import io.elasticmesh.audit.ReviewClaim;
 import io.elasticmesh.audit.ReviewFilter;
 import io.elasticmesh.audit.ReviewHistory;
+import io.elasticmesh.audit.ReviewOverview;
 import io.elasticmesh.audit.ReviewPage;
 import io.elasticmesh.audit.Rubric;
 import io.elasticmesh.audit.StoredEvent;
@@ -35,11 +36,19 @@ public class Reviews {
     private final ReviewStore store;
     private final EventReader events;
     private final RouterClient router;
+    private final ReviewOverviews overviews;
     private final Rubric rubric;
     private final Duration claimDuration;
 
-    public Reviews(ReviewStore store, EventReader events, RouterClient router, Rubric rubric, AuditConfig config) {
+    public Reviews(
+            ReviewStore store,
+            EventReader events,
+            RouterClient router,
+            ReviewOverviews overviews,
+            Rubric rubric,
+            AuditConfig config) {
         this.store = store;
+        this.overviews = overviews;
         this.events = events;
         this.router = router;
         this.rubric = rubric;
@@ -109,6 +118,11 @@ public class Reviews {
         }
         ReviewStore.Target target = judgeable(caller, requestId);
         return router.continueReasoning(target.requestId(), target.tenant(), extraThinkingTokens);
+    }
+
+    /** Cut counts, backlog and verdicts per tier, of the tenants the caller may read ({@code ""}: all it may). */
+    public ReviewOverview overview(Principal caller, String tenant) {
+        return overviews.overview(ReviewAccess.listingScope(caller, tenant));
     }
 
     /** Export needs an audit role ({@code compliance}, or {@code auditor} of the tenant): reviewers judge only. */

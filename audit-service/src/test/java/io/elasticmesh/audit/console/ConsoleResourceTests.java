@@ -93,6 +93,13 @@ class ConsoleResourceTests {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(guessed.body()).doesNotContain("globex's secret thinking");
 
+        // The overview: this tier's one audited acme request, cut, without a verdict; globex's is not counted.
+        String overview = get("/console/overview").body();
+        assertThat(overview)
+                .containsPattern("<td>" + tier + "</td><td>\\d{4}-\\d{2}-\\d{2}</td><td>1</td><td>1</td>")
+                .contains("<td>" + tier + "</td><td>1</td>");
+        assertThat(get("/console/overview?tenant=globex").statusCode()).isEqualTo(403);
+
         assertThat(queryLog("acme-reviewer", "/console/items/" + globex))
                 .singleElement()
                 .satisfies(row -> assertThat(row).contains("console GET").contains("refused: 404"));

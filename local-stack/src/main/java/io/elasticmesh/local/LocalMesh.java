@@ -149,6 +149,8 @@ public final class LocalMesh implements AutoCloseable {
     private TritonProcess triton;
     /** The review console's sign-in provider, once {@link #startSignIn} ran. */
     private KeycloakProcess keycloak;
+    /** Why {@link #startSignIn} failed, for {@link #endpoints()}; null when it did not. */
+    private String signInProblem;
 
     private String auditApiKey;
     /** The router's key on audit-service (role continuation). */
@@ -492,8 +494,11 @@ public final class LocalMesh implements AutoCloseable {
         Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"));
         LocalMesh mesh = start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "mesh-shutdown"));
-        if (java.nio.file.Files.isDirectory(KeycloakProcess.distribution())) {
+        try {
             mesh.startSignIn(8480);
+        } catch (RuntimeException e) {
+            // The mesh serves without the console's sign-in; endpoints() says why.
+            mesh.signInProblem = e.getMessage();
         }
         String ready = "MESH READY\n" + mesh.endpoints();
         Path partial = work.resolve("ready.partial");

@@ -98,6 +98,7 @@ class ConsoleIT {
                     .contains("rita")
                     .contains("reasoning-insufficient")
                     .contains("the cut came before the key step");
+            assertThat(page.findElement(By.id("chain")).getText()).startsWith("link holds");
             screenshot(page, "console-item.png");
             assertThat(browser.consoleErrors()).isEmpty();
 
@@ -116,6 +117,10 @@ class ConsoleIT {
             awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme&tier=" + tier, continued);
             page.findElement(By.linkText(continued)).click();
             assertThat(page.findElement(By.id("continues")).getText()).isEqualTo(cut.getRequestId());
+
+            // The overview counts the verdict on the tier.
+            page.get(mesh.consoleUrl() + "/overview");
+            assertThat(page.findElement(By.id("verdicts")).getText()).contains("scripted reasoning-insufficient");
 
             // Another tenant's item, its id guessed: answered as if it did not exist.
             page.get(mesh.consoleUrl() + "/items/" + other.getRequestId());

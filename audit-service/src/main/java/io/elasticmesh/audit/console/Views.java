@@ -7,6 +7,7 @@ import io.elasticmesh.audit.Rubric;
 import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.audit.StoredVerdict;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
+import io.elasticmesh.auditchain.LinkHash;
 import io.elasticmesh.proto.audit.v1.AuditEvent;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.quarkus.qute.TemplateData;
@@ -105,6 +106,7 @@ final class Views {
             long position,
             String prevHash,
             String hash,
+            boolean linkHolds,
             String state,
             String claim,
             List<Verdict> verdicts,
@@ -244,6 +246,8 @@ final class Views {
                 stored.position(),
                 stored.prevHash(),
                 stored.hash(),
+                // This event's own link: its hash recomputed from the previous hash and the bytes stored.
+                LinkHash.of(stored.prevHash(), stored.payload()).equals(stored.hash()),
                 history.state().name(),
                 history.claim()
                         .map(c -> c.reviewer() + " until " + time(c.expiresAt()))

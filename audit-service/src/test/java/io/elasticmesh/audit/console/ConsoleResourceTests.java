@@ -84,6 +84,7 @@ class ConsoleResourceTests {
                 .contains("{view.person.name} {#include base}{/include}")
                 .doesNotContain("<script>alert")
                 .contains("id=\"cut-marker\"")
+                .contains("link holds")
                 .contains("of 2 thinking tokens used · reason TOKEN_BUDGET");
 
         // A guessed id of another tenant's item reads exactly like one that does not exist.

@@ -31,9 +31,11 @@ class NetworkPoliciesTests {
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
-    void theComplianceNamespaceReachesTheAuditQueryApi(String overlay) {
+    void theComplianceNamespaceReachesTheAuditQueryApiAndTheReviewConsole(String overlay) {
+        // audit-service:http: the review console (/console).
         assertThat(reachable(overlay, COMPLIANCE_NAMESPACE))
-                .containsExactlyInAnyOrder("budget-router:grpc", "budget-router:http", "audit-service:grpc");
+                .containsExactlyInAnyOrder(
+                        "budget-router:grpc", "budget-router:http", "audit-service:grpc", "audit-service:http");
     }
 
     @ParameterizedTest

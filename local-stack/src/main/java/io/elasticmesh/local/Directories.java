@@ -11,6 +11,14 @@ public final class Directories {
 
     private Directories() {}
 
+    /** Where ./mesh setup keeps what it fetched once (venv, Keycloak): MESH_CACHE, else ~/.cache/elastic-mesh. */
+    public static Path meshCache() {
+        String cache = System.getenv("MESH_CACHE");
+        return cache != null && !cache.isBlank()
+                ? Path.of(cache)
+                : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh");
+    }
+
     /** Deletes {@code dir} and everything under it; nothing happens when it does not exist. */
     public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {

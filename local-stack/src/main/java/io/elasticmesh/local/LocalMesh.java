@@ -154,6 +154,11 @@ public final class LocalMesh implements AutoCloseable {
     private EmbeddedKafka kafka;
     private PostgresProcess postgres;
     private TritonProcess triton;
+    /** The review console's sign-in provider, once {@link #startSignIn} ran. */
+    private KeycloakProcess keycloak;
+    /** Why {@link #startSignIn} failed, for {@link #endpoints()}; null when it did not. */
+    private String signInProblem;
+
     private String auditApiKey;
     /** The router's key on audit-service (role continuation). */
     private String routerAuditApiKey;
@@ -424,6 +429,31 @@ public final class LocalMesh implements AutoCloseable {
         kafka.resume();
     }
 
+    /**
+     * Starts Keycloak with the realm the project ships and restarts audit-service signing its review console's
+     * people in there (OpenID Connect); returns once both are ready. Nothing happens when it already ran.
+     *
+     * @param port Keycloak's HTTP port; 0 picks a free one
+     */
+    public void startSignIn(int port) {
+        if (keycloak != null) {
+            return;
+        }
+        keycloak =
+                track(KeycloakProcess.start(options.workDir().resolve("keycloak"), logs.resolve("keycloak.log"), port));
+        Map<String, String> audit = serviceConfigs.get("audit-service");
+        audit.putAll(keycloak.auditServiceConfig());
+        // The console's "think more" asks the router to continue a request.
+        audit.put("quarkus.grpc.clients.router.host", "127.0.0.1");
+        audit.put("quarkus.grpc.clients.router.port", String.valueOf(routerPort()));
+        startService("audit-service", Map.of());
+    }
+
+    /** The review console's address (audit-service's HTTP port). */
+    public String consoleUrl() {
+        return "http://127.0.0.1:" + httpPort("audit-service") + "/console";
+    }
+
     /** Stops audit-service and starts it again on the same port and database. */
     public void restartAudit() {
         startService("audit-service", Map.of());
@@ -497,6 +527,19 @@ public final class LocalMesh implements AutoCloseable {
         out.append("%-17s 127.0.0.1:%d databases audit and router, user %s%n"
                 .formatted("postgresql", postgres.port(), PostgresProcess.USER));
         out.append("%-17s %s%n".formatted("audit API key", options.workDir().resolve(AUDIT_KEY_FILE)));
+        if (keycloak != null) {
+            out.append("%-17s %s (sign in at Keycloak %s)%n"
+                    .formatted("review console", consoleUrl(), keycloak.realmUrl()));
+            for (KeycloakProcess.User user :
+                    List.of(KeycloakProcess.REVIEWER, KeycloakProcess.AUDITOR, KeycloakProcess.COMPLIANCE)) {
+                out.append("%-17s user %s, password %s (%s, tenant %s)%n"
+                        .formatted("", user.name(), user.password(), user.role(), user.tenant()));
+            }
+        } else {
+            out.append("%-17s %s: no sign-in (Keycloak %s is not in %s; ./mesh setup fetches it)%n"
+                    .formatted(
+                            "review console", consoleUrl(), KeycloakProcess.VERSION, KeycloakProcess.distribution()));
+        }
         out.append("%-17s %s%n".formatted("logs", logs));
         return out.toString();
     }
@@ -512,6 +555,12 @@ public final class LocalMesh implements AutoCloseable {
         Path work = root.resolve(".mesh");
         Options options = new Options(root, work, 9100, 9400, 8001, 19092, 15432, List.of("smollm2", "scripted"));
         LocalMesh mesh = start(options);
+        try {
+            mesh.startSignIn(8480);
+        } catch (RuntimeException e) {
+            // The mesh serves without the console's sign-in; endpoints() says why.
+            mesh.signInProblem = e.getMessage();
+        }
         String ready = "MESH READY\n" + mesh.endpoints();
         Path partial = work.resolve("ready.partial");
         Files.writeString(partial, ready);

@@ -75,11 +75,7 @@ public final class TritonProcess implements AutoCloseable {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        String cache = System.getenv("MESH_CACHE");
-        Path base = cache != null && !cache.isBlank()
-                ? Path.of(cache)
-                : Path.of(System.getProperty("user.home"), ".cache", "elastic-mesh");
-        return base.resolve("venv/bin/python");
+        return Directories.meshCache().resolve("venv/bin/python");
     }
 
     private static void awaitReady(Process process, Path log) {

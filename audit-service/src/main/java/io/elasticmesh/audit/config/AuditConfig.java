@@ -63,6 +63,32 @@ public interface AuditConfig {
         boolean escalates();
     }
 
+    /** The review console (pages under /console, signed in through OpenID Connect). */
+    Console console();
+
+    interface Console {
+
+        /**
+         * A trace viewer's address for one trace, {@code {traceId}} standing for the trace id, e.g.
+         * {@code http://jaeger.example/trace/{traceId}}; none: the item page shows the trace id as text.
+         */
+        Optional<String> traceViewerUrl();
+
+        /** Items per queue page. */
+        @WithDefault("50")
+        int pageSize();
+
+        /**
+         * The API key "think more" calls budget-router's ContinueReasoning with (a principal with role
+         * {@code compliance} there); none where the router does not check its callers (the local mesh).
+         */
+        Optional<String> routerApiKey();
+
+        /** How long the router may take to continue a request (it thinks and answers again). */
+        @WithDefault("120s")
+        Duration routerTimeout();
+    }
+
     /** Retrying a batch the database did not store (e.g. while PostgreSQL restarts). */
     StoreRetry storeRetry();
 

@@ -8,6 +8,7 @@ import io.elasticmesh.audit.mapping.PageToken;
 import io.elasticmesh.audit.mapping.ReviewMapper;
 import io.elasticmesh.audit.service.AuditQueries;
 import io.elasticmesh.edge.Echo;
+import io.elasticmesh.edge.ErrorPolicy;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.edge.Limits;
 import io.elasticmesh.identity.Principal;
@@ -64,12 +65,15 @@ public class AuditGrpcService implements AuditService {
             BiFunction<Principal, String, Optional<StoredEvent>> find,
             Function<StoredEvent, T> reply) {
         Principal caller = Principals.current();
-        return Uni.createFrom().item(() -> {
-            if (Limits.name("request_id", requestId).isBlank()) {
-                throw invalid("request_id must be set");
-            }
-            return find.apply(caller, requestId).map(reply).orElseThrow(() -> notFound(requestId));
-        });
+        return Uni.createFrom()
+                .item(() -> {
+                    if (Limits.name("request_id", requestId).isBlank()) {
+                        throw invalid("request_id must be set");
+                    }
+                    return find.apply(caller, requestId).map(reply).orElseThrow(() -> notFound(requestId));
+                })
+                .onFailure()
+                .transform(ErrorPolicy::toStatus);
     }
 
     private static RuntimeException notFound(String requestId) {
@@ -83,46 +87,57 @@ public class AuditGrpcService implements AuditService {
     @Override
     public Uni<ListAuditEventsResponse> listAuditEvents(ListAuditEventsRequest request) {
         Principal caller = Principals.current();
-        return Uni.createFrom().item(() -> {
-            // uint32: Java reads values above 2^31 - 1 as negative.
-            long pageSize = Integer.toUnsignedLong(request.getPageSize());
-            if (pageSize > MAX_PAGE_SIZE) {
-                throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + DEFAULT_PAGE_SIZE
-                        + "), was " + pageSize);
-            }
-            Limits.name("tenant", request.getTenant());
-            Limits.name("tier", request.getTier());
-            Limits.name("model", request.getModel());
-            Limits.name("request_id", request.getRequestId());
-            Limits.name("trace_id", request.getTraceId());
-            InvalidArgument.requireMaxLength("page_token", request.getPageToken(), MAX_PAGE_TOKEN_CHARS);
-            EventFilter filter;
-            long beforeSeq;
-            try {
-                filter = AuditEventMapper.toFilter(request);
-                beforeSeq = PageToken.decode(request.getPageToken(), filter);
-            } catch (IllegalArgumentException e) {
-                throw invalid(e.getMessage());
-            }
-            EventPage page = queries.list(
-                    caller, filter, beforeSeq, request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize());
-            ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
-            page.events().forEach(e -> response.addEvents(AuditEventMapper.parse(e.payload())));
-            page.nextBeforeSeq().ifPresent(seq -> response.setNextPageToken(PageToken.encode(seq, filter)));
-            return response.build();
-        });
+        return Uni.createFrom()
+                .item(() -> {
+                    // uint32: Java reads values above 2^31 - 1 as negative.
+                    long pageSize = Integer.toUnsignedLong(request.getPageSize());
+                    if (pageSize > MAX_PAGE_SIZE) {
+                        throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for "
+                                + DEFAULT_PAGE_SIZE + "), was " + pageSize);
+                    }
+                    Limits.name("tenant", request.getTenant());
+                    Limits.name("tier", request.getTier());
+                    Limits.name("model", request.getModel());
+                    Limits.name("request_id", request.getRequestId());
+                    Limits.name("trace_id", request.getTraceId());
+                    InvalidArgument.requireMaxLength("page_token", request.getPageToken(), MAX_PAGE_TOKEN_CHARS);
+                    EventFilter filter;
+                    long beforeSeq;
+                    try {
+                        filter = AuditEventMapper.toFilter(request);
+                        beforeSeq = PageToken.decode(request.getPageToken(), filter);
+                    } catch (IllegalArgumentException e) {
+                        throw invalid(e.getMessage());
+                    }
+                    EventPage page = queries.list(
+                            caller,
+                            filter,
+                            beforeSeq,
+                            request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize());
+                    ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
+                    page.events().forEach(e -> response.addEvents(AuditEventMapper.parse(e.payload())));
+                    page.nextBeforeSeq().ifPresent(seq -> response.setNextPageToken(PageToken.encode(seq, filter)));
+                    return response.build();
+                })
+                // Domain refusals answered here, as ReviewGrpcService#answered explains: not by the handler Quarkus
+                // keeps from the first application of a test JVM.
+                .onFailure()
+                .transform(ErrorPolicy::toStatus);
     }
 
     @Override
     public Uni<VerifyAuditChainResponse> verifyAuditChain(VerifyAuditChainRequest request) {
         Principal caller = Principals.current();
-        return Uni.createFrom().item(() -> {
-            if (Limits.name("tenant", request.getTenant()).isBlank()) {
-                throw invalid("tenant must be set");
-            }
-            return AuditEventMapper.toResponse(queries.verify(
-                    caller, request.getTenant(), AuditEventMapper::toRecord, ReviewMapper::toVerdictRecord));
-        });
+        return Uni.createFrom()
+                .item(() -> {
+                    if (Limits.name("tenant", request.getTenant()).isBlank()) {
+                        throw invalid("tenant must be set");
+                    }
+                    return AuditEventMapper.toResponse(queries.verify(
+                            caller, request.getTenant(), AuditEventMapper::toRecord, ReviewMapper::toVerdictRecord));
+                })
+                .onFailure()
+                .transform(ErrorPolicy::toStatus);
     }
 
     private static RuntimeException invalid(String message) {

@@ -38,9 +38,6 @@ import java.util.concurrent.CancellationException;
 public class ReviewGrpcService implements ReviewService {
 
     private static final int DEFAULT_PAGE_SIZE = 50;
-    private static final int MAX_PAGE_SIZE = 500;
-    /** Page tokens this service issues are far shorter. */
-    private static final int MAX_PAGE_TOKEN_CHARS = 1024;
 
     private final Reviews reviews;
 
@@ -52,24 +49,9 @@ public class ReviewGrpcService implements ReviewService {
     public Uni<ListReviewQueueResponse> listReviewQueue(ListReviewQueueRequest request) {
         Principal caller = Principals.current();
         return answered(() -> {
-            long pageSize = Integer.toUnsignedLong(request.getPageSize());
-            if (pageSize > MAX_PAGE_SIZE) {
-                throw new InvalidArgument(
-                        "page_size",
-                        "must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + DEFAULT_PAGE_SIZE + "), was "
-                                + pageSize);
-            }
-            names(request.getTenant(), request.getTier(), request.getModel());
-            InvalidArgument.requireMaxLength("page_token", request.getPageToken(), MAX_PAGE_TOKEN_CHARS);
-            ReviewFilter filter = ReviewMapper.toFilter(request);
-            long afterSeq;
-            try {
-                afterSeq = PageToken.decode(request.getPageToken(), filter);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidArgument("page_token", e.getMessage().substring("page_token ".length()));
-            }
-            ReviewPage page =
-                    reviews.queue(caller, filter, afterSeq, pageSize == 0 ? DEFAULT_PAGE_SIZE : (int) pageSize);
+            ReviewMapper.QueueQuery query = ReviewMapper.toQuery(request, DEFAULT_PAGE_SIZE);
+            ReviewFilter filter = query.filter();
+            ReviewPage page = reviews.queue(caller, filter, query.afterSeq(), query.pageSize());
             ListReviewQueueResponse.Builder response =
                     ListReviewQueueResponse.newBuilder().setCounts(ReviewMapper.toProto(page.counts()));
             page.items().forEach(item -> response.addItems(ReviewMapper.toProto(item)));

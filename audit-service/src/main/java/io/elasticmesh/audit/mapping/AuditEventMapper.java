@@ -198,11 +198,11 @@ public final class AuditEventMapper {
         return toInstant(timestamp);
     }
 
-    static Instant toInstant(Timestamp timestamp) {
+    public static Instant toInstant(Timestamp timestamp) {
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 
-    static Timestamp toTimestamp(Instant instant) {
+    public static Timestamp toTimestamp(Instant instant) {
         return Timestamp.newBuilder()
                 .setSeconds(instant.getEpochSecond())
                 .setNanos(instant.getNano())

@@ -14,6 +14,7 @@ import io.elasticmesh.audit.Rubric;
 import io.elasticmesh.audit.StoredVerdict;
 import io.elasticmesh.audit.VerdictRecord;
 import io.elasticmesh.edge.InvalidArgument;
+import io.elasticmesh.edge.Limits;
 import io.elasticmesh.proto.audit.v1.ChainLink;
 import io.elasticmesh.proto.audit.v1.ExportAuditEventsRequest;
 import io.elasticmesh.proto.audit.v1.GetReviewHistoryResponse;
@@ -78,6 +79,41 @@ public final class ReviewMapper {
                 v.getComment(),
                 toInstant(v.getRecordedAt()),
                 payload);
+    }
+
+    /** Queue pages hold at most this many items. */
+    public static final int MAX_PAGE_SIZE = 500;
+    /** Page tokens this service issues are far shorter. */
+    private static final int MAX_PAGE_TOKEN_CHARS = 1024;
+
+    /** A checked queue listing: its filters, where its page starts and how long it is. */
+    public record QueueQuery(ReviewFilter filter, long afterSeq, int pageSize) {}
+
+    /**
+     * The one reading of a queue listing, for the gRPC API and the console alike.
+     *
+     * @param defaultPageSize for a page size of 0
+     * @throws InvalidArgument naming the field that is out of range
+     */
+    public static QueueQuery toQuery(ListReviewQueueRequest request, int defaultPageSize) {
+        long pageSize = Integer.toUnsignedLong(request.getPageSize());
+        if (pageSize > MAX_PAGE_SIZE) {
+            throw new InvalidArgument(
+                    "page_size",
+                    "must be between 1 and " + MAX_PAGE_SIZE + " (0 for " + defaultPageSize + "), was " + pageSize);
+        }
+        Limits.name("tenant", request.getTenant());
+        Limits.name("tier", request.getTier());
+        Limits.name("model", request.getModel());
+        InvalidArgument.requireMaxLength("page_token", request.getPageToken(), MAX_PAGE_TOKEN_CHARS);
+        ReviewFilter filter = toFilter(request);
+        long afterSeq;
+        try {
+            afterSeq = PageToken.decode(request.getPageToken(), filter);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgument("page_token", e.getMessage().substring("page_token ".length()));
+        }
+        return new QueueQuery(filter, afterSeq, pageSize == 0 ? defaultPageSize : (int) pageSize);
     }
 
     /** @throws InvalidArgument naming the field that is out of range */

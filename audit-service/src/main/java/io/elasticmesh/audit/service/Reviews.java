@@ -3,9 +3,12 @@ package io.elasticmesh.audit.service;
 import io.elasticmesh.audit.ReviewClaim;
 import io.elasticmesh.audit.ReviewFilter;
 import io.elasticmesh.audit.ReviewHistory;
+import io.elasticmesh.audit.ReviewOverview;
 import io.elasticmesh.audit.ReviewPage;
 import io.elasticmesh.audit.Rubric;
+import io.elasticmesh.audit.StoredEvent;
 import io.elasticmesh.audit.StoredVerdict;
+import io.elasticmesh.audit.client.RouterClient;
 import io.elasticmesh.audit.config.AuditConfig;
 import io.elasticmesh.audit.mapping.ReviewMapper;
 import io.elasticmesh.auditchain.ExportRow;
@@ -13,6 +16,7 @@ import io.elasticmesh.edge.DomainException;
 import io.elasticmesh.edge.Echo;
 import io.elasticmesh.edge.InvalidArgument;
 import io.elasticmesh.identity.Principal;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -30,11 +34,23 @@ public class Reviews {
     public static final int MAX_COMMENT_CHARS = 4_000;
 
     private final ReviewStore store;
+    private final EventReader events;
+    private final RouterClient router;
+    private final ReviewOverviews overviews;
     private final Rubric rubric;
     private final Duration claimDuration;
 
-    public Reviews(ReviewStore store, Rubric rubric, AuditConfig config) {
+    public Reviews(
+            ReviewStore store,
+            EventReader events,
+            RouterClient router,
+            ReviewOverviews overviews,
+            Rubric rubric,
+            AuditConfig config) {
         this.store = store;
+        this.overviews = overviews;
+        this.events = events;
+        this.router = router;
         this.rubric = rubric;
         this.claimDuration = config.review().claimDuration();
     }
@@ -83,6 +99,32 @@ public class Reviews {
         return store.history(readable(caller, requestId));
     }
 
+    /** The item's stored event (what the console shows a reviewer), answered like {@link #history}. */
+    public StoredEvent event(Principal caller, String requestId) {
+        ReviewStore.Target target = readable(caller, requestId);
+        return events.findByRequestId(target.requestId()).orElseThrow(() -> notFound(requestId));
+    }
+
+    /**
+     * "Think more": the router continues the item's request with {@code extraThinkingTokens} more thinking, as the
+     * request's own tenant (the router checks the budget against its tier); the continuation is audited like any
+     * request and names this one as the request it continued. Only those who may judge the item may ask.
+     *
+     * @throws InvalidArgument when {@code extraThinkingTokens} is below 1
+     */
+    public ReasonResponse thinkMore(Principal caller, String requestId, int extraThinkingTokens) {
+        if (extraThinkingTokens < 1) {
+            throw new InvalidArgument("extra_thinking_tokens", "must be at least 1, was " + extraThinkingTokens);
+        }
+        ReviewStore.Target target = judgeable(caller, requestId);
+        return router.continueReasoning(target.requestId(), target.tenant(), extraThinkingTokens);
+    }
+
+    /** Cut counts, backlog and verdicts per tier, of the tenants the caller may read ({@code ""}: all it may). */
+    public ReviewOverview overview(Principal caller, String tenant) {
+        return overviews.overview(ReviewAccess.listingScope(caller, tenant));
+    }
+
     /** Export needs an audit role ({@code compliance}, or {@code auditor} of the tenant): reviewers judge only. */
     public void export(Principal caller, ReviewFilter filter, Consumer<ExportRow> sink) {
         AuditAccess.requireAuditRole(caller);
@@ -93,10 +135,14 @@ public class Reviews {
         ReviewAccess.requireReviewRole(caller);
         return store.find(requestId)
                 .filter(target -> ReviewAccess.mayRead(caller, target.tenant()))
-                .orElseThrow(() -> new DomainException(
-                        Status.Code.NOT_FOUND,
-                        "no review item for request '" + Echo.bounded(requestId) + "' (only audited requests "
-                                + "are reviewed: every request of an `audit: all` tier, cut requests of the others)"));
+                .orElseThrow(() -> notFound(requestId));
+    }
+
+    private static DomainException notFound(String requestId) {
+        return new DomainException(
+                Status.Code.NOT_FOUND,
+                "no review item for request '" + Echo.bounded(requestId) + "' (only audited requests are "
+                        + "reviewed: every request of an `audit: all` tier, cut requests of the others)");
     }
 
     private ReviewStore.Target judgeable(Principal caller, String requestId) {

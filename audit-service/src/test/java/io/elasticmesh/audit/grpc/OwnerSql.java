@@ -9,22 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Statements run as the schema's owner, a superuser here: what a database administrator can do. */
-final class OwnerSql {
+public final class OwnerSql {
 
     private final String jdbcUrl;
     private final String owner;
 
-    OwnerSql(String jdbcUrl, String owner) {
+    public OwnerSql(String jdbcUrl, String owner) {
         this.jdbcUrl = jdbcUrl;
         this.owner = owner;
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, owner, "");
     }
 
     /** @return the rows changed */
-    int update(String statement, Object... params) throws SQLException {
+    public int update(String statement, Object... params) throws SQLException {
         try (Connection c = connect()) {
             return update(c, statement, params);
         }
@@ -38,7 +38,7 @@ final class OwnerSql {
     }
 
     /** Rows of a query, each row's columns joined by a space. */
-    List<String> rows(String query, Object... params) throws SQLException {
+    public List<String> rows(String query, Object... params) throws SQLException {
         try (Connection c = connect();
                 PreparedStatement s = c.prepareStatement(query)) {
             bind(s, params);

@@ -2,7 +2,7 @@ package io.elasticmesh.audit.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Timestamp;
+import io.elasticmesh.audit.CutEvents;
 import io.elasticmesh.audit.mapping.AuditEventMapper;
 import io.elasticmesh.audit.service.ChainAppender;
 import io.elasticmesh.auditchain.ExportLines;
@@ -28,11 +28,6 @@ import io.elasticmesh.proto.audit.v1.ReviewService;
 import io.elasticmesh.proto.audit.v1.ReviewState;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainRequest;
 import io.elasticmesh.proto.audit.v1.VerifyAuditChainResponse;
-import io.elasticmesh.proto.reasoning.v1.AppliedBudget;
-import io.elasticmesh.proto.reasoning.v1.ChatMessage;
-import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
-import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
-import io.elasticmesh.proto.reasoning.v1.TruncationReason;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -44,7 +39,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.io.StringReader;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -111,37 +105,10 @@ class ReviewGrpcServiceTests {
     /** Stores {@code count} cut events of {@code tenant} and {@code tier}; returns their request ids in store order. */
     private List<String> store(String tenant, String tier, int count) {
         List<AuditEvent> events = IntStream.range(0, count)
-                .mapToObj(i -> event(tenant, tier, "step " + i + ", \"quoted\"\n<script>alert(1)</script>"))
+                .mapToObj(i -> CutEvents.event(tenant, tier, "step " + i + ", \"quoted\"\n<script>alert(1)</script>"))
                 .toList();
         appender.appendAll(events.stream().map(AuditEventMapper::toRecord).toList());
         return events.stream().map(e -> e.getResponse().getRequestId()).toList();
-    }
-
-    private static AuditEvent event(String tenant, String tier, String thinking) {
-        Instant now = Instant.now();
-        return AuditEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOccurredAt(
-                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-                .setTenant(tenant)
-                .setRequest(ReasonRequest.newBuilder()
-                        .setTenant(tenant)
-                        .setTier(tier)
-                        .addMessages(ChatMessage.newBuilder()
-                                .setRole(ChatMessage.Role.ROLE_USER)
-                                .setContent("Why?")))
-                .setResponse(ReasonResponse.newBuilder()
-                        .setRequestId(UUID.randomUUID().toString())
-                        .setThinkingText(thinking)
-                        .setThinkingTruncated(true)
-                        .setTruncationReason(TruncationReason.TRUNCATION_REASON_TOKEN_BUDGET)
-                        .setSolutionText("answer")
-                        .setBudget(AppliedBudget.newBuilder()
-                                .setTier(tier)
-                                .setModel("smollm2-135m")
-                                .setThinkingBudgetTokens(2)
-                                .setSolutionBudgetTokens(8)))
-                .build();
     }
 
     private static String unique(String prefix) {
@@ -265,7 +232,7 @@ class ReviewGrpcServiceTests {
         String tenant = unique("tenant");
         String tier = unique("tier");
         List<AuditEvent> events = IntStream.range(0, 4)
-                .mapToObj(i -> event(tenant, tier, "step " + i).toBuilder()
+                .mapToObj(i -> CutEvents.event(tenant, tier, "step " + i).toBuilder()
                         .setReview(
                                 ReviewRouting.newBuilder().setRule("sample 0.5").setRequired(i % 2 == 0))
                         .build())

@@ -1,0 +1,218 @@
+package io.elasticmesh.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elasticmesh.cli.Context;
+import io.elasticmesh.cli.MeshCli;
+import io.elasticmesh.local.Browser;
+import io.elasticmesh.local.KeycloakProcess;
+import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
+import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The review console in Debian's Chromium on the whole mesh: people sign in at a real Keycloak (OpenID Connect), a
+ * request the router cut is reviewed in the pages, and an export downloaded from them verifies offline. Screenshots
+ * of the queue and an item go to docs/console/ for the README.
+ */
+class ConsoleIT {
+
+    /** Markup, a script and Qute syntax in a conversation: shown as text, never run or evaluated. */
+    private static final String HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)> "
+            + "{view.person.name} {#include base}{/include}";
+
+    private static LocalMesh mesh;
+
+    @BeforeAll
+    static void signIn() {
+        mesh = SharedMesh.mesh();
+        mesh.startSignIn(0);
+    }
+
+    @Test
+    void aReviewerSignsInFindsTheCutRequestClaimsItAndRecordsAVerdict() throws Exception {
+        String tier = "scripted";
+        ReasonResponse cut = SharedMesh.routerStub()
+                .reason(request("acme", "close=no answer=3").build());
+        assertThat(cut.getThinkingTruncated()).isTrue();
+        ReasonResponse other = SharedMesh.routerStub()
+                .reason(request("globex", "close=no answer=2").build());
+
+        try (Browser browser = Browser.start()) {
+            ChromeDriver page = browser.driver();
+            page.manage().window().setSize(new Dimension(1400, 1200));
+            page.get(mesh.consoleUrl());
+            signInAs(page, KeycloakProcess.REVIEWER);
+            assertThat(page.findElement(By.id("who")).getText())
+                    .contains("rita")
+                    .contains("acme");
+
+            // The queue, filtered: the cut request shows once audit-service has stored it from Kafka.
+            String filtered = mesh.consoleUrl() + "/queue?tenant=acme&tier=" + tier + "&reason=TOKEN_BUDGET";
+            awaitRow(page, filtered, cut.getRequestId());
+            assertThat(page.getPageSource()).doesNotContain(other.getRequestId());
+            screenshot(page, "console-queue.png");
+
+            page.findElement(By.linkText(cut.getRequestId())).click();
+            assertThat(page.findElement(By.id("thinking")).getText()).isEqualTo(cut.getThinkingText());
+            assertThat(page.findElement(By.id("cut-marker")).getText())
+                    .contains("10 of 10 thinking tokens used")
+                    .contains("reason TOKEN_BUDGET")
+                    .contains("forced end-of-thinking delimiters: 1");
+            assertThat(page.findElement(By.id("answer")).getText()).isEqualTo(cut.getSolutionText());
+            // The hostile conversation is text on the page: no script ran, no element was made of it.
+            assertThat(page.findElement(By.cssSelector(".message pre")).getText())
+                    .contains(HOSTILE);
+            assertThat(page.getTitle()).doesNotContain("pwned");
+            assertThat(page.findElements(By.cssSelector("main img"))).isEmpty();
+
+            page.findElement(By.id("claim-button")).click();
+            assertThat(page.findElement(By.id("state")).getText()).isEqualTo("CLAIMED");
+            assertThat(page.findElement(By.id("claim")).getText()).contains("rita");
+
+            page.findElement(By.cssSelector("input[name=verdict][value=reasoning-insufficient]"))
+                    .click();
+            page.findElement(By.id("comment")).sendKeys("the cut came before the key step");
+            page.findElement(By.id("verdict-button")).click();
+            assertThat(page.findElement(By.id("state")).getText()).isEqualTo("REVIEWED");
+            assertThat(page.findElement(By.cssSelector("#history tr.verdict")).getText())
+                    .contains("rita")
+                    .contains("reasoning-insufficient")
+                    .contains("the cut came before the key step");
+            assertThat(page.findElement(By.id("chain")).getText()).startsWith("link holds");
+            screenshot(page, "console-item.png");
+            assertThat(browser.consoleErrors()).isEmpty();
+
+            // Think more: the router continues the cut request with 6 more thinking tokens.
+            page.findElement(By.id("extra")).clear();
+            page.findElement(By.id("extra")).sendKeys("6");
+            page.findElement(By.id("think-more-button")).click();
+            assertThat(page.findElement(By.id("earlier-thinking")).getText()).isEqualTo(cut.getThinkingText());
+            String more = page.findElement(By.id("new-thinking")).getText();
+            assertThat(more)
+                    .startsWith(cut.getThinkingText())
+                    .hasSizeGreaterThan(cut.getThinkingText().length());
+            assertThat(page.findElement(By.id("new-answer")).getText()).isEqualTo(cut.getSolutionText());
+            // The continuation is audited as its own item, which names the request it continued.
+            String continued = page.findElement(By.id("new-request")).getText();
+            awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme&tier=" + tier, continued);
+            page.findElement(By.linkText(continued)).click();
+            assertThat(page.findElement(By.id("continues")).getText()).isEqualTo(cut.getRequestId());
+
+            // The overview counts the verdict on the tier.
+            page.get(mesh.consoleUrl() + "/overview");
+            assertThat(page.findElement(By.id("verdicts")).getText()).contains("scripted reasoning-insufficient");
+
+            // Another tenant's item, its id guessed: answered as if it did not exist.
+            page.get(mesh.consoleUrl() + "/items/" + other.getRequestId());
+            assertThat(page.findElement(By.id("error")).getText()).contains("NOT_FOUND");
+            assertThat(page.getPageSource())
+                    .doesNotContain(other.getThinkingText().substring(0, 10) + "</pre>");
+        }
+    }
+
+    @Test
+    void anAuditorExportsItsTenantAndTheExportVerifiesOffline() throws Exception {
+        ReasonResponse cut = SharedMesh.routerStub()
+                .reason(request("acme", "close=no answer=1").build());
+        try (Browser browser = Browser.start()) {
+            ChromeDriver page = browser.driver();
+            page.get(mesh.consoleUrl());
+            signInAs(page, KeycloakProcess.AUDITOR);
+            awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme", cut.getRequestId());
+            // An auditor reads and exports, but does not judge.
+            page.findElement(By.linkText(cut.getRequestId())).click();
+            assertThat(page.findElements(By.id("claim-form"))).isEmpty();
+            page.navigate().back();
+
+            String exportUrl = page.findElement(By.id("export-jsonl")).getAttribute("href");
+            String cookie = page.manage().getCookies().stream()
+                    .map(c -> c.getName() + "=" + c.getValue())
+                    .reduce((a, b) -> a + "; " + b)
+                    .orElseThrow();
+            HttpResponse<String> export = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(exportUrl))
+                                    .header("Cookie", cookie)
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(export.statusCode()).isEqualTo(200);
+            assertThat(export.body()).contains(cut.getRequestId());
+            Path file = Files.createTempFile("console-export", ".jsonl");
+            Files.writeString(file, export.body());
+            StringWriter out = new StringWriter();
+            int status = MeshCli.execute(
+                    new Context(
+                            new PrintWriter(out, true),
+                            new PrintWriter(new StringWriter(), true),
+                            Map.of(),
+                            Context::plaintext),
+                    "audit",
+                    "verify-export",
+                    file.toString());
+            assertThat(status).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("intact");
+
+            // Signing out ends the session here and at the provider: the console asks for a sign-in again.
+            page.get(mesh.consoleUrl() + "/sign-out");
+            page.get(mesh.consoleUrl() + "/queue");
+            assertThat(page.findElements(By.id("username"))).isNotEmpty();
+        }
+    }
+
+    private static ReasonRequest.Builder request(String tenant, String directive) {
+        return ReasonRequest.newBuilder()
+                .setTier("scripted")
+                .setTenant(tenant)
+                .setThinkingBudgetTokens(10)
+                .addMessages(SharedMesh.user(HOSTILE + " Solve it. [[script " + directive + "]] " + UUID.randomUUID()));
+    }
+
+    private static void signInAs(WebDriver page, KeycloakProcess.User user) {
+        // Keycloak's own sign-in form, reached by audit-service's redirect.
+        page.findElement(By.id("username")).sendKeys(user.name());
+        page.findElement(By.id("password")).sendKeys(user.password());
+        page.findElement(By.id("kc-login")).click();
+    }
+
+    /** Reloads the filtered queue until the request's row is there (audit-service stores events from Kafka). */
+    private static void awaitRow(WebDriver page, String url, String requestId) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            page.get(url);
+            if (!page.findElements(By.linkText(requestId)).isEmpty()) {
+                return;
+            }
+            assertThat(Instant.now())
+                    .as("request %s in the queue at %s", requestId, url)
+                    .isBefore(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private static void screenshot(ChromeDriver page, String name) throws Exception {
+        Path docs = Path.of(System.getProperty("mesh.root")).resolve("docs/console");
+        Files.createDirectories(docs);
+        Files.write(docs.resolve(name), page.getScreenshotAs(OutputType.BYTES));
+    }
+}

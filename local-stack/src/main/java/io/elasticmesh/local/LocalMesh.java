@@ -441,12 +441,11 @@ public final class LocalMesh implements AutoCloseable {
         }
         keycloak =
                 track(KeycloakProcess.start(options.workDir().resolve("keycloak"), logs.resolve("keycloak.log"), port));
-        Map<String, String> audit = serviceConfigs.get("audit-service");
-        audit.putAll(keycloak.auditServiceConfig());
+        Map<String, String> audit = new LinkedHashMap<>(keycloak.auditServiceConfig());
         // The console's "think more" asks the router to continue a request.
         audit.put("quarkus.grpc.clients.router.host", "127.0.0.1");
         audit.put("quarkus.grpc.clients.router.port", String.valueOf(routerPort()));
-        startService("audit-service", Map.of());
+        startService("audit-service", audit);
     }
 
     /** The review console's address (audit-service's HTTP port). */

@@ -259,11 +259,12 @@ class OpenAiHttpIT {
 
     @Test
     void aRefusedAdmissionIsTheSdksRateLimitErrorWithItsRetryHint() throws Exception {
-        // The scripted tier's 4 slots held by slow gRPC streams: a request that cannot wait is refused at once.
+        // The scripted tier's 6 slots (max-concurrent-requests in k8s/base/tiers.yaml) held by slow gRPC streams: a
+        // request that cannot wait is refused at once.
         List<Context.CancellableContext> holders = new ArrayList<>();
         long cancelledBefore = StreamingIT.cancellations().count();
         try {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 6; i++) {
                 Context.CancellableContext call = Context.current().withCancellation();
                 holders.add(call);
                 Iterator<StreamReasonResponse> events =

@@ -324,6 +324,8 @@ public final class LocalMesh implements AutoCloseable {
         Map<String, String> config = new LinkedHashMap<>(launch.config());
         config.putAll(overrides);
         launch(name, new Launch(launch.module(), launch.logDir(), config), old.grpcPort(), old.httpPort());
+        // The overrides are this start's only: the next start is from the configuration the service was started with.
+        launches.put(name, launch);
     }
 
     /** Where a service serves gRPC (decoder and solution listen on free ports). */
@@ -441,11 +443,15 @@ public final class LocalMesh implements AutoCloseable {
         }
         keycloak =
                 track(KeycloakProcess.start(options.workDir().resolve("keycloak"), logs.resolve("keycloak.log"), port));
-        Map<String, String> audit = new LinkedHashMap<>(keycloak.auditServiceConfig());
+        Launch audit = launches.get("audit-service");
+        Map<String, String> config = new LinkedHashMap<>(audit.config());
+        config.putAll(keycloak.auditServiceConfig());
         // The console's "think more" asks the router to continue a request.
-        audit.put("quarkus.grpc.clients.router.host", "127.0.0.1");
-        audit.put("quarkus.grpc.clients.router.port", String.valueOf(routerPort()));
-        startService("audit-service", audit);
+        config.put("quarkus.grpc.clients.router.host", "127.0.0.1");
+        config.put("quarkus.grpc.clients.router.port", String.valueOf(routerPort()));
+        // Every later start of audit-service (restartAudit, startService) signs the console's people in too.
+        launches.put("audit-service", new Launch(audit.module(), audit.logDir(), config));
+        startService("audit-service", Map.of());
     }
 
     /** The review console's address (audit-service's HTTP port). */

@@ -66,33 +66,24 @@ final class Throughput {
             throws Exception {
         Map<String, Double> measuredCpu = new LinkedHashMap<>();
         Map<String, Double> baselineCpu = new LinkedHashMap<>();
-        Window measuredTotal = Window.NONE;
-        Window baselineTotal = Window.NONE;
-        for (int round = 0; round < rounds; round++) {
-            for (int k = 0; k < 2; k++) {
-                boolean first = (round + k) % 2 == 0;
-                // Both sides: services idle through a direct window, and answer both of the HTTP door's.
-                memory.sample(true);
-                Map<String, Double> before = cpu.snapshotMs();
-                Window w = window(concurrency, windowMs, first ? measured : baseline);
-                Map<String, Double> windowCpu = first ? measuredCpu : baselineCpu;
-                cpu.usedSinceMs(before).forEach((name, ms) -> windowCpu.merge(name, ms, Double::sum));
-                memory.sample(false);
-                if (first) {
-                    measuredTotal = measuredTotal.plus(w);
-                } else {
-                    baselineTotal = baselineTotal.plus(w);
-                }
-            }
-        }
+        Pair windows = alternating(rounds, first -> {
+            // Both sides: services idle through a direct window, and answer both of the HTTP door's.
+            memory.sample(true);
+            Map<String, Double> before = cpu.snapshotMs();
+            Window w = window(concurrency, windowMs, first ? measured : baseline);
+            Map<String, Double> windowCpu = first ? measuredCpu : baselineCpu;
+            cpu.usedSinceMs(before).forEach((name, ms) -> windowCpu.merge(name, ms, Double::sum));
+            memory.sample(false);
+            return w;
+        });
         return new Point(
                 concurrency,
-                measuredTotal.rps(),
-                baselineTotal.rps(),
-                measuredTotal.errors(),
-                baselineTotal.errors(),
-                CpuTime.perRequest(measuredCpu, measuredTotal.completed()),
-                CpuTime.perRequest(baselineCpu, baselineTotal.completed()));
+                windows.first().rps(),
+                windows.second().rps(),
+                windows.first().errors(),
+                windows.second().errors(),
+                CpuTime.perRequest(measuredCpu, windows.first().completed()),
+                CpuTime.perRequest(baselineCpu, windows.second().completed()));
     }
 
     /** One closed-loop window, or the sum of several. */
@@ -118,14 +109,23 @@ final class Throughput {
      */
     static Pair alternating(int concurrency, int rounds, long windowMs, Runnable first, Runnable second)
             throws Exception {
+        return alternating(rounds, isFirst -> window(concurrency, windowMs, isFirst ? first : second));
+    }
+
+    /** One window of one of the two ways ({@code first} or not), measured as its caller wants. */
+    private interface WindowRun {
+        Window run(boolean first) throws Exception;
+    }
+
+    private static Pair alternating(int rounds, WindowRun run) throws Exception {
         Window firstTotal = Window.NONE;
         Window secondTotal = Window.NONE;
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < 2; k++) {
                 if ((round + k) % 2 == 0) {
-                    firstTotal = firstTotal.plus(window(concurrency, windowMs, first));
+                    firstTotal = firstTotal.plus(run.run(true));
                 } else {
-                    secondTotal = secondTotal.plus(window(concurrency, windowMs, second));
+                    secondTotal = secondTotal.plus(run.run(false));
                 }
             }
         }

@@ -50,7 +50,7 @@ class ShadowEvaluationIT {
     @BeforeAll
     void startMesh() throws IOException {
         mesh = SharedMesh.scriptedWithTiers(WORK, SHADOW_TIER);
-        routerLog = Path.of(System.getProperty("mesh.work"), WORK, "logs", "budget-router.log");
+        routerLog = mesh.logFile("budget-router");
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", mesh.routerPort())
                 .usePlaintext()
                 .build();

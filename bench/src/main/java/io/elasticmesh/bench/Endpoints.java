@@ -29,6 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
 /**
  * What the benchmark calls: the mesh through budget-router (gRPC, and its OpenAI-compatible HTTP door), and Triton
@@ -92,6 +100,7 @@ final class Endpoints implements AutoCloseable {
 
     private static final ModelProfiles PROFILES = ModelProfiles.load(Optional.empty());
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MediaType JSON_MEDIA_TYPE = MediaType.get("application/json");
     /** The gRPC calls' deadline, sent to the HTTP door too; the tier's deadline caps both. */
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 
@@ -103,10 +112,20 @@ final class Endpoints implements AutoCloseable {
     final ElasticReasoningReference direct;
     final AuditServiceGrpc.AuditServiceBlockingStub audit;
     private final BudgetRouterGrpc.BudgetRouterBlockingStub router;
-    private final URI chatCompletions;
-    // HTTP/1.1 with kept-alive connections, as OpenAI's SDKs talk to a plain-text endpoint.
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpUrl chatCompletions;
+    /*
+     * OkHttp, the client OpenAI's Java SDK talks through, over kept-alive HTTP/1.1 connections (one per caller at the
+     * bench's highest concurrency, so none is closed between calls). A synchronous call runs on the caller's thread,
+     * where the JDK's HttpClient, used before, hands each exchange between its selector thread and an executor: side
+     * by side at 32 in flight, the JDK client cost this JVM 2.0 ms more CPU per request (18.8 against 16.8 ms), on
+     * the cores the mesh shares with it.
+     */
+    private final OkHttpClient http = new OkHttpClient.Builder()
+            .protocols(List.of(Protocol.HTTP_1_1))
+            .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+            .callTimeout(DEADLINE)
+            .readTimeout(DEADLINE)
+            .build();
 
     Endpoints(LocalMesh mesh) {
         routerChannel = channel(mesh.routerPort());
@@ -115,7 +134,7 @@ final class Endpoints implements AutoCloseable {
         router = BudgetRouterGrpc.newBlockingStub(routerChannel);
         audit = ApiKeys.attach(AuditServiceGrpc.newBlockingStub(auditChannel), mesh.auditApiKey());
         direct = new ElasticReasoningReference(tritonChannel);
-        chatCompletions = URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/v1/chat/completions");
+        chatCompletions = HttpUrl.get("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/v1/chat/completions");
     }
 
     static ManagedChannel channel(int port) {
@@ -161,28 +180,18 @@ final class Endpoints implements AutoCloseable {
      * @throws IllegalStateException when the door answers anything but 200
      */
     Answer http(Call call) {
-        HttpRequest request = HttpRequest.newBuilder(chatCompletions)
-                .timeout(DEADLINE)
-                .header("Content-Type", "application/json")
+        Request request = new Request.Builder()
+                .url(chatCompletions)
                 .header("X-Elastic-Deadline-Ms", Long.toString(DEADLINE.toMillis()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(call.chatCompletion()))
+                .post(RequestBody.create(call.chatCompletion(), JSON_MEDIA_TYPE))
                 .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + chatCompletions, e);
-        }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(
-                    "HTTP " + response.statusCode() + " from " + chatCompletions + ": " + new String(response.body()));
-        }
-        try {
-            JsonNode message =
-                    JSON.readTree(response.body()).path("choices").path(0).path("message");
+        try (Response response = http.newCall(request).execute()) {
+            byte[] body = response.body().bytes();
+            if (response.code() != 200) {
+                throw new IllegalStateException(
+                        "HTTP " + response.code() + " from " + chatCompletions + ": " + new String(body));
+            }
+            JsonNode message = JSON.readTree(body).path("choices").path(0).path("message");
             return new Answer(
                     message.path("reasoning_content").asText(),
                     message.path("content").asText());
@@ -223,5 +232,7 @@ final class Endpoints implements AutoCloseable {
         for (ManagedChannel c : List.of(routerChannel, tritonChannel, auditChannel)) {
             c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
     }
 }

@@ -1,9 +1,11 @@
 package io.elasticmesh.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -66,14 +68,18 @@ final class FlightRecordings {
     /**
      * JVM options that record into {@code dir}; the JVM names each file after its pid. The recorder is the
      * benchmark's instrument, and the resident-memory rows count it as the service's, so it records only what this
-     * reads (JFR's default settings with the profile settings' 10 ms execution samples: the profile settings'
-     * allocation and old-object samples with their stack traces grew NMT's "Tracing" to 18–26 MB per service) into
-     * 2 MB of buffers instead of 10 (7.5 MB of "Tracing" at start instead of 16), flushed to the file as they fill.
+     * reads: execution samples, by the settings file {@code execution-samples.jfc} (written into {@code dir}), into
+     * 2 MB of buffers flushed to the file as they fill. JFR's default settings with the same samples kept 12 MB of
+     * NMT's "Tracing" resident in budget-router (other events' stack traces and constant pools); its profile
+     * settings, 18–26 MB.
      */
-    static List<String> jvmOptions(Path dir) {
+    static List<String> jvmOptions(Path dir) throws IOException {
+        Path settings = dir.resolve("execution-samples.jfc");
+        try (InputStream in = FlightRecordings.class.getResourceAsStream("execution-samples.jfc")) {
+            Files.copy(in, settings, StandardCopyOption.REPLACE_EXISTING);
+        }
         return List.of(
-                "-XX:StartFlightRecording=filename=" + dir
-                        + "/,dumponexit=true,settings=default,jdk.ExecutionSample#period=10ms",
+                "-XX:StartFlightRecording=filename=" + dir + "/,dumponexit=true,settings=" + settings,
                 "-XX:FlightRecorderOptions=memorysize=2m");
     }
 

@@ -52,6 +52,9 @@ final class AuditExport {
         @Option(names = "--out", paramLabel = "FILE", description = "write here (default: standard output)")
         private Path file;
 
+        @Option(names = "--required-only", description = "only items the tier's review rule sent to a person")
+        private boolean requiredOnly;
+
         @Spec
         private CommandSpec spec;
 
@@ -59,6 +62,7 @@ final class AuditExport {
         public Integer call() throws InterruptedException, IOException {
             ExportAuditEventsRequest.Builder request = ExportAuditEventsRequest.newBuilder()
                     .setCutOnly(filter.cutOnly)
+                    .setRequiredOnly(requiredOnly)
                     .setFormat(
                             switch (format) {
                                 case "jsonl" -> ExportFormat.EXPORT_FORMAT_JSONL;

@@ -14,6 +14,7 @@ import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -66,17 +67,13 @@ class AuditExportTests {
     void anExportWrittenToAFileVerifiesOfflineAndATamperedOneDoesNot() throws Exception {
         for (String format : List.of("jsonl", "csv")) {
             Path file = dir.resolve("export." + format);
-            FakeMesh.Result exported = mesh.run(
-                    "audit",
-                    "export",
-                    "--tenant",
-                    "acme",
-                    "--tier",
-                    "standard",
-                    "--format",
-                    format,
-                    "--out",
-                    file.toString());
+            List<String> args = new ArrayList<>(
+                    List.of("audit", "export", "--tenant", "acme", "--tier", "standard", "--format", format, "--out"));
+            args.add(file.toString());
+            if (format.equals("csv")) {
+                args.add("--required-only");
+            }
+            FakeMesh.Result exported = mesh.run(args.toArray(String[]::new));
             assertThat(exported.status()).as(exported.err()).isZero();
             // CSV has its header line first.
             assertThat(exported.out()).isEqualTo((format.equals("csv") ? 4 : 3) + " line(s) written to " + file + "\n");
@@ -97,6 +94,7 @@ class AuditExportTests {
                 .containsExactly(ExportFormat.EXPORT_FORMAT_JSONL, ExportFormat.EXPORT_FORMAT_CSV);
         assertThat(asked.get(0).getTenant()).isEqualTo("acme");
         assertThat(asked.get(0).getTier()).isEqualTo("standard");
+        assertThat(asked).extracting(ExportAuditEventsRequest::getRequiredOnly).containsExactly(false, true);
         assertThat(mesh.calls).allSatisfy(call -> assertThat(call.deadline()).isNotNull());
     }
 

@@ -149,7 +149,7 @@ public final class ReviewMapper {
                 request.hasOccurredFrom() ? request.getOccurredFrom() : null,
                 request.hasOccurredTo() ? request.getOccurredTo() : null,
                 request.getCutOnly(),
-                false,
+                request.getRequiredOnly(),
                 Optional.empty(),
                 true);
     }

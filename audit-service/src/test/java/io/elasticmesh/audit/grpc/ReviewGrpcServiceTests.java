@@ -256,6 +256,16 @@ class ReviewGrpcServiceTests {
                 .setState(ReviewState.REVIEW_STATE_UNREVIEWED)
                 .build()));
         assertThat(requestIds(backlog)).containsExactly(third);
+        assertThat(export(
+                        compliance,
+                        ExportAuditEventsRequest.newBuilder()
+                                .setTenant(tenant)
+                                .setTier(tier)
+                                .setRequiredOnly(true)
+                                .build()))
+                .filteredOn(line -> line.contains("\"kind\":\"event\""))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).containsAnyOf(first, third));
         ListReviewQueueResponse everything =
                 await(compliance.listReviewQueue(queue(tenant, tier).build()));
         assertThat(everything.getItemsCount()).isEqualTo(4);

@@ -162,14 +162,14 @@ public final class Bench {
                         + " windows with shadows, as many without");
                 shadow = ShadowLoad.measure(
                         endpoints,
-                        URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
+                        URI.create("http://127.0.0.1:" + mesh.managementPort("budget-router") + "/q/metrics"),
                         scale.throughputRounds(),
                         scale.throughputWindowMs());
                 progress("audit path");
                 audit = AuditPath.measure(
                         endpoints,
                         mesh.kafkaBootstrapServers(),
-                        URI.create("http://127.0.0.1:" + mesh.httpPort("budget-router") + "/q/metrics"),
+                        URI.create("http://127.0.0.1:" + mesh.managementPort("budget-router") + "/q/metrics"),
                         scale.auditLagProbes(),
                         scale.auditEvents(),
                         scale.auditPathPairs());

@@ -267,8 +267,8 @@ class AuditCommandTests {
         Files.createDirectories(root.resolve(".mesh"));
         Files.writeString(root.resolve(".mesh/ready"), """
                 MESH READY
-                budget-router     gRPC 127.0.0.1:9100   HTTP 127.0.0.1:8100
-                audit-service     gRPC %s   HTTP 127.0.0.1:8400
+                budget-router     gRPC 127.0.0.1:9100   HTTP 127.0.0.1:8100   management 127.0.0.1:8190
+                audit-service     gRPC %s   HTTP 127.0.0.1:8400   management 127.0.0.1:8490
                 """.formatted(mesh.target));
         Files.writeString(root.resolve(".mesh/audit-api-key"), "local-key\n");
         mesh.env.remove("MESH_AUDIT");

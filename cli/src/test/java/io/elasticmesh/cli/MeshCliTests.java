@@ -218,7 +218,7 @@ class MeshCliTests {
         Files.createDirectories(root.resolve(".mesh"));
         Files.writeString(
                 root.resolve(".mesh/ready"),
-                "budget-router     gRPC %s   HTTP 127.0.0.1:8100%n".formatted(mesh.target));
+                "budget-router     gRPC %s   HTTP 127.0.0.1:8100   management 127.0.0.1:8190%n".formatted(mesh.target));
         mesh.env.put("MESH_ROOT", root.toString());
         mesh.env.put("MESH_ROUTER", "nowhere");
         FakeMesh.Result wrongEnvironment = mesh.run("tiers");

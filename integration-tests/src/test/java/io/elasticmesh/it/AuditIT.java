@@ -170,7 +170,8 @@ class AuditIT {
     /** The HTTP status of a service's health endpoint, or 0 while nothing answers on its port in time. */
     private int health(String module, String endpoint) {
         try {
-            return HttpGet.get(mesh.httpPort(module), "/q/health/" + endpoint).statusCode();
+            return HttpGet.get(mesh.managementPort(module), "/q/health/" + endpoint)
+                    .statusCode();
         } catch (UncheckedIOException e) {
             return 0;
         }
@@ -394,7 +395,8 @@ class AuditIT {
         assertThat(quarantined.getTenant()).isEqualTo(tenant);
         assertThat(quarantined.getSizeBytes()).isGreaterThan(1 << 20);
         assertThat(quarantined.getReason()).contains("above router.audit.max-event-bytes (1048576)");
-        assertThat(HttpGet.get(mesh.httpPort("budget-router"), "/q/metrics").body())
+        assertThat(HttpGet.get(mesh.managementPort("budget-router"), "/q/metrics")
+                        .body())
                 .containsPattern("(?m)^elastic_audit_quarantine_depth\\S* [1-9]");
         awaitLog("budget-router", "audit event " + quarantined.getEventId() + " of request " + tooLarge.getRequestId());
 

@@ -564,10 +564,11 @@ class MeshIT {
     @Order(101)
     void stoppedTritonMakesDecoderAndSolutionUnreadyButLeavesThemLive() {
         for (String service : List.of("decoder-service", "solution-service")) {
-            HttpResponse<String> ready = HttpGet.get(mesh.httpPort(service), "/q/health/ready");
+            HttpResponse<String> ready = HttpGet.get(mesh.managementPort(service), "/q/health/ready");
             assertThat(ready.statusCode()).as(service + " ready").isEqualTo(503);
             assertThat(ready.body()).contains("\"triton\"", "Triton unreachable");
-            assertThat(HttpGet.get(mesh.httpPort(service), "/q/health/live").statusCode())
+            assertThat(HttpGet.get(mesh.managementPort(service), "/q/health/live")
+                            .statusCode())
                     .as(service + " live")
                     .isEqualTo(200);
         }

@@ -209,6 +209,7 @@ class ObservabilityIT {
             assertThat(ready.statusCode())
                     .as(service + " ready: " + ready.body())
                     .isEqualTo(200);
+            HttpGet.assertOperatorEndpointsOnlyOnManagementPort(mesh.httpPort(service), mesh.managementPort(service));
         }
         assertThat(get("decoder-service", "/q/health/ready").body()).contains("\"triton\"");
         assertThat(get("budget-router", "/q/health/ready").body())
@@ -221,7 +222,7 @@ class ObservabilityIT {
     }
 
     private HttpResponse<String> get(String service, String path) {
-        return HttpGet.get(mesh.httpPort(service), path);
+        return HttpGet.get(mesh.managementPort(service), path);
     }
 
     private ReceivedSpan await(Predicate<ReceivedSpan> which) {

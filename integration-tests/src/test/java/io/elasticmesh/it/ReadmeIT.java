@@ -49,6 +49,7 @@ class ReadmeIT {
 
         List<String> grpc = ports(endpoints, "gRPC 127\\.0\\.0\\.1:(\\d+)");
         List<String> http = ports(endpoints, "HTTP 127\\.0\\.0\\.1:(\\d+)");
+        List<String> management = ports(endpoints, "management 127\\.0\\.0\\.1:(\\d+)");
         assertThat(grpc)
                 .as(endpoints)
                 .hasSize(5)
@@ -57,6 +58,7 @@ class ReadmeIT {
                         String.valueOf(mesh.auditPort()),
                         String.valueOf(mesh.tritonPort()));
         assertThat(http).as(endpoints).hasSize(4);
+        assertThat(management).as(endpoints).hasSize(4);
         assertThat(endpoints).contains(mesh.kafkaBootstrapServers(), "postgresql", "logs", "audit API key");
         for (String port : grpc) {
             // The services serve reflection; Triton does not, so grpcurl reads its contract from the proto module.
@@ -67,10 +69,9 @@ class ReadmeIT {
             Result answer = bash(call, mesh.auditApiKey());
             assertThat(answer.status()).as(call + "\n" + answer.output()).isZero();
         }
-        for (String port : http) {
-            assertThat(HttpGet.get(Integer.parseInt(port), "/q/health/ready").statusCode())
-                    .as(port)
-                    .isEqualTo(200);
+        for (int i = 0; i < http.size(); i++) {
+            HttpGet.assertOperatorEndpointsOnlyOnManagementPort(
+                    Integer.parseInt(http.get(i)), Integer.parseInt(management.get(i)));
         }
     }
 

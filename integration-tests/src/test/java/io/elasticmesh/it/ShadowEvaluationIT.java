@@ -86,7 +86,7 @@ class ShadowEvaluationIT {
         }
         assertThat(Files.readString(routerLog)).doesNotContain("request_id=" + closed.getRequestId());
         String metrics =
-                HttpGet.get(mesh.httpPort("budget-router"), "/q/metrics").body();
+                HttpGet.get(mesh.managementPort("budget-router"), "/q/metrics").body();
         assertThat(metric(metrics, "elastic_shadow_evaluations_total", "outcome=\"agree\""))
                 .isEqualTo(1);
         assertThat(metric(metrics, "elastic_shadow_evaluations_total", "outcome=\"disagree\""))

@@ -92,14 +92,16 @@ class TritonOutageIT {
             assertThat(GrpcCalls.awaitHealth(channels.get(service), "", ServingStatus.NOT_SERVING))
                     .as(service)
                     .isEqualTo(ServingStatus.NOT_SERVING);
-            assertThat(HttpGet.get(mesh.httpPort(service), "/q/health/ready").statusCode())
+            assertThat(HttpGet.get(mesh.managementPort(service), "/q/health/ready")
+                            .statusCode())
                     .as(service)
                     .isEqualTo(503);
             assertThat(GrpcCalls.awaitHealth(channels.get(service), "liveness", ServingStatus.SERVING))
                     .as(service)
                     .isEqualTo(ServingStatus.SERVING);
         }
-        assertThat(awaitReadiness(() -> mesh.httpPort("budget-router"), 503)).isEqualTo(503);
+        assertThat(awaitReadiness(() -> mesh.managementPort("budget-router"), 503))
+                .isEqualTo(503);
         assertThat(GrpcCalls.awaitHealth(channels.get("budget-router"), "", ServingStatus.NOT_SERVING))
                 .isEqualTo(ServingStatus.NOT_SERVING);
         assertThat(reason().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -110,11 +112,12 @@ class TritonOutageIT {
             assertThat(GrpcCalls.awaitHealth(channels.get(service), "", ServingStatus.SERVING))
                     .as(service)
                     .isEqualTo(ServingStatus.SERVING);
-            assertThat(awaitReadiness(() -> mesh.httpPort(service), 200))
+            assertThat(awaitReadiness(() -> mesh.managementPort(service), 200))
                     .as(service)
                     .isEqualTo(200);
         }
-        assertThat(awaitReadiness(() -> mesh.httpPort("budget-router"), 200)).isEqualTo(200);
+        assertThat(awaitReadiness(() -> mesh.managementPort("budget-router"), 200))
+                .isEqualTo(200);
         assertThat(GrpcCalls.awaitHealth(channels.get("budget-router"), "", ServingStatus.SERVING))
                 .isEqualTo(ServingStatus.SERVING);
         assertThat(reason().getCode()).isEqualTo(Status.Code.OK);

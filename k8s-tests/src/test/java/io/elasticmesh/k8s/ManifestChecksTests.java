@@ -41,10 +41,12 @@ class ManifestChecksTests {
 
     @Test
     void aProbeOnAnUndeclaredPort() {
-        assertThat(problemsAfter(o ->
-                        server(o, "budget-router").getLivenessProbe().getGrpc().setPort(9999)))
+        assertThat(problemsAfter(o -> server(o, "budget-router")
+                        .getLivenessProbe()
+                        .getHttpGet()
+                        .setPort(new IntOrString("managment"))))
                 .anyMatch(p -> p.startsWith(
-                        "StatefulSet budget-router container server livenessProbe: port 9999 is not a port"));
+                        "StatefulSet budget-router container server livenessProbe: port managment is not a port"));
     }
 
     @Test

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,22 +44,35 @@ class MeshDeploymentTests {
 
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
-    void everyServiceIsProbedOverGrpcAndScaledAndProtectedFromDisruption(String overlay) {
+    void everyServiceIsProbedOnItsManagementPortAndScaledAndProtectedFromDisruption(String overlay) {
         List<HasMetadata> objects = Overlays.objects(overlay);
         for (String name : SERVICES) {
             Container server = Overlays.server(objects, name);
-            int grpcPort = server.getPorts().stream()
-                    .filter(p -> p.getName().equals("grpc"))
-                    .findFirst()
-                    .orElseThrow()
-                    .getContainerPort();
-            assertThat(server.getLivenessProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
-            assertThat(server.getStartupProbe().getGrpc().getPort()).as(name).isEqualTo(grpcPort);
-            // The empty service name follows readiness; liveness must not restart a pod whose Triton is away.
-            assertThat(server.getLivenessProbe().getGrpc().getService())
+            Map<String, Integer> ports = server.getPorts().stream()
+                    .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
+            Map<String, String> config =
+                    Overlays.generated(objects, name + "-config").getData();
+            // The kubelet probes /q/health where Quarkus serves it: its management interface, not a client port.
+            assertThat(ports).as(name).containsOnlyKeys("grpc", "http", "management");
+            assertThat(ports.get("management"))
                     .as(name)
-                    .isEqualTo("liveness");
-            assertThat(server.getStartupProbe().getGrpc().getService()).as(name).isEqualTo("liveness");
+                    .isNotIn(ports.get("grpc"), ports.get("http"))
+                    .isEqualTo(Integer.parseInt(config.get("QUARKUS_MANAGEMENT_PORT")));
+            assertThat(ports.get("http")).as(name).isEqualTo(Integer.parseInt(config.get("QUARKUS_HTTP_PORT")));
+            assertThat(Map.of(
+                            "startup", server.getStartupProbe(),
+                            "liveness", server.getLivenessProbe(),
+                            "readiness", server.getReadinessProbe()))
+                    .as(name)
+                    .allSatisfy((kind, probe) -> {
+                        assertThat(probe.getGrpc()).as(kind).isNull();
+                        assertThat(probe.getHttpGet().getPort()).as(kind).isEqualTo(new IntOrString("management"));
+                    });
+            // Liveness must not restart a pod whose Triton is away: dependency checks are readiness's.
+            assertThat(server.getLivenessProbe().getHttpGet().getPath())
+                    .as(name)
+                    .isEqualTo("/q/health/live");
+            assertThat(server.getStartupProbe().getHttpGet().getPath()).as(name).isEqualTo("/q/health/live");
             assertThat(server.getReadinessProbe().getHttpGet().getPath())
                     .as(name)
                     .isEqualTo("/q/health/ready");
@@ -80,6 +97,34 @@ class MeshDeploymentTests {
                         .getGrpc()
                         .getPort())
                 .isEqualTo(8001);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"prod-gpu", "prod-gpu-object-storage"})
+    void prometheusScrapesTheServicesOnTheirManagementPortOnly(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        PodMonitor services = Overlays.named(objects, PodMonitor.class, "elastic-mesh-services");
+
+        assertThat(services.getSpec().getPodMetricsEndpoints()).singleElement().satisfies(endpoint -> {
+            assertThat(endpoint.getPort()).isEqualTo("management");
+            assertThat(endpoint.getPath()).isEqualTo("/q/metrics");
+        });
+        // Every one of the four is selected (ManifestChecks checks that each selected pod declares the port).
+        assertThat(SERVICES)
+                .allSatisfy(name -> assertThat(
+                                Selectors.matches(services.getSpec().getSelector(), podLabels(objects, name)))
+                        .as(name)
+                        .isTrue());
+    }
+
+    private static Map<String, String> podLabels(List<HasMetadata> objects, String name) {
+        return Workload.in(objects).stream()
+                .filter(w -> w.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .template()
+                .getMetadata()
+                .getLabels();
     }
 
     @ParameterizedTest

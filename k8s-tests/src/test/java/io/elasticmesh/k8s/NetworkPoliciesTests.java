@@ -24,7 +24,7 @@ class NetworkPoliciesTests {
     @ParameterizedTest
     @MethodSource(Overlays.ALL)
     void clientsOutsideTheNamespaceReachOnlyTheRoutersGrpcAndHttpPorts(String overlay) {
-        // http: the OpenAI-compatible door.
+        // http: the OpenAI-compatible door. Not management (/q/health, /q/metrics): that is the platform's.
         assertThat(reachable(overlay, CLIENT_NAMESPACE))
                 .containsExactlyInAnyOrder("budget-router:grpc", "budget-router:http");
     }
@@ -45,7 +45,7 @@ class NetworkPoliciesTests {
         // the replicas' coordination database (leased quotas).
         assertThat(reachable(overlay, pod("budget-router")))
                 .contains("decoder-service:grpc", "solution-service:grpc", "audit-service:grpc", "postgres:postgres")
-                .doesNotContain("triton:grpc");
+                .doesNotContain("triton:grpc", "decoder-service:management", "audit-service:management");
         assertThat(reachable(overlay, pod("decoder-service")))
                 .contains("triton:grpc")
                 .doesNotContain("postgres:postgres");
@@ -64,9 +64,22 @@ class NetworkPoliciesTests {
                 Map.of("app.kubernetes.io/name", "prometheus"),
                 false);
 
+        // The services' /q/metrics is on their management port; audit-service's http is the review console.
         assertThat(reachable(overlay, monitoring))
-                .contains("budget-router:http", "audit-service:http", "triton:metrics", "otel-collector:metrics")
-                .doesNotContain("triton:http", "triton:grpc", "audit-service:grpc");
+                .contains(
+                        "budget-router:management",
+                        "decoder-service:management",
+                        "solution-service:management",
+                        "audit-service:management",
+                        "triton:metrics",
+                        "otel-collector:metrics")
+                .doesNotContain(
+                        "triton:http",
+                        "triton:grpc",
+                        "audit-service:grpc",
+                        "audit-service:http",
+                        "decoder-service:http",
+                        "solution-service:http");
     }
 
     private static IngressPolicy.Source pod(String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -21,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code components/tls} added to each overlay (as a cluster's own kustomization would): budget-router and
  * audit-service serve gRPC with their Secret's certificate and trust store, and no probe speaks gRPC to them (the
- * kubelet's gRPC probe has no TLS), while the phase services stay as they were.
+ * kubelet's gRPC probe has no TLS): they stay on the plain-HTTP management port, while the phase services stay as
+ * they were.
  */
 class TlsComponentTests {
 
@@ -61,12 +63,13 @@ class TlsComponentTests {
                     .isEqualTo(name + "-tls");
             assertThat(env(server, "QUARKUS_GRPC_SERVER_SSL_CLIENT_AUTH").getValue())
                     .isEqualTo("REQUEST");
-            assertThat(List.of(server.getStartupProbe(), server.getLivenessProbe()))
+            assertThat(List.of(server.getStartupProbe(), server.getLivenessProbe(), server.getReadinessProbe()))
                     .as(name)
                     .allSatisfy(probe -> {
                         assertThat(probe.getGrpc()).isNull();
-                        assertThat(probe.getHttpGet().getPath()).isEqualTo("/q/health/live");
+                        assertThat(probe.getHttpGet().getPort()).isEqualTo(new IntOrString("management"));
                     });
+            assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
             assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         }
         for (String name : List.of("decoder-service", "solution-service")) {
@@ -80,7 +83,9 @@ class TlsComponentTests {
                     .extracting(EnvVar::getName)
                     .as(name)
                     .noneMatch(n -> n.startsWith("QUARKUS_GRPC_SERVER_SSL"));
-            assertThat(server.getLivenessProbe().getGrpc()).as(name).isNotNull();
+            assertThat(server.getLivenessProbe().getHttpGet().getPort())
+                    .as(name)
+                    .isEqualTo(new IntOrString("management"));
         }
     }
 

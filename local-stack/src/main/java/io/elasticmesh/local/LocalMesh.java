@@ -24,7 +24,8 @@ public final class LocalMesh implements AutoCloseable {
 
     /**
      * Where and on which ports to run; a port of 0 picks a free one. A service given a gRPC port serves HTTP 1000
-     * below it (router 9100 and 8100, audit 9400 and 8400, as deployed); decoder and solution always get free ports.
+     * below it and its management interface 910 below it (router 9100, 8100 and 8190, audit 9400, 8400 and 8490, as
+     * deployed); decoder and solution always get free ports.
      *
      * @param meshRoot the repository checkout (holds triton/ and the built modules)
      * @param workDir logs and data; PostgreSQL's data and the router's audit spool survive restarts there
@@ -243,19 +244,25 @@ public final class LocalMesh implements AutoCloseable {
         service("budget-router", o.routerPort(), routerConfig);
     }
 
-    /** A service on {@code grpcPort} and HTTP 1000 below it (./mesh up's 9100/8100 …), or both free when 0. */
+    /**
+     * A service on {@code grpcPort}, HTTP 1000 below it and management 910 below it (./mesh up's 9100/8100/8190 …), or
+     * all free when 0.
+     */
     private ServiceProcess service(String module, int grpcPort, Map<String, String> config) {
         Map<String, String> merged = new LinkedHashMap<>(options.serviceConfig());
         merged.putAll(config);
-        return launch(module, new Launch(module, logs, merged), grpcPort, grpcPort == 0 ? 0 : grpcPort - 1000);
+        return grpcPort == 0
+                ? launch(module, new Launch(module, logs, merged), 0, 0, 0)
+                : launch(module, new Launch(module, logs, merged), grpcPort, grpcPort - 1000, grpcPort - 910);
     }
 
-    private ServiceProcess launch(String name, Launch launch, int grpcPort, int httpPort) {
+    private ServiceProcess launch(String name, Launch launch, int grpcPort, int httpPort, int managementPort) {
         ServiceProcess process = track(ServiceProcess.start(
                 options.meshRoot(),
                 launch.module(),
                 grpcPort,
                 httpPort,
+                managementPort,
                 launch.logDir(),
                 options.serviceJvmOptions(),
                 launch.config()));
@@ -272,7 +279,8 @@ public final class LocalMesh implements AutoCloseable {
      *
      * @param overrides configuration that differs from the first router's, e.g. {@code router.shared.jdbc-url} empty
      *     for a router that shares nothing
-     * @return its name for {@link #killService}, {@link #startService}, {@link #grpcPort} and {@link #httpPort}
+     * @return its name for {@link #killService}, {@link #startService}, {@link #grpcPort}, {@link #httpPort} and
+     *     {@link #managementPort}
      */
     public String startRouterReplica(String replicaId, Map<String, String> overrides) {
         String name = "budget-router@" + replicaId;
@@ -283,7 +291,7 @@ public final class LocalMesh implements AutoCloseable {
                 "router.audit.spool-dir",
                 options.workDir().resolve("router-audit-spool-" + replicaId).toString());
         config.putAll(overrides);
-        launch(name, new Launch("budget-router", logs.resolve(replicaId), config), 0, 0);
+        launch(name, new Launch("budget-router", logs.resolve(replicaId), config), 0, 0, 0);
         return name;
     }
 
@@ -302,9 +310,14 @@ public final class LocalMesh implements AutoCloseable {
         return launch.logDir().resolve(launch.module() + ".log");
     }
 
-    /** Where a service serves {@code /q/health} and {@code /q/metrics}. */
+    /** A service's HTTP port for clients: budget-router's OpenAI-compatible API, audit-service's review console. */
     public int httpPort(String module) {
         return process(module).httpPort();
+    }
+
+    /** Where a service serves {@code /q/health} and {@code /q/metrics} (its management interface). */
+    public int managementPort(String module) {
+        return process(module).managementPort();
     }
 
     /** {@code kill -9} of a service, as a crash; {@link #startService} brings it back. */
@@ -323,7 +336,12 @@ public final class LocalMesh implements AutoCloseable {
         Launch launch = launches.get(name);
         Map<String, String> config = new LinkedHashMap<>(launch.config());
         config.putAll(overrides);
-        launch(name, new Launch(launch.module(), launch.logDir(), config), old.grpcPort(), old.httpPort());
+        launch(
+                name,
+                new Launch(launch.module(), launch.logDir(), config),
+                old.grpcPort(),
+                old.httpPort(),
+                old.managementPort());
         // The overrides are this start's only: the next start is from the configuration the service was started with.
         launches.put(name, launch);
     }
@@ -523,8 +541,9 @@ public final class LocalMesh implements AutoCloseable {
     /** Every endpoint of the running mesh, one per line, as {@code ./mesh up} prints them. */
     public String endpoints() {
         StringBuilder out = new StringBuilder();
-        services.forEach((module, service) -> out.append("%-17s gRPC 127.0.0.1:%-6d HTTP 127.0.0.1:%d%n"
-                .formatted(module, service.grpcPort(), service.httpPort())));
+        services.forEach((module, service) ->
+                out.append("%-17s gRPC 127.0.0.1:%-6d HTTP 127.0.0.1:%-6d management 127.0.0.1:%d%n"
+                        .formatted(module, service.grpcPort(), service.httpPort(), service.managementPort())));
         out.append("%-17s http://127.0.0.1:%d/v1 (budget-router's HTTP port)%n"
                 .formatted("OpenAI-compatible", services.get("budget-router").httpPort()));
         out.append("%-17s gRPC 127.0.0.1:%d%n".formatted("triton", triton.grpcPort()));

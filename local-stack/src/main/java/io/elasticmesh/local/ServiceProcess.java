@@ -28,17 +28,21 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int grpcPort;
     private final int httpPort;
+    private final int managementPort;
 
-    private ServiceProcess(Process process, int grpcPort, int httpPort) {
+    private ServiceProcess(Process process, int grpcPort, int httpPort, int managementPort) {
         this.process = process;
         this.grpcPort = grpcPort;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
     }
 
     /**
      * @param module the Maven module, e.g. {@code budget-router}
      * @param grpcPort its gRPC port; 0 picks a free one
-     * @param httpPort its HTTP port ({@code /q/health}, {@code /q/metrics}); 0 picks a free one
+     * @param httpPort its HTTP port for clients (budget-router's OpenAI-compatible API, audit-service's console); 0
+     *     picks a free one
+     * @param managementPort its management port ({@code /q/health}, {@code /q/metrics}); 0 picks a free one
      * @param jvmOptions extra JVM options, e.g. a flight recording
      * @param config Quarkus configuration overrides, passed as system properties
      */
@@ -47,6 +51,7 @@ public final class ServiceProcess implements AutoCloseable {
             String module,
             int grpcPort,
             int httpPort,
+            int managementPort,
             Path logDir,
             List<String> jvmOptions,
             Map<String, String> config) {
@@ -56,6 +61,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         int port = grpcPort == 0 ? Ports.free() : grpcPort;
         int http = httpPort == 0 ? Ports.free() : httpPort;
+        int management = managementPort == 0 ? Ports.free() : managementPort;
         Map<String, String> jvmEnv = readEnvFile(meshRoot.resolve(JVM_ENV_FILE));
         List<String> command = new ArrayList<>(List.of(javaBinary()));
         Arrays.stream(jvmEnv.getOrDefault("JAVA_OPTS", "").split("\\s+"))
@@ -64,8 +70,10 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of(
                 "-Dquarkus.grpc.server.port=" + port,
                 "-Dquarkus.http.port=" + http,
+                "-Dquarkus.management.port=" + management,
                 "-Dquarkus.grpc.server.host=127.0.0.1",
-                "-Dquarkus.http.host=127.0.0.1"));
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.host=127.0.0.1"));
         command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
@@ -80,8 +88,8 @@ public final class ServiceProcess implements AutoCloseable {
                 }
             });
             Process process = builder.start();
-            awaitReady(module, process, http, log);
-            return new ServiceProcess(process, port, http);
+            awaitReady(module, process, management, log);
+            return new ServiceProcess(process, port, http, management);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }
@@ -107,10 +115,10 @@ public final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void awaitReady(String module, Process process, int httpPort, Path log) {
+    private static void awaitReady(String module, Process process, int managementPort, Path log) {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5))
                 .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -146,9 +154,14 @@ public final class ServiceProcess implements AutoCloseable {
         return grpcPort;
     }
 
-    /** Where {@code /q/health} and {@code /q/metrics} are served. */
+    /** The clients' HTTP port (budget-router's OpenAI-compatible API, audit-service's console). */
     public int httpPort() {
         return httpPort;
+    }
+
+    /** Where {@code /q/health} and {@code /q/metrics} are served (not on {@link #httpPort}). */
+    public int managementPort() {
+        return managementPort;
     }
 
     public long pid() {

@@ -162,7 +162,7 @@ class AuditErrorPolicyTests {
     @Order(10)
     void stoppedPostgresIsUnavailableAndTurnsGrpcHealthNotServing() {
         assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.SERVING))
-                .as(() -> HttpGet.get(8401, "/q/health/ready").body())
+                .as(() -> HttpGet.get(8491, "/q/health/ready").body())
                 .isEqualTo(ServingStatus.SERVING);
 
         StoppablePostgres.running.stop();
@@ -172,5 +172,11 @@ class AuditErrorPolicyTests {
         assertThat(status.getDescription()).startsWith("a dependency is unavailable: ");
         assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING))
                 .isEqualTo(ServingStatus.NOT_SERVING);
+    }
+
+    @Test
+    @Order(5)
+    void healthAndMetricsAnswerOnTheManagementPortNotOnTheClientsPort() {
+        HttpGet.assertOperatorEndpointsOnlyOnManagementPort(8401, 8491);
     }
 }

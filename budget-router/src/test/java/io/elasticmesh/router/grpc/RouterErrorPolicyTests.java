@@ -126,8 +126,13 @@ class RouterErrorPolicyTests {
                 .isEqualTo(ServingStatus.NOT_SERVING);
         assertThat(GrpcCalls.awaitHealth(channel, "elastic.reasoning.v1.BudgetRouter", ServingStatus.NOT_SERVING))
                 .isEqualTo(ServingStatus.NOT_SERVING);
-        assertThat(HttpGet.get(8101, "/q/health/ready").statusCode()).isEqualTo(503);
+        assertThat(HttpGet.get(8191, "/q/health/ready").statusCode()).isEqualTo(503);
         assertThat(GrpcCalls.awaitHealth(channel, "liveness", ServingStatus.SERVING))
                 .isEqualTo(ServingStatus.SERVING);
+    }
+
+    @Test
+    void healthAndMetricsAnswerOnTheManagementPortNotOnTheClientsPort() {
+        HttpGet.assertOperatorEndpointsOnlyOnManagementPort(8101, 8191);
     }
 }

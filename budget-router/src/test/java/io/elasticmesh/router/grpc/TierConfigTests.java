@@ -162,7 +162,7 @@ class TierConfigTests {
                 .version(HttpClient.Version.HTTP_1_1)
                 .build()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8101/q/metrics"))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8191/q/metrics"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();

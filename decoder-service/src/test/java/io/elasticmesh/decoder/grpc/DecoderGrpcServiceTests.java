@@ -128,7 +128,7 @@ class DecoderGrpcServiceTests {
 
     @Test
     void readyWhileTritonAndItsModelAreReady() {
-        var ready = HttpGet.get(8201, "/q/health/ready");
+        var ready = HttpGet.get(8291, "/q/health/ready");
 
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         assertThat(ready.body()).contains("\"triton\"");
@@ -138,7 +138,7 @@ class DecoderGrpcServiceTests {
     void tritonCallsAndTheirTokensAreMeasuredForThePhase() {
         think(request("think=2 close=yes", 10).build());
 
-        assertThat(HttpGet.get(8201, "/q/metrics").body())
+        assertThat(HttpGet.get(8291, "/q/metrics").body())
                 .contains(
                         "elastic_triton_call_duration_seconds_count{model=\"scripted\",phase=\"thinking\"}",
                         "gen_ai_client_token_usage_sum{elastic_phase=\"thinking\",gen_ai_operation_name=\"text_completion\","
@@ -271,5 +271,10 @@ class DecoderGrpcServiceTests {
 
         assertThat(e.getCode()).isEqualTo(Status.Code.INTERNAL);
         assertThat(e.getDescription()).contains("close='maybe'");
+    }
+
+    @Test
+    void healthAndMetricsAnswerOnTheManagementPortNotOnTheClientsPort() {
+        HttpGet.assertOperatorEndpointsOnlyOnManagementPort(8201, 8291);
     }
 }

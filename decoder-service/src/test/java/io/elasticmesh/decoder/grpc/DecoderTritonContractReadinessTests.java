@@ -37,7 +37,7 @@ class DecoderTritonContractReadinessTests {
 
     @Test
     void anEnsembleWithoutTheTokenCountTensorsKeepsTheServiceUnreadyAndIsNamed() {
-        HttpResponse<String> ready = HttpGet.get(8201, "/q/health/ready");
+        HttpResponse<String> ready = HttpGet.get(8291, "/q/health/ready");
 
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body())

@@ -48,11 +48,11 @@ class DecoderTritonDownTests {
 
     @Test
     void unreachableTritonMakesTheServiceUnreadyButLeavesItLive() {
-        HttpResponse<String> ready = HttpGet.get(8201, "/q/health/ready");
+        HttpResponse<String> ready = HttpGet.get(8291, "/q/health/ready");
 
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).contains("\"triton\"", "Triton unreachable");
-        assertThat(HttpGet.get(8201, "/q/health/live").statusCode()).isEqualTo(200);
+        assertThat(HttpGet.get(8291, "/q/health/live").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -66,7 +66,7 @@ class DecoderTritonDownTests {
                         .setContent("hi"))
                 .build()));
 
-        assertThat(HttpGet.get(8201, "/q/metrics").body())
+        assertThat(HttpGet.get(8291, "/q/metrics").body())
                 .contains("elastic_triton_errors_total{code=\"UNAVAILABLE\",model=\"scripted\"}");
     }
 }

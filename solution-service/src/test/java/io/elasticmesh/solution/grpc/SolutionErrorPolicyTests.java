@@ -130,8 +130,13 @@ class SolutionErrorPolicyTests {
     void tritonOutageMakesGrpcHealthNotServingAsHttpReadinessIsDown() {
         assertThat(GrpcCalls.awaitHealth(channel, "", ServingStatus.NOT_SERVING))
                 .isEqualTo(ServingStatus.NOT_SERVING);
-        assertThat(HttpGet.get(8301, "/q/health/ready").statusCode()).isEqualTo(503);
+        assertThat(HttpGet.get(8391, "/q/health/ready").statusCode()).isEqualTo(503);
         assertThat(GrpcCalls.awaitHealth(channel, "liveness", ServingStatus.SERVING))
                 .isEqualTo(ServingStatus.SERVING);
+    }
+
+    @Test
+    void healthAndMetricsAnswerOnTheManagementPortNotOnTheClientsPort() {
+        HttpGet.assertOperatorEndpointsOnlyOnManagementPort(8301, 8391);
     }
 }

@@ -881,7 +881,14 @@ class AuditGrpcServiceTests {
             assertThatThrownBy(() -> update(c, "UPDATE audit_chain SET head_position = 1 WHERE tenant = ?", tenant))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("only moves forward");
-            // Retention's own path refuses events younger than the floor (1 s in tests), whatever it is asked.
+            // Retention's own path refuses events younger than the floor (1 s in tests), whatever it is asked. The
+            // owner dates the events an hour ahead, so they stay younger however slowly this test runs.
+            try (Connection owner = asOwner()) {
+                owner.setAutoCommit(false);
+                update(owner, "SET LOCAL session_replication_role = replica");
+                update(owner, "UPDATE audit_event SET stored_at = now() + interval '1 hour' WHERE tenant = ?", tenant);
+                owner.commit();
+            }
             String head = rows("SELECT hash FROM audit_event WHERE tenant = ? AND position = 2", tenant)
                     .get(0);
             assertThatThrownBy(() -> update(c, "SELECT audit_retire(?, 2, ?, 'mac')", tenant, head))

@@ -27,6 +27,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -117,6 +118,11 @@ class ConsoleIT {
             awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme&tier=" + tier, continued);
             page.findElement(By.linkText(continued)).click();
             assertThat(page.findElement(By.id("continues")).getText()).isEqualTo(cut.getRequestId());
+            // And the original's history lists it, a link to its item.
+            page.findElement(By.id("continues")).click();
+            assertThat(page.findElements(By.cssSelector("#continuations a.continuation-link")))
+                    .extracting(WebElement::getText)
+                    .containsExactly(continued);
 
             // The overview counts the verdict on the tier.
             page.get(mesh.consoleUrl() + "/overview");

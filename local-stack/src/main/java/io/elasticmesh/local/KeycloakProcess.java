@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * {@code $MESH_CACHE/keycloak}, run {@code start-dev} (its embedded file database) on loopback with the realm the
  * project ships imported ({@code keycloak/elastic-mesh-realm.json}: users, roles, the tenant claim, audit-service's
  * client). Keycloak 26 needs Java 21 or newer: {@code KEYCLOAK_JAVA_HOME}, else the newest such JDK in
- * {@code /usr/lib/jvm}.
+ * {@code /usr/lib/jvm}. It stops when the JVM that started it dies, however it dies (see {@link #start}).
  */
 public final class KeycloakProcess implements AutoCloseable {
 
@@ -104,7 +104,10 @@ public final class KeycloakProcess implements AutoCloseable {
                             adminPassword,
                             "JAVA_OPTS_KC_HEAP",
                             "-Xms64m -Xmx768m"));
-            KeycloakProcess keycloak = new KeycloakProcess(builder.start(), httpPort, home, adminPassword);
+            // kc.sh forwards TERM to Keycloak's JVM (its child) and waits for it: a JVM killed with -9 while or
+            // after Keycloak starts leaves no Keycloak behind.
+            KeycloakProcess keycloak =
+                    new KeycloakProcess(Processes.startTiedToThisJvm(builder, "TERM"), httpPort, home, adminPassword);
             try {
                 keycloak.awaitReady(log);
             } catch (RuntimeException e) {

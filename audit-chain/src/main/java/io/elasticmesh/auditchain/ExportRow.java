@@ -46,6 +46,7 @@ public record ExportRow(Kind kind, String tenant, long position, String prevHash
             "thinking_tokens",
             "thinking_text",
             "solution_text",
+            "continued_request_id",
             "reviewer",
             "verdict",
             "escalates",
@@ -82,6 +83,7 @@ public record ExportRow(Kind kind, String tenant, long position, String prevHash
                         Integer.toUnsignedString(response.getUsage().getThinkingTokens()));
                 columns.put("thinking_text", response.getThinkingText());
                 columns.put("solution_text", response.getSolutionText());
+                columns.put("continued_request_id", event.getContinuedRequestId());
             } else {
                 ReviewVerdict verdict = ReviewVerdict.parseFrom(payload);
                 columns.put("event_id", verdict.getEventId());

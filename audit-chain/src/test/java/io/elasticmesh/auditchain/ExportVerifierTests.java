@@ -25,6 +25,8 @@ class ExportVerifierTests {
             byte[] payload = AuditEvent.newBuilder()
                     .setEventId("e" + i)
                     .setTenant("acme")
+                    // Each event after the first is a continuation ("think more") of the one before.
+                    .setContinuedRequestId(i == 1 ? "" : "r" + (i - 1))
                     .setResponse(ReasonResponse.newBuilder()
                             .setRequestId("r" + i)
                             .setThinkingText("step \"" + i + "\",\nthen <script>x</script>"))
@@ -84,6 +86,28 @@ class ExportVerifierTests {
 
         assertThat(report.problem())
                 .hasValueSatisfying(p -> assertThat(p).startsWith("line " + (index + 1) + ": its column " + column));
+    }
+
+    @Test
+    void aContinuationsLinkToTheRequestItContinuedIsChecked() {
+        List<String> lines =
+                new ArrayList<>(chain(2).stream().map(ExportLines::json).toList());
+        lines.set(1, lines.get(1).replace("\"continued_request_id\":\"r1\"", "\"continued_request_id\":\"\""));
+
+        assertThat(verify(String.join("\n", lines)).problem())
+                .hasValueSatisfying(
+                        p -> assertThat(p).startsWith("line 2: its column continued_request_id does not match"));
+    }
+
+    @Test
+    void anExportWrittenBeforeAColumnWasAddedStillHolds() {
+        List<String> lines = chain(2).stream()
+                .map(ExportLines::json)
+                .map(line -> line.replaceFirst("\"continued_request_id\":\"[^\"]*\",", ""))
+                .toList();
+        assertThat(lines.get(1)).doesNotContain("continued_request_id");
+
+        assertThat(verify(String.join("\n", lines)).problem()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param truncationReason name of the elastic.reasoning.v1.TruncationReason value
  * @param reviewRequired the tier's review rule sent the request to a person
+ * @param continuedRequestId for a continuation, the request id it continued; {@code ""} otherwise
  */
 public record EventRecord(
         String eventId,
@@ -21,4 +22,5 @@ public record EventRecord(
         String truncationReason,
         String thinkingText,
         boolean reviewRequired,
+        String continuedRequestId,
         byte[] payload) {}

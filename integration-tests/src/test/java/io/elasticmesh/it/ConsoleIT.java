@@ -7,18 +7,28 @@ import io.elasticmesh.cli.MeshCli;
 import io.elasticmesh.local.Browser;
 import io.elasticmesh.local.KeycloakProcess;
 import io.elasticmesh.local.LocalMesh;
+import io.elasticmesh.local.PostgresProcess;
 import io.elasticmesh.proto.reasoning.v1.ReasonRequest;
 import io.elasticmesh.proto.reasoning.v1.ReasonResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +37,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -117,6 +128,11 @@ class ConsoleIT {
             awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme&tier=" + tier, continued);
             page.findElement(By.linkText(continued)).click();
             assertThat(page.findElement(By.id("continues")).getText()).isEqualTo(cut.getRequestId());
+            // And the original's history lists it, a link to its item.
+            page.findElement(By.id("continues")).click();
+            assertThat(page.findElements(By.cssSelector("#continuations a.continuation-link")))
+                    .extracting(WebElement::getText)
+                    .containsExactly(continued);
 
             // The overview counts the verdict on the tier.
             page.get(mesh.consoleUrl() + "/overview");
@@ -127,6 +143,16 @@ class ConsoleIT {
             assertThat(page.findElement(By.id("error")).getText()).contains("NOT_FOUND");
             assertThat(page.getPageSource())
                     .doesNotContain(other.getThinkingText().substring(0, 10) + "</pre>");
+
+            // Who read what: the reviewer's views, and the refusal, are rows of the query log.
+            assertThat(queryLog("rita", "/console/queue?tenant=acme&tier=" + tier + "&reason=TOKEN_BUDGET"))
+                    .contains("console GET allowed");
+            assertThat(queryLog("rita", "/console/items/" + cut.getRequestId())).contains("console GET allowed");
+            assertThat(queryLog("rita", "/console/items/" + cut.getRequestId() + "/claim"))
+                    .containsExactly("console POST allowed");
+            assertThat(queryLog("rita", "/console/items/" + other.getRequestId()))
+                    .singleElement()
+                    .satisfies(row -> assertThat(row).startsWith("console GET refused: 404"));
         }
     }
 
@@ -145,19 +171,14 @@ class ConsoleIT {
             page.navigate().back();
 
             String exportUrl = page.findElement(By.id("export-jsonl")).getAttribute("href");
-            String cookie = page.manage().getCookies().stream()
-                    .map(c -> c.getName() + "=" + c.getValue())
-                    .reduce((a, b) -> a + "; " + b)
-                    .orElseThrow();
-            HttpResponse<String> export = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(exportUrl))
-                                    .header("Cookie", cookie)
-                                    .timeout(Duration.ofSeconds(30))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> export = send(HttpRequest.newBuilder(URI.create(exportUrl)), cookies(page));
             assertThat(export.statusCode()).isEqualTo(200);
             assertThat(export.body()).contains(cut.getRequestId());
+            URI exported = URI.create(exportUrl);
+            assertThat(queryLog("alice", exported.getRawPath() + "?" + exported.getRawQuery()))
+                    .containsExactly("console GET allowed");
+            assertThat(queryLog("alice", "/console/items/" + cut.getRequestId()))
+                    .contains("console GET allowed");
             Path file = Files.createTempFile("console-export", ".jsonl");
             Files.writeString(file, export.body());
             StringWriter out = new StringWriter();
@@ -177,6 +198,104 @@ class ConsoleIT {
             page.get(mesh.consoleUrl() + "/sign-out");
             page.get(mesh.consoleUrl() + "/queue");
             assertThat(page.findElements(By.id("username"))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aSessionEndsWithItsTokenAndAFormPostedWithItIsRefused() throws Exception {
+        ReasonResponse cut = SharedMesh.routerStub()
+                .reason(request("acme", "close=no answer=4").build());
+        KeycloakProcess keycloak = mesh.keycloak();
+        // Tokens for the console live 10 s from now on (the realm's are 5 minutes).
+        keycloak.setConsoleTokenLifespan(Duration.ofSeconds(10));
+        try (Browser browser = Browser.start()) {
+            ChromeDriver page = browser.driver();
+            page.get(mesh.consoleUrl());
+            signInAs(page, KeycloakProcess.REVIEWER);
+            awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme", cut.getRequestId());
+            // A session of known age: signed out, then in again right before the item is read.
+            String item = mesh.consoleUrl() + "/items/" + cut.getRequestId();
+            page.get(mesh.consoleUrl() + "/sign-out");
+            page.get(item);
+            signInAs(page, KeycloakProcess.REVIEWER);
+            String csrf = page.findElement(By.cssSelector("#claim-form input[name=csrf-token]"))
+                    .getAttribute("value");
+            String cookies = cookies(page);
+            assertThat(send(HttpRequest.newBuilder(URI.create(item)), cookies).statusCode())
+                    .isEqualTo(200);
+            // The session cookie (split in chunks when the tokens are large) is out of scripts' and other sites' reach.
+            assertThat(page.manage().getCookies())
+                    .filteredOn(c -> c.getName().startsWith("q_session"))
+                    .isNotEmpty()
+                    .allSatisfy(c -> {
+                        assertThat(c.isHttpOnly()).isTrue();
+                        assertThat(c.getSameSite()).isEqualTo("Strict");
+                    });
+
+            Thread.sleep(Duration.ofSeconds(15).toMillis()); // past the token's lifespan
+
+            // The same cookies: a page asks for a sign-in at the provider, a form is not acted on.
+            String signIn = keycloak.realmUrl() + "/protocol/openid-connect/auth?";
+            HttpResponse<String> view = send(HttpRequest.newBuilder(URI.create(item)), cookies);
+            assertThat(view.statusCode()).isEqualTo(302);
+            assertThat(view.headers().firstValue("Location"))
+                    .hasValueSatisfying(l -> assertThat(l).startsWith(signIn));
+            HttpResponse<String> claim = send(
+                    HttpRequest.newBuilder(URI.create(item + "/claim"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "csrf-token=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8))),
+                    cookies);
+            assertThat(claim.statusCode()).isEqualTo(302);
+            assertThat(claim.headers().firstValue("Location"))
+                    .hasValueSatisfying(l -> assertThat(l).startsWith(signIn));
+            assertThat(queryLog("rita", "/console/items/" + cut.getRequestId() + "/claim"))
+                    .isEmpty();
+
+            // Signed in again (the provider's own session still holds), the item was not claimed.
+            keycloak.setConsoleTokenLifespan(null);
+            page.get(item);
+            assertThat(page.findElement(By.id("state")).getText()).isEqualTo("UNREVIEWED");
+        } finally {
+            keycloak.setConsoleTokenLifespan(null);
+        }
+    }
+
+    /** The browser's cookies for the console, as a Cookie header. */
+    private static String cookies(WebDriver page) {
+        return page.manage().getCookies().stream()
+                .map(c -> c.getName() + "=" + c.getValue())
+                .reduce((a, b) -> a + "; " + b)
+                .orElseThrow();
+    }
+
+    /** Sends with the cookies, following no redirect. */
+    private static HttpResponse<String> send(HttpRequest.Builder request, String cookies) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        request.header("Cookie", cookies)
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The query log rows (rpc and outcome, oldest first) of {@code principal}'s calls of {@code request} (path and
+     * query as sent): the compliance record of who read what, read from audit-service's database.
+     */
+    private static List<String> queryLog(String principal, String request) throws SQLException {
+        try (Connection c = DriverManager.getConnection(mesh.auditJdbcUrl(), PostgresProcess.USER, "");
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT rpc, outcome FROM audit_query_log WHERE principal = ? AND request = ? ORDER BY id")) {
+            s.setString(1, principal);
+            s.setString(2, request);
+            List<String> rows = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(r.getString(1) + " " + r.getString(2));
+                }
+            }
+            return rows;
         }
     }
 

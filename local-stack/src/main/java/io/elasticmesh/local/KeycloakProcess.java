@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +27,7 @@ import java.util.stream.Stream;
  * {@code $MESH_CACHE/keycloak}, run {@code start-dev} (its embedded file database) on loopback with the realm the
  * project ships imported ({@code keycloak/elastic-mesh-realm.json}: users, roles, the tenant claim, audit-service's
  * client). Keycloak 26 needs Java 21 or newer: {@code KEYCLOAK_JAVA_HOME}, else the newest such JDK in
- * {@code /usr/lib/jvm}.
+ * {@code /usr/lib/jvm}. It stops when the JVM that started it dies, however it dies (see {@link #start}).
  */
 public final class KeycloakProcess implements AutoCloseable {
 
@@ -49,10 +51,15 @@ public final class KeycloakProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path home;
+    /** The admin console's password: random per run, known to this object only. */
+    private final String adminPassword;
 
-    private KeycloakProcess(Process process, int port) {
+    private KeycloakProcess(Process process, int port, Path home, String adminPassword) {
         this.process = process;
         this.port = port;
+        this.home = home;
+        this.adminPassword = adminPassword;
     }
 
     /** Where {@code ./mesh setup} unpacks the distribution. */
@@ -74,6 +81,7 @@ public final class KeycloakProcess implements AutoCloseable {
                     dist + "/bin/kc.sh not found: ./mesh setup fetches Keycloak " + VERSION + " from Maven Central");
         }
         int httpPort = port == 0 ? Ports.free() : port;
+        String adminPassword = UUID.randomUUID().toString();
         try {
             Path home = home(dist, workDir);
             Files.createDirectories(log.getParent());
@@ -93,10 +101,13 @@ public final class KeycloakProcess implements AutoCloseable {
                             "KC_BOOTSTRAP_ADMIN_USERNAME",
                             "admin",
                             "KC_BOOTSTRAP_ADMIN_PASSWORD",
-                            UUID.randomUUID().toString(),
+                            adminPassword,
                             "JAVA_OPTS_KC_HEAP",
                             "-Xms64m -Xmx768m"));
-            KeycloakProcess keycloak = new KeycloakProcess(builder.start(), httpPort);
+            // kc.sh forwards TERM to Keycloak's JVM (its child) and waits for it: a JVM killed with -9 while or
+            // after Keycloak starts leaves no Keycloak behind.
+            KeycloakProcess keycloak =
+                    new KeycloakProcess(Processes.startTiedToThisJvm(builder, "TERM"), httpPort, home, adminPassword);
             try {
                 keycloak.awaitReady(log);
             } catch (RuntimeException e) {
@@ -116,6 +127,78 @@ public final class KeycloakProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * How long the tokens Keycloak issues audit-service's console from now on live (the client's
+     * {@code access.token.lifespan}; the ID token, and so the console's session, ends with the access token), set
+     * with Keycloak's admin CLI ({@code kcadm.sh}); {@code null} restores the realm's lifespan.
+     */
+    public void setConsoleTokenLifespan(Duration lifespan) {
+        String id = admin(
+                        "get",
+                        "clients",
+                        "-r",
+                        REALM,
+                        "-q",
+                        "clientId=" + CLIENT_ID,
+                        "--fields",
+                        "id",
+                        "--format",
+                        "csv",
+                        "--noquotes")
+                .strip();
+        admin(
+                "update",
+                "clients/" + id,
+                "-r",
+                REALM,
+                "-s",
+                "attributes.\"access.token.lifespan\"=" + (lifespan == null ? "" : lifespan.toSeconds()));
+    }
+
+    /** Runs {@code kcadm.sh} as the admin (no config file kept), within a minute; returns its output. */
+    private String admin(String... command) {
+        List<String> line = new ArrayList<>(List.of(home.resolve("bin/kcadm.sh").toString()));
+        line.addAll(List.of(command));
+        line.addAll(List.of(
+                "--no-config",
+                "--server",
+                "http://127.0.0.1:" + port,
+                "--realm",
+                "master",
+                "--user",
+                "admin",
+                "--password",
+                adminPassword));
+        try {
+            // Its answer on stdout, its progress ("Logging into …") and errors on stderr.
+            Path out = Files.createTempFile("kcadm", ".out");
+            Path err = Files.createTempFile("kcadm", ".err");
+            try {
+                ProcessBuilder builder =
+                        new ProcessBuilder(line).redirectOutput(out.toFile()).redirectError(err.toFile());
+                builder.environment().put("JAVA_HOME", javaHome().toString());
+                Process p = builder.start();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    Processes.kill(p);
+                    throw new IllegalStateException("kcadm.sh " + command[0] + " did not finish within 60 s");
+                }
+                if (p.exitValue() != 0) {
+                    throw new IllegalStateException("kcadm.sh " + command[0] + " " + command[1] + " failed: "
+                            + Files.readString(out) + Files.readString(err));
+                }
+                return Files.readString(out);
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kcadm.sh", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running kcadm.sh", e);
+        }
     }
 
     /** The configuration that signs audit-service's console in at this Keycloak. */

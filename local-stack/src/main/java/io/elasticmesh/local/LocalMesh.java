@@ -472,6 +472,19 @@ public final class LocalMesh implements AutoCloseable {
         startService("audit-service", Map.of());
     }
 
+    /** The Keycloak {@link #startSignIn} started. */
+    public KeycloakProcess keycloak() {
+        if (keycloak == null) {
+            throw new IllegalStateException("no Keycloak: startSignIn first");
+        }
+        return keycloak;
+    }
+
+    /** JDBC URL of the audit database; user {@link PostgresProcess#USER} (its owner), no password. */
+    public String auditJdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
     /** The review console's address (audit-service's HTTP port). */
     public String consoleUrl() {
         return "http://127.0.0.1:" + httpPort("audit-service") + "/console";

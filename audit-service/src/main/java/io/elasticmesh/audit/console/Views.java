@@ -76,6 +76,10 @@ final class Views {
     @TemplateData
     record Verdict(String reviewer, String verdict, String comment, String recordedAt, long position, String hash) {}
 
+    /** A continuation made from the item, as its history lists it. */
+    @TemplateData
+    record ContinuedAs(String requestId, String occurredAt, boolean cut) {}
+
     @TemplateData
     record Item(
             Person person,
@@ -110,6 +114,7 @@ final class Views {
             String state,
             String claim,
             List<Verdict> verdicts,
+            List<ContinuedAs> continuations,
             List<Rubric.Value> rubric) {}
 
     /** An earlier reply and its continuation, side by side. */
@@ -253,6 +258,9 @@ final class Views {
                         .map(c -> c.reviewer() + " until " + time(c.expiresAt()))
                         .orElse(""),
                 history.verdicts().stream().map(Views::verdict).toList(),
+                history.continuations().stream()
+                        .map(c -> new ContinuedAs(c.requestId(), time(c.occurredAt()), c.thinkingCut()))
+                        .toList(),
                 rubric.values());
     }
 

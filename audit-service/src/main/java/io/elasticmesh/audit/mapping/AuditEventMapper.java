@@ -79,6 +79,7 @@ public final class AuditEventMapper {
                 response.getTruncationReason().name(),
                 storable(response.getThinkingText()),
                 event.getReview().getRequired(),
+                event.getContinuedRequestId(),
                 payload);
     }
 

@@ -247,6 +247,7 @@ public final class ReviewMapper {
         var response = GetReviewHistoryResponse.newBuilder().setState(toProto(history.state()));
         history.claim().ifPresent(claim -> response.setClaim(toProto(claim)));
         history.verdicts().forEach(v -> response.addVerdicts(toProto(v)));
+        history.continuations().forEach(c -> response.addContinuationRequestIds(c.requestId()));
         rubric.values()
                 .forEach(v -> response.addRubric(RubricValue.newBuilder()
                         .setName(v.name())

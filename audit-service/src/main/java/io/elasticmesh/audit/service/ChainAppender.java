@@ -58,8 +58,8 @@ public class ChainAppender {
         Set<String> fresh = new LinkedHashSet<>();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (tenant, position, event_id, "
                         + "request_id, trace_id, occurred_at, tier, model, thinking_cut, truncation_reason, "
-                        + "thinking_text, review_required, payload, prev_hash, hash) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + "thinking_text, review_required, continued_request_id, payload, prev_hash, hash) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement moveHead = c.prepareStatement(
                         "UPDATE audit_chain SET head_position = ?, head_hash = ? WHERE tenant = ?")) {
             for (Map.Entry<String, List<EventRecord>> tenant : byTenant.entrySet()) {
@@ -87,6 +87,7 @@ public class ChainAppender {
                             e.truncationReason(),
                             e.thinkingText(),
                             e.reviewRequired(),
+                            e.continuedRequestId(),
                             e.payload(),
                             prev,
                             hash);

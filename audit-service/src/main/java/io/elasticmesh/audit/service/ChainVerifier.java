@@ -102,7 +102,7 @@ public class ChainVerifier {
                 c,
                 "SELECT position, prev_hash, hash, payload, event_id, request_id, "
                         + "trace_id, occurred_at, tenant, tier, model, thinking_cut, truncation_reason, thinking_text, "
-                        + "review_required FROM audit_event WHERE tenant = ? ORDER BY position",
+                        + "review_required, continued_request_id FROM audit_event WHERE tenant = ? ORDER BY position",
                 tenant)) {
             s.setFetchSize(500);
             try (ResultSet r = s.executeQuery()) {
@@ -154,6 +154,7 @@ public class ChainVerifier {
                             r.getString(13),
                             r.getString(14),
                             r.getBoolean(15),
+                            r.getString(16),
                             payload);
                     Optional<String> column = differingColumn(stored, decode.apply(payload));
                     if (column.isPresent()) {
@@ -220,7 +221,8 @@ public class ChainVerifier {
                         new Column("thinking_cut", stored.thinkingCut(), implied.thinkingCut()),
                         new Column("truncation_reason", stored.truncationReason(), implied.truncationReason()),
                         new Column("thinking_text", stored.thinkingText(), implied.thinkingText()),
-                        new Column("review_required", stored.reviewRequired(), implied.reviewRequired()))
+                        new Column("review_required", stored.reviewRequired(), implied.reviewRequired()),
+                        new Column("continued_request_id", stored.continuedRequestId(), implied.continuedRequestId()))
                 .stream()
                 .filter(col -> !Objects.equals(col.stored(), col.implied()))
                 .map(Column::name)

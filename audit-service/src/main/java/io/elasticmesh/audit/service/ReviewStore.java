@@ -350,13 +350,28 @@ public class ReviewStore {
                     verdicts.add(verdict(r, 1));
                 }
             }
+            List<ReviewHistory.Continuation> continuations = new ArrayList<>();
+            // A continuation is served for the item's own tenant, so it links on the same chain.
+            try (PreparedStatement s = prepare(
+                            c,
+                            "SELECT request_id, occurred_at, thinking_cut FROM audit_event WHERE tenant = ? "
+                                    + "AND continued_request_id = ? ORDER BY position",
+                            target.tenant(),
+                            target.requestId());
+                    ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    continuations.add(new ReviewHistory.Continuation(
+                            r.getString(1), r.getTimestamp(2).toInstant(), r.getBoolean(3)));
+                }
+            }
             Optional<ReviewClaim> claim = liveClaim(c, target);
             StoredVerdict newest = verdicts.isEmpty() ? null : verdicts.get(verdicts.size() - 1);
             return new ReviewHistory(
                     ReviewState.of(
                             newest != null, newest != null && newest.verdict().escalates(), claim.isPresent()),
                     claim,
-                    List.copyOf(verdicts));
+                    List.copyOf(verdicts),
+                    List.copyOf(continuations));
         });
     }
 

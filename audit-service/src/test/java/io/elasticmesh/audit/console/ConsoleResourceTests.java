@@ -147,6 +147,43 @@ class ConsoleResourceTests {
     }
 
     @Test
+    @TestSecurity(user = "acme-reviewer3", roles = "reviewer")
+    @OidcSecurity(claims = @Claim(key = "tenant", value = "acme"))
+    void anItemsHistoryListsItsContinuationsNewestLast() throws Exception {
+        String tier = unique("continued");
+        AuditEvent original = CutEvents.event("acme", tier, "first thinking");
+        String originalId = original.getResponse().getRequestId();
+        AuditEvent first = continuation(original);
+        AuditEvent second = continuation(original);
+        appender.appendAll(List.of(
+                AuditEventMapper.toRecord(original),
+                AuditEventMapper.toRecord(first),
+                AuditEventMapper.toRecord(CutEvents.event("acme", tier, "unrelated")),
+                AuditEventMapper.toRecord(second)));
+
+        String page = get("/console/items/" + originalId).body();
+        Matcher links = Pattern.compile("class=\"continuation-link\" href=\"/console/items/([^\"]+)\"")
+                .matcher(page);
+        List<String> listed = links.results().map(m -> m.group(1)).toList();
+        assertThat(listed)
+                .containsExactly(
+                        first.getResponse().getRequestId(), second.getResponse().getRequestId());
+        // The continuation's own page links back to the original and lists none of its own.
+        String continued =
+                get("/console/items/" + first.getResponse().getRequestId()).body();
+        assertThat(continued).contains("id=\"continues\" href=\"/console/items/" + originalId + "\"");
+        assertThat(continued).doesNotContain("class=\"continuation-link\"");
+    }
+
+    private static AuditEvent continuation(AuditEvent original) {
+        AuditEvent event = CutEvents.event(
+                original.getTenant(), original.getResponse().getBudget().getTier(), "more");
+        return event.toBuilder()
+                .setContinuedRequestId(original.getResponse().getRequestId())
+                .build();
+    }
+
+    @Test
     @TestSecurity(user = "acme-auditor", roles = "auditor")
     @OidcSecurity(claims = @Claim(key = "tenant", value = "acme"))
     void anAuditorReadsButNeitherJudgesNorSeesOtherTenants() throws Exception {

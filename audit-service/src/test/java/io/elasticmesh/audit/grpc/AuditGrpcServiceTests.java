@@ -523,6 +523,31 @@ class AuditGrpcServiceTests {
     }
 
     @Test
+    void aContinuationsHiddenLinkIsReportedAndTheMigrationDerivesItFromThePayload() throws Exception {
+        String tenant = tenant();
+        AuditEvent original = event(tenant);
+        AuditEvent continuation =
+                event(tenant).toBuilder().setContinuedRequestId(id(original)).build();
+        AuditEvent later = event(tenant);
+        publish(original, continuation, later);
+        awaitStored(later);
+        assertThat(verify(tenant).getIntact()).isTrue();
+        // V5 fills the column of rows stored before it from their payload; what it derives is what the store wrote.
+        assertThat(rows(
+                        "SELECT position, continued_request_id, audit_event_continued_request_id(payload) "
+                                + "FROM audit_event WHERE tenant = ? ORDER BY position",
+                        tenant))
+                .containsExactly("1  ", "2 " + id(original) + " " + id(original), "3  ");
+
+        // Hiding the continuation from the original's history is a column that no longer matches its payload.
+        sql("UPDATE audit_event SET continued_request_id = '' WHERE request_id = ?", id(continuation));
+
+        ChainBreak broken = firstBreak(tenant);
+        assertThat(broken.getPosition()).isEqualTo(2);
+        assertThat(broken.getProblem()).contains("continued_request_id").contains("altered");
+    }
+
+    @Test
     void alteredEventBytesAreReportedAtTheirLink() throws Exception {
         String tenant = tenant();
         List<AuditEvent> events = storedChain(tenant, 3);

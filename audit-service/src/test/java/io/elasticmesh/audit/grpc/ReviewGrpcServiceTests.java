@@ -45,6 +45,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -397,6 +398,30 @@ class ReviewGrpcServiceTests {
                         ReleaseReviewClaimRequest.newBuilder().setRequestId(id).build())),
                 Status.Code.FAILED_PRECONDITION,
                 "holds no live claim");
+    }
+
+    @Test
+    void theHistoryNamesTheContinuationsMadeFromTheItemNewestLast() {
+        String tier = unique("tier");
+        AuditEvent original = CutEvents.event("acme", tier, "thinking");
+        String id = original.getResponse().getRequestId();
+        List<AuditEvent> continuations = IntStream.range(0, 2)
+                .mapToObj(i -> CutEvents.event("acme", tier, "more thinking").toBuilder()
+                        .setContinuedRequestId(id)
+                        .build())
+                .toList();
+        appender.appendAll(Stream.concat(Stream.of(original), continuations.stream())
+                .map(AuditEventMapper::toRecord)
+                .toList());
+
+        assertThat(await(acmeReviewer.getReviewHistory(history(id))).getContinuationRequestIdsList())
+                .containsExactly(
+                        continuations.get(0).getResponse().getRequestId(),
+                        continuations.get(1).getResponse().getRequestId());
+        assertThat(await(acmeReviewer.getReviewHistory(
+                                history(continuations.get(0).getResponse().getRequestId())))
+                        .getContinuationRequestIdsList())
+                .isEmpty();
     }
 
     @Test

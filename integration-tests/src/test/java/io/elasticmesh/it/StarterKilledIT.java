@@ -22,12 +22,15 @@ class StarterKilledIT {
         try (StarterJvm starter =
                 StarterJvm.start(StarterJvm.Stack.MESH, Path.of(System.getProperty("mesh.root")), work)) {
             List<Integer> ports = starter.awaitReady(Duration.ofMinutes(6));
-            assertThat(ports).as("the services', Triton's and PostgreSQL's ports").hasSize(14);
+            assertThat(ports)
+                    .as("the services', Triton's and PostgreSQL's ports")
+                    .hasSize(14);
             assertThat(ports).allMatch(StarterJvm::listening);
 
             List<String> running = starter.process()
                     .descendants()
-                    .map(p -> p.info().commandLine().orElse(""))
+                    .map(p -> p.info().command().orElse("") + " "
+                            + p.info().commandLine().orElse(""))
                     .toList();
             assertThat(running.stream().filter(c -> c.contains("quarkus-run.jar")))
                     .as("the four services among %s", running)

@@ -13,6 +13,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -168,6 +171,16 @@ public final class PostgresProcess implements AutoCloseable {
                         bin.resolve("pg_ctl").toString(), "stop", "-D", dataDir.toString(), "-m", "fast", "-w")),
                 log,
                 "pg_ctl stop of the server an earlier run left (pid " + pid + ")");
+        try {
+            // pg_ctl returns once the lock file is gone; the server's port is free once it has exited.
+            server.get().onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping PostgreSQL (pid " + pid + ")", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") that an earlier run left did not exit within "
+                    + "30 s of its fast shutdown; stop it (kill -INT " + pid + ") and start again");
+        }
     }
 
     private static void initialise(Path bin, Path dataDir, Path log) throws IOException {

@@ -62,9 +62,8 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the mesh first (./mesh setup)");
         }
-        for (Map.Entry<String, Integer> fixed :
-                Map.of("gRPC", grpcPort, "HTTP", httpPort, "management", managementPort)
-                        .entrySet()) {
+        for (Map.Entry<String, Integer> fixed : Map.of("gRPC", grpcPort, "HTTP", httpPort, "management", managementPort)
+                .entrySet()) {
             if (fixed.getValue() != 0) {
                 Ports.requireFree(fixed.getValue(), module + " " + fixed.getKey());
             }

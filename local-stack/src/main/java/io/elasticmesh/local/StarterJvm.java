@@ -133,17 +133,16 @@ public final class StarterJvm implements AutoCloseable {
             case MESH -> {
                 LocalMesh mesh = LocalMesh.start(LocalMesh.Options.ephemeral(meshRoot, work, List.of("scripted")));
                 for (String service : mesh.servicePids().keySet()) {
-                    ports.addAll(List.of(
-                            mesh.grpcPort(service), mesh.httpPort(service), mesh.managementPort(service)));
+                    ports.addAll(List.of(mesh.grpcPort(service), mesh.httpPort(service), mesh.managementPort(service)));
                 }
                 ports.addAll(List.of(mesh.tritonPort(), mesh.postgresPort()));
             }
-            case KEYCLOAK -> ports.add(KeycloakProcess.start(work.resolve("keycloak"), work.resolve("keycloak.log"), 0)
-                    .port());
+            case KEYCLOAK ->
+                ports.add(KeycloakProcess.start(work.resolve("keycloak"), work.resolve("keycloak.log"), 0)
+                        .port());
         }
         Path partial = work.resolve(READY_FILE + ".partial");
-        Files.writeString(
-                partial, ports.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+        Files.writeString(partial, ports.stream().map(String::valueOf).collect(Collectors.joining(" ")));
         Files.move(partial, work.resolve(READY_FILE), StandardCopyOption.ATOMIC_MOVE);
         // Killed long before; the bound keeps a starter its test lost from living on (its children end with it).
         Thread.sleep(600_000);

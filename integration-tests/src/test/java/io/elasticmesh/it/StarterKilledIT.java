@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * kill -9 of the JVM that runs a local mesh (as users' checks kill any process, mid-work) leaves nothing running:
  * no service, no PostgreSQL, no triton/launch.py, no tritonserver, and no port held. Each child has the kernel's
- * parent-death signal (local-stack {@code Processes.startTiedToThisJvm}); without it every one of them outlived the
- * JVM.
+ * parent-death signal (local-stack {@code Processes.startTiedToThisJvm}); with that signal cleared the test fails,
+ * the children outliving the JVM.
  */
 class StarterKilledIT {
 

@@ -36,7 +36,10 @@ SHM_GLOB = "/dev/shm/triton_python_backend_shm_region_*"
 
 
 def log(msg):
-    print(f"launch.py: {msg}", file=sys.stderr, flush=True)
+    try:
+        print(f"launch.py: {msg}", file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        pass  # whoever read it died (a JVM killed with -9): the shutdown it would interrupt goes on
 
 
 def fail(msg, log_file=None, code=1):

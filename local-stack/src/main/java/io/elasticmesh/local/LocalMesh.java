@@ -18,7 +18,10 @@ import java.util.UUID;
 
 /**
  * The whole mesh on one machine: Kafka in this JVM, PostgreSQL and the real Triton server as child processes, and
- * the four services, each on loopback. Closing it stops everything in reverse order.
+ * the four services, each on loopback. Closing it stops everything in reverse order, and so does a shutdown hook when
+ * this JVM is stopped. A JVM killed with -9 runs no hook: then the kernel stops each child (its parent-death signal,
+ * set through {@code setpriv --pdeathsig} by {@link Processes#startTiedToThisJvm}), so nothing is left running and
+ * no port held; {@code StarterKilledIT} kills such a JVM and checks.
  */
 public final class LocalMesh implements AutoCloseable {
 
@@ -166,7 +169,8 @@ public final class LocalMesh implements AutoCloseable {
 
     /**
      * Stops the mesh when this JVM is stopped (SIGTERM, Ctrl-C) before {@link #close}: Triton, PostgreSQL and the
-     * services are processes of their own, which would outlive it.
+     * services are processes of their own, stopped in order here (their parent-death signals would stop them all at
+     * once, when this JVM is gone).
      */
     private final Thread stopOnExit = new Thread(this::close, "local-mesh-stop");
 
@@ -478,6 +482,11 @@ public final class LocalMesh implements AutoCloseable {
             throw new IllegalStateException("no Keycloak: startSignIn first");
         }
         return keycloak;
+    }
+
+    /** PostgreSQL's port (databases audit and router). */
+    public int postgresPort() {
+        return postgres.port();
     }
 
     /** JDBC URL of the audit database; user {@link PostgresProcess#USER} (its owner), no password. */

@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +27,9 @@ import java.util.stream.Stream;
  * {@code postgres} system user that the Debian package creates, through {@code setpriv} (util-linux), which
  * execs the server in place so the child process is the server itself; the data directory is handed to that user,
  * and placed where that user can reach it ({@link PostgresDataDirectory}). As any other user they run directly.
+ *
+ * <p>The server stops (SIGINT, its fast shutdown) when the JVM that started it dies, however it dies. A server an
+ * earlier run left on the data directory anyway (its JVM gone) is stopped at the next start, which says so.
  */
 public final class PostgresProcess implements AutoCloseable {
 
@@ -64,7 +71,10 @@ public final class PostgresProcess implements AutoCloseable {
             if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
                 initialise(bin, dataDir, log);
             }
-            Process process = new ProcessBuilder(asServerUser(List.of(
+            stopLeftover(bin, dataDir, log);
+            // SIGINT is the fast shutdown (SIGTERM waits for clients to leave): a JVM killed with -9 leaves no
+            // server behind, and its data directory free for the next start.
+            ProcessBuilder builder = new ProcessBuilder(List.of(
                             bin.resolve("postgres").toString(),
                             "-D",
                             dataDir.toString(),
@@ -77,10 +87,10 @@ public final class PostgresProcess implements AutoCloseable {
                             "-c",
                             "fsync=on",
                             "-c",
-                            "max_connections=50")))
+                            "max_connections=50"))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Process process = Processes.startTiedToThisJvm(builder, "INT", serverUserOptions());
             PostgresProcess server = new PostgresProcess(process, bin, dataDir, chosen, database);
             server.awaitReady(log);
             server.createDatabase(database, log);
@@ -116,10 +126,61 @@ public final class PostgresProcess implements AutoCloseable {
         if (!root()) {
             return command;
         }
-        List<String> wrapped =
-                new ArrayList<>(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+        List<String> wrapped = new ArrayList<>(List.of("setpriv"));
+        wrapped.addAll(serverUserOptions());
+        wrapped.add("--");
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /** The setpriv options that run a command as the {@code postgres} user when this JVM is root; none otherwise. */
+    private static List<String> serverUserOptions() {
+        return root() ? List.of("--reuid=postgres", "--regid=postgres", "--init-groups") : List.of();
+    }
+
+    /**
+     * Stops a server an earlier run left on {@code dataDir} (fast shutdown), which would make this start fail with
+     * "lock file postmaster.pid already exists". A server whose parent is still a running JVM belongs to a mesh that
+     * runs on the same work directory: that one is refused, not stopped. A postmaster.pid whose process is gone is
+     * PostgreSQL's own to replace.
+     */
+    private static void stopLeftover(Path bin, Path dataDir, Path log) throws IOException {
+        Path lock = dataDir.resolve("postmaster.pid");
+        Optional<ProcessHandle> server = Files.exists(lock)
+                ? Files.readAllLines(lock).stream()
+                        .findFirst()
+                        .filter(line -> line.strip().matches("\\d+"))
+                        .flatMap(line -> ProcessHandle.of(Long.parseLong(line.strip())))
+                        .filter(ProcessHandle::isAlive)
+                : Optional.empty();
+        if (server.isEmpty()) {
+            return;
+        }
+        long pid = server.get().pid();
+        Optional<ProcessHandle> owner = server.get()
+                .parent()
+                .filter(parent -> parent.info().command().orElse("").endsWith("/java"));
+        if (owner.isPresent()) {
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") of another mesh, the JVM with pid "
+                    + owner.get().pid() + ", runs on " + dataDir + ": stop that mesh, or give this one its own work "
+                    + "directory");
+        }
+        System.err.println("stopping PostgreSQL (pid " + pid + ") that an earlier run left on " + dataDir);
+        run(
+                asServerUser(List.of(
+                        bin.resolve("pg_ctl").toString(), "stop", "-D", dataDir.toString(), "-m", "fast", "-w")),
+                log,
+                "pg_ctl stop of the server an earlier run left (pid " + pid + ")");
+        try {
+            // pg_ctl returns once the lock file is gone; the server's port is free once it has exited.
+            server.get().onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping PostgreSQL (pid " + pid + ")", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") that an earlier run left did not exit within "
+                    + "30 s of its fast shutdown; stop it (kill -INT " + pid + ") and start again");
+        }
     }
 
     private static void initialise(Path bin, Path dataDir, Path log) throws IOException {

@@ -25,10 +25,23 @@ final class Processes {
     /**
      * Starts {@code builder}'s command so that the kernel sends it {@code signal} (e.g. {@code TERM}) when this JVM
      * dies, even by SIGKILL: {@code setpriv --pdeathsig} (util-linux) sets PR_SET_PDEATHSIG, as triton/launch.py
-     * does for tritonserver, then runs the command in its place.
+     * does for tritonserver, then runs the command in its place. Every long-lived child of the local stack is
+     * started here, so a JVM killed with -9 leaves none of them running.
      */
     static Process startTiedToThisJvm(ProcessBuilder builder, String signal) throws IOException {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", signal, "--"));
+        return startTiedToThisJvm(builder, signal, List.of());
+    }
+
+    /**
+     * As {@link #startTiedToThisJvm(ProcessBuilder, String)}, with more {@code setpriv} options (e.g. {@code --reuid}):
+     * in the same setpriv, which sets the parent-death signal after changing credentials (a change the kernel clears
+     * the signal on), not in a second one the first would run.
+     */
+    static Process startTiedToThisJvm(ProcessBuilder builder, String signal, List<String> setprivOptions)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", signal));
+        command.addAll(setprivOptions);
+        command.add("--");
         command.addAll(builder.command());
         builder.command(command);
         try {

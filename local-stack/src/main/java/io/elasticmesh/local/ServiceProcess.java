@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One packaged mesh service ({@code <module>/target/quarkus-app}) in its own JVM, ready when its readiness is UP. */
+/**
+ * One packaged mesh service ({@code <module>/target/quarkus-app}) in its own JVM, ready when its readiness is UP. It
+ * stops (SIGTERM, Quarkus' graceful shutdown) when the JVM that started it dies, however it dies.
+ */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -59,6 +62,12 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the mesh first (./mesh setup)");
         }
+        for (Map.Entry<String, Integer> fixed : Map.of("gRPC", grpcPort, "HTTP", httpPort, "management", managementPort)
+                .entrySet()) {
+            if (fixed.getValue() != 0) {
+                Ports.requireFree(fixed.getValue(), module + " " + fixed.getKey());
+            }
+        }
         int port = grpcPort == 0 ? Ports.free() : grpcPort;
         int http = httpPort == 0 ? Ports.free() : httpPort;
         int management = managementPort == 0 ? Ports.free() : managementPort;
@@ -87,7 +96,8 @@ public final class ServiceProcess implements AutoCloseable {
                     builder.environment().put(name, value);
                 }
             });
-            Process process = builder.start();
+            // TERM is Quarkus' graceful shutdown: a JVM killed with -9 leaves no service running.
+            Process process = Processes.startTiedToThisJvm(builder, "TERM");
             awaitReady(module, process, management, log);
             return new ServiceProcess(process, port, http, management);
         } catch (IOException e) {

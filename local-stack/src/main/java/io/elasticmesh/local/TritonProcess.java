@@ -15,7 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The real Triton server, started through {@code triton/launch.py} with the venv that {@code triton/setup.sh}
- * prepared. Ready once the launcher prints its READY line (server and every model ready).
+ * prepared. Ready once the launcher prints its READY line (server and every model ready). Launcher and server stop
+ * when the JVM that started them dies, however it dies.
  */
 public final class TritonProcess implements AutoCloseable {
 
@@ -61,7 +62,9 @@ public final class TritonProcess implements AutoCloseable {
                             "--log",
                             log.toString())
                     .redirectErrorStream(true);
-            Process process = builder.start();
+            // launch.py stops tritonserver on TERM (TERM, then KILL of its process group after a grace period); a
+            // launch.py that dies first takes tritonserver with it (the server's own parent-death signal, KILL).
+            Process process = Processes.startTiedToThisJvm(builder, "TERM");
             awaitReady(process, log);
             return new TritonProcess(process, port);
         } catch (IOException e) {

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +66,43 @@ class PostgresProcessTests {
         }
 
         assertThat(relocated).doesNotExist();
+    }
+
+    @Test
+    void aServerAnEarlierRunLeftOnTheClusterIsStoppedByTheNextStart() throws Exception {
+        Path cluster = privateHome().resolve("postgres");
+        Path log = tmp.resolve("postgres.log");
+        PostgresProcess.start(cluster, log, 0, "audit").close();
+        Path dataDir = cluster.toRealPath();
+        int port = Ports.free();
+        // A server no JVM holds: started from a shell that has exited, as one whose JVM died untied would be.
+        new ProcessBuilder(PostgresProcess.asServerUser(List.of(
+                        "sh",
+                        "-c",
+                        "\"$0\" -D \"$1\" -p \"$2\" -c listen_addresses=127.0.0.1 -c unix_socket_directories= "
+                                + ">/dev/null 2>&1 &",
+                        PostgresProcess.binaries().resolve("postgres").toString(),
+                        dataDir.toString(),
+                        String.valueOf(port))))
+                .start()
+                .waitFor();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!StarterJvm.listening(port)) {
+            assertThat(Instant.now()).as("the left server listens").isBefore(deadline);
+            Thread.sleep(100);
+        }
+        ProcessHandle left = ProcessHandle.of(Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid"))
+                        .get(0)
+                        .strip()))
+                .orElseThrow();
+        try (PostgresProcess next = PostgresProcess.start(cluster, log, 0, "audit")) {
+            assertThat(psql(next, "SELECT 1")).isEqualTo("1");
+            assertThat(left.isAlive()).as("the server the earlier run left").isFalse();
+            assertThat(StarterJvm.listening(port)).isFalse();
+        } finally {
+            left.destroyForcibly();
+            PostgresDataDirectory.delete(cluster);
+        }
     }
 
     /** A directory only its owner may enter, like root's home or {@code mktemp -d}. */

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -83,7 +85,7 @@ class ConsoleIT {
             assertThat(page.getPageSource()).doesNotContain(other.getRequestId());
             screenshot(page, "console-queue.png");
 
-            page.findElement(By.linkText(cut.getRequestId())).click();
+            open(page, By.linkText(cut.getRequestId()));
             assertThat(page.findElement(By.id("thinking")).getText()).isEqualTo(cut.getThinkingText());
             assertThat(page.findElement(By.id("cut-marker")).getText())
                     .contains("10 of 10 thinking tokens used")
@@ -96,14 +98,14 @@ class ConsoleIT {
             assertThat(page.getTitle()).doesNotContain("pwned");
             assertThat(page.findElements(By.cssSelector("main img"))).isEmpty();
 
-            page.findElement(By.id("claim-button")).click();
+            open(page, By.id("claim-button"));
             assertThat(page.findElement(By.id("state")).getText()).isEqualTo("CLAIMED");
             assertThat(page.findElement(By.id("claim")).getText()).contains("rita");
 
             page.findElement(By.cssSelector("input[name=verdict][value=reasoning-insufficient]"))
                     .click();
             page.findElement(By.id("comment")).sendKeys("the cut came before the key step");
-            page.findElement(By.id("verdict-button")).click();
+            open(page, By.id("verdict-button"));
             assertThat(page.findElement(By.id("state")).getText()).isEqualTo("REVIEWED");
             assertThat(page.findElement(By.cssSelector("#history tr.verdict")).getText())
                     .contains("rita")
@@ -116,7 +118,7 @@ class ConsoleIT {
             // Think more: the router continues the cut request with 6 more thinking tokens.
             page.findElement(By.id("extra")).clear();
             page.findElement(By.id("extra")).sendKeys("6");
-            page.findElement(By.id("think-more-button")).click();
+            open(page, By.id("think-more-button"));
             assertThat(page.findElement(By.id("earlier-thinking")).getText()).isEqualTo(cut.getThinkingText());
             String more = page.findElement(By.id("new-thinking")).getText();
             assertThat(more)
@@ -126,10 +128,10 @@ class ConsoleIT {
             // The continuation is audited as its own item, which names the request it continued.
             String continued = page.findElement(By.id("new-request")).getText();
             awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme&tier=" + tier, continued);
-            page.findElement(By.linkText(continued)).click();
+            open(page, By.linkText(continued));
             assertThat(page.findElement(By.id("continues")).getText()).isEqualTo(cut.getRequestId());
             // And the original's history lists it, a link to its item.
-            page.findElement(By.id("continues")).click();
+            open(page, By.id("continues"));
             assertThat(page.findElements(By.cssSelector("#continuations a.continuation-link")))
                     .extracting(WebElement::getText)
                     .containsExactly(continued);
@@ -166,7 +168,7 @@ class ConsoleIT {
             signInAs(page, KeycloakProcess.AUDITOR);
             awaitRow(page, mesh.consoleUrl() + "/queue?tenant=acme", cut.getRequestId());
             // An auditor reads and exports, but does not judge.
-            page.findElement(By.linkText(cut.getRequestId())).click();
+            open(page, By.linkText(cut.getRequestId()));
             assertThat(page.findElements(By.id("claim-form"))).isEmpty();
             page.navigate().back();
 
@@ -307,11 +309,46 @@ class ConsoleIT {
                 .addMessages(SharedMesh.user(HOSTILE + " Solve it. [[script " + directive + "]] " + UUID.randomUUID()));
     }
 
-    private static void signInAs(WebDriver page, KeycloakProcess.User user) {
+    private static void signInAs(WebDriver page, KeycloakProcess.User user) throws InterruptedException {
         // Keycloak's own sign-in form, reached by audit-service's redirect.
         page.findElement(By.id("username")).sendKeys(user.name());
         page.findElement(By.id("password")).sendKeys(user.password());
-        page.findElement(By.id("kc-login")).click();
+        open(page, By.id("kc-login"));
+        assertThat(page.getCurrentUrl())
+                .as("signed in as %s, back at the console; the page says: %s", user.name(), bodyText(page))
+                .startsWith(mesh.consoleUrl());
+    }
+
+    /**
+     * Clicks a control that loads another page and waits, up to a minute, until that page has loaded. A click does
+     * not wait for every page it leads to: signing in is a redirect chain through audit-service, which first
+     * exchanges the code at Keycloak, and a loaded machine makes that slow enough to read the old page.
+     */
+    private static void open(WebDriver page, By control) throws InterruptedException {
+        WebElement before = page.findElement(By.tagName("html"));
+        page.findElement(control).click();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!gone(before)
+                || !"complete".equals(((JavascriptExecutor) page).executeScript("return document.readyState"))) {
+            assertThat(Instant.now())
+                    .as("a new page after clicking %s; still at %s", control, page.getCurrentUrl())
+                    .isBefore(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean gone(WebElement element) {
+        try {
+            element.isDisplayed();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        }
+    }
+
+    private static String bodyText(WebDriver page) {
+        List<WebElement> body = page.findElements(By.tagName("body"));
+        return body.isEmpty() ? "(no body)" : body.get(0).getText();
     }
 
     /** Reloads the filtered queue until the request's row is there (audit-service stores events from Kafka). */

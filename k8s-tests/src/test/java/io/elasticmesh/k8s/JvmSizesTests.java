@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
@@ -45,6 +46,31 @@ class JvmSizesTests {
                     .extracting(EnvFromSource::getConfigMapRef)
                     .anySatisfy(ref -> assertThat(ref.getName()).isEqualTo(meshJvm));
         }
+    }
+
+    /**
+     * A service's own options (jvm.env's {@code <SERVICE>_JAVA_OPTS}) follow the common ones in its JAVA_OPTS, joined
+     * by the kubelet's {@code $(VAR)} expansion over what envFrom set; a name it does not know would stay in the
+     * command line as text and stop the JVM, so the variable must be in mesh-jvm.
+     */
+    @ParameterizedTest
+    @MethodSource(Overlays.ALL)
+    void aServicesOwnJvmOptionsAreAddedToTheCommonOnesAndOnlyToItsOwn(String overlay) {
+        List<HasMetadata> objects = Overlays.objects(overlay);
+        var meshJvm = Overlays.generated(objects, "mesh-jvm").getData();
+        for (String name : SERVICES) {
+            String own = name.toUpperCase(Locale.ROOT).replace('-', '_') + "_JAVA_OPTS";
+            List<String> javaOpts = Overlays.server(objects, name).getEnv().stream()
+                    .filter(e -> e.getName().equals("JAVA_OPTS"))
+                    .map(EnvVar::getValue)
+                    .toList();
+            if (meshJvm.containsKey(own)) {
+                assertThat(javaOpts).as(name).containsExactly("$(JAVA_OPTS) $(" + own + ")");
+            } else {
+                assertThat(javaOpts).as(name).isEmpty();
+            }
+        }
+        assertThat(meshJvm).as("the router's own options").containsKey("BUDGET_ROUTER_JAVA_OPTS");
     }
 
     @ParameterizedTest

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One packaged mesh service ({@code <module>/target/quarkus-app}) in its own JVM, ready when its readiness is UP. It
@@ -73,9 +75,7 @@ public final class ServiceProcess implements AutoCloseable {
         int management = managementPort == 0 ? Ports.free() : managementPort;
         Map<String, String> jvmEnv = readEnvFile(meshRoot.resolve(JVM_ENV_FILE));
         List<String> command = new ArrayList<>(List.of(javaBinary()));
-        Arrays.stream(jvmEnv.getOrDefault("JAVA_OPTS", "").split("\\s+"))
-                .filter(o -> !o.isEmpty())
-                .forEach(command::add);
+        command.addAll(javaOptions(jvmEnv, module));
         command.addAll(List.of(
                 "-Dquarkus.grpc.server.port=" + port,
                 "-Dquarkus.http.port=" + http,
@@ -103,6 +103,18 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }
+    }
+
+    /**
+     * The JVM options of {@code module} from the env file: JAVA_OPTS, then the module's own ({@code
+     * BUDGET_ROUTER_JAVA_OPTS} for {@code budget-router}), as its Kubernetes workload joins them.
+     */
+    static List<String> javaOptions(Map<String, String> jvmEnv, String module) {
+        String own = module.toUpperCase(Locale.ROOT).replace('-', '_') + "_JAVA_OPTS";
+        return Stream.of(jvmEnv.getOrDefault("JAVA_OPTS", ""), jvmEnv.getOrDefault(own, ""))
+                .flatMap(options -> Arrays.stream(options.split("\\s+")))
+                .filter(o -> !o.isEmpty())
+                .toList();
     }
 
     /** KEY=VALUE lines, as kustomize reads an env file: blank lines and lines starting with # are skipped. */

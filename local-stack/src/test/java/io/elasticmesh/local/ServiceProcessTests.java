@@ -32,6 +32,18 @@ class ServiceProcessTests {
     }
 
     @Test
+    void aServiceGetsTheCommonOptionsThenItsOwnAndNoOtherServicesOwn() {
+        Map<String, String> vars = Map.of(
+                "JAVA_OPTS", "-Xmx64m  -XX:+UseSerialGC",
+                "BUDGET_ROUTER_JAVA_OPTS", "-XX:TieredStopAtLevel=1",
+                "AUDIT_SERVICE_JAVA_OPTS", "-Xss512k");
+
+        assertThat(ServiceProcess.javaOptions(vars, "budget-router"))
+                .containsExactly("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        assertThat(ServiceProcess.javaOptions(vars, "decoder-service")).containsExactly("-Xmx64m", "-XX:+UseSerialGC");
+    }
+
+    @Test
     void theShippedFileSizesTheHeapPicksSerialGcAndLimitsMallocArenas() {
         var vars = ServiceProcess.readEnvFile(ROOT.resolve(ServiceProcess.JVM_ENV_FILE));
 

@@ -110,6 +110,14 @@ public interface RouterConfig {
         int maxRequests();
 
         /**
+         * Most bytes of text (conversations, prompts, thinking and answers, at two bytes a character) held at once,
+         * the oldest dropped first; a request larger than this is not held. 8 MiB holds thousands of everyday
+         * requests, and a few of the largest a gRPC message carries (4 MiB), in a heap of 32 MB resident.
+         */
+        @WithDefault("8388608")
+        long maxBytes();
+
+        /**
          * Longest a read of audit-service ({@code quarkus.grpc.clients.audit.*}) may take when this router does not
          * hold the request to continue; the caller's deadline applies too.
          */

@@ -11,6 +11,9 @@ public class ThinkingHoldProducer {
     @ApplicationScoped
     ThinkingHold thinkingHold(RouterConfig config) {
         return new ThinkingHold(
-                config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime);
+                config.continuation().hold(),
+                config.continuation().maxRequests(),
+                config.continuation().maxBytes(),
+                System::nanoTime);
     }
 }

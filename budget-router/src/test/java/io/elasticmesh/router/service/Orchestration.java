@@ -222,7 +222,10 @@ final class Orchestration implements AutoCloseable {
                 solutionClient,
                 audit,
                 new ThinkingHold(
-                        config.continuation().hold(), config.continuation().maxRequests(), System::nanoTime),
+                        config.continuation().hold(),
+                        config.continuation().maxRequests(),
+                        config.continuation().maxBytes(),
+                        System::nanoTime),
                 auditClient,
                 tracer,
                 shadows);

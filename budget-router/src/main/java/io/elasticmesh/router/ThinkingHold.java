@@ -42,8 +42,11 @@ public final class ThinkingHold {
 
     /** Keeps {@code result} when its thinking was cut and it fits; anything else cannot be continued from here. */
     public synchronized void keep(ReasonResult result) {
+        if (!result.thinking().truncated() || maxRequests == 0) {
+            return;
+        }
         long bytes = bytes(result);
-        if (!result.thinking().truncated() || maxRequests == 0 || bytes > maxBytes) {
+        if (bytes > maxBytes) {
             return;
         }
         long now = nanoClock.getAsLong();

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * {@code --nmt} also runs the services with Native Memory Tracking and reports where their memory goes (it costs
  * them a little memory and CPU, so the runs the README quotes leave it off). {@code --footprint} runs only what the
  * memory rows need and the scripted rows beside them (warm-up, adherence, scripted overhead, throughput with resident
- * memory and CPU): no SmolLM2, HTTP door, shadow evaluation, audit path or prefix reuse, so JVM options can be compared in minutes.
+ * memory and CPU): no SmolLM2, HTTP door, shadow evaluation, audit path, prefix reuse or flight recordings, so JVM
+ * options can be compared in minutes.
  */
 public final class Bench {
 
@@ -71,7 +72,7 @@ public final class Bench {
         Path recordings = work.resolve("jfr");
         clean(recordings);
         Files.createDirectories(recordings);
-        List<String> jvmOptions = new ArrayList<>(FlightRecordings.jvmOptions(recordings));
+        List<String> jvmOptions = new ArrayList<>(FlightRecordings.JVM_OPTIONS);
         if (nmt) {
             jvmOptions.addAll(NativeMemory.JVM_OPTIONS);
         }
@@ -92,7 +93,6 @@ public final class Bench {
         ShadowLoad.Result shadow = null;
         Map<String, Double> memoryMb;
         Map<String, NativeMemory.Summary> nativeMemory = Map.of();
-        Instant measuring;
         try (LocalMesh mesh = LocalMesh.start(options);
                 Endpoints endpoints = new Endpoints(mesh);
                 ResidentMemory memory = new ResidentMemory(mesh.servicePids())) {
@@ -111,7 +111,6 @@ public final class Bench {
             if (!footprint) {
                 Overhead.measure(endpoints, realModel, scale.smollm2Warmup());
             }
-            measuring = Instant.now();
             progress("budget adherence: " + scale.adherenceRequests() + " requests");
             long adherenceStart = System.nanoTime();
             adherence = BudgetAdherence.measure(endpoints, scale.adherenceRequests(), ADHERENCE_CONCURRENCY, 42);
@@ -154,6 +153,8 @@ public final class Bench {
                 nativeMemory = NativeMemory.summaries(pids);
             }
             if (!footprint) {
+                progress("flight recordings start (after the memory rows): the sections below are profiled");
+                FlightRecordings.start(recordings, pids);
                 progress(
                         "shared state against a router alone: " + scale.overheadRequests() + " pairs, then throughput");
                 sharedState = SharedState.measure(
@@ -178,7 +179,7 @@ public final class Bench {
             }
             progress("stopping the mesh (the services write their flight recordings)");
         }
-        Map<String, FlightRecordings.Profile> profiles = FlightRecordings.read(recordings, pids, measuring, 6);
+        Map<String, FlightRecordings.Profile> profiles = FlightRecordings.read(recordings, pids, 6);
         return new Report.Results(
                 footprint ? scale.named(scale.name() + " footprint") : scale,
                 Machine.describe(),

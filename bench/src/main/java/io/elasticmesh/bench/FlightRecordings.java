@@ -6,24 +6,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where the services spend their CPU: each service runs with a flight recording (JFR, a Java-stack sample every
- * 10 ms per running thread), written when it stops. Of the {@code jdk.ExecutionSample}
- * events after start-up, this counts the library of the method on top of the stack (self time: Netty, gRPC,
- * protobuf, the mesh, ...) and the first mesh method on the stack (inclusive time of the mesh's own code).
+ * Where the services spend their CPU: once the resident-memory rows are read, each service starts a flight recording
+ * (JFR, a Java-stack sample every 10 ms per running thread; {@code jcmd PID JFR.start}), written when it stops. Of
+ * its {@code jdk.ExecutionSample} events, this counts the library of the method on top of the stack (self time:
+ * Netty, gRPC, protobuf, the mesh, ...) and the first mesh method on the stack (inclusive time of the mesh's own
+ * code).
  */
 final class FlightRecordings {
 
@@ -66,52 +64,65 @@ final class FlightRecordings {
     private FlightRecordings() {}
 
     /**
-     * JVM options that record into {@code dir}; the JVM names each file after its pid. The recorder is the
-     * benchmark's instrument, and the resident-memory rows count it as the service's, so it records only what this
-     * reads: execution samples, by the settings file {@code execution-samples.jfc} (written into {@code dir}), into
-     * 2 MB of buffers flushed to the file as they fill. JFR's default settings with the same samples kept 12 MB of
-     * NMT's "Tracing" resident in budget-router (other events' stack traces and constant pools); its profile
-     * settings, 18–26 MB.
+     * The recorder's buffers, should a recording start: 2 MB instead of 10. This option alone starts no recorder
+     * (NMT shows no "Tracing" memory until one starts).
      */
-    static List<String> jvmOptions(Path dir) throws IOException {
+    static final List<String> JVM_OPTIONS = List.of("-XX:FlightRecorderOptions=memorysize=2m");
+
+    /**
+     * Starts a recording in each service, written into {@code dir} when the service stops. It starts only after the
+     * resident-memory rows are read: the recorder is the benchmark's instrument, not part of a service in production,
+     * and its memory (8–12 MB of NMT's "Tracing" in budget-router when it ran from start-up) counted as the
+     * service's. It records only what this reads, by the settings file {@code execution-samples.jfc}: JFR's default
+     * settings with the same samples kept 12 MB of "Tracing", its profile settings 18–26 MB.
+     *
+     * @throws IllegalStateException when a service does not start its recording (jcmd's answer in the message)
+     */
+    static void start(Path dir, Map<String, Long> pids) throws IOException {
         Path settings = dir.resolve("execution-samples.jfc");
         try (InputStream in = FlightRecordings.class.getResourceAsStream("execution-samples.jfc")) {
             Files.copy(in, settings, StandardCopyOption.REPLACE_EXISTING);
         }
-        return List.of(
-                "-XX:StartFlightRecording=filename=" + dir + "/,dumponexit=true,settings=" + settings,
-                "-XX:FlightRecorderOptions=memorysize=2m");
+        pids.forEach((name, pid) -> {
+            String answer = Jcmd.run(
+                    pid,
+                    "JFR.start",
+                    "name=bench",
+                    "settings=" + settings,
+                    "dumponexit=true",
+                    "filename=" + dir.resolve(fileName(pid)));
+            if (!answer.contains("Started recording")) {
+                throw new IllegalStateException(name + " did not start its flight recording: " + answer.strip());
+            }
+        });
     }
 
     /**
      * @param pids service pids by name, as given to the recorded JVMs
-     * @param since samples before this (start-up, warm-up) are left out
      */
-    static Map<String, Profile> read(Path dir, Map<String, Long> pids, Instant since, int top) {
+    static Map<String, Profile> read(Path dir, Map<String, Long> pids, int top) {
         Map<String, Profile> profiles = new LinkedHashMap<>();
-        pids.forEach((name, pid) ->
-                recording(dir, pid).ifPresent(file -> profiles.put(name, profile(file, since, top))));
+        pids.forEach((name, pid) -> {
+            Path file = dir.resolve(fileName(pid));
+            if (Files.exists(file)) {
+                profiles.put(name, profile(file, top));
+            }
+        });
         return profiles;
     }
 
-    private static Optional<Path> recording(Path dir, long pid) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("hotspot-pid-" + pid + "-"))
-                    .findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    private static String fileName(long pid) {
+        return "service-" + pid + ".jfr";
     }
 
-    private static Profile profile(Path file, Instant since, int top) {
+    private static Profile profile(Path file, int top) {
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> meshMethods = new HashMap<>();
         long samples = 0;
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 var event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample")
-                        || event.getStartTime().isBefore(since)) {
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
                     continue;
                 }
                 RecordedStackTrace stack = event.getStackTrace();

@@ -1,9 +1,5 @@
 package io.elasticmesh.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,27 +29,12 @@ final class NativeMemory {
     /** Each service's summary now, in the order of {@code pids}. */
     static Map<String, Summary> summaries(Map<String, Long> pids) {
         Map<String, Summary> summaries = new LinkedHashMap<>();
-        pids.forEach((name, pid) ->
-                summaries.put(name, new Summary(parse(jcmd(pid)), ResidentMemory.vmRssKb(pid) / 1024.0)));
+        pids.forEach((name, pid) -> summaries.put(
+                name,
+                new Summary(
+                        parse(Jcmd.run(pid, "VM.native_memory", "summary", "scale=KB")),
+                        ResidentMemory.vmRssKb(pid) / 1024.0)));
         return summaries;
-    }
-
-    private static String jcmd(long pid) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        try {
-            Process p = new ProcessBuilder(
-                            jcmd.toString(), String.valueOf(pid), "VM.native_memory", "summary", "scale=KB")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("jcmd " + pid + " VM.native_memory summary", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
     }
 
     /** Committed MB per category of a {@code VM.native_memory summary} output; categories under 1 MB are left out. */

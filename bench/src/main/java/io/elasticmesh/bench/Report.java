@@ -559,11 +559,15 @@ final class Report {
                                     .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                                     .collect(Collectors.joining(", ")))));
         }
+        if (r.profiles().isEmpty()) {
+            return md.toString(); // a --footprint run records none
+        }
         md.append("\n## Where the time goes (JFR)\n\n");
-        md.append(
-                "Each service ran with a flight recording (JFR, a Java sample every 10 ms); samples from after the warm-up. "
-                        + "Self time by the library of the method on top of the stack; then the mesh's own methods, "
-                        + "inclusive (the first mesh frame on the stack):\n\n");
+        md.append("Each service recorded the sections after the resident-memory rows (shared state, shadow evaluation, "
+                + "the audit path, prefix reuse) with a flight recording (JFR, a Java sample every 10 ms), "
+                + "started only then so that the recorder's memory is not counted as the service's. "
+                + "Self time by the library of the method on top of the stack; then the mesh's own methods, "
+                + "inclusive (the first mesh frame on the stack):\n\n");
         r.profiles().forEach((service, p) -> {
             md.append(String.format(
                     Locale.ROOT,

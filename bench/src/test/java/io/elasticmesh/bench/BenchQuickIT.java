@@ -137,6 +137,12 @@ class BenchQuickIT {
                         "CPU per request",
                         "HTTP chat completions vs gRPC Reason",
                         "shadowing every cut answer");
+        // Every service started its flight recording (by jcmd, after the memory rows) and recorded samples.
+        for (String service : List.of("budget-router", "decoder-service", "solution-service", "audit-service")) {
+            assertThat(Files.readString(out.resolve("latest.md")))
+                    .as("profile of " + service)
+                    .containsPattern("- \\*\\*" + service + "\\*\\* \\([1-9][0-9]* samples\\)");
+        }
     }
 
     private static double sum(JsonNode throughput, String side, String process) {

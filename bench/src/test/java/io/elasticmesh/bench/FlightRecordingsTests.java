@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ class FlightRecordingsTests {
     @Test
     void aRecordingStartedInARunningJvmIsWrittenAtExitAndReadAsAProfile(@TempDir Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(List.of(java));
         command.addAll(FlightRecordings.JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Spin.class.getName()));
         Process spin = new ProcessBuilder(command).redirectErrorStream(true).start();

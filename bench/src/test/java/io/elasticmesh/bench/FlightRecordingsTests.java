@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,14 +20,8 @@ class FlightRecordingsTests {
 
     @Test
     void aRecordingStartedInARunningJvmIsWrittenAtExitAndReadAsAProfile(@TempDir Path dir) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(FlightRecordings.JVM_OPTIONS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Spin.class.getName()));
-        Process spin = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(spin.getInputStream(), StandardCharsets.UTF_8))) {
-            assertThat(out.readLine()).isEqualTo("spinning");
+        Process spin = Spin.start(FlightRecordings.JVM_OPTIONS);
+        try {
             Map<String, Long> pids = Map.of("spin", spin.pid());
 
             FlightRecordings.start(dir, pids);
@@ -57,6 +52,20 @@ class FlightRecordingsTests {
 
     /** A JVM busy in its own main method until it is stopped. */
     public static final class Spin {
+
+        /** Starts a Spin JVM with these options and returns once it spins. */
+        static Process start(List<String> jvmOptions) throws IOException {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Spin.class.getName()));
+            Process spin = new ProcessBuilder(command).redirectErrorStream(true).start();
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(spin.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("spinning");
+            return spin;
+        }
+
         public static void main(String[] args) {
             System.out.println("spinning");
             System.out.flush();

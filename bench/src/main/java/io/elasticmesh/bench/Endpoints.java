@@ -103,6 +103,8 @@ final class Endpoints implements AutoCloseable {
     private static final MediaType JSON_MEDIA_TYPE = MediaType.get("application/json");
     /** The gRPC calls' deadline, sent to the HTTP door too; the tier's deadline caps both. */
     private static final Duration DEADLINE = Duration.ofMinutes(2);
+    /** One client for every scrape: each JDK HttpClient keeps a selector thread until it is collected. */
+    private static final HttpClient SCRAPER = HttpClient.newHttpClient();
 
     final ModelProfile scripted = PROFILES.require("scripted");
     final ModelProfile smollm2 = PROFILES.require("smollm2-135m");
@@ -159,8 +161,7 @@ final class Endpoints implements AutoCloseable {
 
     /** A service's Prometheus exposition, as Prometheus scrapes it. */
     static String scrape(URI metrics) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient()
-                .send(
+        return SCRAPER.send(
                         HttpRequest.newBuilder(metrics)
                                 .timeout(Duration.ofSeconds(10))
                                 .build(),

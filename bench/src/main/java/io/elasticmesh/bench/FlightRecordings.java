@@ -84,13 +84,18 @@ final class FlightRecordings {
             Files.copy(in, settings, StandardCopyOption.REPLACE_EXISTING);
         }
         pids.forEach((name, pid) -> {
-            String answer = Jcmd.run(
-                    pid,
-                    "JFR.start",
-                    "name=bench",
-                    "settings=" + settings,
-                    "dumponexit=true",
-                    "filename=" + dir.resolve(fileName(pid)));
+            String answer;
+            try {
+                answer = Jcmd.run(
+                        pid,
+                        "JFR.start",
+                        "name=bench",
+                        "settings=" + settings,
+                        "dumponexit=true",
+                        "filename=" + dir.resolve(fileName(pid)));
+            } catch (IllegalStateException e) { // jcmd's deadline: say which service did not answer
+                throw new IllegalStateException(name + " did not start its flight recording: " + e.getMessage(), e);
+            }
             if (!answer.contains("Started recording")) {
                 throw new IllegalStateException(name + " did not start its flight recording: " + answer.strip());
             }

@@ -84,18 +84,14 @@ final class FlightRecordings {
             Files.copy(in, settings, StandardCopyOption.REPLACE_EXISTING);
         }
         pids.forEach((name, pid) -> {
-            String answer;
-            try {
-                answer = Jcmd.run(
-                        pid,
-                        "JFR.start",
-                        "name=bench",
-                        "settings=" + settings,
-                        "dumponexit=true",
-                        "filename=" + dir.resolve(fileName(pid)));
-            } catch (IllegalStateException e) { // jcmd's deadline: say which service did not answer
-                throw new IllegalStateException(name + " did not start its flight recording: " + e.getMessage(), e);
-            }
+            String answer = Jcmd.run(
+                    name,
+                    pid,
+                    "JFR.start",
+                    "name=bench",
+                    "settings=" + settings,
+                    "dumponexit=true",
+                    "filename=" + dir.resolve(fileName(pid)));
             if (!answer.contains("Started recording")) {
                 throw new IllegalStateException(name + " did not start its flight recording: " + answer.strip());
             }

@@ -20,15 +20,16 @@ final class Jcmd {
     private Jcmd() {}
 
     /**
-     * Output of {@code jcmd PID command...}, standard error included; empty when interrupted.
+     * Output of {@code jcmd PID command...} against {@code service}'s JVM, standard error included; empty when
+     * interrupted. Failures name the service.
      *
      * @throws IllegalStateException when jcmd has not finished within {@link #DEADLINE} (it is then killed)
      */
-    static String run(long pid, String... command) {
-        return run(DEADLINE, pid, command);
+    static String run(String service, long pid, String... command) {
+        return run(DEADLINE, service, pid, command);
     }
 
-    static String run(Duration deadline, long pid, String... command) {
+    static String run(Duration deadline, String service, long pid, String... command) {
         List<String> line = new ArrayList<>();
         line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
         line.add(String.valueOf(pid));
@@ -43,12 +44,12 @@ final class Jcmd {
                     .start();
             if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException(
-                        String.join(" ", line) + " did not finish within " + deadline.toSeconds() + " s");
+                throw new IllegalStateException(service + ": " + String.join(" ", line) + " did not finish within "
+                        + deadline.toSeconds() + " s");
             }
             return Files.readString(out.toPath(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(String.join(" ", line), e);
+            throw new UncheckedIOException(service + ": " + String.join(" ", line), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";

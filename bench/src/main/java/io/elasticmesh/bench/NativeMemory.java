@@ -32,7 +32,7 @@ final class NativeMemory {
         pids.forEach((name, pid) -> summaries.put(
                 name,
                 new Summary(
-                        parse(Jcmd.run(pid, "VM.native_memory", "summary", "scale=KB")),
+                        parse(Jcmd.run(name, pid, "VM.native_memory", "summary", "scale=KB")),
                         ResidentMemory.vmRssKb(pid) / 1024.0)));
         return summaries;
     }

@@ -17,12 +17,13 @@ class JcmdTests {
         Process spin = Spin.start(List.of());
         try {
             // the first call starts the JVM's attach listener; a later call connects to its socket even when stopped
-            assertThat(Jcmd.run(spin.pid(), "VM.version")).contains("OpenJDK");
+            assertThat(Jcmd.run("spin", spin.pid(), "VM.version")).contains("OpenJDK");
             signal("STOP", spin.pid());
 
             long start = System.nanoTime();
-            assertThatThrownBy(() -> Jcmd.run(Duration.ofSeconds(2), spin.pid(), "VM.version"))
+            assertThatThrownBy(() -> Jcmd.run(Duration.ofSeconds(2), "spin", spin.pid(), "VM.version"))
                     .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("spin: ")
                     .hasMessageContaining(spin.pid() + " VM.version did not finish within 2 s");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Jcmd.DEADLINE);
         } finally {

@@ -32,13 +32,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -54,11 +55,22 @@ class ConsoleIT {
             + "{view.person.name} {#include base}{/include}";
 
     private static LocalMesh mesh;
+    /** The query log's last row before this test: the database outlives a run, so earlier runs' rows are there. */
+    private long queryLogBefore;
 
     @BeforeAll
     static void signIn() {
         mesh = SharedMesh.mesh();
         mesh.startSignIn(0);
+    }
+
+    @BeforeEach
+    void markTheQueryLog() throws SQLException {
+        try (Connection c = DriverManager.getConnection(mesh.auditJdbcUrl(), PostgresProcess.USER, "");
+                ResultSet r = c.createStatement().executeQuery("SELECT coalesce(max(id), 0) FROM audit_query_log")) {
+            r.next();
+            queryLogBefore = r.getLong(1);
+        }
     }
 
     @Test
@@ -283,14 +295,15 @@ class ConsoleIT {
 
     /**
      * The query log rows (rpc and outcome, oldest first) of {@code principal}'s calls of {@code request} (path and
-     * query as sent): the compliance record of who read what, read from audit-service's database.
+     * query as sent) since this test began: the compliance record of who read what, read from audit-service's database.
      */
-    private static List<String> queryLog(String principal, String request) throws SQLException {
+    private List<String> queryLog(String principal, String request) throws SQLException {
         try (Connection c = DriverManager.getConnection(mesh.auditJdbcUrl(), PostgresProcess.USER, "");
                 PreparedStatement s = c.prepareStatement(
-                        "SELECT rpc, outcome FROM audit_query_log WHERE principal = ? AND request = ? ORDER BY id")) {
+                        "SELECT rpc, outcome FROM audit_query_log WHERE principal = ? AND request = ? AND id > ? ORDER BY id")) {
             s.setString(1, principal);
             s.setString(2, request);
+            s.setLong(3, queryLogBefore);
             List<String> rows = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -323,26 +336,32 @@ class ConsoleIT {
      * Clicks a control that loads another page and waits, up to a minute, until that page has loaded. A click does
      * not wait for every page it leads to: signing in is a redirect chain through audit-service, which first
      * exchanges the code at Keycloak, and a loaded machine makes that slow enough to read the old page.
+     *
+     * <p>The old page is told apart by a mark on its window: every new document gets a window of its own. An element
+     * reference is no good for this: asked about an element while its page is being replaced, ChromeDriver may answer
+     * "unknown error: Node with given id does not belong to the document" rather than a stale reference.
      */
     private static void open(WebDriver page, By control) throws InterruptedException {
-        WebElement before = page.findElement(By.tagName("html"));
+        JavascriptExecutor script = (JavascriptExecutor) page;
+        script.executeScript("window.meshOldPage = true");
         page.findElement(control).click();
         Instant deadline = Instant.now().plusSeconds(60);
-        while (!gone(before)
-                || !"complete".equals(((JavascriptExecutor) page).executeScript("return document.readyState"))) {
+        WebDriverException between = null;
+        while (true) {
+            try {
+                if (Boolean.TRUE.equals(script.executeScript(
+                        "return window.meshOldPage === undefined && document.readyState === 'complete'"))) {
+                    return;
+                }
+            } catch (WebDriverException e) {
+                between = e; // the script ran while one document replaced another: ask again
+            }
             assertThat(Instant.now())
-                    .as("a new page after clicking %s; still at %s", control, page.getCurrentUrl())
+                    .as(
+                            "a new page after clicking %s; still at %s; last error: %s",
+                            control, page.getCurrentUrl(), between)
                     .isBefore(deadline);
             Thread.sleep(100);
-        }
-    }
-
-    private static boolean gone(WebElement element) {
-        try {
-            element.isDisplayed();
-            return false;
-        } catch (StaleElementReferenceException e) {
-            return true;
         }
     }
 

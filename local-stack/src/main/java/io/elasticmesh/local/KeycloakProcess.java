@@ -215,11 +215,17 @@ public final class KeycloakProcess implements AutoCloseable {
     }
 
     /**
-     * A Keycloak home of its own (so runs never share a database) over the one unpacked distribution. Keycloak takes
-     * its home from its script's real directory, so {@code bin} is copied (a few small files) and the rest linked.
+     * A Keycloak home of its own over the one unpacked distribution. Keycloak takes its home from its script's real
+     * directory, so {@code bin} is copied (a few small files) and the rest linked.
+     *
+     * <p>The database (start-dev's H2 files in {@code data/h2}) an earlier start in the same work directory left is
+     * removed: Keycloak creates the bootstrap admin, whose password is new each start, only in an empty database,
+     * and skips importing a realm it already has, so an old database would refuse the admin CLI and keep a stale realm.
+     * The realm file is the source of truth; nothing else in that database needs to outlive a run.
      */
     private static Path home(Path dist, Path workDir) throws IOException {
         Path home = workDir.resolve("home");
+        Directories.deleteRecursively(home.resolve("data/h2"));
         Files.createDirectories(home.resolve("data/import"));
         for (String entry : List.of("lib", "conf", "providers", "themes", "version.txt")) {
             Path link = home.resolve(entry);

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Keycloak, from the distribution {@code ./mesh setup} unpacks, against the death of the JVM that started it. */
+/**
+ * Keycloak, from the distribution {@code ./mesh setup} unpacks: restarted in the same work directory, and against the
+ * death of the JVM that started it.
+ */
 class KeycloakProcessTests {
 
     @Test
@@ -20,6 +23,25 @@ class KeycloakProcessTests {
     @Test
     void keycloakStopsWhenTheJvmThatStartedItIsKilledWithSigkillWhileItStarts() throws Exception {
         killTheStarter(false);
+    }
+
+    /**
+     * A rerun in the same work directory (tests run again without {@code clean}, {@code ./mesh up} after a stop)
+     * starts with a new admin password: the admin CLI must still be let in, both times.
+     */
+    @Test
+    void theAdminCliWorksAfterARestartInTheSameWorkDirectory() throws Exception {
+        Path work = Files.createTempDirectory("keycloak-restart");
+        try {
+            for (int start = 1; start <= 2; start++) {
+                try (KeycloakProcess keycloak = KeycloakProcess.start(work, work.resolve(start + ".log"), 0)) {
+                    keycloak.setConsoleTokenLifespan(Duration.ofSeconds(30));
+                    keycloak.setConsoleTokenLifespan(null);
+                }
+            }
+        } finally {
+            Directories.deleteRecursively(work);
+        }
     }
 
     /**

@@ -155,10 +155,18 @@ public final class Bench {
             if (!footprint) {
                 progress("flight recordings start (after the memory rows): the sections below are profiled");
                 FlightRecordings.start(recordings, pids);
-                progress(
-                        "shared state against a router alone: " + scale.overheadRequests() + " pairs, then throughput");
+                // Two new routers, each warmed as the HTTP door is.
+                progress("shared state against a router alone, two new routers: each warmed " + adherenceMs + " ms at "
+                        + ADHERENCE_CONCURRENCY + " in flight, then " + scale.overheadRequests()
+                        + " pairs, then throughput");
                 sharedState = SharedState.measure(
-                        mesh, call, scale.overheadRequests(), scale.throughputRounds(), scale.throughputWindowMs());
+                        mesh,
+                        call,
+                        scale.overheadRequests(),
+                        scale.throughputRounds(),
+                        scale.throughputWindowMs(),
+                        adherenceMs,
+                        ADHERENCE_CONCURRENCY);
                 progress("shadow evaluation under saturating load: " + scale.throughputRounds()
                         + " windows with shadows, as many without");
                 shadow = ShadowLoad.measure(

@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What sharing state between router replicas costs the request path (issue 18): the mesh's router, which leases its
- * tenants' quotas from PostgreSQL and takes its share of the tiers' concurrency from the live replicas, against a
- * second router started beside it with no shared store (each router alone, as before). The same metered request
- * (a tenant with a quota, so the leased path runs) through both, in interleaved pairs, then closed-loop throughput
- * in alternating windows, as {@link HttpDoor} compares its doors.
+ * What sharing state between router replicas costs the request path (issue 18): two routers started for this section
+ * beside the mesh's, alike but for the shared store. One leases its tenants' quotas from PostgreSQL and takes its
+ * share of the tiers' concurrency from the live replicas (the mesh's router among them); the other has no shared
+ * store (a router alone, as before). Both are new JVMs warmed alike, so neither is measured while the JIT still
+ * compiles its request path, as a new router beside the mesh's long-running one was at first. The same metered
+ * request (a tenant with a quota, so the leased path runs) through both, in interleaved pairs, then closed-loop
+ * throughput in alternating windows, as {@link HttpDoor} compares its doors.
  */
 final class SharedState {
 
@@ -25,6 +27,9 @@ final class SharedState {
     static final String TENANT = "bench-metered";
 
     static final List<Integer> CONCURRENCY = List.of(1, 32);
+
+    /** Two of the routers' heartbeat intervals ({@code router.shared.heartbeat-interval}, 2 s). */
+    private static final long HEARTBEATS_MS = 4_000;
 
     record Result(int requests, HttpDoor.Latency shared, HttpDoor.Latency alone, List<Point> throughput) {
 
@@ -42,20 +47,30 @@ final class SharedState {
 
     private SharedState() {}
 
-    static Result measure(LocalMesh mesh, Endpoints.Call call, int requests, int rounds, long windowMs)
+    /**
+     * @param warmUpMs how long each router is warmed, at {@code warmUpConcurrency} in flight, before anything is
+     *     measured
+     */
+    static Result measure(
+            LocalMesh mesh,
+            Endpoints.Call call,
+            int requests,
+            int rounds,
+            long windowMs,
+            long warmUpMs,
+            int warmUpConcurrency)
             throws Exception {
+        String sharing = mesh.startRouterReplica("bench-shared", Map.of());
         String alone = mesh.startRouterReplica("bench-alone", Map.of("router.shared.jdbc-url", ""));
-        ManagedChannel sharedChannel = Endpoints.channel(mesh.routerPort());
+        ManagedChannel sharedChannel = Endpoints.channel(mesh.grpcPort(sharing));
         ManagedChannel aloneChannel = Endpoints.channel(mesh.grpcPort(alone));
         try {
             ReasonRequest request =
                     call.meshRequest().toBuilder().setTenant(TENANT).build();
             Runnable shared = () -> reason(sharedChannel, request);
             Runnable single = () -> reason(aloneChannel, request);
-            for (int i = 0; i < requests; i++) {
-                // The second router's JVM is cold.
-                single.run();
-            }
+            Throughput.window(warmUpConcurrency, warmUpMs, shared);
+            Throughput.window(warmUpConcurrency, warmUpMs, single);
             Samples sharedSamples = new Samples();
             Samples aloneSamples = new Samples();
             for (int i = 0; i < requests; i++) {
@@ -80,6 +95,11 @@ final class SharedState {
         } finally {
             sharedChannel.shutdownNow();
             aloneChannel.shutdownNow();
+            // Gracefully, so the sharing one leaves the live replicas; the mesh's router reads them every heartbeat
+            // (2 s) and has its whole share of the tiers again, which the shadow section's four slots need, after two.
+            mesh.stopService(sharing);
+            mesh.stopService(alone);
+            Thread.sleep(HEARTBEATS_MS);
         }
     }
 

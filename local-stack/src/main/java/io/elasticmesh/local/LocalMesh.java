@@ -324,6 +324,14 @@ public final class LocalMesh implements AutoCloseable {
         return process(module).managementPort();
     }
 
+    /**
+     * Stops a service gracefully (SIGTERM, Quarkus' shutdown: a router replica leaves the live replicas), within 30
+     * seconds; {@link #startService} brings it back.
+     */
+    public void stopService(String name) {
+        process(name).close();
+    }
+
     /** {@code kill -9} of a service, as a crash; {@link #startService} brings it back. */
     public void killService(String module) {
         process(module).kill();
